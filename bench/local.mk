@@ -1,0 +1,1 @@
+# bench/ — benchmarks, built and run by `make bench` only.

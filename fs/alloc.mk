@@ -1,0 +1,1 @@
+# fs/alloc.mk — see fs/local.mk

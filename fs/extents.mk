@@ -1,0 +1,1 @@
+# fs/extents.mk — see fs/local.mk

@@ -1,0 +1,6 @@
+# fs/ — the modelled kernel (libfs.a).
+noinst_LIBRARIES += fs/libfs.a
+fs_libfs_a_SOURCES = fs/compat.h
+
+include fs/extents.mk
+include fs/alloc.mk

@@ -1,0 +1,1 @@
+# sim/config.mk — see sim/local.mk

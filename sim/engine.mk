@@ -1,0 +1,1 @@
+# sim/engine.mk — see sim/local.mk

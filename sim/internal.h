@@ -1,0 +1,102 @@
+/* sim/internal.h — layouts shared by the engine's own modules (task, event,
+ * waitq, lock, lockdep, deadlock).  Private to sim/: fs/ must not include it.
+ *
+ * Field groups are tagged with the module that owns them.
+ */
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
+
+#include "sim/sim.h"
+#include "sim/context.h"
+
+/* [lock.c, lockdep.c] one entry of a task's held-lock stack */
+struct sim_held_lock {
+	const void *instance;        /* the lock (or pseudo-lock) */
+	const struct sim_waitobj *wo;  /* NULL for pseudo-locks */
+	unsigned class_id;
+	bool shared;
+	const char *ip;              /* acquiring function */
+	sim_time_t acquired_at;
+	struct sim_list node;        /* on the rwsem's holders list */
+	struct sim_task *task;
+};
+
+enum sim_task_state {
+	SIM_TASK_RUNNABLE,   /* wake-up event pending */
+	SIM_TASK_RUNNING,
+	SIM_TASK_BLOCKED,
+	SIM_TASK_EXITED,
+};
+
+struct sim_task {
+	/* [task.c] */
+	struct sim_world *world;
+	unsigned id;
+	char name[32];
+	enum sim_task_state state;
+	struct sim_context ctx;
+	void *stack;                 /* mapping incl. guard page */
+	size_t stack_size;
+	sim_task_fn fn;
+	void *arg;
+	struct sim_event wake;       /* resumes the task */
+	sim_time_t busy;             /* CPU time */
+	void *private;
+	const struct sim_waitobj *waiting_on;  /* [deadlock.c] */
+	const char *wait_where;
+	uint64_t visit_epoch;        /* [deadlock.c] DFS mark */
+	struct sim_note notes[SIM_NOTES];
+	unsigned note_head;          /* next slot */
+	unsigned note_count;
+	/* [lock.c, lockdep.c] */
+	struct sim_held_lock held[SIM_MAX_HELD];
+	unsigned nheld;
+	/* [lock.c] per-wait bookkeeping of the lock being waited for */
+	bool lock_granted;
+	sim_time_t wait_start;
+	struct sim_list lock_wait_node;   /* on a lock's waiters list */
+	bool lock_wait_write;
+};
+
+struct sim_lockdep;      /* lockdep.c */
+struct sim_event_queue;  /* event.c */
+
+struct sim_world {
+	/* [world.c, event.c, task.c] */
+	struct sim_world_params params;
+	sim_time_t now;
+	struct sim_event_queue *q;
+	uint64_t events;
+	uint64_t switches;
+	uint64_t trace_hash;
+	bool stop;
+	enum sim_stop stop_reason;
+	struct sim_task **tasks;     /* by id */
+	unsigned ntasks, tasks_cap;
+	struct sim_task *current;
+	struct sim_context loop_ctx; /* the event loop's own context */
+	void *model;
+	sim_finding_fn finding_fn;
+	void *finding_ctx;
+	sim_trace_fn trace_fn;
+	void *trace_ctx;
+	/* [deadlock.c] */
+	char *deadlock_report;
+	uint64_t visit_epoch;
+	/* [lock.c] */
+	struct sim_lock_stats classes[SIM_MAX_LOCK_CLASSES];
+	unsigned nclasses;
+	/* [lockdep.c] */
+	struct sim_lockdep *lockdep;
+};
+
+/* [deadlock.c] called by sim_task_block before switching out; returns true
+ * (and has stopped the world with a report) if blocking t on `on` closes a
+ * cycle in the wait-for graph. */
+bool sim_deadlock_check(struct sim_task *t, const struct sim_waitobj *on);
+
+/* [lockdep.c] */
+void sim_lockdep_world_init(struct sim_world *w);
+void sim_lockdep_world_free(struct sim_world *w);
+
+#endif /* SIM_INTERNAL_H */

@@ -1,0 +1,1 @@
+# sim/locks.mk — see sim/local.mk

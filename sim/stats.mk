@@ -1,0 +1,1 @@
+# sim/stats.mk — see sim/local.mk
