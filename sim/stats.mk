@@ -15,3 +15,9 @@ tests_sim_test_rng_SOURCES = tests/sim/test-rng.c $(SIM_STATS_SRCS)
 tests_sim_test_rng_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
 tests_sim_test_hist_SOURCES = tests/sim/test-hist.c $(SIM_STATS_SRCS)
 tests_sim_test_hist_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
+
+sim_libsim_a_SOURCES += sim/stats.c sim/stats.h
+check_PROGRAMS += tests/sim/test-stats
+TESTS += tests/sim/test-stats
+tests_sim_test_stats_SOURCES = tests/sim/test-stats.c sim/stats.c $(SIM_STATS_SRCS)
+tests_sim_test_stats_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
