@@ -21,3 +21,8 @@ check_PROGRAMS += tests/sim/test-stats
 TESTS += tests/sim/test-stats
 tests_sim_test_stats_SOURCES = tests/sim/test-stats.c sim/stats.c $(SIM_STATS_SRCS)
 tests_sim_test_stats_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
+
+EXTRA_PROGRAMS += bench/bench-stats
+BENCH_LIST += bench/bench-stats
+bench_bench_stats_SOURCES = bench/bench-stats.c $(SIM_STATS_SRCS)
+bench_bench_stats_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS)
