@@ -12,8 +12,6 @@
 #include <glib.h>
 
 #include "sim/sim.h"
-#include "sim/demo.h"
-#include "fs/options.h"
 
 static gboolean opt_version;
 static gboolean opt_help_config;
@@ -60,12 +58,9 @@ int main(int argc, char **argv)
 		printf("sim (faultline) %s\n", PACKAGE_VERSION);
 		goto out;
 	}
-	if (opt_help_config) {
-		fs_options_print_help(stdout);
-		goto out;
-	}
-	if (opt_demo) {
-		rc = sim_demo_run(stdout, (uint64_t)opt_seed);
+	if (opt_help_config || opt_demo) {
+		fprintf(stderr, "sim: not available in this build yet\n");
+		rc = 1;
 		goto out;
 	}
 	if (argc != 2) {
@@ -73,7 +68,7 @@ int main(int argc, char **argv)
 					  : "more than one workload file given");
 		goto out;
 	}
-	rc = fs_options_check_file(argv[1], stderr);
+	rc = usage_error("running workload files is not available in this build yet");
 out:
 	g_option_context_free(ctx);
 	return rc;
