@@ -181,6 +181,13 @@ void sim_world_set_finding_hook(struct sim_world *w, sim_finding_fn fn,
 	w->finding_ctx = ctx;
 }
 
+void sim_world_finding(struct sim_world *w, const char *kind,
+		       const char *report)
+{
+	if (w->finding_fn)
+		w->finding_fn(w->finding_ctx, w, kind, report);
+}
+
 const char *sim_world_deadlock_report(const struct sim_world *w)
 {
 	return w->deadlock_report;
