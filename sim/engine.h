@@ -237,8 +237,9 @@ unsigned sim_task_notes(const struct sim_task *t, struct sim_note *out,
 
 /* ---- diagnostics ------------------------------------------------------------ */
 
-/* Thread-local: the world running on this thread, for SIM_BUG_ON messages
- * only (never for model state). */
+/* Thread-local: the world running on this thread and its running task (NULL
+ * in the event loop).  fs/compat.h builds the kernel's `current` on
+ * sim_current_task(); a world runs on one thread, so this is deterministic. */
 struct sim_world *sim_current_world(void);
 struct sim_task *sim_current_task(void);
 
