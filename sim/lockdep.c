@@ -343,8 +343,6 @@ static void sim_lockdep_add_edge(struct sim_task *t, struct sim_lockdep *ld,
 	unsigned a = prev->class_id, path[SIM_MAX_LOCK_CLASSES], k;
 	struct sim_lockdep_edge *e;
 
-	if (sim_likely(ld->adj[a] & (UINT64_C(1) << next)))
-		return;
 	if (!ld->report && sim_lockdep_reaches(ld, next, a, path, &k))
 		sim_report_circular(t, ld, prev, next, ip, path, k);
 
@@ -383,7 +381,9 @@ void sim_lockdep_check_held(struct sim_task *t, unsigned class_id,
 	for (i = t->nheld; i-- > 0;) {
 		const struct sim_held_lock *prev = &t->held[i];
 
-		if (prev->class_id != class_id)
+		/* the bit test is the whole cost of a known dependency */
+		if (prev->class_id != class_id &&
+		    !(ld->adj[prev->class_id] & (UINT64_C(1) << class_id)))
 			sim_lockdep_add_edge(t, ld, prev, class_id, ip);
 		if (!prev->trylock)
 			break;
