@@ -195,8 +195,7 @@ static void sim_lockdep_deliver(struct sim_world *w, struct sim_lockdep *ld,
 				GString *s)
 {
 	ld->report = g_string_free(s, FALSE);
-	if (w->finding_fn)
-		w->finding_fn(w->finding_ctx, w, "lock_order", ld->report);
+	sim_world_finding(w, "lock_order", ld->report);
 }
 
 /* print_deadlock_bug */
