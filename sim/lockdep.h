@@ -75,9 +75,34 @@ struct sim_held_lock *sim_lock_handoff(struct sim_task *w, unsigned class_id,
 				       const struct sim_waitobj *wo,
 				       struct sim_list *holders);
 
-/* Notes and traces an uncontended grant made by the task itself. */
-void sim_lock_acquired(struct sim_task *t, unsigned class_id, bool shared,
-		       const char *ip, sim_time_t waited);
+static inline void sim_lock_trace(struct sim_world *w,
+				  const struct sim_task *t,
+				  enum sim_trace_kind kind, const char *cat,
+				  const char *name)
+{
+	struct sim_trace_rec r;
+
+	if (sim_likely(!w->trace_fn))
+		return;
+	r.time = w->now;
+	r.task = t->id;
+	r.kind = kind;
+	r.cat = cat;
+	r.name = name;
+	sim_trace(w, &r);
+}
+
+/* Notes and traces a grant, once the task holds the lock and runs. */
+static inline void sim_lock_acquired(struct sim_task *t, unsigned class_id,
+				     bool shared, const char *ip,
+				     sim_time_t waited)
+{
+	struct sim_world *w = t->world;
+	const char *name = w->classes[class_id].name;
+
+	sim_task_note(t, ip, shared ? "acquire-read" : "acquire", name, waited);
+	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-hold", name);
+}
 
 /* Queues t at the tail of waiters and sleeps until a releaser has granted
  * it the lock (sim_lock_handoff); then accounts the contention. */
