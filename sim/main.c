@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "sim/sim.h"
+#include "sim/demo.h"
 
 static gboolean opt_version;
 static gboolean opt_help_config;
@@ -58,7 +59,11 @@ int main(int argc, char **argv)
 		printf("sim (faultline) %s\n", PACKAGE_VERSION);
 		goto out;
 	}
-	if (opt_help_config || opt_demo) {
+	if (opt_demo) {
+		rc = sim_demo_run(stdout, (uint64_t)opt_seed);
+		goto out;
+	}
+	if (opt_help_config) {
 		fprintf(stderr, "sim: not available in this build yet\n");
 		rc = 1;
 		goto out;
