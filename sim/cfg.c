@@ -41,27 +41,26 @@ static void one_line(GError *e)
 			*p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : '?';
 }
 
-/* "FILE:LINE: [section] key: " — the parts that exist. */
+/* "FILE:LINE: [section] key: " — the parts that exist.  Names come from
+ * the file: they are shown printable and cut short. */
 static char *location(const char *file, int line, const char *section,
 		      const char *key)
 {
 	GString *s = g_string_new(file);
+	char *sec = section ? sim_option_quote(section, false) : NULL;
+	char *k = key ? sim_option_quote(key, false) : NULL;
 
 	if (line > 0)
 		g_string_append_printf(s, ":%d", line);
 	g_string_append(s, ": ");
-	if (section)
-		g_string_append_printf(s, "[%s]", section);
-	if (key)
-		g_string_append_printf(s, "%s%s", section ? " " : "", key);
-	if (section || key) {
-		/* names come from the file: keep them printable and short */
-		char *shown = sim_option_quote(s->str, false);
-
-		g_string_assign(s, shown);
-		g_free(shown);
+	if (sec)
+		g_string_append_printf(s, "[%s]", sec);
+	if (k)
+		g_string_append_printf(s, "%s%s", sec ? " " : "", k);
+	if (sec || k)
 		g_string_append(s, ": ");
-	}
+	g_free(sec);
+	g_free(k);
 	return g_string_free(s, FALSE);
 }
 
@@ -514,8 +513,7 @@ static void unknown_key(const struct sim_cfg *cfg,
 	const char *near = sim_option_suggest(key, names, n);
 	char *shown = sim_option_quote(key, true), *hint = NULL;
 
-	if (near)
-		hint = g_strdup_printf(" (did you mean '%s'?)", near);
+	/* an exact key of another type says more than a near one here */
 	for (unsigned i = 0; !hint && i < schema->n_types; i++) {
 		const struct sim_section_type *o = &schema->types[i];
 
@@ -539,6 +537,8 @@ static void unknown_key(const struct sim_cfg *cfg,
 					       o->name);
 		}
 	}
+	if (!hint && near)
+		hint = g_strdup_printf(" (did you mean '%s'?)", near);
 	if (set)
 		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_KEY,
 			    "unknown key %s%s", shown, hint ? hint : "");
@@ -581,8 +581,9 @@ static void unknown_type(const struct sim_cfg *cfg, const char *name,
 		hint = suggestion(type_value, (const char *const *)cand->pdata,
 				  cand->len, "'", "'");
 		loc_error(err, SIM_CFG_ERROR_SECTION, cfg->file, type_line,
-			  name, schema->type_key, "unknown section type %s "
-			  "(expected %s)%s", shown, list->str, hint);
+			  name, schema->type_key, "unknown section type %s%s%s%s",
+			  shown, *hint ? hint : " (expected one of: ",
+			  *hint ? "" : list->str, *hint ? "" : ")");
 		g_free(shown);
 	} else {
 		for (unsigned i = 0; i < schema->n_types; i++)
@@ -595,10 +596,15 @@ static void unknown_type(const struct sim_cfg *cfg, const char *name,
 					       (char *)cand->pdata[i]);
 		hint = suggestion(name, (const char *const *)cand->pdata,
 				  cand->len, "[", "]");
-		loc_error(err, SIM_CFG_ERROR_SECTION, cfg->file, line, name,
-			  NULL, "unknown section (expected %s%s%s)%s",
-			  list->str, list->len && schema->type_key ? " or " : "",
-			  schema->type_key ? "a typed section" : "", hint);
+		if (*hint)
+			loc_error(err, SIM_CFG_ERROR_SECTION, cfg->file, line,
+				  name, NULL, "unknown section%s", hint);
+		else
+			loc_error(err, SIM_CFG_ERROR_SECTION, cfg->file, line,
+				  name, NULL, "unknown section (expected %s%s%s)",
+				  list->str, list->len && schema->type_key ?
+				  " or " : "", schema->type_key ?
+				  "a section with a type key" : "");
 	}
 	g_free(hint);
 	g_string_free(list, TRUE);

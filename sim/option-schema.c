@@ -285,21 +285,33 @@ static char *help_default(const struct sim_option *opt)
 
 static char *help_range(const struct sim_option *opt)
 {
-	GString *s = g_string_new(NULL);
+	if (!opt->min && !opt->max)
+		return g_strdup("-");
+	return g_strdup_printf("%s..%s", opt->min ? opt->min : "",
+			       opt->max ? opt->max : "");
+}
 
-	if (opt->min || opt->max)
-		g_string_append_printf(s, "%s..%s", opt->min ? opt->min : "",
-				       opt->max ? opt->max : "");
-	if (opt->allowed) {
-		if (s->len)
-			g_string_append_c(s, ' ');
-		for (unsigned i = 0; opt->allowed[i]; i++)
-			g_string_append_printf(s, "%s%s", i ? "|" : "",
-					       opt->allowed[i]);
+/* "one of: a b c" under the row, wrapped, so long sets keep the table
+ * readable. */
+static void print_allowed(FILE *out, const struct sim_option *opt,
+			  int indent)
+{
+	const char *head = opt->type == SIM_OPT_DIST ? "kinds:" :
+			   opt->type == SIM_OPT_MIX ? "items:" : "one of:";
+	int col;
+
+	if (!opt->allowed)
+		return;
+	col = fprintf(out, "%*s%s", indent, "", head);
+	for (unsigned i = 0; opt->allowed[i]; i++) {
+		int len = (int)strlen(opt->allowed[i]);
+
+		if (col + 1 + len > 78 && col > indent + 10)
+			col = fprintf(out, "\n%*s", indent + (int)strlen(head),
+				      "") - 1;
+		col += fprintf(out, " %s", opt->allowed[i]);
 	}
-	if (!s->len)
-		g_string_append_c(s, '-');
-	return g_string_free(s, FALSE);
+	fputc('\n', out);
 }
 
 static const char *help_unit(const struct sim_option *opt)
@@ -363,7 +375,6 @@ static void print_type(FILE *out, const struct sim_schema *schema,
 		w_range = MAX(w_range, (int)strlen(range[i]));
 		w_unit = MAX(w_unit, (int)strlen(help_unit(opt)));
 	}
-	w_range = MIN(w_range, 40);
 	fprintf(out, "  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w_key, "key",
 		w_type, "type", w_def, "default", w_range, "range",
 		w_unit, "unit", "help");
@@ -375,6 +386,7 @@ static void print_type(FILE *out, const struct sim_schema *schema,
 			w_type, sim_option_type_name(opt->type),
 			w_def, def[i], w_range, range[i],
 			w_unit, help_unit(opt), opt->help ? opt->help : "");
+		print_allowed(out, opt, 4 + w_key);
 	}
 	fputc('\n', out);
 	g_strfreev(def);

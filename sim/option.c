@@ -670,7 +670,8 @@ static bool parse_dist(const struct sim_option *opt, const char *text,
 			"fixed", "uniform", "exp", "normal", "lognormal",
 			"zipf", "pareto", NULL,
 		};
-		not_allowed_error("distribution ", names, kname, err);
+		not_allowed_error("distribution ", opt->allowed ? opt->allowed
+				  : names, kname, err);
 		goto out;
 	}
 	if (opt->allowed && allowed_index(opt->allowed, k->name) < 0) {

@@ -671,9 +671,11 @@ static void test_help(void)
 		"\n  size +size +\\(required\\) +4K\\.\\.1T +bytes +file size\n",
 		buf, 0, 0));
 	g_assert_true(g_regex_match_simple(
-		"\n  device +enum +nvme +nvme\\|ssd\\|hdd\\|ram +- +", buf, 0, 0));
+		"\n  device +enum +nvme +- +- +device latency profile\n"
+		" +one of: nvme ssd hdd ram\n", buf, 0, 0));
 	g_assert_true(g_regex_match_simple(
-		"\n  think +dist +0 +\\.\\.10s fixed\\|uniform", buf, 0, 0));
+		"\n  think +dist +0 +\\.\\.10s +us +pause between operations\n"
+		" +kinds: fixed uniform exp", buf, 0, 0));
 	if (g_test_verbose())
 		fputs(buf, stdout);
 	free(buf);
