@@ -7,11 +7,21 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "demo-schema.h"
+
+/* libsim.a's distributions assert through sim_bug, which the engine
+ * provides; weak, so a libsim.a that has it wins. */
+__attribute__((weak)) _Noreturn void sim_bug(const char *file, int line,
+					     const char *cond)
+{
+	g_printerr("BUG at %s:%d: %s\n", file, line, cond);
+	abort();
+}
 
 /* A scratch struct with one slot of every type. */
 struct all {
