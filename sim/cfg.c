@@ -360,10 +360,11 @@ static bool pp_line(struct pp *pp, const struct sim_schema *schema,
 		}
 		*close = '\0';
 		name = g_strstrip(s + 1);
-		if (*name == '\0' || strpbrk(name, "[]=")) {
+		/* GKeyFile refuses control characters (a tab) in names */
+		if (*name == '\0' || strpbrk(name, "[]=\t")) {
 			loc_error(err, SIM_CFG_ERROR_SYNTAX, file, line, NULL,
 				  NULL, "bad section name in %s (empty, or "
-				  "holds '[', ']' or '=')", shown);
+				  "holds '[', ']', '=' or a tab)", shown);
 			goto bad_shown;
 		}
 		g_free(shown);

@@ -689,8 +689,9 @@ static bool parse_dist(const struct sim_option *opt, const char *text,
 
 		if (!sep && k->kind == SIM_DIST_UNIFORM) {
 			/* the first '-' that is not an exponent's sign */
-			for (char *q = params + 1; *q; q++) {
-				if (*q == '-' && q[-1] != 'e' && q[-1] != 'E') {
+			for (char *q = params; *q; q++) {
+				if (*q == '-' && q > params && q[-1] != 'e' &&
+				    q[-1] != 'E') {
 					sep = q;
 					break;
 				}
