@@ -1,7 +1,7 @@
 /* sim/context.h — stack switching for task coroutines, and nothing else.
  *
  * A context is a suspended stack.  sim_context_switch() saves the running
- * one into `from` and resumes `to`; the only caller is sim/task.c.  The
+ * one into `from` and resumes `to`; the only callers are sim/task.[ch].  The
  * topology is a star: the event loop switches to a task, the task switches
  * back to the loop.
  *
