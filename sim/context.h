@@ -120,6 +120,7 @@ static inline void sim_context_prefetch(const struct sim_context *c)
 #ifdef SIM_CONTEXT_ASM
 	__builtin_prefetch(c->sp);
 	__builtin_prefetch((const char *)c->sp + 64);
+	__builtin_prefetch((const char *)c->sp + 128);
 #else
 	(void)c;
 #endif

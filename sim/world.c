@@ -100,7 +100,8 @@ enum sim_stop sim_world_run(struct sim_world *w, sim_time_t until)
 	}
 	if (!sim_eq_idle(q)) {
 		/* the next event is at or after `until` */
-		w->now = until;
+		if (until > w->now)
+			w->now = until;
 		w->stop_reason = SIM_STOP_TIME;
 	} else if (w->nblocked) {
 		sim_deadlock_report_all_blocked(w);

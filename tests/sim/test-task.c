@@ -398,6 +398,63 @@ static void test_stack(void)
 	sim_world_free(w);
 }
 
+/* ---- failures: sim_bug and the guard page (in subprocesses) --------------- */
+
+static void buggy(struct sim_task *t, void *arg)
+{
+	sim_task_sleep(t, 1234);
+	SIM_BUG_ON(sim_task_now(t) == 1234);
+}
+
+static void test_bug_message(void)
+{
+	if (g_test_subprocess()) {
+		struct sim_world *w = new_world(77, false);
+
+		sim_task_spawn(w, "first", delayer, &(sim_time_t){ 0 });
+		sim_task_spawn(w, "buggy", buggy, NULL);
+		sim_world_run(w, SIM_TIME_MAX);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+	g_test_trap_assert_stderr("*BUG: *test-task.c:*: sim_task_now(t) == 1234*");
+	g_test_trap_assert_stderr("*at sim time 1234 ns (seed 77, job 0)*");
+	g_test_trap_assert_stderr("*in task buggy/1*");
+}
+
+static unsigned runaway(unsigned depth, unsigned limit)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (depth == limit)   /* never: limit is far beyond any stack */
+		return pad[0];
+	return runaway(depth + 1, limit) + pad[0];
+}
+
+static void overflower(struct sim_task *t, void *arg)
+{
+	sim_task_sleep(t, 1);
+	*(unsigned *)arg = runaway(0, 1u << 30);
+}
+
+static void test_guard_page(void)
+{
+	if (g_test_subprocess()) {
+		struct sim_world *w = new_world(1, false);
+		unsigned out;
+
+		sim_task_spawn(w, "overflower", overflower, &out);
+		sim_world_run(w, SIM_TIME_MAX);
+		return;
+	}
+	/* Under ASan the overflow is reported instead of faulting; either
+	 * way the process must die rather than run on. */
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -411,5 +468,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/task/free-blocked", test_free_blocked);
 	g_test_add_func("/task/notes", test_notes);
 	g_test_add_func("/task/stack", test_stack);
+	g_test_add_func("/task/bug-message", test_bug_message);
+	g_test_add_func("/task/guard-page", test_guard_page);
 	return g_test_run();
 }
