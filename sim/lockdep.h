@@ -27,7 +27,7 @@ void sim_lockdep_check_held(struct sim_task *t, unsigned class_id,
 /* t is about to acquire (class_id, instance).  Records the dependencies
  * held -> class_id and reports the first cycle of the world.  Trylocks add
  * no edge as the new lock (they cannot wait), like the kernel's.  Inline:
- * with nothing held (the common case) it is two instructions. */
+ * with nothing held (the common case) it only sets a usage bit. */
 static inline void sim_lockdep_check(struct sim_task *t, unsigned class_id,
 				     const void *instance, bool shared,
 				     bool trylock, const char *ip)
@@ -62,14 +62,15 @@ static inline struct sim_held_lock *sim_held_find(const struct sim_task *t,
 /* ---- lock.c: acquisition bookkeeping ------------------------------------- */
 
 /* Makes t a holder of the lock: pushes the record (linked on `holders`
- * when not NULL), counts the acquisition.  `now` is the grant time. */
+ * when not NULL), counts the acquisition.  The world's now is the grant
+ * time. */
 struct sim_held_lock *sim_lock_grant(struct sim_task *t, unsigned class_id,
 				     const void *instance,
 				     const struct sim_waitobj *wo, bool shared,
 				     bool trylock, const char *ip,
 				     struct sim_list *holders);
 
-/* Grants the waiting task w (dequeued by the caller) and wakes it. */
+/* Dequeues the waiting task w, grants it the lock and wakes it. */
 struct sim_held_lock *sim_lock_handoff(struct sim_task *w, unsigned class_id,
 				       const void *instance,
 				       const struct sim_waitobj *wo,
