@@ -5,7 +5,7 @@
  * Geometry follows mke2fs defaults: block size 4 KiB (1–64 KiB allowed;
  * page size is 4 KiB, so blocks may be smaller than a page), 8 x blocksize
  * blocks per group (one bitmap block), first data block 1 for 1 KiB blocks
- * else 0, one inode per 16 KiB (inode_ratio) of 256 bytes, sparse_super
+ * else 0, one 256-byte inode per 16 KiB of device (inode_ratio), sparse_super
  * backups, a last group too small for its metadata + 50 blocks dropped, and
  * the journal size of ext2fs_default_journal_size placed at the middle
  * group.  Not modelled: flex_bg packing, reserved GDT blocks for resize,
@@ -159,16 +159,18 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	blocks = o->size / bs;
 	fdb = bs == 1024 ? 1 : 0;
 	bpg = o->blocks_per_group ? o->blocks_per_group : 8 * bs;
-	ipg = o->inodes_per_group;
-	if (!ipg) {
-		/* one inode per inode_ratio bytes, whole inode-table blocks */
-		ipg = (unsigned)((uint64_t)bpg * bs / EXT4_SIM_INODE_RATIO);
-		ipg = round_up(max(ipg, 16u), bs / 256);
-	}
-	itable = EXT4_SIM_ITABLE_BLOCKS(ipg, bs);
 	if (blocks <= fdb)
 		return ERR_PTR(-EINVAL);
 	groups = DIV_ROUND_UP(blocks - fdb, bpg);
+	ipg = o->inodes_per_group;
+	if (!ipg) {
+		/* one inode per inode_ratio bytes of the device, spread over
+		 * the groups, in whole inode-table blocks */
+		ipg = (unsigned)DIV_ROUND_UP(blocks * bs / EXT4_SIM_INODE_RATIO,
+					     groups);
+		ipg = round_up(max(ipg, 16u), bs / 256);
+	}
+	itable = EXT4_SIM_ITABLE_BLOCKS(ipg, bs);
 	gdt = (unsigned)DIV_ROUND_UP(groups, EXT4_SIM_DESC_PER_BLOCK(bs));
 	/* drop a last group too small for its metadata + 50 blocks */
 	if (groups > 1) {

@@ -80,23 +80,23 @@ static void test_mount_geometry(void)
 	struct fixture f;
 	const struct ext4_sim_disk *d;
 
-	/* default: 1 GiB, 4K, journal of 16384 blocks */
+	/* default: 1 GiB, 4K, journal of 8192 blocks (32 MiB) */
 	ext4_sim_mount_opts_default(&o);
 	setup(&f, &o);
 	g_assert_cmpuint(f.sbi->s_blocks_count, ==, 262144);
 	g_assert_cmpuint(f.sbi->s_blocks_per_group, ==, 32768);
 	g_assert_cmpuint(f.sbi->s_groups_count, ==, 8);
 	g_assert_cmpuint(f.sbi->s_first_data_block, ==, 0);
-	g_assert_cmpuint(f.sbi->s_sim_journal_blocks, ==, 16384);
+	g_assert_cmpuint(f.sbi->s_sim_journal_blocks, ==, 8192);
 	g_assert_cmpuint(f.sbi->s_resv_clusters, ==, 4096);
 	g_assert_true(f.sbi->s_mount_opt & EXT4_MOUNT_ORDERED_DATA);
 	g_assert_true(test_opt_delalloc(f.sbi));
 	d = f.sbi->s_disk;
-	g_assert_cmpuint(ext4_sim_disk_count(d, EXT4_SIM_OWN_JOURNAL), ==, 16384);
+	g_assert_cmpuint(ext4_sim_disk_count(d, EXT4_SIM_OWN_JOURNAL), ==, 8192);
 	/* journal in the middle group, contiguous */
 	g_assert_cmpuint(f.sbi->s_sim_journal_nr, ==, 1);
 	g_assert_cmpuint(ext4_sim_journal_bmap(f.sb, 0) / 32768, ==, 4);
-	g_assert_cmpuint(ext4_sim_disk_owner(d, ext4_sim_journal_bmap(f.sb, 16383))->kind,
+	g_assert_cmpuint(ext4_sim_disk_owner(d, ext4_sim_journal_bmap(f.sb, 8191))->kind,
 			 ==, EXT4_SIM_OWN_JOURNAL);
 	/* block 0 (superblock) is fixed metadata; free + fsmeta + journal */
 	g_assert_cmpuint(ext4_sim_disk_owner(d, 0)->kind, ==, EXT4_SIM_OWN_FSMETA);
@@ -402,8 +402,10 @@ static void test_enospc(void)
 	len = (unsigned)avail + 1;
 	b = alloc(&f, 0, &len, 0, 0, &err);
 	g_assert_cmpint(err, ==, 0);
-	g_assert_cmpuint(len, <=, (unsigned)avail);
-	g_assert_cmpuint(len, >=, (unsigned)(avail + 1) / 2);
+	/* claimed avail+1 halved to (avail+1)/2; the run found may be
+	 * shorter still (groups are split by their metadata) */
+	g_assert_cmpuint(len, <=, (unsigned)(avail + 1) / 2);
+	g_assert_cmpuint(len, >, 0);
 	g_assert_cmpint(f.sbi->s_dirtyclusters_counter, ==, 0);
 	/* ordinary allocations stop exactly at the reserve ... */
 	do {
