@@ -15,6 +15,7 @@ struct sim_held_lock {
 	const struct sim_waitobj *wo;  /* NULL for pseudo-locks */
 	unsigned class_id;
 	bool shared;
+	bool trylock;                /* lockdep: adds no edge as the new lock */
 	const char *ip;              /* acquiring function */
 	sim_time_t acquired_at;
 	struct sim_list node;        /* on the rwsem's holders list */
@@ -61,6 +62,8 @@ struct sim_task {
 	sim_time_t wait_start;
 	struct sim_list lock_wait_node;   /* on a lock's waiters list */
 	bool lock_wait_write;
+	const char *lock_wait_ip;         /* for the record the releaser grants */
+	const struct sim_waitobj *lock_wait_wo;  /* the lock queued on, or NULL */
 };
 
 struct sim_lockdep;      /* lockdep.c */
