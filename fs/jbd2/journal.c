@@ -222,7 +222,7 @@ journal_t *jbd2_sim_journal_new(struct sim_world *w, struct super_block *sb,
 {
 	journal_t *j;
 
-	if (p->maxlen < JBD2_MIN_JOURNAL_BLOCKS + 1)
+	if (p->maxlen < JBD2_MIN_JOURNAL_BLOCKS)
 		return NULL;
 	j = calloc(1, sizeof(*j));
 	SIM_BUG_ON(j == NULL);
@@ -283,9 +283,14 @@ static void kjournald2(struct sim_task *task, void *arg)
 		sim_waitq_wake_all(&journal->j_wait_done_commit);
 		transaction = journal->j_running_transaction;
 		if (!(transaction &&
-		      sim_task_now(task) >= transaction->t_expires))
+		      sim_task_now(task) >= transaction->t_expires)) {
+			/* Idle, waiting for work: no deadlock if nothing
+			 * else is left (but a committer is a real task). */
+			sim_task_set_daemon(task, true);
 			sim_waitq_sleep(task, &journal->j_wait_commit, NULL,
 					"kjournald2");
+			sim_task_set_daemon(task, false);
+		}
 
 		/* Were we woken up by the commit timer? */
 		transaction = journal->j_running_transaction;
@@ -317,8 +322,7 @@ int jbd2_journal_load(journal_t *journal)
 	/* The kernel waits for the thread to run; a sim task spawned now
 	 * runs before anything scheduled later at this time, and nothing
 	 * below depends on j_task being set already. */
-	sim_task_spawn(journal->j_world, "jbd2/kjournald2", kjournald2,
-		       journal);
+	sim_task_spawn(journal->j_world, "kjournald2", kjournald2, journal);
 	assert(jbd2_sim_check(journal));
 	return 0;
 }
@@ -343,8 +347,13 @@ int jbd2_journal_destroy(journal_t *journal)
 	/* A commit kjournald2 has in progress finishes before it exits. */
 	journal_kill_thread(journal);
 
-	if (journal->j_running_transaction)
+	if (journal->j_running_transaction) {
+		/* Record the request too (the kernel does not bother: the
+		 * thread is gone), so j_commit_request stays >= sequence. */
+		journal->j_commit_request =
+			journal->j_running_transaction->t_tid;
 		jbd2_journal_commit_transaction(journal);
+	}
 
 	while (!sim_list_empty(&journal->j_checkpoint_transactions)) {
 		mutex_lock(&journal->j_checkpoint_mutex);
