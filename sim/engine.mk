@@ -1,7 +1,7 @@
 # sim/engine.mk — the engine core: events, tasks, context switch, wait
 # queues, deadlock detection (see sim/local.mk).
 sim_libsim_a_SOURCES += \
-	sim/context.h sim/event.h sim/event.c sim/task.c sim/waitq.c \
+	sim/context.h sim/event.h sim/event.c sim/task.h sim/task.c sim/waitq.c \
 	sim/world.c sim/deadlock.c
 
 # Context switch backend, chosen by configure (--with-context).

@@ -20,6 +20,10 @@
 
 #include "sim/internal.h"
 
+/* The hot paths below must not become calls (gcc otherwise outlines
+ * sim_eq_schedule, and the call shows in the hold-model benchmark). */
+#define SIM_EQ_INLINE static inline __attribute__((always_inline))
+
 #define SIM_EQ_SLOT_BITS 24
 #define SIM_EQ_SLOT_MASK ((UINT64_C(1) << SIM_EQ_SLOT_BITS) - 1)
 #define SIM_EQ_SEQ_BITS 40
@@ -59,7 +63,7 @@ void sim_eq_ring_grow(struct sim_event_queue *q);
 void sim_eq_compact(struct sim_event_queue *q);
 uint64_t sim_eq_shuffle_seq(const struct sim_event_queue *q, uint64_t seq);
 
-static inline bool sim_qent_less(const struct sim_qent *a,
+SIM_EQ_INLINE bool sim_qent_less(const struct sim_qent *a,
 				 const struct sim_qent *b)
 {
 	/* One 128-bit compare: cmp + sbb, no branch. */
@@ -69,7 +73,7 @@ static inline bool sim_qent_less(const struct sim_qent *a,
 	return x < y;
 }
 
-static inline void sim_eq_heap_push(struct sim_event_queue *q,
+SIM_EQ_INLINE void sim_eq_heap_push(struct sim_event_queue *q,
 				    sim_time_t time, uint64_t key)
 {
 	struct sim_qent e = { time, key };
@@ -92,7 +96,7 @@ static inline void sim_eq_heap_push(struct sim_event_queue *q,
 }
 
 /* Removes the root. */
-static inline void sim_eq_heap_pop(struct sim_event_queue *q)
+SIM_EQ_INLINE void sim_eq_heap_pop(struct sim_event_queue *q)
 {
 	struct sim_qent *h = q->heap;
 	size_t n = --q->n;
@@ -124,7 +128,7 @@ static inline void sim_eq_heap_pop(struct sim_event_queue *q)
 	h[i] = last;
 }
 
-static inline void sim_eq_ring_push(struct sim_event_queue *q,
+SIM_EQ_INLINE void sim_eq_ring_push(struct sim_event_queue *q,
 				    sim_time_t time, uint64_t key)
 {
 	if (sim_unlikely(q->ring_n > q->ring_mask))
@@ -135,7 +139,7 @@ static inline void sim_eq_ring_push(struct sim_event_queue *q,
 
 /* Queues ev at `when` (>= now); a pending ev moves (its old entry goes
  * stale). */
-static inline void sim_eq_schedule(struct sim_event_queue *q,
+SIM_EQ_INLINE void sim_eq_schedule(struct sim_event_queue *q,
 				   struct sim_event *ev, sim_time_t now,
 				   sim_time_t when)
 {
@@ -161,7 +165,7 @@ static inline void sim_eq_schedule(struct sim_event_queue *q,
 		sim_eq_compact(q);
 }
 
-static inline void sim_eq_cancel(struct sim_event_queue *q,
+SIM_EQ_INLINE void sim_eq_cancel(struct sim_event_queue *q,
 				 struct sim_event *ev)
 {
 	if (ev->armed) {
@@ -172,7 +176,7 @@ static inline void sim_eq_cancel(struct sim_event_queue *q,
 
 /* Removes and returns the next live event if its time is < until (its time
  * in *time), else NULL with the queue untouched past dropped stale entries. */
-static inline struct sim_event *sim_eq_pop(struct sim_event_queue *q,
+SIM_EQ_INLINE struct sim_event *sim_eq_pop(struct sim_event_queue *q,
 					   sim_time_t until, sim_time_t *time)
 {
 	for (;;) {
@@ -202,6 +206,20 @@ static inline struct sim_event *sim_eq_pop(struct sim_event_queue *q,
 		}
 		q->stale--;
 	}
+}
+
+/* The event due next, as a hint for prefetching (may be stale or NULL). */
+SIM_EQ_INLINE struct sim_event *sim_eq_peek(const struct sim_event_queue *q)
+{
+	const struct sim_qent *e;
+
+	if (q->ring_n)
+		e = &q->ring[q->ring_head];
+	else if (q->n)
+		e = &q->heap[0];
+	else
+		return NULL;
+	return q->tab[e->key & SIM_EQ_SLOT_MASK];
 }
 
 /* Number of queue entries (live and stale). */

@@ -36,8 +36,10 @@ struct sim_task {
 	char name[32];
 	enum sim_task_state state;
 	struct sim_context ctx;
-	void *stack;                 /* mapping incl. guard page */
+	void *stack;                 /* usable stack (NULL once freed) */
 	size_t stack_size;
+	void *map;                   /* guard page, stack, this struct */
+	size_t map_size;
 	sim_task_fn fn;
 	void *arg;
 	struct sim_event wake;       /* resumes the task */

@@ -18,7 +18,7 @@
 
 #include <glib.h>
 
-#include "sim/event.h"
+#include "sim/task.h"
 
 __thread struct sim_task *sim_tls_task;
 static __thread struct sim_world *sim_tls_world;
@@ -82,10 +82,19 @@ enum sim_stop sim_world_run(struct sim_world *w, sim_time_t until)
 	sim_tls_world = w;
 	w->stop = false;
 	while ((ev = sim_eq_pop(q, until, &time))) {
+		struct sim_event *next = sim_eq_peek(q);
+
+		/* With many tasks the next event's owner is a cache (and TLB)
+		 * miss; start fetching it while this one runs. */
+		if (next)
+			__builtin_prefetch(next);
 		w->now = time;
 		w->events++;
 		w->trace_hash = sim_trace_fold(w->trace_hash, time, ev->slot);
-		ev->fn(w, ev);
+		if (sim_likely(ev->fn == sim_task_resume))
+			sim_task_resume_inline(w, ev);
+		else
+			ev->fn(w, ev);
 		if (sim_unlikely(w->stop))
 			goto stopped;
 	}
