@@ -429,7 +429,7 @@ void ext4_sim_mb_free_range(struct super_block *sb, ext4_fsblk_t block,
 	mb->nr_free_blocks += count;
 }
 
-uint64_t ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
+void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
 {
 	struct ext4_sim_mb *mb = sbi->s_mb;
 	struct super_block *sb = sbi->s_sb;
@@ -461,7 +461,7 @@ uint64_t ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
 	mb->pending_blocks -= released;
 	if (released)
 		mb->nr_releases++;
-	return released;
+	mb->nr_released_blocks += released;
 }
 
 void ext4_free_blocks(handle_t *handle, struct inode *inode,
