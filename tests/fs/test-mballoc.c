@@ -179,6 +179,43 @@ static void test_mount_rejects(void)
 	sim_world_free(w);
 }
 
+static void test_new_inode(void)
+{
+	struct fixture f;
+	struct inode *a, *b;
+	struct ext4_inode_info *ei;
+
+	setup_small(&f, false);
+	a = ext4_sim_new_inode(f.sb);
+	b = ext4_sim_new_inode(f.sb);
+	g_assert_cmpuint(a->i_ino, ==, 12);
+	g_assert_cmpuint(b->i_ino, ==, 13);
+	g_assert_true(a->i_sb == f.sb);
+	g_assert_true(a->i_mapping == &a->i_data);
+	g_assert_true(a->i_data.host == a);
+	g_assert_cmpint(i_size_read(a), ==, 0);
+	ei = EXT4_I(a);
+	g_assert_true(&ei->vfs_inode == a);
+	/* one lock class per role, shared by every inode (lockdep keys) */
+	g_assert_cmpstr(sim_lock_class_stats(f.w, ei->i_data_sem.dep.class_id)->name,
+			==, "i_data_sem");
+	g_assert_cmpstr(sim_lock_class_stats(f.w, ei->i_mmap_sem.dep.class_id)->name,
+			==, "i_mmap_sem");
+	g_assert_cmpstr(sim_lock_class_stats(f.w, a->i_mutex.dep.class_id)->name,
+			==, "i_mutex");
+	g_assert_cmpstr(sim_lock_class_stats(f.w, a->i_data.i_mmap_rwsem.dep.class_id)->name,
+			==, "i_mmap_rwsem");
+	g_assert_cmpstr(sim_lock_class_stats(f.w, a->i_data.invalidate_lock.dep.class_id)->name,
+			==, "invalidate_lock");
+	g_assert_cmpuint(ei->i_data_sem.dep.class_id, ==,
+			 EXT4_I(b)->i_data_sem.dep.class_id);
+	g_assert_false(sim_rwsem_is_locked(&ei->i_data_sem));
+	g_assert_false(sim_mutex_is_locked(&b->i_mutex));
+	ext4_sim_free_inode(a);
+	ext4_sim_free_inode(b);
+	teardown(&f);
+}
+
 /* ---- allocation ---------------------------------------------------------- */
 
 static void test_goal_and_contiguous(void)
@@ -708,6 +745,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/mballoc/mount-geometry", test_mount_geometry);
 	g_test_add_func("/mballoc/mount-rejects", test_mount_rejects);
+	g_test_add_func("/mballoc/new-inode", test_new_inode);
 	g_test_add_func("/mballoc/goal-contiguous", test_goal_and_contiguous);
 	g_test_add_func("/mballoc/random", test_random);
 	g_test_add_func("/mballoc/pending-reuse", test_pending_reuse);
