@@ -134,9 +134,9 @@ ext4_fsblk_t ext4_new_meta_blocks(handle_t *handle, struct inode *inode,
 #define EXT4_FREE_BLOCKS_VALIDATED 0x0004
 #define EXT4_FREE_BLOCKS_NO_QUOT_UPDATE 0x0008
 
-/* With a journal, METADATA is forced on unless data=writeback; METADATA
- * with a handle defers reuse until the handle's transaction commits
- * (FIDELITY 5).  Data=writeback data or no journal: reusable at once. */
+/* With a handle, reuse waits until the handle's transaction commits
+ * (FIDELITY 5), except data blocks (no METADATA flag) under data=writeback,
+ * which are reusable at once, as is everything without a journal. */
 void ext4_free_blocks(handle_t *handle, struct inode *inode,
 		      struct buffer_head *bh, ext4_fsblk_t block,
 		      unsigned long count, int flags);
