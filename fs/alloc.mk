@@ -17,3 +17,8 @@ tests_fs_test_disk_SOURCES = tests/fs/test-disk.c
 tests_fs_test_disk_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_mballoc_SOURCES = tests/fs/test-mballoc.c
 tests_fs_test_mballoc_LDADD = $(FS_TEST_LIBS)
+
+EXTRA_PROGRAMS += bench/bench-alloc
+BENCH_LIST += bench/bench-alloc
+bench_bench_alloc_SOURCES = bench/bench-alloc.c
+bench_bench_alloc_LDADD = $(FS_TEST_LIBS)
