@@ -7,8 +7,7 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/mballoc.c fs/ext4/mballoc.h \
 	fs/ext4/balloc.c \
 	fs/ext4/super.c \
-	fs/ext4/ialloc.c \
-	fs/ext4/sim_journal_fallback.c
+	fs/ext4/ialloc.c
 
 check_PROGRAMS += tests/fs/test-contents tests/fs/test-disk tests/fs/test-mballoc
 TESTS += tests/fs/test-contents tests/fs/test-disk tests/fs/test-mballoc

@@ -16,14 +16,15 @@
  * (no quota); group descriptors are 32 bytes (no 64bit feature, as mkfs of
  * the v4.4 era made them).
  */
+#include "config.h"
+
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/mballoc.h"
+#include "fs/block.h"
+#include "fs/disk.h"
 #include "fs/task_state.h"
 
 #include <stdlib.h>
-
-/* Helper "alloc" (fs/ext4/mballoc.c): pending frees of tid become
- * allocatable. */
-void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid);
 
 static journal_t *EXT4_JOURNAL(struct inode *inode)
 {
@@ -98,9 +99,12 @@ int ext4_handle_dirty_metadata(handle_t *handle, struct inode *inode,
 			       struct buffer_head *bh)
 {
 	(void)inode;
+	/* With a journal the buffer is not marked dirty: its journalled
+	 * copy goes home at checkpoint (the kernel sets BH_JBDDirty, and
+	 * BH_Dirty only once the transaction has committed). */
 	if (ext4_handle_valid(handle))
 		return jbd2_journal_dirty_metadata(handle, bh);
-	set_buffer_dirty(bh);
+	mark_buffer_dirty(bh);
 	return 0;
 }
 
@@ -116,22 +120,32 @@ int ext4_mark_inode_dirty(handle_t *handle, struct inode *inode)
 /*
  * Freed block: metadata (and journalled data) is revoked, ordered data
  * with a buffer is forgotten; both mean no checkpoint writes an old copy of
- * the block home after this transaction commits.
+ * the block home after this transaction commits.  Consumes the caller's
+ * reference on bh, as the kernel's bforget / jbd2_journal_forget do.
  */
 int ext4_forget(handle_t *handle, int is_metadata, struct inode *inode,
 		struct buffer_head *bh, ext4_fsblk_t blocknr)
 {
-	/* In the no-journal case: bforget, nothing journalled. */
-	if (!ext4_handle_valid(handle))
+	int err = 0;
+
+	/* In the no-journal case we can just do a bforget. */
+	if (!ext4_handle_valid(handle)) {
+		bforget(bh);
 		return 0;
-	/* data=journal, or un-journalled data: jbd2_journal_forget on the
-	 * buffer if there is one. */
+	}
 	if ((EXT4_SB(inode->i_sb)->s_mount_opt & EXT4_MOUNT_DATA_FLAGS) ==
 		    EXT4_MOUNT_JOURNAL_DATA ||
-	    (!is_metadata && !ext4_should_journal_data(inode)))
-		return bh ? jbd2_sim_forget_key(handle, bh->b_blocknr) : 0;
-	/* Otherwise jbd2_journal_revoke(blocknr). */
-	return jbd2_sim_forget_key(handle, blocknr);
+	    (!is_metadata && !ext4_should_journal_data(inode))) {
+		/* data=journal, or un-journalled data: jbd2_journal_forget
+		 * on the buffer if there is one. */
+		if (bh)
+			err = jbd2_sim_forget_key(handle, bh->b_blocknr);
+	} else {
+		/* jbd2_journal_revoke(blocknr) (which forgets bh too). */
+		err = jbd2_sim_forget_key(handle, blocknr);
+	}
+	bforget(bh);
+	return err;
 }
 
 int ext4_jbd2_file_inode(handle_t *handle, struct inode *inode)
@@ -288,6 +302,87 @@ int ext4_chunk_trans_blocks(struct inode *inode, int nrblocks)
 	return ext4_meta_trans_blocks(inode, nrblocks, 1);
 }
 
+/* ---- journal IO ------------------------------------------------------------------ */
+
+/* Write journal blocks [n, n + count): one bio per physically contiguous
+ * run of the journal area (the kernel submits one buffer at a time under a
+ * plug, which merges adjacent ones into one request). */
+static int ext4_sim_journal_write(struct super_block *sb, int rw, uint64_t n,
+				  unsigned count)
+{
+	struct block_device *bdev = &EXT4_SB(sb)->s_disk->bdev;
+	unsigned spb = sb->s_blocksize >> SECTOR_SHIFT;
+
+	while (count) {
+		ext4_fsblk_t phys = ext4_sim_journal_bmap(sb, n);
+		unsigned run = 1;
+		struct bio bio;
+		int err;
+
+		while (run < count && ext4_sim_journal_bmap(sb, n + run) ==
+					      phys + run)
+			run++;
+		bio_init(&bio);
+		bio.bi_bdev = bdev;
+		bio.bi_iter.bi_sector = phys * spb;
+		bio.bi_iter.bi_size = run * sb->s_blocksize;
+		err = submit_bio_wait(rw, &bio);
+		if (err)
+			return err;
+		rw &= ~REQ_FLUSH;       /* one preflush is enough */
+		n += run;
+		count -= run;
+	}
+	return 0;
+}
+
+/* Checkpoint: blocks [blk, blk + count) written home from the journal's
+ * copies, as one request; the disk records each metadata write (and counts
+ * it as foreign if the block is no longer metadata). */
+static int ext4_sim_checkpoint_write(struct super_block *sb, uint64_t blk,
+				     unsigned count)
+{
+	struct ext4_sb_info *sbi = EXT4_SB(sb);
+	struct bio bio;
+	int err;
+
+	bio_init(&bio);
+	bio.bi_bdev = &sbi->s_disk->bdev;
+	bio.bi_iter.bi_sector = blk * (sb->s_blocksize >> SECTOR_SHIFT);
+	bio.bi_iter.bi_size = count * sb->s_blocksize;
+	err = submit_bio_wait(WRITE | REQ_META | REQ_SYNC, &bio);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < count; i++)
+		ext4_sim_disk_write_meta(sbi->s_disk, blk + i, NULL);
+	return 0;
+}
+
+/* The journal's IO hook (jbd2_sim_write).  Log and commit blocks go to the
+ * journal area; the commit record is preflush + FUA (barrier mode), the
+ * journal superblock FUA. */
+static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
+			       uint64_t blocknr, unsigned count)
+{
+	struct super_block *sb = journal->j_private;
+
+	switch (kind) {
+	case JBD2_SIM_IO_LOG:
+		return ext4_sim_journal_write(sb, WRITE | REQ_SYNC, blocknr,
+					      count);
+	case JBD2_SIM_IO_COMMIT:
+		return ext4_sim_journal_write(
+			sb, WRITE | REQ_SYNC | REQ_FLUSH | REQ_FUA, blocknr,
+			count);
+	case JBD2_SIM_IO_SUPERBLOCK:
+		return ext4_sim_journal_write(sb, WRITE | REQ_SYNC | REQ_FUA,
+					      blocknr, count);
+	case JBD2_SIM_IO_CHECKPOINT:
+		return ext4_sim_checkpoint_write(sb, blocknr, count);
+	}
+	BUG();
+}
+
 /* ---- mount / unmount ---------------------------------------------------------------- */
 
 /* ext4_journal_commit_callback (super.c): the transaction is on disk, so
@@ -301,24 +396,27 @@ static void ext4_journal_commit_callback(journal_t *journal,
 	ext4_sim_mb_release_tid(EXT4_SB(sb), txn->t_tid);
 }
 
-int ext4_sim_journal_attach(struct super_block *sb, uint64_t start,
-			    unsigned long nblocks)
+int ext4_sim_journal_attach(struct super_block *sb)
 {
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	struct jbd2_sim_params p = {
-		.blk_offset = start,
-		.maxlen = nblocks,
+		.maxlen = sbi->s_sim_journal_blocks,
 		.blocksize = sb->s_blocksize,
 		.commit_interval = sbi->s_commit_interval,
 	};
 	journal_t *journal;
 
-	if (sbi->s_mount_opt & EXT4_MOUNT_NOJOURNAL)
-		return 0;
+	if (!sbi->s_sim_journal_blocks)
+		return 0;       /* no journal: handles are NULL */
 	journal = jbd2_sim_journal_new(sbi->s_world, sb, &p);
 	if (!journal)
 		return -EINVAL;
 	journal->j_commit_callback = ext4_journal_commit_callback;
+	journal->j_sim_io = ext4_sim_journal_io;
+	journal->j_sim_io_ctx = sb;
+	/* data=ordered writeout: the page cache module fills in
+	 * j_submit_inode_data_buffers / j_finish_inode_data_buffers; until
+	 * then there is nothing to flush. */
 	sbi->s_journal = journal;
 	return jbd2_journal_load(journal);
 }

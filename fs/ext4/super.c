@@ -22,6 +22,7 @@
 
 #include <glib.h>
 
+#include "fs/ext4/ext4_jbd2.h"
 #include "fs/ext4/mballoc.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
@@ -231,13 +232,12 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 		return ERR_PTR(-ENOSPC);
 	}
 
-	/* ---- [jbd2] journal creation goes here ---------------------------
-	 * With o->journal: build sbi->s_journal over the blocks reserved
-	 * above (ext4_sim_journal_bmap, s_sim_journal_blocks), start
-	 * kjournald2 with s_commit_interval, and register the commit
-	 * callback (ext4_journal_commit_callback -> ext4_sim_mb_release_tid).
-	 * Without a journal s_journal stays NULL.
-	 * ------------------------------------------------------------------- */
+	/* [jbd2] the journal over the blocks reserved above (ext4_jbd2.c);
+	 * without one s_journal stays NULL. */
+	if (o->journal && ext4_sim_journal_attach(sb) < 0) {
+		ext4_sim_unmount(sb);
+		return ERR_PTR(-EINVAL);
+	}
 
 	return sb;
 }
@@ -249,7 +249,9 @@ void ext4_sim_unmount(struct super_block *sb)
 	if (!sb)
 		return;
 	sbi = EXT4_SB(sb);
-	/* ---- [jbd2] journal teardown goes here (before the disk goes) ---- */
+	/* [jbd2] before the disk goes; a clean unmount first ran
+	 * ext4_sim_journal_detach in a task. */
+	ext4_sim_journal_free(sb);
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);

@@ -228,7 +228,6 @@ journal_t *jbd2_sim_journal_new(struct sim_world *w, struct super_block *sb,
 	SIM_BUG_ON(j == NULL);
 	j->j_private = sb;
 	j->j_world = w;
-	j->j_blk_offset = p->blk_offset;
 	j->j_blocksize = p->blocksize ? p->blocksize : 4096;
 	j->j_maxlen = p->maxlen;
 	j->j_commit_interval = p->commit_interval ? p->commit_interval :
