@@ -313,6 +313,8 @@ void jbd2_update_log_tail(journal_t *journal, tid_t tid, unsigned long block);
  * point for log writes. */
 int jbd2_sim_write(journal_t *journal, enum jbd2_sim_io_kind kind,
 		   uint64_t blocknr, unsigned count);
+/* Statistics in the shape of /proc/fs/jbd2/<dev>/info. */
+void jbd2_sim_stats_print(const journal_t *journal, FILE *out);
 /* Invariants of the journal's state (commit.c top comment); for assert(). */
 bool jbd2_sim_check(const journal_t *journal);
 /* The handle the running task holds (current->journal_info), or NULL. */

@@ -468,6 +468,8 @@ static void test_checkpoint(void)
 	g_assert_cmpuint(cp_blocks, ==, r->j->j_stats.checkpoint_blocks);
 	g_assert_cmpuint(cp_blocks, <=,
 			 (uint64_t)CP_BLOCKS * r->j->j_stats.checkpoints);
+	if (g_test_verbose())
+		jbd2_sim_stats_print(r->j, stderr);
 	g_assert_true(jbd2_sim_check(r->j));
 	rig_free(r);
 }
