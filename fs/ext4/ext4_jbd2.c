@@ -21,7 +21,6 @@
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/block.h"
-#include "fs/disk.h"
 #include "fs/task_state.h"
 
 #include <stdlib.h>
@@ -302,87 +301,6 @@ int ext4_chunk_trans_blocks(struct inode *inode, int nrblocks)
 	return ext4_meta_trans_blocks(inode, nrblocks, 1);
 }
 
-/* ---- journal IO ------------------------------------------------------------------ */
-
-/* Write journal blocks [n, n + count): one bio per physically contiguous
- * run of the journal area (the kernel submits one buffer at a time under a
- * plug, which merges adjacent ones into one request). */
-static int ext4_sim_journal_write(struct super_block *sb, int rw, uint64_t n,
-				  unsigned count)
-{
-	struct block_device *bdev = &EXT4_SB(sb)->s_disk->bdev;
-	unsigned spb = sb->s_blocksize >> SECTOR_SHIFT;
-
-	while (count) {
-		ext4_fsblk_t phys = ext4_sim_journal_bmap(sb, n);
-		unsigned run = 1;
-		struct bio bio;
-		int err;
-
-		while (run < count && ext4_sim_journal_bmap(sb, n + run) ==
-					      phys + run)
-			run++;
-		bio_init(&bio);
-		bio.bi_bdev = bdev;
-		bio.bi_iter.bi_sector = phys * spb;
-		bio.bi_iter.bi_size = run * sb->s_blocksize;
-		err = submit_bio_wait(rw, &bio);
-		if (err)
-			return err;
-		rw &= ~REQ_FLUSH;       /* one preflush is enough */
-		n += run;
-		count -= run;
-	}
-	return 0;
-}
-
-/* Checkpoint: blocks [blk, blk + count) written home from the journal's
- * copies, as one request; the disk records each metadata write (and counts
- * it as foreign if the block is no longer metadata). */
-static int ext4_sim_checkpoint_write(struct super_block *sb, uint64_t blk,
-				     unsigned count)
-{
-	struct ext4_sb_info *sbi = EXT4_SB(sb);
-	struct bio bio;
-	int err;
-
-	bio_init(&bio);
-	bio.bi_bdev = &sbi->s_disk->bdev;
-	bio.bi_iter.bi_sector = blk * (sb->s_blocksize >> SECTOR_SHIFT);
-	bio.bi_iter.bi_size = count * sb->s_blocksize;
-	err = submit_bio_wait(WRITE | REQ_META | REQ_SYNC, &bio);
-	if (err)
-		return err;
-	for (unsigned i = 0; i < count; i++)
-		ext4_sim_disk_write_meta(sbi->s_disk, blk + i, NULL);
-	return 0;
-}
-
-/* The journal's IO hook (jbd2_sim_write).  Log and commit blocks go to the
- * journal area; the commit record is preflush + FUA (barrier mode), the
- * journal superblock FUA. */
-static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
-			       uint64_t blocknr, unsigned count)
-{
-	struct super_block *sb = journal->j_private;
-
-	switch (kind) {
-	case JBD2_SIM_IO_LOG:
-		return ext4_sim_journal_write(sb, WRITE | REQ_SYNC, blocknr,
-					      count);
-	case JBD2_SIM_IO_COMMIT:
-		return ext4_sim_journal_write(
-			sb, WRITE | REQ_SYNC | REQ_FLUSH | REQ_FUA, blocknr,
-			count);
-	case JBD2_SIM_IO_SUPERBLOCK:
-		return ext4_sim_journal_write(sb, WRITE | REQ_SYNC | REQ_FUA,
-					      blocknr, count);
-	case JBD2_SIM_IO_CHECKPOINT:
-		return ext4_sim_checkpoint_write(sb, blocknr, count);
-	}
-	BUG();
-}
-
 /* ---- mount / unmount ---------------------------------------------------------------- */
 
 /* ext4_journal_commit_callback (super.c): the transaction is on disk, so
@@ -396,24 +314,24 @@ static void ext4_journal_commit_callback(journal_t *journal,
 	ext4_sim_mb_release_tid(EXT4_SB(sb), txn->t_tid);
 }
 
-int ext4_sim_journal_attach(struct super_block *sb)
+int ext4_sim_journal_attach(struct super_block *sb, uint64_t start,
+			    unsigned long nblocks)
 {
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	struct jbd2_sim_params p = {
-		.maxlen = sbi->s_sim_journal_blocks,
+		.maxlen = nblocks,
 		.blocksize = sb->s_blocksize,
 		.commit_interval = sbi->s_commit_interval,
 	};
 	journal_t *journal;
 
-	if (!sbi->s_sim_journal_blocks)
-		return 0;       /* no journal: handles are NULL */
+	/* Where the log lies on the device is the IO hook's business
+	 * (super.c: ext4_sim_journal_io over ext4_sim_journal_bmap). */
+	(void)start;
 	journal = jbd2_sim_journal_new(sbi->s_world, sb, &p);
 	if (!journal)
 		return -EINVAL;
 	journal->j_commit_callback = ext4_journal_commit_callback;
-	journal->j_sim_io = ext4_sim_journal_io;
-	journal->j_sim_io_ctx = sb;
 	/* data=ordered writeout: the page cache module fills in
 	 * j_submit_inode_data_buffers / j_finish_inode_data_buffers; until
 	 * then there is nothing to flush. */
