@@ -97,8 +97,8 @@ void sim_lock_stat_print(const struct sim_world *w, FILE *out)
 
 /* ---- the held-lock stack --------------------------------------------------- */
 
-struct sim_held_lock *sim_held_find(const struct sim_task *t,
-				    const void *instance)
+struct sim_held_lock *sim_held_find_slow(const struct sim_task *t,
+					 const void *instance)
 {
 	unsigned i = t->nheld;
 
@@ -125,6 +125,10 @@ static void sim_held_pop(struct sim_task *t, struct sim_held_lock *h)
 	unsigned i = (unsigned)(h - t->held), j;
 
 	SIM_BUG_ON(i >= t->nheld);
+	if (sim_likely(i == t->nheld - 1)) {   /* LIFO: the usual case */
+		t->nheld--;
+		return;
+	}
 	for (j = i + 1; j < t->nheld; j++) {
 		struct sim_held_lock *src = &t->held[j], *dst = &t->held[j - 1];
 		bool linked = src->node.next != &src->node;

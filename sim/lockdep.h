@@ -21,18 +21,43 @@
 
 /* ---- lockdep.c ------------------------------------------------------------ */
 
+void sim_lockdep_check_held(struct sim_task *t, unsigned class_id,
+			    const void *instance, const char *ip);
+
 /* t is about to acquire (class_id, instance).  Records the dependencies
  * held -> class_id and reports the first cycle of the world.  Trylocks add
- * no edge as the new lock (they cannot wait), like the kernel's. */
-void sim_lockdep_check(struct sim_task *t, unsigned class_id,
-		       const void *instance, bool shared, bool trylock,
-		       const char *ip);
+ * no edge as the new lock (they cannot wait), like the kernel's.  Inline:
+ * with nothing held (the common case) it is two instructions. */
+static inline void sim_lockdep_check(struct sim_task *t, unsigned class_id,
+				     const void *instance, bool shared,
+				     bool trylock, const char *ip)
+{
+	struct sim_world *w = t->world;
+
+	SIM_BUG_ON(class_id >= SIM_MAX_LOCK_CLASSES);
+	if (shared)
+		w->lockdep_used_read |= UINT64_C(1) << class_id;
+	else
+		w->lockdep_used_write |= UINT64_C(1) << class_id;
+	if (trylock || t->nheld == 0)
+		return;
+	sim_lockdep_check_held(t, class_id, instance, ip);
+}
 
 /* ---- lock.c: the held-lock stack ----------------------------------------- */
 
-/* The most recent record of instance on t's stack, or NULL. */
-struct sim_held_lock *sim_held_find(const struct sim_task *t,
-				    const void *instance);
+struct sim_held_lock *sim_held_find_slow(const struct sim_task *t,
+					 const void *instance);
+
+/* The most recent record of instance on t's stack, or NULL.  Locks are
+ * mostly released in LIFO order: look at the top first. */
+static inline struct sim_held_lock *sim_held_find(const struct sim_task *t,
+						  const void *instance)
+{
+	if (sim_likely(t->nheld && t->held[t->nheld - 1].instance == instance))
+		return (struct sim_held_lock *)&t->held[t->nheld - 1];
+	return sim_held_find_slow(t, instance);
+}
 
 /* ---- lock.c: acquisition bookkeeping ------------------------------------- */
 
