@@ -1,6 +1,7 @@
 /* fs/ext4/ext4_jbd2.c — ext4's side of the journal: handle wrappers,
  * dirtying metadata with credit accounting, ordered-data inodes, forget,
- * credit estimates, and mounting the journal.
+ * credit estimates, and creating the journal at mount (the device IO hook
+ * it writes through is mount's: fs/ext4/super.c ext4_sim_journal_io).
  * Mirrors fs/ext4/ext4_jbd2.c and ext4_jbd2.h of v4.4.1 (__ext4_journal_start_sb,
  * __ext4_journal_stop, __ext4_handle_dirty_metadata, __ext4_forget), plus
  * pieces the kernel keeps elsewhere, gathered here because they are about
@@ -246,10 +247,11 @@ static int ext4_index_trans_blocks(struct inode *inode, int extents)
 	return extents <= 1 ? depth * 2 : depth * 3;
 }
 
-/* s_gdb_count: group-descriptor blocks, 32-byte descriptors. */
+/* s_gdb_count: group-descriptor blocks (32-byte descriptors, as mount lays
+ * them out: EXT4_SIM_DESC_PER_BLOCK). */
 static unsigned long ext4_sim_gdb_count(const struct ext4_sb_info *sbi)
 {
-	unsigned per_block = sbi->s_sb->s_blocksize / 32;
+	unsigned per_block = EXT4_SIM_DESC_PER_BLOCK(sbi->s_sb->s_blocksize);
 
 	return DIV_ROUND_UP((unsigned long)sbi->s_groups_count, per_block);
 }
