@@ -87,10 +87,12 @@ static void rig_callback(journal_t *j, transaction_t *t)
 			  .commit_sequence = j->j_commit_sequence };
 }
 
-static struct rig *rig_new(unsigned long journal_blocks)
+static struct rig *rig_new_seed(unsigned long journal_blocks, uint64_t seed,
+				bool tie_shuffle)
 {
 	struct rig *r = g_new0(struct rig, 1);
-	struct sim_world_params wp = { .seed = 1 };
+	struct sim_world_params wp = { .seed = seed,
+				       .tie_shuffle = tie_shuffle };
 	struct jbd2_sim_params jp = {
 		.maxlen = journal_blocks,
 		.blocksize = 4096,
@@ -105,6 +107,11 @@ static struct rig *rig_new(unsigned long journal_blocks)
 	r->j->j_commit_callback = rig_callback;
 	g_assert_cmpint(jbd2_journal_load(r->j), ==, 0);
 	return r;
+}
+
+static struct rig *rig_new(unsigned long journal_blocks)
+{
+	return rig_new_seed(journal_blocks, 1, false);
 }
 
 static void rig_free(struct rig *r)
@@ -193,9 +200,8 @@ static void late_starter(struct sim_task *t, void *arg)
 	g_assert_cmpint(jbd2_journal_stop(h), ==, 0);
 }
 
-static void test_locked_blocks_new_handles(void)
+static void run_locked_blocks_new_handles(struct rig *r)
 {
-	struct rig *r = rig_new(4096);
 	struct actor holder = { 0 }, kick = { 0 }, late = { 0 };
 	const struct ev *cb;
 
@@ -218,6 +224,11 @@ static void test_locked_blocks_new_handles(void)
 			>=, 9 * SIM_MSEC);
 	g_assert_true(jbd2_sim_check(r->j));
 	rig_free(r);
+}
+
+static void test_locked_blocks_new_handles(void)
+{
+	run_locked_blocks_new_handles(rig_new(4096));
 }
 
 /* ---- nested starts never block ------------------------------------------------ */
@@ -565,9 +576,8 @@ static void cycle_b(struct sim_task *t, void *arg)
 	g_assert_not_reached();
 }
 
-static void test_classic_cycle(void)
+static void run_classic_cycle(struct rig *r)
 {
-	struct rig *r = rig_new(4096);
 	struct cycle c;
 	struct actor a = { .arg = &c }, b = { .arg = &c };
 	const char *rep;
@@ -590,6 +600,20 @@ static void test_classic_cycle(void)
 	g_assert_nonnull(strstr(rep, "jbd2_handle"));
 	g_assert_cmpint(sim_world_now(r->w), ==, 3 * SIM_MSEC);
 	rig_free(r);
+}
+
+static void test_classic_cycle(void)
+{
+	run_classic_cycle(rig_new(4096));
+}
+
+/* The same scenarios with events that share a time permuted. */
+static void test_tie_shuffle(void)
+{
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		run_locked_blocks_new_handles(rig_new_seed(4096, seed, true));
+		run_classic_cycle(rig_new_seed(4096, seed, true));
+	}
 }
 
 /* ---- unmount -------------------------------------------------------------------- */
@@ -929,6 +953,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/jbd2/credits", test_credits);
 	g_test_add_func("/jbd2/classic-cycle", test_classic_cycle);
 	g_test_add_func("/jbd2/destroy", test_destroy);
+	g_test_add_func("/jbd2/tie-shuffle", test_tie_shuffle);
 	g_test_add_func("/ext4-jbd2/credits", test_ext4_credits);
 	g_test_add_func("/ext4-jbd2/pending-free-released-by-commit",
 			test_ext4_pending_free_released_by_commit);
