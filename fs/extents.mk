@@ -19,4 +19,4 @@ EXTRA_PROGRAMS += bench/bench-extents
 BENCH_LIST += bench/bench-extents
 bench_bench_extents_SOURCES = bench/bench-extents.c \
 	tests/fs/extents-harness.c tests/fs/extents-harness.h
-bench_bench_extents_LDADD = $(FS_TEST_LIBS)
+bench_bench_extents_LDADD = $(FS_TEST_LIBS) -lm

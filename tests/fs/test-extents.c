@@ -10,10 +10,10 @@
  *
  * Property test: thousands of random insert / punch / collapse / insert-
  * range / convert operations (fixed seeds, 1 KiB and 4 KiB blocks) against
- * a flat reference map lblk -> (pblk, unwritten).  After every step: the
- * tree's extents equal the reference exactly (full walk), lookups through
- * ext4_find_extent agree at every run boundary of the reference and at
- * random blocks, the checker passes (structure, keys, checksums, node and
+ * a flat reference map lblk -> (pblk, unwritten).  After every step: every
+ * block of the window maps in the tree exactly as in the reference (full
+ * walk), lookups through ext4_find_extent agree at both ends of every run
+ * of the reference and at random blocks, the checker passes (structure, keys, checksums, node and
  * data block owners), the es cache agrees with the tree, and the blocks
  * owned as extent-tree nodes are exactly the reachable nodes.  Depth >= 2
  * and merge-up must be observed.
@@ -715,8 +715,30 @@ static void ref_expect_existing(struct pt *t, ext4_lblk_t l,
 					 t->ref[l + (ext4_lblk_t)i]);
 }
 
+struct pt_cmp { struct pt *t; ext4_lblk_t next; };
+
+/* The tree's extents against the reference, block by block. */
+static void pt_cmp_extent(void *ctx, const struct ext4_extent *ex)
+{
+	struct pt_cmp *c = ctx;
+	struct pt *t = c->t;
+	ext4_lblk_t l = le32_to_cpu(ex->ee_block);
+	unsigned n = (unsigned)ext4_ext_get_actual_len(ex);
+
+	g_assert_cmpuint(l + n, <=, t->L);
+	for (; c->next < l; c->next++)
+		g_assert_cmpuint(t->ref[c->next], ==, 0);
+	for (unsigned i = 0; i < n; i++) {
+		g_assert_cmpuint(t->ref[l + i], ==, ext4_ext_pblock(ex) + i);
+		g_assert_cmpint(t->unw[l + i], ==, ext4_ext_is_unwritten(ex));
+	}
+	c->next = l + n;
+}
+
 static void pt_verify(struct pt *t)
 {
+	struct pt_cmp cmp = { t, 0 };
+
 	struct xh *h = t->h;
 	struct ext4_sim_ext_census c;
 	unsigned long extents = 0, blocks = 0;
@@ -725,6 +747,12 @@ static void pt_verify(struct pt *t)
 	c = xh_check(h, EXT4_SIM_CHECK_DATA_OWNERS);
 	if (c.depth > t->max_depth)
 		t->max_depth = c.depth;
+
+	/* every block of the window: the tree says what the reference says */
+	g_assert_cmpint(ext4_sim_ext_for_each_extent(h->inode, pt_cmp_extent,
+						     &cmp), ==, 0);
+	for (; cmp.next < t->L; cmp.next++)
+		g_assert_cmpuint(t->ref[cmp.next], ==, 0);
 
 	/* every run of the reference looks up alike at both ends, and the
 	 * lookup reports the run's extent length */
