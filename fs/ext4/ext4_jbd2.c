@@ -1,6 +1,7 @@
 /* fs/ext4/ext4_jbd2.c — ext4's side of the journal: handle wrappers,
  * dirtying metadata with credit accounting, ordered-data inodes, forget,
- * credit estimates, and mounting the journal.
+ * credit estimates, and creating the journal at mount (the device IO hook
+ * it writes through is mount's: fs/ext4/super.c ext4_sim_journal_io).
  * Mirrors fs/ext4/ext4_jbd2.c and ext4_jbd2.h of v4.4.1 (__ext4_journal_start_sb,
  * __ext4_journal_stop, __ext4_handle_dirty_metadata, __ext4_forget), plus
  * pieces the kernel keeps elsewhere, gathered here because they are about
@@ -16,14 +17,14 @@
  * (no quota); group descriptors are 32 bytes (no 64bit feature, as mkfs of
  * the v4.4 era made them).
  */
+#include "config.h"
+
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/mballoc.h"
+#include "fs/block.h"
 #include "fs/task_state.h"
 
 #include <stdlib.h>
-
-/* Helper "alloc" (fs/ext4/mballoc.c): pending frees of tid become
- * allocatable. */
-void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid);
 
 static journal_t *EXT4_JOURNAL(struct inode *inode)
 {
@@ -98,9 +99,12 @@ int ext4_handle_dirty_metadata(handle_t *handle, struct inode *inode,
 			       struct buffer_head *bh)
 {
 	(void)inode;
+	/* With a journal the buffer is not marked dirty: its journalled
+	 * copy goes home at checkpoint (the kernel sets BH_JBDDirty, and
+	 * BH_Dirty only once the transaction has committed). */
 	if (ext4_handle_valid(handle))
 		return jbd2_journal_dirty_metadata(handle, bh);
-	set_buffer_dirty(bh);
+	mark_buffer_dirty(bh);
 	return 0;
 }
 
@@ -116,22 +120,32 @@ int ext4_mark_inode_dirty(handle_t *handle, struct inode *inode)
 /*
  * Freed block: metadata (and journalled data) is revoked, ordered data
  * with a buffer is forgotten; both mean no checkpoint writes an old copy of
- * the block home after this transaction commits.
+ * the block home after this transaction commits.  Consumes the caller's
+ * reference on bh, as the kernel's bforget / jbd2_journal_forget do.
  */
 int ext4_forget(handle_t *handle, int is_metadata, struct inode *inode,
 		struct buffer_head *bh, ext4_fsblk_t blocknr)
 {
-	/* In the no-journal case: bforget, nothing journalled. */
-	if (!ext4_handle_valid(handle))
+	int err = 0;
+
+	/* In the no-journal case we can just do a bforget. */
+	if (!ext4_handle_valid(handle)) {
+		bforget(bh);
 		return 0;
-	/* data=journal, or un-journalled data: jbd2_journal_forget on the
-	 * buffer if there is one. */
+	}
 	if ((EXT4_SB(inode->i_sb)->s_mount_opt & EXT4_MOUNT_DATA_FLAGS) ==
 		    EXT4_MOUNT_JOURNAL_DATA ||
-	    (!is_metadata && !ext4_should_journal_data(inode)))
-		return bh ? jbd2_sim_forget_key(handle, bh->b_blocknr) : 0;
-	/* Otherwise jbd2_journal_revoke(blocknr). */
-	return jbd2_sim_forget_key(handle, blocknr);
+	    (!is_metadata && !ext4_should_journal_data(inode))) {
+		/* data=journal, or un-journalled data: jbd2_journal_forget
+		 * on the buffer if there is one. */
+		if (bh)
+			err = jbd2_sim_forget_key(handle, bh->b_blocknr);
+	} else {
+		/* jbd2_journal_revoke(blocknr) (which forgets bh too). */
+		err = jbd2_sim_forget_key(handle, blocknr);
+	}
+	bforget(bh);
+	return err;
 }
 
 int ext4_jbd2_file_inode(handle_t *handle, struct inode *inode)
@@ -233,10 +247,11 @@ static int ext4_index_trans_blocks(struct inode *inode, int extents)
 	return extents <= 1 ? depth * 2 : depth * 3;
 }
 
-/* s_gdb_count: group-descriptor blocks, 32-byte descriptors. */
+/* s_gdb_count: group-descriptor blocks (32-byte descriptors, as mount lays
+ * them out: EXT4_SIM_DESC_PER_BLOCK). */
 static unsigned long ext4_sim_gdb_count(const struct ext4_sb_info *sbi)
 {
-	unsigned per_block = sbi->s_sb->s_blocksize / 32;
+	unsigned per_block = EXT4_SIM_DESC_PER_BLOCK(sbi->s_sb->s_blocksize);
 
 	return DIV_ROUND_UP((unsigned long)sbi->s_groups_count, per_block);
 }
@@ -306,19 +321,22 @@ int ext4_sim_journal_attach(struct super_block *sb, uint64_t start,
 {
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	struct jbd2_sim_params p = {
-		.blk_offset = start,
 		.maxlen = nblocks,
 		.blocksize = sb->s_blocksize,
 		.commit_interval = sbi->s_commit_interval,
 	};
 	journal_t *journal;
 
-	if (sbi->s_mount_opt & EXT4_MOUNT_NOJOURNAL)
-		return 0;
+	/* Where the log lies on the device is the IO hook's business
+	 * (super.c: ext4_sim_journal_io over ext4_sim_journal_bmap). */
+	(void)start;
 	journal = jbd2_sim_journal_new(sbi->s_world, sb, &p);
 	if (!journal)
 		return -EINVAL;
 	journal->j_commit_callback = ext4_journal_commit_callback;
+	/* data=ordered writeout: the page cache module fills in
+	 * j_submit_inode_data_buffers / j_finish_inode_data_buffers; until
+	 * then there is nothing to flush. */
 	sbi->s_journal = journal;
 	return jbd2_journal_load(journal);
 }

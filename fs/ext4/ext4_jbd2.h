@@ -113,10 +113,12 @@ int ext4_truncate_restart_trans(handle_t *handle, struct inode *inode,
 tid_t ext4_sim_handle_tid(handle_t *handle);
 int ext4_sim_force_commit(struct super_block *sb);
 
-/* Mount / unmount (ext4_load_journal, ext4_put_super): create the journal in
- * device blocks [start, start + nblocks), start kjournald2, hook the commit
- * callback.  Detach runs in a task (commits, checkpoints, stops
- * kjournald2); free releases memory without blocking. */
+/* Mount / unmount (ext4_load_journal, ext4_put_super).  Attach: create a
+ * journal of nblocks blocks (the area mount reserved at device block
+ * start), start kjournald2 with s_commit_interval and hook the commit
+ * callback; mount then sets j_sim_io (its device IO).  Detach runs in a
+ * task (commits, checkpoints, stops kjournald2); free releases memory
+ * without blocking (before the disk and the world go). */
 int ext4_sim_journal_attach(struct super_block *sb, uint64_t start,
 			    unsigned long nblocks);
 int ext4_sim_journal_detach(struct super_block *sb);

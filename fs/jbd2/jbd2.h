@@ -169,19 +169,20 @@ struct jbd2_sim_stats {
 
 /* Geometry and behaviour chosen at mount. */
 struct jbd2_sim_params {
-	uint64_t blk_offset;          /* device block of journal block 0 */
 	unsigned long maxlen;         /* journal blocks (>= 1024) */
 	unsigned int blocksize;
 	sim_time_t commit_interval;   /* commit=; 0: JBD2_DEFAULT_MAX_COMMIT_AGE */
 };
 
 #define JBD2_DEFAULT_MAX_COMMIT_AGE (5 * SIM_SEC)
-#define JBD2_MIN_JOURNAL_BLOCKS 1024
+#define JBD2_MIN_JOURNAL_BLOCKS 1024u
 #define JBD2_CONTROL_BLOCKS_SHIFT 5
 
-/* Journal IO: write count blocks starting at journal block `blocknr` (or
+/* Journal IO: write count blocks starting at journal block `blocknr` (a
  * home block for JBD2_SIM_IO_CHECKPOINT) and wait for completion; the
- * calling task sleeps for the device time.  Returns 0 or -errno. */
+ * calling task sleeps for the device time.  The filesystem provides it
+ * (ext4: bios to the journal area through fs/block.c).  Returns 0 or
+ * -errno. */
 typedef int (*jbd2_sim_io_fn)(journal_t *journal, enum jbd2_sim_io_kind kind,
 			      uint64_t blocknr, unsigned count);
 
@@ -200,7 +201,6 @@ struct journal_s {
 	tid_t j_commit_request;             /* last tid asked to be committed */
 
 	/* The log: blocks [j_first, j_last) used circularly. [j_state_lock] */
-	uint64_t j_blk_offset;
 	unsigned int j_blocksize;
 	unsigned long j_maxlen, j_first, j_last;
 	unsigned long j_head, j_tail, j_free;
@@ -238,7 +238,7 @@ struct journal_s {
 	 * generic_writepages, filemap_fdatawait); NULL: nothing to flush. */
 	int (*j_submit_inode_data_buffers)(journal_t *, struct jbd2_inode *);
 	int (*j_finish_inode_data_buffers)(journal_t *, struct jbd2_inode *);
-	/* Journal IO; NULL: fs/block.c through jbd2_sim_default_io. */
+	/* Journal IO; NULL: instantaneous (state-machine unit tests). */
 	jbd2_sim_io_fn j_sim_io;
 	void *j_sim_io_ctx;
 
@@ -313,6 +313,8 @@ void jbd2_update_log_tail(journal_t *journal, tid_t tid, unsigned long block);
  * point for log writes. */
 int jbd2_sim_write(journal_t *journal, enum jbd2_sim_io_kind kind,
 		   uint64_t blocknr, unsigned count);
+/* Statistics in the shape of /proc/fs/jbd2/<dev>/info. */
+void jbd2_sim_stats_print(const journal_t *journal, FILE *out);
 /* Invariants of the journal's state (commit.c top comment); for assert(). */
 bool jbd2_sim_check(const journal_t *journal);
 /* The handle the running task holds (current->journal_info), or NULL. */

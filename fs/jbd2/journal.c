@@ -25,6 +25,7 @@
 #include "fs/task_state.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +229,6 @@ journal_t *jbd2_sim_journal_new(struct sim_world *w, struct super_block *sb,
 	SIM_BUG_ON(j == NULL);
 	j->j_private = sb;
 	j->j_world = w;
-	j->j_blk_offset = p->blk_offset;
 	j->j_blocksize = p->blocksize ? p->blocksize : 4096;
 	j->j_maxlen = p->maxlen;
 	j->j_commit_interval = p->commit_interval ? p->commit_interval :
@@ -628,4 +628,35 @@ int jbd2_sim_write(journal_t *journal, enum jbd2_sim_io_kind kind,
 					 count - first);
 	}
 	return journal->j_sim_io(journal, kind, blocknr, count);
+}
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+/* The shape of /proc/fs/jbd2/<dev>/info (jbd2_seq_info_show), with the
+ * model's waits added.  Times in microseconds. */
+void jbd2_sim_stats_print(const journal_t *journal, FILE *out)
+{
+	const struct jbd2_sim_stats *s = &journal->j_stats;
+	uint64_t n = s->commits ? s->commits : 1;
+
+	fprintf(out, "%" PRIu64 " transactions (%" PRIu64
+		" requested), each up to %d blocks\n",
+		s->commits, s->commits_requested,
+		journal->j_max_transaction_buffers);
+	fprintf(out, "average:\n");
+	fprintf(out, "  %.1fus waiting in start_this_handle (%" PRIu64
+		" T_LOCKED/full waits, %" PRIu64 " log space waits)\n",
+		sim_hist_mean(&s->start_wait) / 1e3, s->locked_waits,
+		s->space_waits);
+	fprintf(out, "  %.1fus transaction was being locked\n",
+		sim_hist_mean(&s->locked_time) / 1e3);
+	fprintf(out, "  %.1fus average transaction commit time\n",
+		sim_hist_mean(&s->commit_time) / 1e3);
+	fprintf(out, "  %" PRIu64 " handles per transaction\n",
+		s->handles / n);
+	fprintf(out, "  %" PRIu64 " logged blocks per transaction\n",
+		s->blocks_logged / n);
+	fprintf(out, "%" PRIu64 " checkpoints, %" PRIu64
+		" blocks written home\n",
+		s->checkpoints, s->checkpoint_blocks);
 }

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "fs/jbd2/jbd2.h"
+#include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/mballoc.h"
+#include "fs/disk.h"
 #include "fs/task_state.h"
 
 /* ---- the rig: a world, a journal, an IO log -------------------------------- */
@@ -84,12 +87,13 @@ static void rig_callback(journal_t *j, transaction_t *t)
 			  .commit_sequence = j->j_commit_sequence };
 }
 
-static struct rig *rig_new(unsigned long journal_blocks)
+static struct rig *rig_new_seed(unsigned long journal_blocks, uint64_t seed,
+				bool tie_shuffle)
 {
 	struct rig *r = g_new0(struct rig, 1);
-	struct sim_world_params wp = { .seed = 1 };
+	struct sim_world_params wp = { .seed = seed,
+				       .tie_shuffle = tie_shuffle };
 	struct jbd2_sim_params jp = {
-		.blk_offset = 100000,
 		.maxlen = journal_blocks,
 		.blocksize = 4096,
 	};
@@ -103,6 +107,11 @@ static struct rig *rig_new(unsigned long journal_blocks)
 	r->j->j_commit_callback = rig_callback;
 	g_assert_cmpint(jbd2_journal_load(r->j), ==, 0);
 	return r;
+}
+
+static struct rig *rig_new(unsigned long journal_blocks)
+{
+	return rig_new_seed(journal_blocks, 1, false);
 }
 
 static void rig_free(struct rig *r)
@@ -191,9 +200,8 @@ static void late_starter(struct sim_task *t, void *arg)
 	g_assert_cmpint(jbd2_journal_stop(h), ==, 0);
 }
 
-static void test_locked_blocks_new_handles(void)
+static void run_locked_blocks_new_handles(struct rig *r)
 {
-	struct rig *r = rig_new(4096);
 	struct actor holder = { 0 }, kick = { 0 }, late = { 0 };
 	const struct ev *cb;
 
@@ -216,6 +224,11 @@ static void test_locked_blocks_new_handles(void)
 			>=, 9 * SIM_MSEC);
 	g_assert_true(jbd2_sim_check(r->j));
 	rig_free(r);
+}
+
+static void test_locked_blocks_new_handles(void)
+{
+	run_locked_blocks_new_handles(rig_new(4096));
 }
 
 /* ---- nested starts never block ------------------------------------------------ */
@@ -466,6 +479,8 @@ static void test_checkpoint(void)
 	g_assert_cmpuint(cp_blocks, ==, r->j->j_stats.checkpoint_blocks);
 	g_assert_cmpuint(cp_blocks, <=,
 			 (uint64_t)CP_BLOCKS * r->j->j_stats.checkpoints);
+	if (g_test_verbose())
+		jbd2_sim_stats_print(r->j, stderr);
 	g_assert_true(jbd2_sim_check(r->j));
 	rig_free(r);
 }
@@ -561,9 +576,8 @@ static void cycle_b(struct sim_task *t, void *arg)
 	g_assert_not_reached();
 }
 
-static void test_classic_cycle(void)
+static void run_classic_cycle(struct rig *r)
 {
-	struct rig *r = rig_new(4096);
 	struct cycle c;
 	struct actor a = { .arg = &c }, b = { .arg = &c };
 	const char *rep;
@@ -586,6 +600,20 @@ static void test_classic_cycle(void)
 	g_assert_nonnull(strstr(rep, "jbd2_handle"));
 	g_assert_cmpint(sim_world_now(r->w), ==, 3 * SIM_MSEC);
 	rig_free(r);
+}
+
+static void test_classic_cycle(void)
+{
+	run_classic_cycle(rig_new(4096));
+}
+
+/* The same scenarios with events that share a time permuted. */
+static void test_tie_shuffle(void)
+{
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		run_locked_blocks_new_handles(rig_new_seed(4096, seed, true));
+		run_classic_cycle(rig_new_seed(4096, seed, true));
+	}
 }
 
 /* ---- unmount -------------------------------------------------------------------- */
@@ -621,6 +649,296 @@ static void test_destroy(void)
 	rig_free(r);
 }
 
+/* ---- ext4: credit estimates (FIDELITY §4.4) ------------------------------ */
+
+/* Sets eh_depth in the root header at i_data, little-endian bytes 6..7. */
+static void set_depth(struct ext4_inode_info *ei, unsigned depth)
+{
+	uint8_t *hdr = (uint8_t *)ei->i_data;
+
+	hdr[6] = depth & 0xff;
+	hdr[7] = depth >> 8;
+}
+
+static void test_ext4_credits(void)
+{
+	struct rig *r = rig_new(4096);
+	struct super_block sb = { .s_blocksize = 4096, .s_blocksize_bits = 12 };
+	struct ext4_sb_info sbi = {
+		.s_sb = &sb,
+		.s_journal = r->j,
+		.s_mount_opt = EXT4_MOUNT_ORDERED_DATA,
+		.s_groups_count = 1000,   /* 8 descriptor blocks */
+	};
+	struct ext4_inode_info ei = { 0 };
+	struct inode *inode = &ei.vfs_inode;
+
+	sb.s_fs_info = &sbi;
+	inode->i_sb = &sb;
+	/* a large fs: 4 KiB blocks and pages, no quota */
+	set_depth(&ei, 0);
+	g_assert_cmpint(ext4_sim_ext_depth(inode), ==, 0);
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 8);
+	set_depth(&ei, 1);
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 14);
+	g_assert_cmpint(ext4_chunk_trans_blocks(inode, 100), ==, 14);
+	/* more than one extent: index blocks count depth * 3 */
+	g_assert_cmpint(ext4_meta_trans_blocks(inode, 10, 4), ==, 3 + 7 + 7 + 6);
+	set_depth(&ei, 2);
+	g_assert_cmpint(ext4_sim_ext_depth(inode), ==, 2);
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 20);
+	/* data=journal adds the page's blocks */
+	sbi.s_mount_opt = EXT4_MOUNT_JOURNAL_DATA;
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 21);
+	/* a small fs (8 groups, one descriptor block): groups are capped,
+	 * the descriptor count keeps the kernel's quirk (taken before the
+	 * cap, then limited to s_gdb_count). */
+	sbi.s_mount_opt = EXT4_MOUNT_ORDERED_DATA;
+	sbi.s_groups_count = 8;
+	set_depth(&ei, 1);
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 2 + 3 + 1 + 6);
+	sbi.s_groups_count = 2;
+	g_assert_cmpint(ext4_writepage_trans_blocks(inode), ==, 2 + 2 + 1 + 6);
+	/* DATA_TRANS_BLOCKS, no quota */
+	g_assert_cmpint(EXT4_DATA_TRANS_BLOCKS, ==, 24);
+	rig_free(r);
+}
+
+/* ---- ext4: a journalled free is reusable only after its commit ----------- */
+
+struct ext4_rig {
+	struct sim_world *w;
+	struct super_block *sb;
+	struct inode *inode;
+	struct fs_task_state ts;
+	tid_t free_tid;
+	ext4_fsblk_t blk;
+	bool done;
+};
+
+static struct ext4_rig *ext4_rig_new(bool journal)
+{
+	struct ext4_rig *e = g_new0(struct ext4_rig, 1);
+	struct sim_world_params wp = { .seed = 2 };
+	struct ext4_sim_mount_opts o;
+
+	e->w = sim_world_new(&wp);
+	ext4_sim_mount_opts_default(&o);
+	o.size = 64u << 20;
+	o.blocks_per_group = 4096;
+	o.journal = journal;
+	e->sb = ext4_sim_mount(e->w, &o);
+	g_assert_false(IS_ERR(e->sb));
+	e->inode = ext4_sim_new_inode(e->sb);
+	return e;
+}
+
+static void ext4_rig_free(struct ext4_rig *e)
+{
+	ext4_sim_free_inode(e->inode);
+	ext4_sim_unmount(e->sb);
+	sim_world_free(e->w);
+	g_free(e);
+}
+
+static void ext4_user(struct sim_task *t, void *arg)
+{
+	struct ext4_rig *e = arg;
+	struct ext4_sb_info *sbi = EXT4_SB(e->sb);
+	struct ext4_allocation_request ar = {
+		.inode = e->inode, .len = 8, .goal = 3000,
+	};
+	handle_t *handle;
+	tid_t tid;
+	int err, credits;
+
+	(void)t;
+	g_assert_cmpint(ext4_inode_attach_jinode(e->inode), ==, 0);
+	handle = ext4_journal_start(e->inode, EXT4_HT_MAP_BLOCKS, 20);
+	g_assert_nonnull(handle);
+	g_assert_false(IS_ERR(handle));
+	g_assert_true(ext4_journal_current_handle() == handle);
+	credits = handle->h_buffer_credits;
+	e->blk = ext4_mb_new_blocks(handle, &ar, &err);
+	g_assert_cmpint(err, ==, 0);
+	g_assert_cmpuint(ar.len, ==, 8);
+	/* bitmap + group descriptor joined the transaction */
+	g_assert_cmpint(handle->h_buffer_credits, ==, credits - 2);
+	g_assert_cmpint(ext4_mark_inode_dirty(handle, e->inode), ==, 0);
+	g_assert_cmpint(ext4_jbd2_file_inode(handle, e->inode), ==, 0);
+	g_assert_true(ext4_handle_has_enough_credits(handle, credits - 3));
+	g_assert_false(ext4_handle_has_enough_credits(handle, credits - 2));
+	g_assert_cmpint(ext4_journal_stop(handle), ==, 0);
+
+	handle = ext4_journal_start(e->inode, EXT4_HT_TRUNCATE, 20);
+	g_assert_false(IS_ERR(handle));
+	tid = ext4_sim_handle_tid(handle);
+	ext4_free_blocks(handle, e->inode, NULL, e->blk, 8,
+			 EXT4_FREE_BLOCKS_FORGET);
+	e->free_tid = tid;
+	g_assert_cmpuint(ext4_sim_disk_owner(sbi->s_disk, e->blk)->kind, ==,
+			 EXT4_SIM_OWN_PENDING_FREE);
+	g_assert_cmpuint(ext4_sim_mb_pending(sbi->s_mb), ==, 8);
+	ext4_handle_sync(handle);
+	g_assert_cmpint(ext4_journal_stop(handle), ==, 0);
+	/* The sync stop waited for the commit; its callback released the
+	 * pending frees. */
+	g_assert_true(tid_geq(sbi->s_journal->j_commit_sequence, tid));
+	g_assert_cmpuint(ext4_sim_mb_pending(sbi->s_mb), ==, 0);
+	g_assert_cmpuint(ext4_sim_disk_owner(sbi->s_disk, e->blk)->kind, ==,
+			 EXT4_SIM_OWN_FREE);
+	/* Nothing running now: a forced commit finds nothing to do. */
+	g_assert_cmpint(ext4_sim_force_commit(e->sb), ==, 0);
+
+	ext4_sim_inode_release_jinode(e->inode);
+	g_assert_cmpint(ext4_sim_journal_detach(e->sb), ==, 0);
+	e->done = true;
+}
+
+static void test_ext4_pending_free_released_by_commit(void)
+{
+	struct ext4_rig *e = ext4_rig_new(true);
+	journal_t *j = EXT4_SB(e->sb)->s_journal;
+	char why[256];
+
+	g_assert_nonnull(j);
+	g_assert_cmpuint(j->j_maxlen, ==, 1024);
+	fs_task_spawn(e->w, "user", ext4_user, e, &e->ts);
+	g_assert_cmpint(sim_world_run(e->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	g_assert_true(e->done);
+	g_assert_cmpuint(j->j_stats.commits, >=, 1);
+	g_assert_cmpuint(j->j_stats.blocks_logged, >, 0);
+	/* The log went to the device, and metadata was written home at
+	 * unmount (the checkpoint). */
+	g_assert_cmpuint(EXT4_SB(e->sb)->s_disk->bdev.nr_writes, >, 0);
+	g_assert_cmpuint(j->j_stats.checkpoint_blocks, >, 0);
+	g_assert_cmpuint(EXT4_SB(e->sb)->s_disk->foreign_writes, ==, 0);
+	if (!ext4_sim_disk_check(EXT4_SB(e->sb)->s_disk, why, sizeof(why)))
+		g_error("disk check: %s", why);
+	if (!ext4_sim_mb_check(e->sb, why, sizeof(why)))
+		g_error("mb check: %s", why);
+	ext4_rig_free(e);
+}
+
+/* ---- ext4: no journal ----------------------------------------------------- */
+
+static void nojournal_user(struct sim_task *t, void *arg)
+{
+	struct ext4_rig *e = arg;
+	handle_t *handle;
+
+	(void)t;
+	handle = ext4_journal_start(e->inode, EXT4_HT_MISC, 1000000);
+	g_assert_null(handle);
+	g_assert_false(ext4_handle_valid(handle));
+	g_assert_cmpint(ext4_journal_extend(handle, 5), ==, 0);
+	g_assert_cmpint(ext4_journal_restart(handle, 5), ==, 0);
+	g_assert_true(ext4_handle_has_enough_credits(handle, 1 << 20));
+	g_assert_cmpint(ext4_mark_inode_dirty(handle, e->inode), ==, 0);
+	g_assert_cmpuint(ext4_sim_handle_tid(handle), ==, 0);
+	g_assert_cmpint(ext4_sim_force_commit(e->sb), ==, 0);
+	g_assert_cmpint(ext4_inode_attach_jinode(e->inode), ==, 0);
+	g_assert_null(EXT4_I(e->inode)->jinode);
+	g_assert_cmpint(ext4_journal_stop(handle), ==, 0);
+	g_assert_cmpint(ext4_sim_journal_detach(e->sb), ==, 0);
+	e->done = true;
+}
+
+static void test_ext4_nojournal(void)
+{
+	struct ext4_rig *e = ext4_rig_new(false);
+
+	g_assert_null(EXT4_SB(e->sb)->s_journal);
+	fs_task_spawn(e->w, "user", nojournal_user, e, &e->ts);
+	g_assert_cmpint(sim_world_run(e->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	g_assert_true(e->done);
+	g_assert_cmpint(sim_world_now(e->w), ==, 0);   /* nothing waited */
+	ext4_rig_free(e);
+}
+
+/* ---- ext4_truncate_restart_trans drops i_data_sem around the restart ----- */
+
+struct restart_rig {
+	struct ext4_rig *e;
+	struct fs_task_state ts_p, ts_q;
+	bool drop;              /* false: hold i_data_sem across (a bad
+				 * strategy): the cycle of FIDELITY §3.4 */
+	sim_time_t p_done, q_got_sem;
+};
+
+/* P: truncate-like: handle, i_data_sem (w), restart. */
+static void restart_p(struct sim_task *t, void *arg)
+{
+	struct restart_rig *rr = arg;
+	struct inode *inode = rr->e->inode;
+	struct ext4_inode_info *ei = EXT4_I(inode);
+	handle_t *h = ext4_journal_start(inode, EXT4_HT_TRUNCATE, 10);
+
+	g_assert_false(IS_ERR(h));
+	down_write(&ei->i_data_sem);
+	sim_task_sleep(t, 1 * SIM_MSEC);
+	/* Q holds a handle and is queued on i_data_sem; the commit is
+	 * locked down waiting for both of us. */
+	g_assert_cmpint(h->h_transaction->t_state, ==, T_LOCKED);
+	if (rr->drop) {
+		g_assert_cmpint(ext4_truncate_restart_trans(h, inode, 10), ==, 0);
+	} else {
+		g_assert_cmpint(ext4_journal_restart(h, 10), ==, 0);
+		g_assert_not_reached();
+	}
+	g_assert_true(sim_rwsem_held_by(&ei->i_data_sem, t));
+	g_assert_cmpint(sim_task_now(t), >=, rr->q_got_sem);
+	up_write(&ei->i_data_sem);
+	g_assert_cmpint(ext4_journal_stop(h), ==, 0);
+	rr->p_done = sim_task_now(t);
+}
+
+/* Q: a handle holder that needs i_data_sem (ext4_map_blocks). */
+static void restart_q(struct sim_task *t, void *arg)
+{
+	struct restart_rig *rr = arg;
+	struct inode *inode = rr->e->inode;
+	handle_t *h = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS, 5);
+	journal_t *j = EXT4_SB(inode->i_sb)->s_journal;
+
+	g_assert_false(IS_ERR(h));
+	jbd2_log_start_commit(j, h->h_transaction->t_tid);
+	sim_task_sleep(t, 100 * SIM_USEC);
+	down_read(&EXT4_I(inode)->i_data_sem);
+	rr->q_got_sem = sim_task_now(t);
+	up_read(&EXT4_I(inode)->i_data_sem);
+	g_assert_cmpint(ext4_journal_stop(h), ==, 0);
+}
+
+static void run_restart(bool drop)
+{
+	struct restart_rig rr = { .e = ext4_rig_new(true), .drop = drop };
+
+	fs_task_spawn(rr.e->w, "P", restart_p, &rr, &rr.ts_p);
+	fs_task_spawn(rr.e->w, "Q", restart_q, &rr, &rr.ts_q);
+	if (drop) {
+		g_assert_cmpint(sim_world_run(rr.e->w, SIM_TIME_MAX), ==,
+				SIM_STOP_IDLE);
+		g_assert_cmpint(rr.p_done, >, 0);
+		g_assert_cmpint(rr.q_got_sem, >=, 1 * SIM_MSEC);
+	} else {
+		const char *rep;
+
+		g_assert_cmpint(sim_world_run(rr.e->w, SIM_TIME_MAX), ==,
+				SIM_STOP_DEADLOCK);
+		rep = sim_world_deadlock_report(rr.e->w);
+		g_assert_nonnull(strstr(rep, "i_data_sem"));
+		g_assert_nonnull(strstr(rep, "wait_transaction_locked"));
+	}
+	ext4_rig_free(rr.e);
+}
+
+static void test_ext4_truncate_restart(void)
+{
+	run_restart(true);
+	run_restart(false);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -635,5 +953,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/jbd2/credits", test_credits);
 	g_test_add_func("/jbd2/classic-cycle", test_classic_cycle);
 	g_test_add_func("/jbd2/destroy", test_destroy);
+	g_test_add_func("/jbd2/tie-shuffle", test_tie_shuffle);
+	g_test_add_func("/ext4-jbd2/credits", test_ext4_credits);
+	g_test_add_func("/ext4-jbd2/pending-free-released-by-commit",
+			test_ext4_pending_free_released_by_commit);
+	g_test_add_func("/ext4-jbd2/nojournal", test_ext4_nojournal);
+	g_test_add_func("/ext4-jbd2/truncate-restart",
+			test_ext4_truncate_restart);
 	return g_test_run();
 }
