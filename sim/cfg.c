@@ -360,10 +360,11 @@ static bool pp_line(struct pp *pp, const struct sim_schema *schema,
 		}
 		*close = '\0';
 		name = g_strstrip(s + 1);
-		if (*name == '\0' || strpbrk(name, "[]=")) {
+		/* GKeyFile refuses control characters (a tab) in names */
+		if (*name == '\0' || strpbrk(name, "[]=\t")) {
 			loc_error(err, SIM_CFG_ERROR_SYNTAX, file, line, NULL,
 				  NULL, "bad section name in %s (empty, or "
-				  "holds '[', ']' or '=')", shown);
+				  "holds '[', ']', '=' or a tab)", shown);
 			goto bad_shown;
 		}
 		g_free(shown);
@@ -618,16 +619,25 @@ static bool load_section(struct sim_cfg *cfg, GKeyFile *kf, struct pp *pp,
 	const struct sim_schema *schema = cfg->schema;
 	struct pp_section *ps = g_hash_table_lookup(pp->sections, group);
 	const char *type_key = schema->type_key;
-	struct pp_key *tk = NULL;
+	struct pp_key *tk = NULL, no_line = { .line = ps ? ps->line : 0 };
 	struct sim_cfg_section *sec;
 	char *type_value = NULL, **keys;
 	bool ok = true;
 	int type;
 
+	if (!ps) {
+		/* GKeyFile saw a group the pre-pass did not: cannot happen
+		 * while both read "[name]" alike, but never crash on it. */
+		loc_error(err, SIM_CFG_ERROR_SYNTAX, cfg->file, 0, group, NULL,
+			  "unexpected section");
+		return false;
+	}
 	if (type_key && g_key_file_has_key(kf, group, type_key, NULL)) {
 		type_value = g_key_file_get_value(kf, group, type_key, NULL);
 		tk = g_hash_table_lookup(ps->keys, type_key);
 	}
+	if (type_value && !tk)
+		tk = &no_line;
 	type = classify(schema, group, type_value);
 	if (type < 0 || (unsigned)type >= schema->n_types) {
 		unknown_type(cfg, group, type_value, ps->line,
@@ -654,9 +664,12 @@ static bool load_section(struct sim_cfg *cfg, GKeyFile *kf, struct pp *pp,
 	keys = g_key_file_get_keys(kf, group, NULL, NULL);
 	for (unsigned i = 0; ok && keys && keys[i]; i++) {
 		struct pp_key *pk = g_hash_table_lookup(ps->keys, keys[i]);
+		struct pp_key none = { .line = ps->line };
 		const struct sim_option *opt;
 		char *value;
 
+		if (!pk)
+			pk = &none;             /* as above: never expected */
 		if (type_key && strcmp(keys[i], type_key) == 0)
 			continue;
 		opt = sim_option_find(sec->type->options, keys[i]);
@@ -991,6 +1004,16 @@ static bool needs_type_key(const struct sim_cfg *cfg,
 	       classify(cfg->schema, sec->name, NULL) != (int)sec->type_index;
 }
 
+/* Neither given nor defaulted: the key has no value to write (its slot
+ * holds the type's zero, which might not even parse back, e.g. "fixed:0"
+ * for a DIST that allows only "exp"). */
+static bool key_unset(const struct sim_cfg_section *sec,
+		      const struct sim_option *opt)
+{
+	return !opt->def &&
+	       sec->origin[opt - sec->type->options] == SIM_CFG_ORIGIN_DEFAULT;
+}
+
 char *sim_cfg_dump(const struct sim_cfg *cfg)
 {
 	GString *out = g_string_new(NULL);
@@ -1007,7 +1030,11 @@ char *sim_cfg_dump(const struct sim_cfg *cfg)
 					       sec->type->name);
 		for (const struct sim_option *opt = sec->type->options;
 		     opt->name; opt++) {
-			char *v = sim_option_format(opt, sec->data);
+			char *v;
+
+			if (key_unset(sec, opt))
+				continue;
+			v = sim_option_format(opt, sec->data);
 
 			if (v)
 				g_string_append_printf(out, "%s = %s\n",
@@ -1027,8 +1054,9 @@ void sim_cfg_section_foreach(const struct sim_cfg *cfg,
 		   SIM_JSON_STRING);
 	for (const struct sim_option *opt = sec->type->options; opt->name;
 	     opt++) {
-		enum sim_opt_json kind;
-		char *v = sim_option_format_json(opt, sec->data, &kind);
+		enum sim_opt_json kind = SIM_JSON_NULL;
+		char *v = key_unset(sec, opt) ? NULL :
+			  sim_option_format_json(opt, sec->data, &kind);
 
 		fn(user, sec, opt, opt->name, v, kind);
 		g_free(v);

@@ -102,13 +102,15 @@ struct sim_cfg_sweep *sim_cfg_parse_sweep(const struct sim_cfg *cfg,
 void sim_cfg_sweep_free(struct sim_cfg_sweep *sweep);
 
 /* The resolved config as a job file: every section, every key that has a
- * value (defaults included) as "key = value" in canonical units.  Loading
- * it gives identical structs.  g_free() the result. */
+ * value (given or defaulted; a key with no default that was never set has
+ * none) as "key = value" in canonical units.  Loading it gives identical
+ * structs.  g_free() the result. */
 char *sim_cfg_dump(const struct sim_cfg *cfg);
 
 /* Every key of one section, in table order (TYPE_KEY first when the
  * section was typed by it; opt is then NULL): name, JSON-friendly text
- * (sim_option_format_json) and its kind. */
+ * (sim_option_format_json) and its kind — SIM_JSON_NULL with value NULL
+ * for a key without a value. */
 typedef void (*sim_cfg_pair_fn)(void *user, const struct sim_cfg_section *sec,
 				const struct sim_option *opt, const char *key,
 				const char *value, enum sim_opt_json kind);

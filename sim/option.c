@@ -638,17 +638,21 @@ bool sim_option_dist_kind_valid(const char *name)
 	return dist_kind_by_name(name) != NULL;
 }
 
-/* The one place that builds a struct sim_dist: swap for the sim_dist_*()
- * constructors once sim/rng.h has them (branch stats).  Samples are not
- * clamped here (lo = hi = 0); the option's bounds are checked on the
- * location parameters instead. */
-static void dist_make(struct sim_dist *d, enum sim_dist_kind kind, double a,
-		      double b)
+/* Builds the distribution with sim/rng.h's constructors; parse_dist has
+ * already checked what they assert.  Samples are not clamped here (the
+ * option's bounds are checked on the location parameters instead). */
+static struct sim_dist dist_make(enum sim_dist_kind kind, double a, double b)
 {
-	memset(d, 0, sizeof(*d));
-	d->kind = kind;
-	d->a = a;
-	d->b = b;
+	switch (kind) {
+	case SIM_DIST_UNIFORM:   return sim_dist_uniform(a, b);
+	case SIM_DIST_EXP:       return sim_dist_exp(a);
+	case SIM_DIST_NORMAL:    return sim_dist_normal(a, b);
+	case SIM_DIST_LOGNORMAL: return sim_dist_lognormal(a, b);
+	case SIM_DIST_ZIPF:      return sim_dist_zipf(a);
+	case SIM_DIST_PARETO:    return sim_dist_pareto(a, b);
+	case SIM_DIST_FIXED:     break;
+	}
+	return sim_dist_fixed(a);
 }
 
 static bool parse_dist(const struct sim_option *opt, const char *text,
@@ -685,8 +689,9 @@ static bool parse_dist(const struct sim_option *opt, const char *text,
 
 		if (!sep && k->kind == SIM_DIST_UNIFORM) {
 			/* the first '-' that is not an exponent's sign */
-			for (char *q = params + 1; *q; q++) {
-				if (*q == '-' && q[-1] != 'e' && q[-1] != 'E') {
+			for (char *q = params; *q; q++) {
+				if (*q == '-' && q > params && q[-1] != 'e' &&
+				    q[-1] != 'E') {
 					sep = q;
 					break;
 				}
@@ -767,7 +772,7 @@ static bool parse_dist(const struct sim_option *opt, const char *text,
 			goto out;
 		}
 	}
-	dist_make(d, k->kind, v[0], v[1]);
+	*d = dist_make(k->kind, v[0], v[1]);
 	ok = true;
 	goto out;
 usage:

@@ -7,11 +7,21 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "demo-schema.h"
+
+/* libsim.a's distributions assert through sim_bug, which the engine
+ * provides; weak, so a libsim.a that has it wins. */
+__attribute__((weak)) _Noreturn void sim_bug(const char *file, int line,
+					     const char *cond)
+{
+	g_printerr("BUG at %s:%d: %s\n", file, line, cond);
+	abort();
+}
 
 /* A scratch struct with one slot of every type. */
 struct all {
@@ -453,6 +463,10 @@ static void test_dist(void)
 	    "'uniform:0-4K': 0 is out of range 1..1G");
 	bad(&o_dist_size, "uniform:4K-2G", SIM_CFG_ERROR_RANGE, NULL);
 	bad(&o_dist_size, ":", SIM_CFG_ERROR_VALUE, NULL);
+	bad(&o_dist_size, "uniform:", SIM_CFG_ERROR_VALUE,   /* fuzz find */
+	    "expected uniform:MIN-MAX, got 'uniform:'");
+	bad(&o_dist_size, "uniform:-", SIM_CFG_ERROR_VALUE, NULL);
+	bad(&o_dist_size, "uniform:4K-", SIM_CFG_ERROR_VALUE, NULL);
 	bad(&o_dist_size, "", SIM_CFG_ERROR_VALUE, NULL);
 	bad(&o_dist_plain, "fixed:1ms", SIM_CFG_ERROR_VALUE, NULL);
 	/* normal's SD is a spread, not bounded like a location */
