@@ -4,3 +4,4 @@ fs_libfs_a_SOURCES = fs/compat.h
 
 include fs/extents.mk
 include fs/alloc.mk
+include fs/mm.mk
