@@ -28,11 +28,17 @@ struct sim_lock_stats {
 	struct sim_hist hold;        /* hold time, ns */
 };
 
-/* Returns the class id for name, creating it on first use. */
+/* Returns the class id for name, creating it on first use.  The name must
+ * outlive the world (a string literal): notes and reports point at it. */
 unsigned sim_lock_class(struct sim_world *w, const char *name);
 unsigned sim_lock_class_count(const struct sim_world *w);
 const struct sim_lock_stats *sim_lock_class_stats(const struct sim_world *w,
 						  unsigned id);
+/* Prints every class in the shape of /proc/lock_stat (times in ns):
+ * class, contentions, wait min/max/total/avg, acquisitions, hold
+ * min/max/total/avg.  Pseudo-locks count acquisitions and hold times only
+ * (whoever makes them wait does its own accounting). */
+void sim_lock_stat_print(const struct sim_world *w, FILE *out);
 
 /* lockdep identity of one lock instance. */
 struct sim_lockdep_map {
@@ -98,7 +104,10 @@ bool sim_rwsem_held_by(const struct sim_rwsem *s, const struct sim_task *t);
  */
 void sim_lockdep_acquire(struct sim_task *t, struct sim_lockdep_map *m,
 			 const void *instance, bool shared, const char *ip);
+/* Releases the most recent acquisition of instance by t. */
 void sim_lockdep_release(struct sim_task *t, const void *instance);
+/* Whether t holds instance (any lock or pseudo-lock). */
+bool sim_lockdep_held(const struct sim_task *t, const void *instance);
 /* Number of locks (and pseudo-locks) the task holds. */
 unsigned sim_lockdep_depth(const struct sim_task *t);
 /* Writes "i_mutex, i_mmap_sem(w), jbd2_handle(r)" style list of held locks. */
