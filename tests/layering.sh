@@ -1,0 +1,25 @@
+#!/bin/sh
+# Layering rules of DESIGN §2, checked on the sources (TAP):
+#  1. sim/ never includes fs/ or reports/ (only sim/main.c composes);
+#  2. fs/ includes from sim/ only the public header sim/sim.h (sim/types.h too);
+#  3. reports/ includes neither sim/ internals nor fs/.
+src=${FAULTLINE_SRCDIR:-$(dirname "$0")/..}
+cd "$src" || exit 1
+echo "1..3"
+n=0
+check() {
+	n=$((n + 1))
+	if [ -z "$2" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "$2" | sed 's/^/# /'
+	fi
+}
+bad=$(grep -nE '#include[[:space:]]+"(fs|reports)/' sim/*.c sim/*.h 2>/dev/null | grep -v '^sim/main\.c:')
+check "sim/ does not include fs/ or reports/" "$bad"
+bad=$(find fs -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"sim/' {} + 2>/dev/null |
+	grep -vE '"sim/(sim|types)\.h"')
+check "fs/ includes only sim/sim.h and sim/types.h" "$bad"
+bad=$(find reports -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"(fs/|sim/internal)' {} + 2>/dev/null)
+check "reports/ does not include fs/ or engine internals" "$bad"
