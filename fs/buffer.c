@@ -11,6 +11,8 @@
  * no BH_Req/write-IO-error bits; buffer heads come from the world's pool.
  * Block-device (metadata) buffers live in fs/block.c, not here.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

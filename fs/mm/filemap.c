@@ -26,6 +26,8 @@
  * "page lock" class.  A waiter counts itself before it sleeps (lockdep
  * checks order at the attempt, as the kernel's does).
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

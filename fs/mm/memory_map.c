@@ -14,6 +14,8 @@
  * Lock order: unmap_mapping_range takes mapping->i_mmap_rwsem (w); callers
  * may hold a page lock (truncate_inode_page): page lock > i_mmap_rwsem.
  */
+#include "config.h"
+
 #include "fs/mm/internal.h"
 
 static inline void pte_sim_changed(pte_t *pte)

@@ -10,6 +10,8 @@
  * and unmap_region.  Without a running task (set-up, teardown) no lock is
  * taken: nothing else runs.
  */
+#include "config.h"
+
 #include <stdlib.h>
 
 #include "fs/mm/internal.h"

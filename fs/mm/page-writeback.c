@@ -14,6 +14,8 @@
  *    when the page goes under writeback (unless keep_write).
  * Simplified: no dirty/writeback accounting, memcg or bdi statistics.
  */
+#include "config.h"
+
 #include "fs/mm/internal.h"
 
 /* Tag a page that is (still) in its mapping's cache. */

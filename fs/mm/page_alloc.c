@@ -8,6 +8,8 @@
  * Memory pressure is not an allocation failure here but a page-cache
  * budget enforced by reclaim (vmscan.c).
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,6 +5,8 @@
  * the tree never shrinks in height (only empty nodes are freed), which
  * changes no result, only a level of descent after large files shrink.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,6 +10,8 @@
  * Lock order: page_mkclean is called with the page locked and takes
  * mapping->i_mmap_rwsem (r): page lock > i_mmap_rwsem.
  */
+#include "config.h"
+
 #include "fs/mm/internal.h"
 
 void page_add_file_rmap(struct page *page)

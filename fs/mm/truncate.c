@@ -15,6 +15,8 @@
  * Lock order: truncate_inode_page may call unmap_mapping_range (i_mmap_rwsem
  * w) with the page locked: page lock > i_mmap_rwsem (mm/rmap.c order).
  */
+#include "config.h"
+
 #include "fs/mm/internal.h"
 
 void do_invalidatepage(struct page *page, unsigned offset, unsigned length)

@@ -14,6 +14,8 @@
  * charged at its end (the kernel isolates a batch under the LRU lock and
  * works on pages nobody else can find any more).
  */
+#include "config.h"
+
 #include "fs/mm/internal.h"
 
 #define SWAP_CLUSTER_MAX 32ul
