@@ -31,6 +31,7 @@ struct bench {
 	sim_time_t exp_ns[EXP_TABLE];
 	uint64_t rng;
 	uint64_t budget;     /* sleeps left in the whole run */
+	struct sim_event *evs;
 };
 
 static uint64_t xorshift64(uint64_t *s)
@@ -69,6 +70,19 @@ static void hold_task(struct sim_task *t, void *arg)
 	}
 }
 
+/* The same hold model without tasks: bare events re-arming themselves,
+ * which is the cost of the event list and dispatch alone. */
+static void hold_event(struct sim_world *w, struct sim_event *ev)
+{
+	struct bench *b = sim_world_model(w);
+
+	if (b->budget) {
+		b->budget--;
+		b->rng += ev->slot;
+		sim_event_schedule(w, ev, b->exp_ns[xorshift64(&b->rng) % EXP_TABLE]);
+	}
+}
+
 static double clock_s(clockid_t id)
 {
 	struct timespec ts;
@@ -79,8 +93,8 @@ static double clock_s(clockid_t id)
 
 /* Returns events per CPU second (the machine is shared: CPU time is the
  * steadier figure); *wall_rate gets events per wall second. */
-static double run_case(struct bench *b, unsigned ntasks, uint64_t events,
-		       double *wall_rate, uint64_t *hash)
+static double run_case(struct bench *b, unsigned ntasks, bool tasks,
+		       uint64_t events, double *wall_rate, uint64_t *hash)
 {
 	struct sim_world_params p = { .seed = 1 };
 	struct sim_world *w = sim_world_new(&p);
@@ -88,8 +102,16 @@ static double run_case(struct bench *b, unsigned ntasks, uint64_t events,
 	uint64_t ev;
 
 	b->budget = events;
-	for (unsigned i = 0; i < ntasks; i++)
-		sim_task_spawn(w, "hold", hold_task, b);
+	sim_world_set_model(w, b);
+	b->evs = tasks ? NULL : g_new0(struct sim_event, ntasks);
+	for (unsigned i = 0; i < ntasks; i++) {
+		if (tasks) {
+			sim_task_spawn(w, "hold", hold_task, b);
+		} else {
+			sim_event_init(w, &b->evs[i], hold_event);
+			sim_event_schedule(w, &b->evs[i], 0);
+		}
+	}
 	/* warm up: start every task (first switches fault stack pages in) */
 	sim_world_run(w, 1);
 	ev = sim_world_events(w);
@@ -102,6 +124,7 @@ static double run_case(struct bench *b, unsigned ntasks, uint64_t events,
 	ev = sim_world_events(w) - ev;
 	*hash = sim_world_trace_hash(w);
 	sim_world_free(w);
+	g_free(b->evs);
 	*wall_rate = ev / (t1 - t0);
 	return ev / (c1 - c0);
 }
@@ -119,24 +142,32 @@ int main(int argc, char **argv)
 
 		b->exp_ns[i] = (sim_time_t)(-bench_log(u) * MEAN_NS + 0.5);
 	}
-	printf("hold model: tasks sleep exp(mean %.0f ns)\n", MEAN_NS);
-	for (size_t k = 0; k < SIM_ARRAY_SIZE(sizes); k++) {
-		unsigned n = sizes[k];
+	for (int tasks = 1; tasks >= 0; tasks--) {
+		if (tasks)
+			printf("hold model: T tasks sleep exp(mean %.0f ns), "
+			       "one switch out and back per event\n", MEAN_NS);
+		else
+			printf("event list alone: T bare events re-arm "
+			       "exp(mean %.0f ns), no task switch\n", MEAN_NS);
+		for (size_t k = 0; k < SIM_ARRAY_SIZE(sizes); k++) {
+			unsigned n = sizes[k];
+			uint64_t hash, events;
+			double wrate, rate;
 
-		if (argc > 2 && (unsigned)atoi(argv[2]) != n)
-			continue;
-		/* calibrate: a short run, then size the real one to `secs` */
-		uint64_t hash, events;
-		double wrate, rate;
-
-		rate = run_case(b, n, 200000 + 20 * (uint64_t)n, &wrate, &hash);
-		events = (uint64_t)(rate * secs);
-		/* 30 000 x 64 KiB stacks is 2 GB of address space and 60 000
-		 * mappings (stack + guard): fine, that is what we measure. */
-		rate = run_case(b, n, events, &wrate, &hash);
-		printf("  T = %6u: %6.2f M events/s CPU time, %6.2f M/s wall"
-		       "  (%" PRIu64 " events, trace %016" PRIx64 ")\n",
-		       n, rate / 1e6, wrate / 1e6, events, hash);
+			if (argc > 2 && (unsigned)atoi(argv[2]) != n)
+				continue;
+			/* calibrate with a short run, then size the real one
+			 * to `secs`.  30 000 x 64 KiB stacks is 2 GB of address
+			 * space and 60 000 mappings (stack + guard): fine. */
+			rate = run_case(b, n, tasks, 200000 + 20 * (uint64_t)n,
+					&wrate, &hash);
+			events = (uint64_t)(rate * secs);
+			rate = run_case(b, n, tasks, events, &wrate, &hash);
+			printf("  T = %6u: %6.2f M events/s CPU time, %6.2f M/s "
+			       "wall, %5.1f ns/event  (%" PRIu64 " events, "
+			       "trace %016" PRIx64 ")\n", n, rate / 1e6,
+			       wrate / 1e6, 1e9 / rate, events, hash);
+		}
 	}
 	g_free(b);
 	return 0;

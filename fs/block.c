@@ -116,6 +116,8 @@ void blk_sim_bdev_init(struct sim_world *w, struct block_device *bdev,
 	}
 	bdev->nfree = qd;
 	sim_list_init(&bdev->queue);
+	sim_hist_init(&bdev->read_lat);
+	sim_hist_init(&bdev->write_lat);
 }
 
 void blk_sim_bdev_destroy(struct block_device *bdev)
@@ -167,6 +169,8 @@ static void slot_done(struct sim_world *w, struct sim_event *ev)
 		start_bio(bdev, next);
 	}
 	bio->sim_done = sim_world_now(w);
+	sim_hist_record((bio->bi_rw & WRITE) ? &bdev->write_lat : &bdev->read_lat,
+			bio->sim_done - bio->sim_submitted);
 	bio_endio(bio);
 }
 

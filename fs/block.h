@@ -88,6 +88,8 @@ struct block_device {
 	sim_time_t busy;              /* sum of service times */
 	sim_time_t queue_wait;        /* sum of FIFO waits */
 	unsigned max_queued;
+	struct sim_hist read_lat;     /* submit -> completion, ns */
+	struct sim_hist write_lat;
 };
 
 void blk_sim_bdev_init(struct sim_world *w, struct block_device *bdev,

@@ -5,3 +5,4 @@ fs_libfs_a_SOURCES = fs/compat.h
 include fs/extents.mk
 include fs/alloc.mk
 include fs/mm.mk
+include fs/jbd2.mk

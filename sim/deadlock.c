@@ -188,8 +188,7 @@ static void sim_dl_finish(struct sim_world *w, GString *s)
 {
 	g_free(w->deadlock_report);
 	w->deadlock_report = g_string_free(s, FALSE);
-	if (w->finding_fn)
-		w->finding_fn(w->finding_ctx, w, "deadlock", w->deadlock_report);
+	sim_world_finding(w, "deadlock", w->deadlock_report);
 }
 
 void sim_deadlock_report_cycle(struct sim_world *w)

@@ -74,6 +74,10 @@ typedef void (*sim_finding_fn)(void *ctx, struct sim_world *w,
 			       const char *kind, const char *report);
 void sim_world_set_finding_hook(struct sim_world *w, sim_finding_fn fn,
 				void *ctx);
+/* Hands a finding to the hook (if any): what lockdep and the deadlock
+ * detector call. */
+void sim_world_finding(struct sim_world *w, const char *kind,
+		       const char *report);
 /* Text of the deadlock that stopped the world, or NULL. */
 const char *sim_world_deadlock_report(const struct sim_world *w);
 
@@ -133,7 +137,8 @@ unsigned sim_task_id(const struct sim_task *t);
 const char *sim_task_name(const struct sim_task *t);
 bool sim_task_exited(const struct sim_task *t);
 
-/* Run on the CPU for d ns (a cost from the cost model). */
+/* Run on the CPU for d ns (a cost from the cost model); 0 returns at once
+ * without letting anyone else run. */
 void sim_task_delay(struct sim_task *t, sim_time_t d);
 /* Sleep off-CPU for d ns (a timer sleep, think time). */
 void sim_task_sleep(struct sim_task *t, sim_time_t d);

@@ -17,7 +17,7 @@ if CONTEXT_PORTABLE
 noinst_LIBRARIES += sim/libsimctx.a
 sim_libsimctx_a_SOURCES = sim/context-portable.c
 sim_libsimctx_a_CPPFLAGS = $(AM_CPPFLAGS) -U_FORTIFY_SOURCE
-sim_libsim_a_LIBADD = sim/sim_libsimctx_a-context-portable.$(OBJEXT)
+sim_libsim_a_LIBADD = sim/libsimctx_a-context-portable.$(OBJEXT)
 endif
 EXTRA_DIST += sim/context-x86_64.S sim/context-aarch64.S \
 	sim/context-asm.c sim/context-portable.c

@@ -228,7 +228,7 @@ void sim_event_destroy(struct sim_world *w, struct sim_event *ev)
 void sim_event_schedule(struct sim_world *w, struct sim_event *ev,
 			sim_time_t delay)
 {
-	SIM_BUG_ON(delay < 0);
+	SIM_BUG_ON(delay < 0 || delay > SIM_TIME_MAX - w->now);
 	sim_eq_schedule(w->q, ev, w->now, w->now + delay);
 }
 

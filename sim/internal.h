@@ -104,6 +104,8 @@ struct sim_world {
 	unsigned nclasses;
 	/* [lockdep.c] */
 	struct sim_lockdep *lockdep;
+	uint64_t lockdep_used_write;  /* class bits: ever taken exclusive */
+	uint64_t lockdep_used_read;   /* class bits: ever taken shared */
 };
 
 /* [world.c] the running task of this thread (fs/compat.h's `current`) */

@@ -97,8 +97,8 @@ void sim_lock_stat_print(const struct sim_world *w, FILE *out)
 
 /* ---- the held-lock stack --------------------------------------------------- */
 
-struct sim_held_lock *sim_held_find(const struct sim_task *t,
-				    const void *instance)
+struct sim_held_lock *sim_held_find_slow(const struct sim_task *t,
+					 const void *instance)
 {
 	unsigned i = t->nheld;
 
@@ -125,6 +125,10 @@ static void sim_held_pop(struct sim_task *t, struct sim_held_lock *h)
 	unsigned i = (unsigned)(h - t->held), j;
 
 	SIM_BUG_ON(i >= t->nheld);
+	if (sim_likely(i == t->nheld - 1)) {   /* LIFO: the usual case */
+		t->nheld--;
+		return;
+	}
 	for (j = i + 1; j < t->nheld; j++) {
 		struct sim_held_lock *src = &t->held[j], *dst = &t->held[j - 1];
 		bool linked = src->node.next != &src->node;
@@ -141,23 +145,6 @@ static void sim_held_pop(struct sim_task *t, struct sim_held_lock *h)
 }
 
 /* ---- bookkeeping of one acquisition ------------------------------------------ */
-
-static inline void sim_lock_trace(struct sim_world *w,
-				  const struct sim_task *t,
-				  enum sim_trace_kind kind, const char *cat,
-				  const char *name)
-{
-	struct sim_trace_rec r;
-
-	if (sim_likely(!w->trace_fn))
-		return;
-	r.time = w->now;
-	r.task = t->id;
-	r.kind = kind;
-	r.cat = cat;
-	r.name = name;
-	sim_trace(w, &r);
-}
 
 struct sim_held_lock *sim_lock_grant(struct sim_task *t, unsigned class_id,
 				     const void *instance,
@@ -202,16 +189,6 @@ struct sim_held_lock *sim_lock_handoff(struct sim_task *wt, unsigned class_id,
 	wt->lock_granted = true;
 	sim_task_wake(wt);
 	return h;
-}
-
-void sim_lock_acquired(struct sim_task *t, unsigned class_id, bool shared,
-		       const char *ip, sim_time_t waited)
-{
-	struct sim_world *w = t->world;
-	const char *name = w->classes[class_id].name;
-
-	sim_task_note(t, ip, shared ? "acquire-read" : "acquire", name, waited);
-	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-hold", name);
 }
 
 void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,

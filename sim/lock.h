@@ -5,6 +5,21 @@
  * fs/compat.h; here everything carries the sim_ prefix and an explicit task.
  * `ip` arguments name the acquiring function (callers pass __func__) the
  * way lockdep prints "at: ext4_punch_hole+0x...".
+ *
+ * Semantics in one paragraph (details atop mutex.c and rwsem.c): waiting
+ * always sleeps (no optimistic spinning); a release hands the lock straight
+ * to the head waiter(s) in FIFO order, so the order of grants is the queue
+ * order; rwsems follow the v4.4 rules (a queued writer blocks later
+ * readers; the head waiter decides who is woken).  Locks take no simulated
+ * time themselves: costs belong to the callers' cost model.
+ *
+ * Each acquisition leaves per-task notes (sim_task_note): func = ip,
+ * obj = class name, what = "wait" / "wait-read" (arg 0), "acquire" /
+ * "acquire-read" (arg = ns waited), "trylock-fail"; a release leaves
+ * "release" / "release-read" with func = the releasing kernel function
+ * (mutex_unlock, up_read, up_write, lock_release) and arg = ns held;
+ * downgrade_write leaves "downgrade".  With a tracer set, waits and holds
+ * are spans of cat "lock-wait" / "lock-hold" named by the class.
  */
 #ifndef SIM_LOCK_H
 #define SIM_LOCK_H

@@ -39,11 +39,6 @@
 
 #define SIM_LOCKDEP_HELD_STR 192
 
-enum {
-	SIM_USED_WRITE = 1,
-	SIM_USED_READ = 2,
-};
-
 /* One dependency from -> to, as first seen. */
 struct sim_lockdep_edge {
 	unsigned from, to;
@@ -59,7 +54,6 @@ struct sim_lockdep {
 	uint16_t edge_of[SIM_MAX_LOCK_CLASSES][SIM_MAX_LOCK_CLASSES]; /* 1+idx */
 	struct sim_lockdep_edge *edges;
 	unsigned nedges, edges_cap;
-	uint8_t usage[SIM_MAX_LOCK_CLASSES];
 	char *report;                         /* the first report, or NULL */
 };
 
@@ -136,11 +130,11 @@ static const char *sim_class_name(const struct sim_world *w, unsigned c)
 }
 
 /* lockdep's usage field, see the top of the file. */
-static void sim_usage_str(const struct sim_lockdep *ld, unsigned c,
-			  char out[5])
+static void sim_usage_str(const struct sim_world *w, unsigned c, char out[5])
 {
-	char wr = (ld->usage[c] & SIM_USED_WRITE) ? '+' : '.';
-	char rd = (ld->usage[c] & SIM_USED_READ) ? '+' : '.';
+	uint64_t bit = UINT64_C(1) << c;
+	char wr = (w->lockdep_used_write & bit) ? '+' : '.';
+	char rd = (w->lockdep_used_read & bit) ? '+' : '.';
 
 	out[0] = wr;
 	out[1] = rd;
@@ -149,13 +143,12 @@ static void sim_usage_str(const struct sim_lockdep *ld, unsigned c,
 	out[4] = '\0';
 }
 
-static void sim_print_lock(GString *s, const struct sim_world *w,
-			   const struct sim_lockdep *ld, unsigned c,
+static void sim_print_lock(GString *s, const struct sim_world *w, unsigned c,
 			   const char *ip)
 {
 	char u[5];
 
-	sim_usage_str(ld, c, u);
+	sim_usage_str(w, c, u);
 	g_string_append_printf(s, " (%s){%s}, at: %s\n", sim_class_name(w, c),
 			       u, ip ? ip : "?");
 }
@@ -176,8 +169,7 @@ static void sim_print_header(GString *s, const struct sim_world *w,
 }
 
 /* lockdep_print_held_locks */
-static void sim_print_held_locks(GString *s, const struct sim_task *t,
-				 const struct sim_lockdep *ld)
+static void sim_print_held_locks(GString *s, const struct sim_task *t)
 {
 	char label[48], u[5];
 	unsigned i;
@@ -192,7 +184,7 @@ static void sim_print_held_locks(GString *s, const struct sim_task *t,
 	for (i = 0; i < t->nheld; i++) {
 		const struct sim_held_lock *h = &t->held[i];
 
-		sim_usage_str(ld, h->class_id, u);
+		sim_usage_str(t->world, h->class_id, u);
 		g_string_append_printf(s, " #%u:  (%s){%s}, at: %s\n", i,
 				       sim_class_name(t->world, h->class_id),
 				       u, h->ip);
@@ -203,8 +195,7 @@ static void sim_lockdep_deliver(struct sim_world *w, struct sim_lockdep *ld,
 				GString *s)
 {
 	ld->report = g_string_free(s, FALSE);
-	if (w->finding_fn)
-		w->finding_fn(w->finding_ctx, w, "lock_order", ld->report);
+	sim_world_finding(w, "lock_order", ld->report);
 }
 
 /* print_deadlock_bug */
@@ -220,9 +211,9 @@ static void sim_report_recursive(struct sim_task *t, struct sim_lockdep *ld,
 	sim_lock_task_label(t, label, sizeof(label));
 	sim_print_header(s, w, "possible recursive locking detected", 44);
 	g_string_append_printf(s, "%s is trying to acquire lock:\n", label);
-	sim_print_lock(s, w, ld, c, ip);
+	sim_print_lock(s, w, c, ip);
 	g_string_append(s, "\nbut task is already holding lock:\n");
-	sim_print_lock(s, w, ld, prev->class_id, prev->ip);
+	sim_print_lock(s, w, prev->class_id, prev->ip);
 	g_string_append_printf(s,
 		"\nother info that might help us debug this:\n"
 		" Possible unsafe locking scenario:\n\n"
@@ -233,7 +224,7 @@ static void sim_report_recursive(struct sim_task *t, struct sim_lockdep *ld,
 		" *** DEADLOCK ***\n\n"
 		" May be due to missing lock nesting notation\n\n",
 		name, name);
-	sim_print_held_locks(s, t, ld);
+	sim_print_held_locks(s, t);
 	sim_lockdep_deliver(w, ld, s);
 }
 
@@ -257,9 +248,9 @@ static void sim_report_circular(struct sim_task *t, struct sim_lockdep *ld,
 	sim_print_header(s, w, "possible circular locking dependency detected",
 			 54);
 	g_string_append_printf(s, "%s is trying to acquire lock:\n", label);
-	sim_print_lock(s, w, ld, next, ip);
+	sim_print_lock(s, w, next, ip);
 	g_string_append(s, "\nbut task is already holding lock:\n");
-	sim_print_lock(s, w, ld, prev->class_id, prev->ip);
+	sim_print_lock(s, w, prev->class_id, prev->ip);
 	g_string_append(s, "\nwhich lock already depends on the new lock.\n\n"
 			"\nthe existing dependency chain (in reverse order) "
 			"is:\n");
@@ -267,7 +258,7 @@ static void sim_report_circular(struct sim_task *t, struct sim_lockdep *ld,
 		const struct sim_lockdep_edge *e =
 			&ld->edges[ld->edge_of[path[j - 1]][path[j]] - 1];
 
-		sim_usage_str(ld, path[j], u);
+		sim_usage_str(w, path[j], u);
 		g_string_append_printf(s,
 			"\n-> #%u (%s){%s}:\n"
 			"       %s\n"
@@ -278,7 +269,7 @@ static void sim_report_circular(struct sim_task *t, struct sim_lockdep *ld,
 			e->from_ip, e->held);
 	}
 	sim_lockdep_held_str(t, held, sizeof(held));
-	sim_usage_str(ld, next, u);
+	sim_usage_str(w, next, u);
 	g_string_append_printf(s,
 		"\n-> #0 (%s){%s}:\n"
 		"       %s\n"
@@ -299,7 +290,7 @@ static void sim_report_circular(struct sim_task *t, struct sim_lockdep *ld,
 		"  lock(%s);\n\n"
 		" *** DEADLOCK ***\n\n",
 		target, parent, target, source);
-	sim_print_held_locks(s, t, ld);
+	sim_print_held_locks(s, t);
 	sim_lockdep_deliver(w, ld, s);
 }
 
@@ -351,8 +342,6 @@ static void sim_lockdep_add_edge(struct sim_task *t, struct sim_lockdep *ld,
 	unsigned a = prev->class_id, path[SIM_MAX_LOCK_CLASSES], k;
 	struct sim_lockdep_edge *e;
 
-	if (sim_likely(ld->adj[a] & (UINT64_C(1) << next)))
-		return;
 	if (!ld->report && sim_lockdep_reaches(ld, next, a, path, &k))
 		sim_report_circular(t, ld, prev, next, ip, path, k);
 
@@ -373,17 +362,12 @@ static void sim_lockdep_add_edge(struct sim_task *t, struct sim_lockdep *ld,
 	ld->adj[a] |= UINT64_C(1) << next;
 }
 
-void sim_lockdep_check(struct sim_task *t, unsigned class_id,
-		       const void *instance, bool shared, bool trylock,
-		       const char *ip)
+/* The slow half of sim_lockdep_check (lockdep.h): t holds locks. */
+void sim_lockdep_check_held(struct sim_task *t, unsigned class_id,
+			    const void *instance, const char *ip)
 {
 	struct sim_lockdep *ld = sim_lockdep_of(t->world);
 	unsigned i;
-
-	SIM_BUG_ON(class_id >= SIM_MAX_LOCK_CLASSES);
-	ld->usage[class_id] |= shared ? SIM_USED_READ : SIM_USED_WRITE;
-	if (trylock)
-		return;
 
 	if (!ld->report) {
 		const struct sim_held_lock *h = sim_held_find(t, instance);
@@ -396,7 +380,9 @@ void sim_lockdep_check(struct sim_task *t, unsigned class_id,
 	for (i = t->nheld; i-- > 0;) {
 		const struct sim_held_lock *prev = &t->held[i];
 
-		if (prev->class_id != class_id)
+		/* the bit test is the whole cost of a known dependency */
+		if (prev->class_id != class_id &&
+		    !(ld->adj[prev->class_id] & (UINT64_C(1) << class_id)))
 			sim_lockdep_add_edge(t, ld, prev, class_id, ip);
 		if (!prev->trylock)
 			break;

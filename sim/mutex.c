@@ -35,25 +35,29 @@ static bool sim_mutex_check(const struct sim_mutex *m)
 #endif
 
 /* The owner blocks every waiter (itself too: re-locking a held mutex is a
- * self-deadlock).  FIFO: a queued waiter is also blocked by the waiter
- * just ahead of it, which stands for all those ahead (each is blocked by
- * its own predecessor), so the detector sees the whole queue order in one
- * edge per waiter.  A task not queued here would queue at the tail. */
+ * self-deadlock), and so, in FIFO order, do the waiters queued ahead.  We
+ * name the owner and the head waiter only: with hand-off a mutex that has
+ * waiters always has an owner, and every waiter ahead is itself blocked by
+ * nothing but that owner and the waiters ahead of it, so the owner edge
+ * already reaches everything they reach (a cycle through a waiter ahead
+ * always passes through the owner).  Naming each predecessor would make
+ * the detector walk the whole queue on every block: O(queue) instead of
+ * O(1), a third of the cost of a contended M/M/1 customer at rho = 0.9.
+ * A task not queued here is treated as if it queued at the tail. */
 static void sim_mutex_for_each_blocker(const struct sim_waitobj *o,
 				       const struct sim_task *waiter,
 				       sim_blocker_fn fn, void *ctx)
 {
 	const struct sim_mutex *m = container_of(o, struct sim_mutex, wo);
-	const struct sim_list *ahead;
+	struct sim_task *head;
 
 	if (m->owner)
 		fn(m->owner, ctx);
-	if (waiter && sim_lock_queued_on(waiter, o))
-		ahead = waiter->lock_wait_node.prev;
-	else
-		ahead = m->waiters.prev;
-	if (ahead != &m->waiters)
-		fn(sim_lock_waiter((struct sim_list *)ahead), ctx);
+	if (sim_list_empty(&m->waiters))
+		return;
+	head = sim_lock_waiter(m->waiters.next);
+	if (head != waiter)
+		fn(head, ctx);
 }
 
 static void sim_mutex_describe(const struct sim_waitobj *o, char *buf,

@@ -104,38 +104,37 @@ static struct sim_task *sim_rwsem_writer_before(const struct sim_rwsem *s,
 	return NULL;
 }
 
-/* Holders block every waiter.  Queue order, one edge per waiter: a writer
- * is blocked by the waiter just ahead of it (which stands for everyone
- * ahead, transitively); a reader by the nearest writer ahead of it —
- * readers between that writer and it are granted in the same batch, so
- * they do not block it.  A task not queued here is treated as if it
- * queued at the tail. */
+/* Holders block every waiter; in queue order, so do the waiters ahead.
+ * A reader is blocked by the nearest writer queued ahead of it (readers
+ * between that writer and it are granted in the same batch, so they do
+ * not block it) — that is why a reader waits for a lock held only by
+ * readers.  A writer is blocked by the head waiter when that is not
+ * itself.  As for the mutex (see mutex.c), every waiter ahead is
+ * blocked by nothing but the holders and waiters ahead of it, so naming
+ * the head stands for the whole queue ahead at O(1) cost per block.  A
+ * task not queued here (a query from outside) gets the holders and the
+ * head waiter. */
 static void sim_rwsem_for_each_blocker(const struct sim_waitobj *o,
 				       const struct sim_task *waiter,
 				       sim_blocker_fn fn, void *ctx)
 {
 	const struct sim_rwsem *s = container_of(o, struct sim_rwsem, wo);
-	const struct sim_list *pos, *at;
-	struct sim_task *ahead = NULL;
-	bool write = true;
+	const struct sim_list *pos;
+	struct sim_task *head = NULL;
 
+	if (waiter && sim_lock_queued_on(waiter, o) &&
+	    !waiter->lock_wait_write) {
+		struct sim_task *wr =
+			sim_rwsem_writer_before(s, &waiter->lock_wait_node);
+		if (wr)
+			fn(wr, ctx);
+	} else if (!sim_list_empty(&s->waiters)) {
+		head = sim_lock_waiter(s->waiters.next);
+	}
 	sim_list_for_each(pos, &s->holders)
 		fn(sim_list_entry(pos, struct sim_held_lock, node)->task, ctx);
-
-	if (waiter && sim_lock_queued_on(waiter, o)) {
-		at = &waiter->lock_wait_node;
-		write = waiter->lock_wait_write;
-	} else {
-		at = &s->waiters;
-	}
-	if (write) {
-		if (at->prev != &s->waiters)
-			ahead = sim_lock_waiter(at->prev);
-	} else {
-		ahead = sim_rwsem_writer_before(s, at);
-	}
-	if (ahead)
-		fn(ahead, ctx);
+	if (head && head != waiter)
+		fn(head, ctx);
 }
 
 static void sim_rwsem_describe(const struct sim_waitobj *o, char *buf,

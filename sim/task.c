@@ -1,6 +1,6 @@
 /* sim/task.c — simulated tasks: coroutines that run kernel-shaped paths.
  *
- * The only caller of sim/context.h.  A task runs on its own mmap'd stack
+ * With sim/task.h, the only caller of sim/context.h.  A task runs on its own mmap'd stack
  * with a PROT_NONE guard page below it, so an overflow faults at once
  * instead of corrupting a neighbour (the struct itself sits above the
  * stack's top, where a stack never grows).  Every task is on its own simulated
@@ -64,8 +64,10 @@ static struct sim_task *sim_task_map(const char *name, size_t stack_size,
 {
 	size_t page = sim_page_size();
 	size_t tsize = sizeof(struct sim_task);
+	/* guard + stack + struct, plus a page for the colour offset below,
+	 * so the usable stack is never smaller than asked */
 	size_t total = page + ((stack_size + page - 1) & ~(page - 1)) +
-		       ((tsize + page - 1) & ~(page - 1));
+		       ((tsize + page - 1) & ~(page - 1)) + page;
 	struct sim_task *t;
 	char *m;
 
@@ -249,7 +251,7 @@ static inline __attribute__((always_inline)) void sim_task_wait_until(struct sim
 
 void sim_task_delay(struct sim_task *t, sim_time_t d)
 {
-	SIM_BUG_ON(d < 0);
+	SIM_BUG_ON(d < 0 || d > SIM_TIME_MAX - t->world->now);
 	/* A zero cost takes no time and lets nobody else in. */
 	if (d == 0)
 		return;
@@ -259,7 +261,7 @@ void sim_task_delay(struct sim_task *t, sim_time_t d)
 
 void sim_task_sleep(struct sim_task *t, sim_time_t d)
 {
-	SIM_BUG_ON(d < 0);
+	SIM_BUG_ON(d < 0 || d > SIM_TIME_MAX - t->world->now);
 	sim_task_wait_until(t, t->world->now + d);
 }
 

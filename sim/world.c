@@ -100,7 +100,8 @@ enum sim_stop sim_world_run(struct sim_world *w, sim_time_t until)
 	}
 	if (!sim_eq_idle(q)) {
 		/* the next event is at or after `until` */
-		w->now = until;
+		if (until > w->now)
+			w->now = until;
 		w->stop_reason = SIM_STOP_TIME;
 	} else if (w->nblocked) {
 		sim_deadlock_report_all_blocked(w);
@@ -179,6 +180,13 @@ void sim_world_set_finding_hook(struct sim_world *w, sim_finding_fn fn,
 {
 	w->finding_fn = fn;
 	w->finding_ctx = ctx;
+}
+
+void sim_world_finding(struct sim_world *w, const char *kind,
+		       const char *report)
+{
+	if (w->finding_fn)
+		w->finding_fn(w->finding_ctx, w, kind, report);
 }
 
 const char *sim_world_deadlock_report(const struct sim_world *w)

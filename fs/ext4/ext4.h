@@ -56,12 +56,10 @@ struct ext4_sb_info {
 	/* [alloc] model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
-	/* The journal's blocks, as extents (an internal journal inode's map);
-	 * ext4_sim_journal_bmap maps journal block n to a disk block. */
-	struct ext4_sim_jextent { ext4_fsblk_t start; uint64_t len; }
-		*s_sim_journal_area;
-	unsigned int s_sim_journal_nr;
-	uint64_t s_sim_journal_blocks;      /* 0 without a journal */
+	/* The journal's blocks: one contiguous run (as mke2fs lays out the
+	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
+	ext4_fsblk_t s_sim_journal_start;
+	uint64_t s_sim_journal_blocks;
 };
 
 /* ext4_inode_info state bits (i_state_flags). */
@@ -136,9 +134,9 @@ ext4_fsblk_t ext4_new_meta_blocks(handle_t *handle, struct inode *inode,
 #define EXT4_FREE_BLOCKS_VALIDATED 0x0004
 #define EXT4_FREE_BLOCKS_NO_QUOT_UPDATE 0x0008
 
-/* With a journal, METADATA is forced on unless data=writeback; METADATA
- * with a handle defers reuse until the handle's transaction commits
- * (FIDELITY 5).  Data=writeback data or no journal: reusable at once. */
+/* With a handle, reuse waits until the handle's transaction commits
+ * (FIDELITY 5), except data blocks (no METADATA flag) under data=writeback,
+ * which are reusable at once, as is everything without a journal. */
 void ext4_free_blocks(handle_t *handle, struct inode *inode,
 		      struct buffer_head *bh, ext4_fsblk_t block,
 		      unsigned long count, int flags);
@@ -162,7 +160,7 @@ void ext4_sim_release_dirty_clusters(struct ext4_sb_info *sbi, int64_t n);
  * reusable; true if the caller should retry (at most 3 times). */
 bool ext4_should_retry_alloc(struct super_block *sb, int *retries);
 
-/* ---- journal hooks mballoc calls (implemented by fs/jbd2 / ext4_jbd2.c) ----
+/* ---- journal hooks mballoc calls (fs/ext4/ext4_jbd2.c) -----------------------
  * Declared here so mballoc does not depend on the journal's layout.
  * ext4_sim_handle_tid: the tid of the transaction the handle belongs to.
  * ext4_sim_force_commit: jbd2_journal_force_commit_nested semantics —
@@ -170,9 +168,7 @@ bool ext4_should_retry_alloc(struct super_block *sb, int *retries);
  *   caller holds a handle) and wait; > 0 if something was committed and the
  *   caller may retry, 0 if nothing to do, < 0 on error.
  * ext4_forget: FORGET handling of a freed block (revoke for metadata,
- *   jbd2_journal_forget for data; __ext4_forget in fs/ext4/ext4_jbd2.c).
- * Until fs/jbd2 lands, fs/ext4/sim_journal_fallback.c provides weak
- * no-journal versions. */
+ *   jbd2_journal_forget for data; __ext4_forget). */
 tid_t ext4_sim_handle_tid(handle_t *handle);
 int ext4_sim_force_commit(struct super_block *sb);
 int ext4_forget(handle_t *handle, int is_metadata, struct inode *inode,

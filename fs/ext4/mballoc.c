@@ -19,9 +19,10 @@
  * the oracle watches.
  *
  * Freeing (FIDELITY 5): the on-disk bitmap and the free counters change at
- * once; with EXT4_FREE_BLOCKS_METADATA and a handle the blocks stay in use
- * in the allocator's view until ext4_sim_mb_release_tid(tid) — the jbd2
- * commit callback — returns them (ext4_free_data_callback).
+ * once; with a handle, unless the blocks are data under data=writeback,
+ * they stay in use in the allocator's view until
+ * ext4_sim_mb_release_tid(tid) — the jbd2 commit callback — returns them
+ * (ext4_mb_free_metadata, ext4_free_data_callback).
  *
  * ENOSPC: when the view has no room and frees are pending, ext4_mb_new_blocks
  * forces a commit (ext4_sim_force_commit) and retries, at most 3 times.  In
@@ -31,7 +32,10 @@
  *
  * Group locks (ext4_lock_group) are spinlocks held without sleeping in the
  * kernel; the model never yields inside the allocator, so they are not
- * modelled.
+ * modelled.  Nor is the CPU time of the search (no cost is charged here; a
+ * named cost can be added by callers when the cost model grows one).  The
+ * buddy is always loaded: the kernel's buddy-page reads and
+ * ext4_mb_generate_from_freelist never happen.
  */
 #include "config.h"
 
@@ -429,7 +433,7 @@ void ext4_sim_mb_free_range(struct super_block *sb, ext4_fsblk_t block,
 	mb->nr_free_blocks += count;
 }
 
-uint64_t ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
+void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
 {
 	struct ext4_sim_mb *mb = sbi->s_mb;
 	struct super_block *sb = sbi->s_sb;
@@ -461,7 +465,7 @@ uint64_t ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
 	mb->pending_blocks -= released;
 	if (released)
 		mb->nr_releases++;
-	return released;
+	mb->nr_released_blocks += released;
 }
 
 void ext4_free_blocks(handle_t *handle, struct inode *inode,
@@ -472,17 +476,13 @@ void ext4_free_blocks(handle_t *handle, struct inode *inode,
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	bool writeback = (sbi->s_mount_opt & EXT4_MOUNT_DATA_FLAGS) ==
 			 EXT4_MOUNT_WRITEBACK_DATA;
+	bool defer;
 
 	/* ext4_data_block_valid: never free fixed metadata or beyond the end
 	 * (the kernel reports fs corruption; here it is a model bug). */
 	SIM_BUG_ON(count == 0 || block < sbi->s_first_data_block ||
 		   block >= sbi->s_blocks_count ||
 		   count > sbi->s_blocks_count - block);
-	/* Don't reuse the blocks until the freeing transaction commits,
-	 * except data blocks under data=writeback (weak data guarantees). */
-	if (ext4_handle_valid(handle) && !writeback)
-		flags |= EXT4_FREE_BLOCKS_METADATA;
-
 	if (bh && (flags & EXT4_FREE_BLOCKS_FORGET)) {
 		SIM_BUG_ON(count > 1);
 		ext4_forget(handle, flags & EXT4_FREE_BLOCKS_METADATA, inode,
@@ -501,11 +501,15 @@ void ext4_free_blocks(handle_t *handle, struct inode *inode,
 		}
 	}
 
+	/* Don't reuse the blocks until the freeing transaction commits,
+	 * except data blocks under data=writeback ("writeback mode has weak
+	 * data consistency guarantees"); extent-tree nodes (METADATA) wait
+	 * in every mode that has a journal. */
+	defer = ext4_handle_valid(handle) &&
+		((flags & EXT4_FREE_BLOCKS_METADATA) || !writeback);
 	while (count) {
 		ext4_group_t g;
 		unsigned off, n;
-		bool defer = (flags & EXT4_FREE_BLOCKS_METADATA) &&
-			     ext4_handle_valid(handle);
 
 		/* freeing across a group boundary: one group at a time */
 		ext4_get_group_no_and_offset(sb, block, &g, &off);

@@ -63,7 +63,7 @@ struct ext4_sim_mb {
 	/* statistics */
 	uint64_t nr_allocs, nr_alloc_blocks, nr_goal_hits;
 	uint64_t nr_frees, nr_free_blocks, nr_deferred_blocks;
-	uint64_t nr_releases, nr_force_commits, nr_enospc;
+	uint64_t nr_releases, nr_released_blocks, nr_force_commits, nr_enospc;
 };
 
 static inline struct ext4_sim_mb *EXT4_SIM_MB(struct super_block *sb)
@@ -107,8 +107,9 @@ void ext4_sim_mb_free_range(struct super_block *sb, ext4_fsblk_t block,
 
 /* ext4_free_data_callback for every pending free of tid: the blocks go back
  * to the buddy and become FREE on disk.  Called from the jbd2 commit
- * callback (ext4_journal_commit_callback).  Returns blocks released. */
-uint64_t ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid);
+ * callback (ext4_journal_commit_callback).  mb->nr_released_blocks counts
+ * what it returned. */
+void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid);
 
 /* Blocks pending free (all transactions). */
 static inline uint64_t ext4_sim_mb_pending(const struct ext4_sim_mb *mb)

@@ -5,7 +5,7 @@
  * Geometry follows mke2fs defaults: block size 4 KiB (1–64 KiB allowed;
  * page size is 4 KiB, so blocks may be smaller than a page), 8 x blocksize
  * blocks per group (one bitmap block), first data block 1 for 1 KiB blocks
- * else 0, one inode per 16 KiB (inode_ratio) of 256 bytes, sparse_super
+ * else 0, one 256-byte inode per 16 KiB of device (inode_ratio), sparse_super
  * backups, a last group too small for its metadata + 50 blocks dropped, and
  * the journal size of ext2fs_default_journal_size placed at the middle
  * group.  Not modelled: flex_bg packing, reserved GDT blocks for resize,
@@ -23,9 +23,9 @@
 #include <glib.h>
 
 #include "fs/ext4/mballoc.h"
+#include "fs/ext4/ext4_jbd2.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
-#define JBD2_MIN_JOURNAL_BLOCKS 1024u
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o)
 {
@@ -93,35 +93,21 @@ static bool valid_opts(const struct ext4_sim_mount_opts *o)
 	return true;
 }
 
-/* Reserve the journal's blocks, contiguous where the groups allow. */
+/* Reserve the journal's blocks: one contiguous run from the middle group
+ * on (jbd2 addresses the log as blk_offset + n). */
 static int sim_journal_area(struct super_block *sb, uint64_t jblocks)
 {
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	ext4_fsblk_t goal = ext4_group_first_block_no(sb, sbi->s_groups_count / 2);
-	uint64_t left = jblocks;
+	unsigned long got;
+	ext4_fsblk_t blk;
 
-	while (left) {
-		unsigned long got;
-		ext4_fsblk_t blk = ext4_sim_mb_reserve(sb, goal, left, &got,
-						       EXT4_SIM_OWN_JOURNAL);
-
-		if (!blk)
-			return -ENOSPC;
-		if (sbi->s_sim_journal_nr &&
-		    sbi->s_sim_journal_area[sbi->s_sim_journal_nr - 1].start +
-				    sbi->s_sim_journal_area[sbi->s_sim_journal_nr - 1].len ==
-			    blk) {
-			sbi->s_sim_journal_area[sbi->s_sim_journal_nr - 1].len += got;
-		} else {
-			sbi->s_sim_journal_area = g_renew(
-				struct ext4_sim_jextent, sbi->s_sim_journal_area,
-				sbi->s_sim_journal_nr + 1);
-			sbi->s_sim_journal_area[sbi->s_sim_journal_nr++] =
-				(struct ext4_sim_jextent){ blk, got };
-		}
-		left -= got;
-		goal = blk + got;
-	}
+	blk = ext4_sim_mb_reserve(sb, goal, jblocks, &got, EXT4_SIM_OWN_JOURNAL);
+	if (!blk)
+		return -ENOSPC;
+	if (got < jblocks)
+		return -EINVAL;  /* no run long enough; the mount is undone */
+	sbi->s_sim_journal_start = blk;
 	sbi->s_sim_journal_blocks = jblocks;
 	return 0;
 }
@@ -131,12 +117,51 @@ ext4_fsblk_t ext4_sim_journal_bmap(struct super_block *sb, uint64_t n)
 	struct ext4_sb_info *sbi = EXT4_SB(sb);
 
 	SIM_BUG_ON(n >= sbi->s_sim_journal_blocks);
-	for (unsigned i = 0; i < sbi->s_sim_journal_nr; i++) {
-		if (n < sbi->s_sim_journal_area[i].len)
-			return sbi->s_sim_journal_area[i].start + n;
-		n -= sbi->s_sim_journal_area[i].len;
+	return sbi->s_sim_journal_start + n;
+}
+
+/* The journal's IO hook (journal_t.j_sim_io): log, commit-record and
+ * journal-superblock writes go to the journal's blocks; checkpoint writes
+ * put metadata blocks home, recorded on the disk (a write over a block that
+ * is no longer metadata counts as a foreign write).  The calling task
+ * sleeps for the device time. */
+static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
+			       uint64_t blocknr, unsigned count)
+{
+	struct super_block *sb = journal->j_private;
+	struct ext4_sb_info *sbi = EXT4_SB(sb);
+	struct bio bio;
+	uint64_t home = blocknr;
+	int rw = WRITE, err;
+
+	switch (kind) {
+	case JBD2_SIM_IO_LOG:
+		break;
+	case JBD2_SIM_IO_COMMIT:
+		/* barrier mode: preflush + FUA commit record */
+		rw |= REQ_FLUSH | REQ_FUA;
+		break;
+	case JBD2_SIM_IO_SUPERBLOCK:
+		rw |= REQ_FUA;
+		break;
+	case JBD2_SIM_IO_CHECKPOINT:
+		rw |= REQ_META;
+		break;
 	}
-	BUG();
+	if (kind != JBD2_SIM_IO_CHECKPOINT) {
+		SIM_BUG_ON(blocknr + count > sbi->s_sim_journal_blocks);
+		home = ext4_sim_journal_bmap(sb, blocknr);
+	}
+	bio_init(&bio);
+	bio.bi_bdev = &sbi->s_disk->bdev;
+	bio.bi_iter.bi_sector = home * (sb->s_blocksize >> SECTOR_SHIFT);
+	bio.bi_iter.bi_size = count * sb->s_blocksize;
+	err = submit_bio_wait(rw, &bio);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < count; i++)
+		ext4_sim_disk_write_meta(sbi->s_disk, home + i, NULL);
+	return 0;
 }
 
 struct super_block *ext4_sim_mount(struct sim_world *w,
@@ -159,16 +184,18 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	blocks = o->size / bs;
 	fdb = bs == 1024 ? 1 : 0;
 	bpg = o->blocks_per_group ? o->blocks_per_group : 8 * bs;
-	ipg = o->inodes_per_group;
-	if (!ipg) {
-		/* one inode per inode_ratio bytes, whole inode-table blocks */
-		ipg = (unsigned)((uint64_t)bpg * bs / EXT4_SIM_INODE_RATIO);
-		ipg = round_up(max(ipg, 16u), bs / 256);
-	}
-	itable = EXT4_SIM_ITABLE_BLOCKS(ipg, bs);
 	if (blocks <= fdb)
 		return ERR_PTR(-EINVAL);
 	groups = DIV_ROUND_UP(blocks - fdb, bpg);
+	ipg = o->inodes_per_group;
+	if (!ipg) {
+		/* one inode per inode_ratio bytes of the device, spread over
+		 * the groups, in whole inode-table blocks */
+		ipg = (unsigned)DIV_ROUND_UP(blocks * bs / EXT4_SIM_INODE_RATIO,
+					     groups);
+		ipg = round_up(max(ipg, 16u), bs / 256);
+	}
+	itable = EXT4_SIM_ITABLE_BLOCKS(ipg, bs);
 	gdt = (unsigned)DIV_ROUND_UP(groups, EXT4_SIM_DESC_PER_BLOCK(bs));
 	/* drop a last group too small for its metadata + 50 blocks */
 	if (groups > 1) {
@@ -183,9 +210,15 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	    bpg < group_overhead(0, gdt, itable) + 50)
 		return ERR_PTR(-EINVAL);
 	if (o->journal) {
+		/* Without flex_bg every group starts with its bitmaps and
+		 * inode table, so a contiguous journal fits in one group:
+		 * the default is capped to that. */
+		uint64_t fit = bpg - 2 - itable;
+
 		jblocks = o->journal_blocks ? o->journal_blocks :
-					      default_journal_blocks(blocks);
-		if (jblocks < JBD2_MIN_JOURNAL_BLOCKS || jblocks > blocks / 2)
+			  min(default_journal_blocks(blocks), fit);
+		if (jblocks < JBD2_MIN_JOURNAL_BLOCKS || jblocks > blocks / 2 ||
+		    jblocks > fit)
 			return ERR_PTR(-EINVAL);
 	}
 
@@ -226,19 +259,25 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	/* ext4_calculate_resv_clusters: 2% or 4096, whichever is smaller */
 	sbi->s_resv_clusters = min_t(uint64_t, blocks / 50, 4096);
 
-	if (o->journal && sim_journal_area(sb, jblocks) < 0) {
-		ext4_sim_unmount(sb);
-		return ERR_PTR(-ENOSPC);
+	if (o->journal) {
+		int err = sim_journal_area(sb, jblocks);
+
+		/* ---- [jbd2] the journal ---------------------------------------
+		 * ext4_load_journal: a journal over the reserved blocks,
+		 * kjournald2 started with s_commit_interval, the commit
+		 * callback (ext4_journal_commit_callback ->
+		 * ext4_sim_mb_release_tid) hooked, journal IO through the
+		 * device.  Without a journal s_journal stays NULL. */
+		if (!err)
+			err = ext4_sim_journal_attach(sb, sbi->s_sim_journal_start,
+						      (unsigned long)jblocks);
+		if (err) {
+			ext4_sim_unmount(sb);
+			return ERR_PTR(err);
+		}
+		sbi->s_journal->j_sim_io = ext4_sim_journal_io;
+		/* ------------------------------------------------------------- */
 	}
-
-	/* ---- [jbd2] journal creation goes here ---------------------------
-	 * With o->journal: build sbi->s_journal over the blocks reserved
-	 * above (ext4_sim_journal_bmap, s_sim_journal_blocks), start
-	 * kjournald2 with s_commit_interval, and register the commit
-	 * callback (ext4_journal_commit_callback -> ext4_sim_mb_release_tid).
-	 * Without a journal s_journal stays NULL.
-	 * ------------------------------------------------------------------- */
-
 	return sb;
 }
 
@@ -249,11 +288,14 @@ void ext4_sim_unmount(struct super_block *sb)
 	if (!sb)
 		return;
 	sbi = EXT4_SB(sb);
-	/* ---- [jbd2] journal teardown goes here (before the disk goes) ---- */
+	/* [jbd2] the journal's memory (before the disk and its events go).
+	 * A clean unmount first runs ext4_sim_journal_detach from a task:
+	 * commit, checkpoint, stop kjournald2. */
+	if (sbi->s_journal)
+		ext4_sim_journal_free(sb);
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);
-	g_free(sbi->s_sim_journal_area);
 	g_free(sbi->s_sim_opts);
 	g_free(sbi);
 	g_free(sb);

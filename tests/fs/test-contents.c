@@ -83,11 +83,14 @@ static uint32_t rand_len(GRand *g, uint32_t room)
 {
 	/* mostly small, sometimes whole-object: partial-block writes,
 	 * sector-sized and block-sized operations all get exercised */
+	uint32_t sectors;
+
 	switch (g_rand_int_range(g, 0, 4)) {
 	case 0:
 		return (uint32_t)g_rand_int_range(g, 1, (gint32)MIN(room, 16u) + 1);
 	case 1:
-		return MIN(room, 512u * (uint32_t)g_rand_int_range(g, 1, 9));
+		sectors = (uint32_t)g_rand_int_range(g, 1, 9);  /* MIN evaluates twice */
+		return MIN(room, 512u * sectors);
 	default:
 		return (uint32_t)g_rand_int_range(g, 1, (gint32)room + 1);
 	}

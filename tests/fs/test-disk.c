@@ -249,6 +249,11 @@ static void test_queue_depth(void)
 			g_assert_cmpint(log.done[k], ==, t1);
 		}
 		g_assert_cmpint(bdev.busy, ==, 80 * SIM_USEC);
+		/* latency includes the FIFO wait */
+		g_assert_cmpuint(bdev.read_lat.count, ==, 8);
+		g_assert_cmpint(bdev.read_lat.max, ==, (sim_time_t)(7 / qd + 1) * 10 * SIM_USEC);
+		g_assert_cmpint(bdev.queue_wait, ==,
+				qd == 1 ? 280 * SIM_USEC : 40 * SIM_USEC);
 		blk_sim_bdev_destroy(&bdev);
 		sim_world_free(w);
 	}

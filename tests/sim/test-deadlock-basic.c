@@ -79,7 +79,7 @@ static void test_completion_cycle(void)
 {
 	struct hook_log h = { 0 };
 	struct sim_world *w = new_world(&h);
-	struct cross x;
+	struct cross x = { .after_wait = 0 };
 	struct sim_task *a, *b;
 	const char *r;
 	int ticks = 0;
@@ -128,7 +128,7 @@ static void test_fresh_world_after(void)
 {
 	struct hook_log h = { 0 };
 	struct sim_world *w = new_world(&h);
-	struct cross x;
+	struct cross x = { .after_wait = 0 };
 	struct sim_task *a, *b;
 
 	sim_completion_init(&x.a_done, "a_done");

@@ -153,6 +153,61 @@ static void test_many_tasks(void)
 	sim_world_free(w);
 }
 
+/* Tie-shuffle: tasks waking at the same time run in a seeded order, but
+ * never out of time order, and an order-insensitive result is unchanged. */
+struct shuf {
+	sim_time_t last;
+	bool time_ok;
+	uint64_t order_sig;
+	uint64_t sum;
+};
+
+static void shuffled(struct sim_task *t, void *arg)
+{
+	struct shuf *s = arg;
+	unsigned id = sim_task_id(t);
+
+	for (int i = 0; i < 20; i++) {
+		sim_time_t now = sim_task_now(t);
+
+		s->time_ok &= now >= s->last;
+		s->last = now;
+		s->order_sig = s->order_sig * 1000003 + id;
+		s->sum += (uint64_t)now * (id + 1);
+		if (i % 3 == 0)
+			sim_task_yield(t);
+		else
+			sim_task_sleep(t, 10 * (id % 3));
+	}
+}
+
+static void run_shuffled(struct shuf *s, uint64_t seed, bool shuffle)
+{
+	struct sim_world *w = new_world(seed, shuffle);
+
+	*s = (struct shuf){ .time_ok = true };
+	for (int i = 0; i < 30; i++)
+		sim_task_spawn(w, "shuffled", shuffled, s);
+	g_assert_cmpint(sim_world_run(w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	sim_world_free(w);
+}
+
+static void test_tie_shuffle_tasks(void)
+{
+	struct shuf fifo, a, b, a2;
+
+	run_shuffled(&fifo, 1, false);
+	run_shuffled(&a, 1, true);
+	run_shuffled(&b, 2, true);
+	run_shuffled(&a2, 1, true);
+	g_assert_true(fifo.time_ok && a.time_ok && b.time_ok);
+	g_assert_cmpuint(a.sum, ==, fifo.sum);
+	g_assert_cmpuint(b.sum, ==, fifo.sum);
+	g_assert_cmpuint(a.order_sig, !=, fifo.order_sig);
+	g_assert_cmpuint(a.order_sig, !=, b.order_sig);
+	g_assert_cmpuint(a.order_sig, ==, a2.order_sig);
+}
+
 /* ---- nested spawn ------------------------------------------------------------ */
 
 struct nest {
@@ -343,6 +398,63 @@ static void test_stack(void)
 	sim_world_free(w);
 }
 
+/* ---- failures: sim_bug and the guard page (in subprocesses) --------------- */
+
+static void buggy(struct sim_task *t, void *arg)
+{
+	sim_task_sleep(t, 1234);
+	SIM_BUG_ON(sim_task_now(t) == 1234);
+}
+
+static void test_bug_message(void)
+{
+	if (g_test_subprocess()) {
+		struct sim_world *w = new_world(77, false);
+
+		sim_task_spawn(w, "first", delayer, &(sim_time_t){ 0 });
+		sim_task_spawn(w, "buggy", buggy, NULL);
+		sim_world_run(w, SIM_TIME_MAX);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+	g_test_trap_assert_stderr("*BUG: *test-task.c:*: sim_task_now(t) == 1234*");
+	g_test_trap_assert_stderr("*at sim time 1234 ns (seed 77, job 0)*");
+	g_test_trap_assert_stderr("*in task buggy/1*");
+}
+
+static unsigned runaway(unsigned depth, unsigned limit)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (depth == limit)   /* never: limit is far beyond any stack */
+		return pad[0];
+	return runaway(depth + 1, limit) + pad[0];
+}
+
+static void overflower(struct sim_task *t, void *arg)
+{
+	sim_task_sleep(t, 1);
+	*(unsigned *)arg = runaway(0, 1u << 30);
+}
+
+static void test_guard_page(void)
+{
+	if (g_test_subprocess()) {
+		struct sim_world *w = new_world(1, false);
+		unsigned out;
+
+		sim_task_spawn(w, "overflower", overflower, &out);
+		sim_world_run(w, SIM_TIME_MAX);
+		return;
+	}
+	/* Under ASan the overflow is reported instead of faulting; either
+	 * way the process must die rather than run on. */
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -350,10 +462,13 @@ int main(int argc, char **argv)
 	g_test_add_func("/task/run-until", test_run_until);
 	g_test_add_func("/task/request-stop", test_request_stop);
 	g_test_add_func("/task/many", test_many_tasks);
+	g_test_add_func("/task/tie-shuffle", test_tie_shuffle_tasks);
 	g_test_add_func("/task/nested-spawn", test_nested_spawn);
 	g_test_add_func("/task/block-wake", test_block_wake);
 	g_test_add_func("/task/free-blocked", test_free_blocked);
 	g_test_add_func("/task/notes", test_notes);
 	g_test_add_func("/task/stack", test_stack);
+	g_test_add_func("/task/bug-message", test_bug_message);
+	g_test_add_func("/task/guard-page", test_guard_page);
 	return g_test_run();
 }
