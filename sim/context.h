@@ -1,7 +1,7 @@
 /* sim/context.h — stack switching for task coroutines, and nothing else.
  *
  * A context is a suspended stack.  sim_context_switch() saves the running
- * one into `from` and resumes `to`; the only caller is sim/task.c.  The
+ * one into `from` and resumes `to`; the only callers are sim/task.[ch].  The
  * topology is a star: the event loop switches to a task, the task switches
  * back to the loop.
  *
@@ -120,6 +120,7 @@ static inline void sim_context_prefetch(const struct sim_context *c)
 #ifdef SIM_CONTEXT_ASM
 	__builtin_prefetch(c->sp);
 	__builtin_prefetch((const char *)c->sp + 64);
+	__builtin_prefetch((const char *)c->sp + 128);
 #else
 	(void)c;
 #endif

@@ -30,19 +30,20 @@ enum sim_task_state {
 };
 
 struct sim_task {
-	/* [task.c] */
+	/* [task.c] the switch path touches world, ctx, wake and state: they
+	 * come first, in one cache line (the struct is 64-byte aligned) */
 	struct sim_world *world;
+	struct sim_context ctx;
+	struct sim_event wake;       /* resumes the task */
+	enum sim_task_state state;
 	unsigned id;
 	char name[32];
-	enum sim_task_state state;
-	struct sim_context ctx;
 	void *stack;                 /* usable stack (NULL once freed) */
 	size_t stack_size;
 	void *map;                   /* guard page, stack, this struct */
 	size_t map_size;
 	sim_task_fn fn;
 	void *arg;
-	struct sim_event wake;       /* resumes the task */
 	sim_time_t busy;             /* CPU time */
 	void *private;
 	const struct sim_waitobj *waiting_on;  /* [deadlock.c] */

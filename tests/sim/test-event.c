@@ -260,6 +260,35 @@ static void test_lazy_cancel_bounded(void)
 	sim_world_free(w);
 }
 
+/* The same through the ring: re-arming at delay 0 leaves stale ring
+ * entries; compaction must keep the live ones in FIFO order. */
+static void test_lazy_cancel_ring(void)
+{
+	struct sim_world_params p = { .seed = 1 };
+	struct seqlog s = { 0 };
+	unsigned last = 0;
+
+	s.w = sim_world_new(&p);
+	sim_world_set_model(s.w, &s);
+	for (unsigned i = 1; i < 5; i++)
+		sim_event_init(s.w, &s.ev[i], seq_fire);
+	sim_event_schedule(s.w, &s.ev[4], 1);   /* a heap entry, later */
+	for (unsigned k = 0; k < 30001; k++) {
+		last = 1 + k % 3;
+		sim_event_schedule(s.w, &s.ev[last], 0);
+	}
+	g_assert_cmpuint(last, ==, 1);
+	g_assert_cmpuint(sim_eq_size(s.w->q), <, 10000);
+	g_assert_cmpint(sim_world_run(s.w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	/* the last three schedules were 2, 3, 1 (k = 29998, 29999, 30000) */
+	g_assert_cmpuint(s.n, ==, 4);
+	g_assert_cmpuint(s.order[0], ==, 2);
+	g_assert_cmpuint(s.order[1], ==, 3);
+	g_assert_cmpuint(s.order[2], ==, 1);
+	g_assert_cmpuint(s.order[3], ==, 4);
+	sim_world_free(s.w);
+}
+
 /* ---- determinism and tie-shuffle -------------------------------------------- */
 
 #define NWL 64
@@ -373,6 +402,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/event/vs-reference", test_vs_reference);
 	g_test_add_func("/event/equal-times-fifo", test_equal_times_fifo);
 	g_test_add_func("/event/lazy-cancel-bounded", test_lazy_cancel_bounded);
+	g_test_add_func("/event/lazy-cancel-ring", test_lazy_cancel_ring);
 	g_test_add_func("/event/determinism", test_determinism);
 	g_test_add_func("/event/tie-shuffle", test_tie_shuffle);
 	return g_test_run();
