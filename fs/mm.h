@@ -63,7 +63,7 @@ struct mm_sim_costs {
 	sim_time_t page_delete;      /* delete_from_page_cache (150 ns) */
 	sim_time_t page_zero;        /* zeroing a whole 4 KiB page; partial pro rata (300 ns) */
 	sim_time_t page_copy;        /* copying a 4 KiB page, e.g. COW (400 ns) */
-	sim_time_t pte_set;          /* do_set_pte / vm_insert_mixed / mkwrite (30 ns) */
+	sim_time_t pte_set;          /* do_set_pte / vm_insert_mixed / mkwrite (40 ns) */
 	sim_time_t pte_zap;          /* each present PTE zapped (20 ns) */
 	sim_time_t pte_wrprotect;    /* each PTE write-protected by page_mkclean (30 ns) */
 	sim_time_t vma_flush;        /* TLB flush per VMA whose PTEs changed (200 ns) */
@@ -73,6 +73,11 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
+/* Defaults overridden by the [costs] keys that exist (fs/options.h):
+ * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
+ * page_copy, pte_install, pte_zap. */
+struct fs_costs;
+void mm_sim_costs_from_config(struct mm_sim_costs *c, const struct fs_costs *fc);
 
 /* ---- the per-world mm state ------------------------------------------------
  * One per world: costs, page and buffer-head pools, the LRU and the page

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fs/mm/internal.h"
+#include "fs/options.h"
 
 #define PAGES_PER_CHUNK 256
 
@@ -27,7 +28,7 @@ void mm_sim_costs_default(struct mm_sim_costs *c)
 		.page_delete = 150,
 		.page_zero = 300,
 		.page_copy = 400,
-		.pte_set = 30,
+		.pte_set = 40,
 		.pte_zap = 20,
 		.pte_wrprotect = 30,
 		.vma_flush = 200,
@@ -35,6 +36,19 @@ void mm_sim_costs_default(struct mm_sim_costs *c)
 		.invalidatepage = 50,
 		.reclaim_scan = 30,
 	};
+}
+
+void mm_sim_costs_from_config(struct mm_sim_costs *c, const struct fs_costs *fc)
+{
+	mm_sim_costs_default(c);
+	c->page_lookup = fc->page_cache_lookup;
+	/* [costs] page_cache_insert covers allocating and inserting. */
+	c->page_alloc = 0;
+	c->page_insert = fc->page_cache_insert;
+	c->page_zero = fc->page_zero;
+	c->page_copy = fc->page_copy;
+	c->pte_set = fc->pte_install;
+	c->pte_zap = fc->pte_zap;
 }
 
 void mm_sim_chunks_add(struct mm_sim_chunks *c, void *chunk)
