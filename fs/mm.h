@@ -293,6 +293,14 @@ void unlock_page(struct page *page);
 /* Sleep until the page is unlocked at least once (returns at the next
  * unlock_page even if a queued locker took it over at once). */
 void wait_on_page_locked(struct page *page);
+/* Fault paths (mm/filemap.c __lock_page_or_retry): true with the page
+ * locked; with FAULT_FLAG_ALLOW_RETRY and the page busy, drops mmap_sem,
+ * waits for the unlock (unless RETRY_NOWAIT) and returns false: the fault
+ * returns VM_FAULT_RETRY and starts over. */
+bool lock_page_or_retry_sim(struct page *page, struct mm_struct *mm,
+			    unsigned int flags, const char *ip);
+#define lock_page_or_retry(page, mm, flags) \
+	lock_page_or_retry_sim((page), (mm), (flags), __func__)
 /* The running task stops being the page's lock holder; the lock stays set
  * until end_io calls unlock_page (or page_endio). */
 void page_sim_lock_hand_to_io(struct page *page);

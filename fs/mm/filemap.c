@@ -3,7 +3,8 @@
  * Mirrors mm/filemap.c (v4.4): add_to_page_cache_lru, delete_from_page_cache,
  * find_get_entry/find_get_page, find_lock_entry/find_lock_page,
  * pagecache_get_page, find_get_entries, find_get_pages(_tag),
- * __lock_page/unlock_page, wait_on_page_bit (writeback), end_page_writeback,
+ * __lock_page/unlock_page, __lock_page_or_retry, wait_on_page_bit
+ * (writeback), end_page_writeback,
  * page_endio, try_to_release_page, filemap_fdatawait_range.
  *
  * Simplified (each also said where it happens):
@@ -296,6 +297,23 @@ void wait_on_page_locked(struct page *page)
 		      (int64_t)page->index);
 	sim_task_block(t, &page->lock_wo, "wait_on_page_locked");
 	SIM_BUG_ON(!w.woken);
+}
+
+bool lock_page_or_retry_sim(struct page *page, struct mm_struct *mm,
+			    unsigned int flags, const char *ip)
+{
+	if (trylock_page_sim(page, ip))
+		return true;
+	if (flags & FAULT_FLAG_ALLOW_RETRY) {
+		/* mmap_sem is kept with RETRY_NOWAIT, dropped otherwise. */
+		if (flags & FAULT_FLAG_RETRY_NOWAIT)
+			return false;
+		up_read(&mm->mmap_sem);
+		wait_on_page_locked(page);
+		return false;
+	}
+	lock_page_sim(page, ip);
+	return true;
 }
 
 void page_sim_lock_hand_to_io(struct page *page)

@@ -38,11 +38,14 @@ static void mmt_finding(void *ctx, struct sim_world *w, const char *kind,
 		g_printerr("%s", report);
 }
 
-/* Zero costs by default: tests that check times set the costs they need. */
-static inline struct mmt *mmt_new(const struct mm_sim_costs *costs,
-				  unsigned blocksize)
+/* Zero costs by default: tests that check times set the costs they need.
+ * shuffle_seed != 0: same-time events run in a seeded random order. */
+static inline struct mmt *mmt_new_shuffled(const struct mm_sim_costs *costs,
+					   unsigned blocksize,
+					   uint64_t shuffle_seed)
 {
-	struct sim_world_params p = { .seed = 1 };
+	struct sim_world_params p = { .seed = shuffle_seed ? shuffle_seed : 1,
+				      .tie_shuffle = shuffle_seed != 0 };
 	struct mm_sim_costs zero = { 0 };
 	struct mmt *m = g_new0(struct mmt, 1);
 
@@ -60,6 +63,12 @@ static inline struct mmt *mmt_new(const struct mm_sim_costs *costs,
 	m->file.f_inode = &m->inode;
 	m->file.f_mapping = m->mapping;
 	return m;
+}
+
+static inline struct mmt *mmt_new(const struct mm_sim_costs *costs,
+				  unsigned blocksize)
+{
+	return mmt_new_shuffled(costs, blocksize, 0);
 }
 
 static inline void mmt_free(struct mmt *m)

@@ -300,9 +300,9 @@ static void inserter(struct sim_task *t, void *arg)
 /* With a page past the range, pass 2 restarts on meeting it ("restart
  * the punch"); without, on finding nothing after the cursor ("restart to
  * make sure").  Either way page 2, inserted behind the cursor, goes. */
-static void final_lookup(bool outside)
+static void final_lookup(bool outside, uint64_t shuffle_seed)
 {
-	struct mmt *m = mmt_new(NULL, PAGE_SIZE);
+	struct mmt *m = mmt_new_shuffled(NULL, PAGE_SIZE, shuffle_seed);
 	struct race_job r = { .w = { .m = m, .busy = 5, .hold = 1000 },
 			      .outside = outside };
 	struct sim_task *tt;
@@ -331,8 +331,15 @@ static void final_lookup(bool outside)
 
 static void test_truncate_final_lookup(void)
 {
-	final_lookup(true);
-	final_lookup(false);
+	final_lookup(true, 0);
+	final_lookup(false, 0);
+}
+
+/* The outcome does not hang on the order of same-time events. */
+static void test_truncate_final_lookup_shuffled(void)
+{
+	for (uint64_t seed = 1; seed <= 16; seed++)
+		final_lookup(seed & 1, seed);
 }
 
 /* ---- page lock ------------------------------------------------------------------------ */
@@ -517,6 +524,71 @@ static void test_lock_many_held(void)
 	g_assert_cmpint(sim_world_run(m->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
 	g_assert_cmpuint(m->findings, ==, 0);
 	mmt_free(m);
+}
+
+/* ---- lock_page_or_retry ------------------------------------------------------------------ */
+
+struct retry_job {
+	struct mmt *m;
+	struct mm_struct *mm;
+	struct page *page;
+	unsigned flags;
+	bool locked, sem_held;
+	sim_time_t at;
+};
+
+static void retry_holder(struct sim_task *t, void *arg)
+{
+	struct retry_job *r = arg;
+
+	lock_page(r->page);
+	sim_task_sleep(t, 300);
+	unlock_page(r->page);
+}
+
+static void retry_fault(struct sim_task *t, void *arg)
+{
+	struct retry_job *r = arg;
+
+	sim_task_sleep(t, 10);
+	down_read(&r->mm->mmap_sem);
+	r->locked = lock_page_or_retry(r->page, r->mm, r->flags);
+	r->at = sim_task_now(t);
+	r->sem_held = sim_rwsem_held_by(&r->mm->mmap_sem, t);
+	if (r->sem_held)
+		up_read(&r->mm->mmap_sem);
+	if (r->locked)
+		unlock_page(r->page);
+}
+
+static void retry_case(unsigned flags, bool locked, bool sem_held,
+		       sim_time_t at)
+{
+	struct mmt *m = mmt_new(NULL, PAGE_SIZE);
+	struct retry_job r = { .m = m, .flags = flags };
+
+	r.page = mmt_add_page(m, 0, false);
+	r.mm = mm_alloc(m->s);
+	sim_task_spawn(m->w, "holder", retry_holder, &r);
+	sim_task_spawn(m->w, "fault", retry_fault, &r);
+	g_assert_cmpint(sim_world_run(m->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	g_assert_cmpint(r.locked, ==, locked);
+	g_assert_cmpint(r.sem_held, ==, sem_held);
+	g_assert_cmpint(r.at, ==, at);
+	g_assert_false(PageLocked(r.page));
+	mmput(r.mm);
+	mmt_free(m);
+}
+
+static void test_lock_page_or_retry(void)
+{
+	/* no retry allowed: sleep for the lock, keep mmap_sem */
+	retry_case(0, true, true, 300);
+	/* retry: drop mmap_sem, wait for the unlock, come back empty */
+	retry_case(FAULT_FLAG_ALLOW_RETRY, false, false, 300);
+	/* retry without waiting: back at once, mmap_sem kept */
+	retry_case(FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT, false,
+		   true, 10);
 }
 
 /* ---- read IO completes with the page locked --------------------------------------------- */
@@ -757,11 +829,14 @@ int main(int argc, char **argv)
 			test_truncate_waits_for_writeback);
 	g_test_add_func("/pagecache/truncate/pass2-writeback", test_truncate_pass2_writeback);
 	g_test_add_func("/pagecache/truncate/final-lookup", test_truncate_final_lookup);
+	g_test_add_func("/pagecache/truncate/final-lookup-shuffled",
+			test_truncate_final_lookup_shuffled);
 	g_test_add_func("/pagecache/lock/fifo", test_lock_fifo);
 	g_test_add_func("/pagecache/lock/deadlock", test_lock_deadlock);
 	g_test_add_func("/pagecache/lock/lockdep-order", test_lock_lockdep_order);
 	g_test_add_func("/pagecache/lock/many-held", test_lock_many_held);
 	g_test_add_func("/pagecache/lock/read-io", test_read_io_lock);
+	g_test_add_func("/pagecache/lock/or-retry", test_lock_page_or_retry);
 	g_test_add_func("/pagecache/tags", test_tags);
 	g_test_add_func("/pagecache/reclaim", test_reclaim);
 	g_test_add_func("/pagecache/invalidate2", test_invalidate2);
