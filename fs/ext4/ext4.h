@@ -32,6 +32,9 @@ typedef uint32_t ext4_group_t;
 struct ext4_sim_disk;       /* fs/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block.c: block-device buffer cache */
+struct ext4_lock_ops;       /* fs/ext4/locking.h */
+struct fs_costs;            /* fs/options.h */
+struct fs_oracle;           /* fs/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block.h */
 
@@ -60,6 +63,13 @@ struct ext4_sb_info {
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
+	/* [model] what the kernel paths consult: the locking strategy
+	 * (fs/ext4/locking.h), the cost model ([costs], fs/options.h) and the
+	 * violation oracle (fs/oracle.h).  Set by the world set-up (fs/model.c);
+	 * s_oracle may be NULL in unit tests. */
+	const struct ext4_lock_ops *s_lock_ops;
+	const struct fs_costs *s_costs;
+	struct fs_oracle *s_oracle;
 };
 
 /* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;
