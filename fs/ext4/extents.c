@@ -421,6 +421,12 @@ struct ext4_ext_path *ext4_find_extent(struct inode *inode, ext4_lblk_t block,
 	ext4_ext_binsearch(path + ppos, block);
 	if (path[ppos].p_ext)
 		path[ppos].p_block = ext4_ext_pblock(path[ppos].p_ext);
+	/* Deviation: 4.4 leaves *orig_path NULL when it had to reallocate
+	 * (the tree grew past the array), and callers that keep using
+	 * *orig_path (create_new_leaf's refill) then hold a freed array;
+	 * handing the new one back is what later kernels do. */
+	if (orig_path)
+		*orig_path = path;
 	return path;
 
 err:

@@ -350,6 +350,10 @@ again:
 				err = (int)PTR_ERR(bh);
 				break;
 			}
+			/* the kernel's cond_resched() for large trees: other
+			 * work due now (kjournald2 locking a transaction whose
+			 * commit a restart asked for) gets to run */
+			sim_task_yield(current);
 			if (WARN_ON(i + 1 > depth)) {
 				brelse(bh);
 				err = -EFSCORRUPTED;
