@@ -1,0 +1,14 @@
+# fs/removes.mk — the locking strategies and the block-removing paths
+# (helper "removes"): fallocate family, punch, zero/collapse/insert range,
+# truncate.  See fs/local.mk.
+fs_libfs_a_SOURCES += \
+	fs/ext4/locking.h fs/ext4/locking.c \
+	fs/ext4/lock-lockless.c fs/ext4/lock-i_data_sem.c \
+	fs/ext4/lock-i_data_sem_held.c fs/ext4/lock-i_mmap_sem.c \
+	fs/ext4/lock-invalidate_lock.c
+
+check_PROGRAMS += tests/fs/test-strategies
+TESTS += tests/fs/test-strategies
+tests_fs_test_strategies_SOURCES = tests/fs/test-strategies.c \
+	tests/fs/removes-harness.c tests/fs/removes-harness.h
+tests_fs_test_strategies_LDADD = $(FS_TEST_LIBS)
