@@ -31,6 +31,8 @@ const char *const fs_op_names[] = {
 	"insert_range", "fallocate", "truncate", "fsync", "madvise_dontneed",
 	NULL,
 };
+_Static_assert(SIM_ARRAY_SIZE(fs_op_names) == FS_NR_OPS + 1,
+	       "fs_op_names and enum fs_op disagree");
 
 static const char *const devices[] = { "nvme", "ssd", "hdd", "pmem", NULL };
 static const char *const mount_opts[] = {
@@ -122,7 +124,7 @@ static const struct sim_option file_opts[] = {
 	  .help = "file size at the start of a job" },
 	{ .name = "layout", .type = SIM_OPT_STRING, .offset = F(layout),
 	  .def = "dense",
-	  .help = "initial blocks: dense | sparse:FRACTION (allocated) | fragmented:N (extents)" },
+	  .help = "initial blocks: dense | sparse:FRACTION (allocated) | fragmented:N (extents) | empty (size 0)" },
 	{ NULL }
 };
 #undef F
@@ -239,10 +241,11 @@ static bool fs_validate(struct sim_cfg *cfg, GError **err)
 			const char *l = file->layout;
 			if (!parse_tagged(l, "dense", 0, 0, false) &&
 			    !parse_tagged(l, "sparse", 0, 1, true) &&
-			    !parse_tagged(l, "fragmented", 0, 1e9, true)) {
+			    !parse_tagged(l, "fragmented", 0, 1e9, true) &&
+			    !parse_tagged(l, "empty", 0, 0, false)) {
 				sim_cfg_error_at(cfg, sec, "layout", err,
 						 SIM_CFG_ERROR_VALUE,
-						 "expected dense, sparse:FRACTION or fragmented:N, got '%s'",
+						 "expected dense, sparse:FRACTION, fragmented:N or empty, got '%s'",
 						 l);
 				return false;
 			}

@@ -65,6 +65,26 @@ struct fs_job {
 
 enum { FS_SEC_GLOBAL, FS_SEC_COSTS, FS_SEC_FILE, FS_SEC_JOB };
 
+/* Operation kinds, in the order of fs_op_names (the `ops` mix indexes). */
+enum fs_op {
+	FS_OP_MMAP_READ,
+	FS_OP_MMAP_WRITE,
+	FS_OP_READ,
+	FS_OP_WRITE,
+	FS_OP_READAHEAD,
+	FS_OP_DIO_READ,
+	FS_OP_DIO_WRITE,
+	FS_OP_PUNCH_HOLE,
+	FS_OP_ZERO_RANGE,
+	FS_OP_COLLAPSE_RANGE,
+	FS_OP_INSERT_RANGE,
+	FS_OP_FALLOCATE,
+	FS_OP_TRUNCATE,
+	FS_OP_FSYNC,
+	FS_OP_MADVISE_DONTNEED,
+	FS_NR_OPS,
+};
+
 extern const struct sim_schema fs_schema;
 extern const char *const fs_strategy_names[];
 extern const char *const fs_op_names[];

@@ -3,11 +3,15 @@
 # option tables (fs/options.c, listed in fs/local.mk) and the regression
 # scenarios in workloads/regress/.  See fs/local.mk.
 fs_libfs_a_SOURCES += \
-	fs/fsx.c fs/fsx.h
+	fs/fsx.c fs/fsx.h \
+	fs/workload.c fs/workload.h \
+	fs/model.c fs/model.h
 
-check_PROGRAMS += tests/fs/test-fsx
-TESTS += tests/fs/test-fsx
+check_PROGRAMS += tests/fs/test-fsx tests/fs/test-workload
+TESTS += tests/fs/test-fsx tests/fs/test-workload
 tests_fs_test_fsx_SOURCES = tests/fs/test-fsx.c
 tests_fs_test_fsx_LDADD = $(FS_TEST_LIBS)
+tests_fs_test_workload_SOURCES = tests/fs/test-workload.c
+tests_fs_test_workload_LDADD = $(FS_TEST_LIBS)
 
 EXTRA_DIST += tests/fs/fsx/*.fsxops
