@@ -7,11 +7,13 @@ fs_libfs_a_SOURCES += \
 	fs/workload.c fs/workload.h \
 	fs/model.c fs/model.h
 
-check_PROGRAMS += tests/fs/test-fsx tests/fs/test-workload
-TESTS += tests/fs/test-fsx tests/fs/test-workload
+check_PROGRAMS += tests/fs/test-fsx tests/fs/test-workload tests/fs/test-regress
+TESTS += tests/fs/test-fsx tests/fs/test-workload tests/fs/test-regress
 tests_fs_test_fsx_SOURCES = tests/fs/test-fsx.c
 tests_fs_test_fsx_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_workload_SOURCES = tests/fs/test-workload.c
 tests_fs_test_workload_LDADD = $(FS_TEST_LIBS)
+tests_fs_test_regress_SOURCES = tests/fs/test-regress.c
+tests_fs_test_regress_LDADD = $(FS_TEST_LIBS)
 
-EXTRA_DIST += tests/fs/fsx/*.fsxops
+EXTRA_DIST += tests/fs/fsx/*.fsxops workloads/regress/*.cfg
