@@ -135,6 +135,9 @@ struct mm_sim *mm_sim_new(struct sim_world *w, const struct mm_sim_costs *costs)
  * blocked on page locks (a deadlocked world): nothing is woken. */
 void mm_sim_free(struct mm_sim *s);
 void mm_sim_set_page_budget(struct mm_sim *s, unsigned long pages);
+/* World-wide invariants: the LRU holds exactly the cached pages, each
+ * flagged PG_lru and in a mapping.  Writes the first problem to why. */
+bool mm_sim_check(const struct mm_sim *s, char *why, size_t len);
 
 /* Charge a cost to the running task (no-op outside a task, e.g. in an IO
  * completion event or in set-up code). */

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,32 @@ void mm_sim_free(struct mm_sim *s)
 void mm_sim_set_page_budget(struct mm_sim *s, unsigned long pages)
 {
 	s->page_budget = pages;
+}
+
+bool mm_sim_check(const struct mm_sim *s, char *why, size_t len)
+{
+	const struct sim_list *pos;
+	unsigned long n = 0;
+
+	sim_list_for_each(pos, &s->lru) {
+		const struct page *page = sim_list_entry(pos, struct page, lru);
+
+		if (!PageLRU(page) || !page->mapping || PageAnon(page)) {
+			if (why)
+				snprintf(why, len, "LRU page %llu: flags %#lx, mapping %p",
+					 (unsigned long long)page->sim_id,
+					 page->flags, (void *)page->mapping);
+			return false;
+		}
+		n++;
+	}
+	if (n != s->nr_cache_pages) {
+		if (why)
+			snprintf(why, len, "LRU holds %lu pages, %lu cached", n,
+				 s->nr_cache_pages);
+		return false;
+	}
+	return true;
 }
 
 static void page_pool_grow(struct mm_sim *s)

@@ -131,6 +131,8 @@ static inline void mmt_check(struct mmt *m)
 
 	if (!page_cache_sim_check(m->mapping, why, sizeof(why)))
 		g_error("page cache check: %s", why);
+	if (!mm_sim_check(m->s, why, sizeof(why)))
+		g_error("mm check: %s", why);
 }
 
 #endif /* TESTS_FS_MM_TEST_UTIL_H */
