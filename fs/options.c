@@ -111,6 +111,7 @@ static const struct sim_option costs_opts[] = {
 	COST(es_lookup, "40ns", "extent-status cache lookup"),
 	COST(block_alloc, "500ns", "one mballoc allocation"),
 	COST(journal_handle, "150ns", "jbd2 handle start or stop bookkeeping"),
+	COST(bio_submit, "500ns", "building and submitting one bio (block layer + driver)"),
 	{ NULL }
 };
 #undef COST

@@ -44,6 +44,7 @@ struct fs_costs {
 	sim_time_t es_lookup;
 	sim_time_t block_alloc;
 	sim_time_t journal_handle;
+	sim_time_t bio_submit;        /* [faults] building + submitting one bio */
 };
 
 struct fs_file {
