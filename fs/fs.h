@@ -13,6 +13,7 @@ struct page;
 struct inode;
 struct super_block;
 struct vm_area_struct;
+struct mm_sim;
 
 typedef int64_t loff_t;
 typedef uint64_t pgoff_t;
@@ -40,6 +41,7 @@ struct address_space {
 	struct sim_list i_mmap;          /* VMAs mapping this file [i_mmap_rwsem] */
 	struct sim_rwsem invalidate_lock;  /* v5.15 strategy only */
 	const struct address_space_operations *a_ops;
+	struct mm_sim *mm_sim;           /* fs/mm: the world's page-cache state */
 };
 
 struct inode {

@@ -4,4 +4,5 @@ fs_libfs_a_SOURCES = fs/compat.h fs/fs.h fs/buffer_head.h fs/options.h fs/option
 
 include fs/extents.mk
 include fs/alloc.mk
+include fs/mm.mk
 include fs/jbd2.mk

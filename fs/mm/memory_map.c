@@ -1,0 +1,204 @@
+/* fs/mm/memory_map.c — page-table primitives the fault paths build on, and
+ * unmap_mapping_range: do_set_pte, vm_insert_mixed (insert_pfn), the
+ * reuse half of wp_page_reuse/wp_pfn_shared, zap_pte_range's per-PTE body,
+ * zap_page_range, unmap_mapping_range(_tree) (mm/memory.c, v4.4).  Fault
+ * dispatch itself (handle_mm_fault, do_*_fault) is not here.
+ *
+ * Simplified: a VMA owns a flat PTE array (no pgd/pud/pmd levels, no PTE
+ * spinlock: a path only yields at a sim call, and PTE changes charge their
+ * cost after the change, so "pte_same, then set" stays atomic as under the
+ * PTE lock); TLB flushes are a cost per VMA, not a shootdown protocol;
+ * mapping->i_mmap is a list walked in mmap order, not an interval tree
+ * (same VMAs, deterministic order).
+ *
+ * Lock order: unmap_mapping_range takes mapping->i_mmap_rwsem (w); callers
+ * may hold a page lock (truncate_inode_page): page lock > i_mmap_rwsem.
+ */
+#include "config.h"
+
+#include "fs/mm/internal.h"
+
+static inline void pte_sim_changed(pte_t *pte)
+{
+	pte->gen++;
+}
+
+void do_set_pte(struct vm_area_struct *vma, unsigned long address,
+		struct page *page, pte_t *pte, bool write, bool anon)
+{
+	struct mm_sim *s = vma->vm_mm->sim;
+
+	SIM_BUG_ON(!pte_none(*pte));
+	SIM_BUG_ON(anon != PageAnon(page));
+	pte->kind = PTE_SIM_PAGE;
+	pte->u.page = page;
+	/* maybe_mkwrite(pte_mkdirty(entry)): writable only in a VM_WRITE
+	 * mapping, dirty whenever installed for a write. */
+	pte->write = write && (vma->vm_flags & VM_WRITE);
+	pte->dirty = write;
+	pte_sim_changed(pte);
+	vma->nr_ptes_present++;
+	if (anon)
+		page_add_new_anon_rmap(page, vma, address);
+	else
+		page_add_file_rmap(page);
+	mm_sim_charge(s, mm_costs(s)->pte_set);
+}
+
+int vm_insert_mixed(struct vm_area_struct *vma, unsigned long address,
+		    uint64_t pfn)
+{
+	struct mm_sim *s = vma->vm_mm->sim;
+	pte_t *pte = pte_offset_map(vma, address);
+
+	if (!pte_none(*pte))
+		return -EBUSY;
+	/* vm_page_prot of a shared mapping with ->pfn_mkwrite is read-only:
+	 * the first store takes a write fault (wp_pfn_shared). */
+	pte->kind = PTE_SIM_PFN;
+	pte->u.pfn = pfn;
+	pte->write = false;
+	pte->dirty = false;
+	pte_sim_changed(pte);
+	vma->nr_ptes_present++;
+	mm_sim_charge(s, mm_costs(s)->pte_set);
+	return 0;
+}
+
+void pte_sim_mkwrite(struct vm_area_struct *vma, unsigned long address,
+		     pte_t *pte)
+{
+	struct mm_sim *s = vma->vm_mm->sim;
+
+	SIM_BUG_ON(!pte_present(*pte));
+	pte->write = (vma->vm_flags & VM_WRITE) != 0;
+	pte->dirty = true;
+	pte_sim_changed(pte);
+	mm_sim_charge(s, mm_costs(s)->pte_set);
+}
+
+void pte_sim_mark_dirty(pte_t *pte)
+{
+	/* The hardware dirty bit: not part of the PTE's identity here
+	 * (pte_same would see it in the kernel; faults retry rarely on it). */
+	SIM_BUG_ON(!pte_present(*pte) || !pte->write);
+	pte->dirty = true;
+}
+
+/* zap_pte_range's body for one PTE, without the cost. */
+static void zap_one(struct vm_area_struct *vma, pte_t *pte)
+{
+	struct mm_sim *s = vma->vm_mm->sim;
+
+	if (pte->kind == PTE_SIM_PAGE) {
+		struct page *page = pte->u.page;
+		bool dirty = pte->dirty;
+
+		pte->kind = PTE_SIM_NONE;
+		pte->u.page = NULL;
+		pte->write = pte->dirty = false;
+		pte_sim_changed(pte);
+		vma->nr_ptes_present--;
+		/* A store went through this PTE: the page carries it on. */
+		if (!PageAnon(page) && dirty)
+			set_page_dirty(page);
+		page_remove_rmap(page);
+		put_page(page);   /* the PTE's reference */
+	} else if (pte->kind == PTE_SIM_PFN) {
+		pte->kind = PTE_SIM_NONE;
+		pte->u.pfn = 0;
+		pte->write = pte->dirty = false;
+		pte_sim_changed(pte);
+		vma->nr_ptes_present--;
+	}
+	s->stats.ptes_zapped++;
+}
+
+void pte_sim_zap(struct vm_area_struct *vma, unsigned long address, pte_t *pte)
+{
+	struct mm_sim *s = vma->vm_mm->sim;
+
+	if (pte_none(*pte))
+		return;
+	zap_one(vma, pte);
+	mm_sim_charge(s, mm_costs(s)->pte_zap + mm_costs(s)->vma_flush);
+}
+
+/* Zap PTEs [first, last] (indices into vma->ptes); check_mapping non-NULL
+ * keeps pages of other mappings (private COW copies).  Returns how many
+ * were zapped; charges nothing. */
+static unsigned long zap_ptes(struct vm_area_struct *vma, unsigned long first,
+			      unsigned long last,
+			      const struct address_space *check_mapping)
+{
+	unsigned long zapped = 0;
+
+	for (unsigned long i = first; i <= last && vma->nr_ptes_present; i++) {
+		pte_t *pte = &vma->ptes[i];
+
+		if (pte_none(*pte))
+			continue;
+		if (check_mapping && pte->kind == PTE_SIM_PAGE &&
+		    pte->u.page->mapping != check_mapping)
+			continue;
+		zap_one(vma, pte);
+		zapped++;
+	}
+	return zapped;
+}
+
+static void charge_zap(struct mm_sim *s, unsigned long zapped)
+{
+	if (zapped)
+		mm_sim_charge(s, mm_costs(s)->pte_zap * (sim_time_t)zapped +
+				 mm_costs(s)->vma_flush);
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long address,
+		    unsigned long size)
+{
+	unsigned long first, last;
+
+	if (!size)
+		return;
+	SIM_BUG_ON(address < vma->vm_start || address + size > vma->vm_end);
+	first = (address - vma->vm_start) >> PAGE_SHIFT;
+	last = (address + size - 1 - vma->vm_start) >> PAGE_SHIFT;
+	charge_zap(vma->vm_mm->sim, zap_ptes(vma, first, last, NULL));
+}
+
+void unmap_mapping_range(struct address_space *mapping, loff_t holebegin,
+			 loff_t holelen, bool even_cows)
+{
+	struct mm_sim *s = mapping->mm_sim;
+	pgoff_t hba = (pgoff_t)holebegin >> PAGE_SHIFT;
+	/* Kernel arithmetic, signed shift included: a negative length (lend
+	 * -1 through truncate_pagecache_range) wraps to "to EOF" below. */
+	pgoff_t hlen = (pgoff_t)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	pgoff_t first = hba, last;
+	const struct address_space *check = even_cows ? NULL : mapping;
+	struct sim_list *pos;
+
+	/* (The kernel's overflow check only exists where loff_t is wider
+	 * than pgoff_t, not on 64-bit.) */
+	last = hba + hlen - 1;
+	if (last < first)
+		last = (pgoff_t)-1;
+
+	/* DAX relies on i_mmap_rwsem to serialise truncate against faults. */
+	mm_sim_down_write(&mapping->i_mmap_rwsem, __func__);
+	sim_list_for_each(pos, &mapping->i_mmap) {
+		struct vm_area_struct *vma =
+			sim_list_entry(pos, struct vm_area_struct, shared);
+		pgoff_t vba = vma->vm_pgoff;
+		pgoff_t vea = vba + vma_pages(vma) - 1;
+		pgoff_t zba = max(first, vba), zea = min(last, vea);
+
+		if (zba > zea || !vma->nr_ptes_present)
+			continue;
+		/* Zap this VMA's part atomically, then pay for it (faults may
+		 * refill behind us meanwhile, as behind per-PMD PTE locks). */
+		charge_zap(s, zap_ptes(vma, zba - vba, zea - vba, check));
+	}
+	mm_sim_up_write(&mapping->i_mmap_rwsem);
+}
