@@ -52,6 +52,13 @@ void xh_spawn_holder(struct xh *h, int credits, sim_time_t hold)
 	sim_task_sleep(sim_current_task(), 1);
 }
 
+void xh_spawn(struct xh *h, const char *name,
+	      void (*fn)(struct sim_task *t, void *arg), void *arg)
+{
+	g_assert_cmpuint(h->nextra, <, SIM_ARRAY_SIZE(h->extra_ts));
+	fs_task_spawn(h->w, name, fn, arg, &h->extra_ts[h->nextra++]);
+}
+
 static void xh_init_inode(struct xh *h, void *arg)
 {
 	(void)arg;
@@ -274,5 +281,15 @@ struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags)
 		g_error("%llu blocks owned as extent-tree nodes, %lu reachable",
 			(unsigned long long)ext4_sim_disk_count(d, EXT4_SIM_OWN_NODE),
 			c.nodes);
+	return c;
+}
+
+struct ext4_sim_ext_census xh_check_tree_only(struct xh *h)
+{
+	struct ext4_sim_ext_census c;
+	char why[512];
+
+	if (ext4_sim_ext_check_tree(h->inode, 0, &c, why, sizeof(why)))
+		g_error("extent tree check: %s", why);
 	return c;
 }
