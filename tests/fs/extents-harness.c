@@ -99,8 +99,26 @@ static void xh_detach(struct xh *h, void *arg)
 	g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
 }
 
+/* Every node-buffer reference the tree code took has been dropped
+ * (outside an operation nobody holds a node buffer). */
+static void xh_check_refs(struct xh *h)
+{
+	const struct ext4_sim_meta *m = EXT4_SB(h->sb)->s_meta;
+
+	const struct ext4_sim_disk *d = EXT4_SB(h->sb)->s_disk;
+
+	/* (bitmaps, descriptors and journal blocks are not ours) */
+	for (uint64_t b = 0; b < m->nblocks; b++)
+		if (m->bh[b] && m->bh[b]->b_count &&
+		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_FSMETA &&
+		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_JOURNAL)
+			g_error("block %llu: %u buffer references left",
+				(unsigned long long)b, m->bh[b]->b_count);
+}
+
 void xh_free(struct xh *h)
 {
+	xh_check_refs(h);
 	/* a clean unmount: commit and checkpoint from a task first */
 	if (h->journal && EXT4_SB(h->sb)->s_journal)
 		xh_run(h, xh_detach, NULL);
@@ -271,6 +289,9 @@ struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags)
 	struct ext4_sim_ext_census c;
 	const struct ext4_sim_disk *d = EXT4_SB(h->sb)->s_disk;
 	char why[512];
+
+	if (flags & XH_CHECK_REFS)
+		xh_check_refs(h);
 
 	if (ext4_sim_ext_check_tree(h->inode, flags, &c, why, sizeof(why)))
 		g_error("extent tree check: %s", why);

@@ -73,7 +73,10 @@ int xh_lookup(struct xh *h, ext4_lblk_t lblk, ext4_fsblk_t *pblk,
 	      bool *unwritten, unsigned int *len);
 
 /* Checker + es-vs-tree + NODE-owned count == reachable nodes; g_error on
- * failure with the reason.  Returns the census. */
+ * failure with the reason.  Returns the census.  flags: those of
+ * ext4_sim_ext_check_tree, plus XH_CHECK_REFS (no buffer references left
+ * anywhere: a scan of the whole buffer cache). */
+#define XH_CHECK_REFS 0x100
 struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags);
 /* The tree checker alone (no es-cache or ownership-count checks). */
 struct ext4_sim_ext_census xh_check_tree_only(struct xh *h);

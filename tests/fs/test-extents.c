@@ -808,7 +808,8 @@ static void pt_verify(struct pt *t)
 	unsigned long extents = 0, blocks = 0;
 	ext4_lblk_t l;
 
-	c = xh_check(h, EXT4_SIM_CHECK_DATA_OWNERS);
+	c = xh_check(h, EXT4_SIM_CHECK_DATA_OWNERS |
+			(t->steps % 64 == 0 ? XH_CHECK_REFS : 0));
 	if (c.depth > t->max_depth)
 		t->max_depth = c.depth;
 
