@@ -12,12 +12,11 @@ TESTS += tests/fs/test-extents tests/fs/test-extents-status
 tests_fs_test_extents_SOURCES = tests/fs/test-extents.c \
 	tests/fs/extents-harness.c tests/fs/extents-harness.h
 tests_fs_test_extents_LDADD = $(FS_TEST_LIBS)
-tests_fs_test_extents_status_SOURCES = tests/fs/test-extents-status.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+tests_fs_test_extents_status_SOURCES = tests/fs/test-extents-status.c
 tests_fs_test_extents_status_LDADD = $(FS_TEST_LIBS)
 
 EXTRA_PROGRAMS += bench/bench-extents
 BENCH_LIST += bench/bench-extents
 bench_bench_extents_SOURCES = bench/bench-extents.c \
 	tests/fs/extents-harness.c tests/fs/extents-harness.h
-bench_bench_extents_LDADD = $(FS_TEST_LIBS)
+bench_bench_extents_LDADD = $(FS_TEST_LIBS) -lm

@@ -28,6 +28,7 @@ typedef uint32_t ext4_group_t;
 #define EXT4_MOUNT_DELALLOC       0x0008
 #define EXT4_MOUNT_DAX            0x0010
 #define EXT4_MOUNT_NOJOURNAL      0x0020   /* model: no journal at all */
+#define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock [writes] */
 
 struct ext4_sim_disk;       /* fs/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
@@ -38,6 +39,7 @@ struct fs_oracle;           /* fs/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block.h */
 struct sim_rbio_pool;       /* fs/mm/read_bio.c */
+struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
 	struct super_block *s_sb;
@@ -74,6 +76,9 @@ struct ext4_sb_info {
 	/* [faults] the pool of read bios (fs/mm/read_bio.c), created on
 	 * first use, freed by ext4_sim_unmount. */
 	struct sim_rbio_pool *s_sim_rbio_pool;
+	/* [writes] writeback IO state: io_end/bio pools, the unwritten-
+	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
+	struct ext4_sim_io *s_sim_io;
 };
 
 /* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;

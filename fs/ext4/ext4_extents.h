@@ -382,6 +382,10 @@ const char *ext4_sim_ext_last_error(void);
 int ext4_sim_ext_for_each_node(struct inode *inode,
 			       void (*fn)(void *ctx, ext4_fsblk_t blk, int depth),
 			       void *ctx);
+/* Calls fn for every leaf extent in logical order. */
+int ext4_sim_ext_for_each_extent(struct inode *inode,
+				 void (*fn)(void *ctx, const struct ext4_extent *ex),
+				 void *ctx);
 /* Every WRITTEN/UNWRITTEN/HOLE entry of the es cache agrees with the tree. */
 int ext4_sim_es_check_against_tree(struct inode *inode, char *why,
 				   size_t whylen);

@@ -22,6 +22,12 @@
  *  - no AGGRESSIVE_TEST: small block sizes (1 KiB: 84 entries per node)
  *    are what forces deep trees in the tests.
  *
+ * Deviations, for robustness (each marked where made): ext4_find_extent
+ * hands a reallocated path array back through *orig_path; after a failed
+ * insert, ext4_split_extent_at finds its first half again before fixing
+ * its length (the failed insert may have grown the tree); the depth limit
+ * of later kernels (5) is enforced.
+ *
  * Locking: callers hold i_data_sem, for write when the tree changes.
  */
 #include "config.h"
@@ -421,6 +427,12 @@ struct ext4_ext_path *ext4_find_extent(struct inode *inode, ext4_lblk_t block,
 	ext4_ext_binsearch(path + ppos, block);
 	if (path[ppos].p_ext)
 		path[ppos].p_block = ext4_ext_pblock(path[ppos].p_ext);
+	/* Deviation: 4.4 leaves *orig_path NULL when it had to reallocate
+	 * (the tree grew past the array), and callers that keep using
+	 * *orig_path (create_new_leaf's refill) then hold a freed array;
+	 * handing the new one back is what later kernels do. */
+	if (orig_path)
+		*orig_path = path;
 	return path;
 
 err:

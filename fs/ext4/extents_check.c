@@ -338,6 +338,17 @@ int ext4_sim_ext_for_each_node(struct inode *inode,
 	return ext_walk(&w);
 }
 
+int ext4_sim_ext_for_each_extent(struct inode *inode,
+				 void (*fn)(void *ctx, const struct ext4_extent *ex),
+				 void *ctx)
+{
+	char why[8];
+	struct ext_walk w = { .inode = inode, .why = why, .whylen = sizeof(why),
+			      .ext_fn = fn, .ctx = ctx };
+
+	return ext_walk(&w);
+}
+
 /* ---- the es cache against the tree ---------------------------------------------- */
 
 struct es_vs_tree {

@@ -18,7 +18,15 @@
  *  - the left/right neighbour search feeds only mballoc's goal in the
  *    kernel (ar.lleft/pleft/...); the model's request has just the goal,
  *    which ext4_ext_find_goal computes from the same neighbour.
- *  - no bigalloc implied-cluster allocation.
+ *  - no bigalloc implied-cluster allocation;
+ *  - delalloc reservations: with EXT4_GET_BLOCKS_DELALLOC_RESERVE the
+ *    claimed clusters are given back through
+ *    ext4_sim_release_dirty_clusters (the kernel's
+ *    ext4_da_update_reserve_space, without a per-inode reserve count).
+ *
+ * Deviation: the zero-range conversion (convert_initialized_extent)
+ * reports the physical block in map->m_pblk; 4.4.1 leaves it unset and
+ * ext4_map_blocks then caches whatever it held.
  *
  * Locking: i_data_sem held by the caller (read for lookups, write when
  * CREATE or a conversion may change the tree), as in the kernel.
@@ -355,6 +363,11 @@ out:
 	if (allocated > map->m_len)
 		allocated = map->m_len;
 	map->m_len = allocated;
+	/* delalloc over fallocated space: nothing is allocated, the
+	 * write-time claim goes back (kernel: get_reserved_cluster_alloc +
+	 * ext4_da_update_reserve_space) */
+	if (flags & EXT4_GET_BLOCKS_DELALLOC_RESERVE)
+		ext4_sim_release_dirty_clusters(EXT4_SB(inode->i_sb), allocated);
 map_out:
 	map->m_flags |= EXT4_MAP_MAPPED;
 out1:
@@ -402,6 +415,10 @@ int ext4_ext_map_blocks(handle_t *handle, struct inode *inode,
 					err = ret;
 				else
 					allocated = (unsigned int)ret;
+				/* Deviation: 4.4.1 leaves m_pblk unset here and
+				 * ext4_map_blocks caches whatever it held;
+				 * later kernels report the block, as we do. */
+				map->m_pblk = newblock;
 				goto out2;
 			} else if (!ext4_ext_is_unwritten(ex)) {
 				goto out;
@@ -471,6 +488,12 @@ int ext4_ext_map_blocks(handle_t *handle, struct inode *inode,
 					 EXT4_FREE_BLOCKS_NO_QUOT_UPDATE : 0);
 		goto out2;
 	}
+
+	/* delalloc had claimed the space at write time: the claim is now
+	 * the allocation (ext4_da_update_reserve_space; simplified: no
+	 * per-inode reservation count in the model) */
+	if (flags & EXT4_GET_BLOCKS_DELALLOC_RESERVE)
+		ext4_sim_release_dirty_clusters(EXT4_SB(inode->i_sb), ar.len);
 
 	/* the insert may have merged the new blocks into a neighbour */
 	newblock = ext4_ext_pblock(&newex);

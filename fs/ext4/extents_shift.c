@@ -1,13 +1,21 @@
 /* fs/ext4/extents_shift.c — moving extents along the file (collapse and
  * insert range).
  *
- * Mirrors fs/ext4/extents.c of v4.4.1: ext4_ext_shift_extents, one leaf at
+ * Mirrors fs/ext4/extents.c of v4.4.1 as fixed in the 4.4.y stable series
+ * (read from 4.4.155): ext4_ext_shift_extents, one leaf at
  * a time (LEFT from start forwards, RIGHT from the last extent backwards),
  * ext4_ext_shift_path_extents (the keys of one leaf, merging left on LEFT
  * shifts, and the index keys above when the leaf's first key moved), and
  * ext4_access_path (restarts the handle when fewer than 7 credits remain,
  * dropping i_data_sem meanwhile — and, as in the kernel, carrying on with
  * the path it had).
+ *
+ * Taken from 4.4.155 rather than 4.4.1: the lookups use EXT4_EX_NOCACHE
+ * (4.4.1 looked up with caching, so a leaf read for the first time put its
+ * pre-shift extents into the es cache after the caller had purged it:
+ * stale entries, which the property test found), right shifts refuse to
+ * move the last extent past EXT_MAX_BLOCKS, and the walk ends at block 0
+ * instead of relying on unsigned wrap-around.
  *
  * Model addition: a shifted extent's data blocks are relabelled on the
  * disk (owner DATA(ino, lblk) follows the new logical block), so the oracle
@@ -133,20 +141,21 @@ int ext4_ext_shift_extents(struct inode *inode, handle_t *handle,
 	int ret = 0, depth;
 
 	/* the last extent bounds the work */
-	path = ext4_find_extent(inode, EXT_MAX_BLOCKS - 1, NULL, 0);
+	path = ext4_find_extent(inode, EXT_MAX_BLOCKS - 1, NULL,
+				EXT4_EX_NOCACHE);
 	if (IS_ERR(path))
 		return (int)PTR_ERR(path);
 	depth = path->p_depth;
 	extent = path[depth].p_ext;
 	if (!extent)
 		goto out;
-	stop = le32_to_cpu(extent->ee_block) +
-	       (ext4_lblk_t)ext4_ext_get_actual_len(extent);
+	stop = le32_to_cpu(extent->ee_block);
 
 	if (SHIFT == SHIFT_LEFT) {
 		/* nothing may move until the hole before start is known to
 		 * be at least shift blocks long */
-		path = ext4_find_extent(inode, start - 1, &path, 0);
+		path = ext4_find_extent(inode, start - 1, &path,
+					EXT4_EX_NOCACHE);
 		if (IS_ERR(path))
 			return (int)PTR_ERR(path);
 		depth = path->p_depth;
@@ -165,16 +174,23 @@ int ext4_ext_shift_extents(struct inode *inode, handle_t *handle,
 		}
 		if ((start == ex_start && shift > ex_start) ||
 		    shift > start - ex_end) {
-			ext4_ext_path_free(path);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto out;
 		}
+	} else if (shift > EXT_MAX_BLOCKS -
+		   (stop + (ext4_lblk_t)ext4_ext_get_actual_len(extent))) {
+		/* the last extent would go past the largest block */
+		ret = -EINVAL;
+		goto out;
 	}
 
-	/* LEFT walks start up to stop; RIGHT walks stop down to start */
+	/* LEFT walks start up to stop; RIGHT walks stop down to start (and
+	 * ends by clearing the iterator at block 0: both are unsigned) */
 	iterator = SHIFT == SHIFT_LEFT ? &start : &stop;
 
-	while (start < stop) {
-		path = ext4_find_extent(inode, *iterator, &path, 0);
+	while (iterator && start <= stop) {
+		path = ext4_find_extent(inode, *iterator, &path,
+					EXT4_EX_NOCACHE);
 		if (IS_ERR(path))
 			return (int)PTR_ERR(path);
 		depth = path->p_depth;
@@ -208,8 +224,10 @@ int ext4_ext_shift_extents(struct inode *inode, handle_t *handle,
 			if (le32_to_cpu(last->ee_block) < start)
 				break;
 			extent = EXT_FIRST_EXTENT(path[depth].p_hdr);
-			*iterator = le32_to_cpu(extent->ee_block) > 0 ?
-				    le32_to_cpu(extent->ee_block) - 1 : 0;
+			if (le32_to_cpu(extent->ee_block) > 0)
+				*iterator = le32_to_cpu(extent->ee_block) - 1;
+			else
+				iterator = NULL;
 			/* only extents at or after start move */
 			while (le32_to_cpu(extent->ee_block) < start)
 				extent++;

@@ -270,19 +270,6 @@ static bool ext4_es_can_be_merged(const struct extent_status *es1,
 	return ext4_es_is_delayed(es1) && !ext4_es_is_unwritten(es1);
 }
 
-static struct extent_status *ext4_es_try_to_merge_left(struct ext4_es_tree *tree,
-						       struct extent_status *es)
-{
-	struct extent_status *prev = es_prev(tree, es);
-
-	if (prev && ext4_es_can_be_merged(prev, es)) {
-		prev->es_len += es->es_len;
-		es_tree_erase(tree, es);
-		return prev;
-	}
-	return es;
-}
-
 static struct extent_status *ext4_es_try_to_merge_right(struct ext4_es_tree *tree,
 							struct extent_status *es)
 {
