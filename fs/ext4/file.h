@@ -37,15 +37,14 @@ ssize_t ext4_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
  *   file (f_mapping, readahead state, the jbd2 inode for data=ordered).
  * ext4_sim_mmap: mmap(2) of npages file pages from pgoff (MAP_SHARED or
  *   MAP_PRIVATE, PROT_READ[|PROT_WRITE]): the VMA, then ->mmap.
- * ext4_sim_read: read(2) of count bytes at *pos (pread when pos is not the
- *   file's position): syscall entry, oracle read token, ->read_iter.
- *   Bytes go to dst (optional, dst->size >= count). */
+ * ext4_sim_read: pread(2) of count bytes at *pos (advanced): syscall
+ *   entry, ->read_iter; the bytes go to sink (may be NULL). */
 void ext4_sim_file_open(struct file *file, struct inode *inode);
 struct vm_area_struct *ext4_sim_mmap(struct mm_struct *mm, struct file *file,
 				     pgoff_t pgoff, unsigned long npages,
 				     bool shared, bool writable);
 ssize_t ext4_sim_read(struct file *file, loff_t *pos, size_t count,
-		      struct sim_contents *dst);
+		      iov_sim_sink_fn sink, void *sink_ctx);
 
 /* ---- fs/ext4/readpage.c ---------------------------------------------------------- */
 
@@ -60,8 +59,9 @@ int ext4_readpage(struct file *file, struct page *page);
 int ext4_readpages(struct file *file, struct address_space *mapping,
 		   struct sim_list *pages, unsigned nr_pages);
 
-/* Defined by helper "writes" in fs/ext4/inode.c (kernel prototype). */
+/* Defined by helper "writes" in fs/ext4/inode.c (kernel prototypes). */
 int ext4_get_block(struct inode *inode, sector_t iblock,
 		   struct buffer_head *bh_result, int create);
+int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
 
 #endif /* FS_EXT4_FILE_H */

@@ -106,7 +106,6 @@ int ext4_mpage_readpages(struct address_space *mapping,
 				map.m_lblk = (ext4_lblk_t)block_in_file;
 				map.m_len = (unsigned)(last_block - block_in_file);
 				if (ext4_map_blocks(NULL, inode, &map, 0) < 0) {
-set_error_page:
 					SetPageError(page);
 					zero_user_segment(page, 0, PAGE_SIZE);
 					unlock_page(page);

@@ -16,13 +16,12 @@
 #define FS_MM_FAULT_H
 
 #include "fs/mm.h"
+#include "fs/uio.h"
+#include "fs/block.h"
+#include "fs/buffer_write.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"
 #include "fs/options.h"
-
-/* include/linux/fs.h; also wanted by fs/buffer.c's write side. */
-typedef int (get_block_t)(struct inode *inode, sector_t iblock,
-			  struct buffer_head *bh_result, int create);
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
 
@@ -42,7 +41,7 @@ static inline void fault_sim_charge(sim_time_t cost)
 }
 
 static inline const struct ext4_lock_ops *
-ext4_sim_lock_ops(const struct inode *inode)
+fault_sim_lock_ops(const struct inode *inode)
 {
 	return EXT4_SB(inode->i_sb)->s_lock_ops;
 }
@@ -56,7 +55,7 @@ static inline bool filemap_sim_invalidate_lock_shared(struct address_space *mapp
 						      unsigned flag,
 						      loff_t start, loff_t end)
 {
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(mapping->host);
+	const struct ext4_lock_ops *ops = fault_sim_lock_ops(mapping->host);
 
 	if (!ops || !(ops->flags & flag) || !ops->fault_lock)
 		return false;
@@ -69,7 +68,7 @@ static inline void filemap_sim_invalidate_unlock_shared(struct address_space *ma
 							loff_t start, loff_t end)
 {
 	if (locked)
-		ext4_sim_lock_ops(mapping->host)->fault_unlock(mapping->host,
+		fault_sim_lock_ops(mapping->host)->fault_unlock(mapping->host,
 							       start, end);
 }
 
@@ -153,28 +152,9 @@ void page_cache_async_readahead(struct address_space *mapping,
 ssize_t sys_readahead(struct file *file, loff_t offset, size_t count);
 
 /* ---- buffered read(2) (fs/mm/read.c) -------------------------------------------------
- * struct kiocb / iov_iter reduced to what the paths use.  The user buffer
- * is not memory: copy_page_to_iter copies the page's bytes into dst (if
- * any, up to dst->size) and reports them to the oracle under the read's
- * token. */
-struct kiocb {
-	struct file *ki_filp;
-	loff_t ki_pos;
-	int ki_flags;
-	uint64_t ki_sim_token;          /* fs_oracle_read_begin of this read */
-};
-
-struct iov_iter {
-	size_t count;                   /* bytes still wanted */
-	size_t done;                    /* bytes copied so far */
-	struct sim_contents *dst;       /* optional: receives bytes [0, done) */
-};
-
-static inline size_t iov_iter_count(const struct iov_iter *i)
-{
-	return i->count;
-}
-
+ * struct kiocb / iov_iter: fs/uio.h.  The read's bytes go to the iterator's
+ * sink (copy_page_to_iter) and to the oracle under one read token, taken
+ * when ->read_iter starts. */
 ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *iter);
 
 /* ---- madvise / fadvise (fs/mm/madvise.c, fadvise.c) ------------------------------------ */

@@ -20,7 +20,10 @@
  * page_not_up_to_date steps when the flag is set; the per-page loop stays
  * v4.4's (v5.15 looks pages up in batches of a pagevec).
  *
- * Simplified: no O_DIRECT here (direct IO is another path), no partially
+ * O_DIRECT (and DAX) reads go to ->direct_IO (helper "writes") after the
+ * range is written back, as in v4.4.
+ *
+ * Simplified: no partially
  * uptodate pages (is_partially_uptodate), no killable waits, and the user
  * buffer is not memory (copying cannot fault), no atime.
  */
@@ -28,26 +31,25 @@
 
 #include "fs/mm/fault.h"
 #include "fs/oracle.h"
+#include "fs/writeback.h"
 
-/* The bytes [offset, offset + bytes) of the page reach the user. */
+/* The bytes [offset, offset + bytes) of the page reach the user: the
+ * copy's CPU time, then the bytes as they are now go to the oracle and to
+ * the iterator's sink. */
 static size_t copy_page_to_iter(struct file *filp, uint64_t token,
 				struct page *page, size_t offset, size_t bytes,
 				struct iov_iter *i)
 {
 	struct inode *inode = filp->f_mapping->host;
+	loff_t pos = page_offset(page) + (loff_t)offset;
 
 	bytes = min(bytes, i->count);
 	fault_sim_charge(fault_sim_cost(inode, page_copy) *
 			 (sim_time_t)bytes / PAGE_SIZE);
-	fs_oracle_read(inode, token, page_offset(page) + (loff_t)offset,
-		       (uint32_t)bytes, &page->contents, (uint32_t)offset,
-		       "read");
-	if (i->dst && i->done < i->dst->size)
-		sim_contents_copy(i->dst, (uint32_t)i->done, &page->contents,
-				  (uint32_t)offset,
-				  (uint32_t)min(bytes, i->dst->size - i->done));
-	i->count -= bytes;
-	i->done += bytes;
+	fs_oracle_read(inode, token, pos, (uint32_t)bytes, &page->contents,
+		       (uint32_t)offset, "read");
+	iov_iter_sim_deliver(i, pos, &page->contents, (uint32_t)offset,
+			     (uint32_t)bytes);
 	return bytes;
 }
 
@@ -143,7 +145,7 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	struct address_space *mapping = filp->f_mapping;
 	struct inode *inode = mapping->host;
 	struct file_ra_state *ra = &filp->f_ra;
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(inode);
+	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
 	bool v515 = ops && (ops->flags & EXT4_LOCK_READ_PATHS);
 	pgoff_t index, last_index, prev_index;
 	unsigned long offset;      /* offset into the page */
@@ -312,7 +314,42 @@ out:
 
 ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 {
-	/* IOCB_DIRECT is not modelled here: buffered only. */
-	return do_generic_file_read(iocb->ki_filp, &iocb->ki_pos, iter, 0,
-				    iocb->ki_sim_token);
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	loff_t *ppos = &iocb->ki_pos;
+	ssize_t retval = 0;
+	uint64_t token;
+
+	if (iocb->ki_flags & IOCB_DIRECT) {
+		/* Direct IO (and every DAX read): flush the range, then
+		 * ->direct_IO (helper "writes"); the rest, if short and not
+		 * at EOF, falls through to the page cache. */
+		struct address_space *mapping = file->f_mapping;
+		size_t count = iov_iter_count(iter);
+		loff_t pos = *ppos, size;
+
+		if (!count)
+			return 0;
+		size = i_size_read(inode);
+		retval = filemap_write_and_wait_range(mapping, pos,
+						      pos + (loff_t)count - 1);
+		if (!retval) {
+			struct iov_iter data = *iter;
+
+			retval = mapping->a_ops->direct_IO(iocb, &data, pos);
+		}
+		if (retval > 0) {
+			*ppos = pos + retval;
+			iov_iter_advance(iter, (size_t)retval);
+		}
+		if (retval < 0 || !iov_iter_count(iter) || *ppos >= size ||
+		    IS_DAX(inode))
+			return retval;
+	}
+	/* The buffered read begins now: a write completed before this may
+	 * not be missed, one overlapping it may be seen. */
+	token = fs_oracle_read_begin(inode);
+	retval = do_generic_file_read(file, ppos, iter, retval, token);
+	fs_oracle_read_end(inode, token);
+	return retval;
 }
