@@ -46,20 +46,13 @@
 #define DIO_MAX_BLOCKS 4096
 #define PMD_SIZE (512ul * PAGE_SIZE)
 
-static enum ext4_kver ext4_sim_kver(struct inode *inode)
-{
-	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
-
-	return ops ? ops->kver : EXT4_KVER_4_4;
-}
-
 static void ext4_sim_fault_lock_page(struct inode *inode, pgoff_t pgoff)
 {
 	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
 	loff_t start = (loff_t)pgoff << PAGE_SHIFT;
 
 	if (ops && ops->fault_lock)
-		ops->fault_lock(inode, start, start + PAGE_SIZE - 1);
+		ops->fault_lock(inode, start, start + PAGE_SIZE - 1, __func__);
 }
 
 static void ext4_sim_fault_unlock_page(struct inode *inode, pgoff_t pgoff)

@@ -59,7 +59,7 @@ static inline bool filemap_sim_invalidate_lock_shared(struct address_space *mapp
 
 	if (!ops || !(ops->flags & flag) || !ops->fault_lock)
 		return false;
-	ops->fault_lock(mapping->host, start, end);
+	ops->fault_lock(mapping->host, start, end, __func__);
 	return true;
 }
 
