@@ -7,3 +7,4 @@ include fs/alloc.mk
 include fs/mm.mk
 include fs/jbd2.mk
 include fs/oracle.mk
+include fs/writes.mk
