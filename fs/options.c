@@ -111,6 +111,13 @@ static const struct sim_option costs_opts[] = {
 	COST(es_lookup, "40ns", "extent-status cache lookup"),
 	COST(block_alloc, "500ns", "one mballoc allocation"),
 	COST(journal_handle, "150ns", "jbd2 handle start or stop bookkeeping"),
+	COST(user_fault_in, "30ns", "write(2): faulting in (touching) one page of the user buffer"),
+	COST(writeback_page, "250ns", "writeback: preparing one page and adding it to a bio"),
+	{ .name = "dirty_writeback_interval", .type = SIM_OPT_TIME, .offset = offsetof(struct fs_costs, dirty_writeback_interval), .unit = SIM_UNIT_S, .min = "1ms", .max = "1h", .def = "5s", .help = "flusher wake-up period (vm.dirty_writeback_centisecs = 500)" },
+	{ .name = "dirty_expire_interval", .type = SIM_OPT_TIME, .offset = offsetof(struct fs_costs, dirty_expire_interval), .unit = SIM_UNIT_S, .min = "0", .max = "1h", .def = "30s", .help = "dirty data older than this is written by the flusher (vm.dirty_expire_centisecs = 3000)" },
+	{ .name = "dirty_background_ratio", .type = SIM_OPT_INT, .offset = offsetof(struct fs_costs, dirty_background_ratio), .min = "0", .max = "100", .def = "10", .help = "% of page_budget dirty that starts background writeback (0 or no budget: off)" },
+	{ .name = "dirty_ratio", .type = SIM_OPT_INT, .offset = offsetof(struct fs_costs, dirty_ratio), .min = "0", .max = "100", .def = "20", .help = "% of page_budget dirty at which writers are throttled (0 or no budget: off)" },
+	COST(dirty_pause, "10ms", "one sleep of a writer throttled in balance_dirty_pages"),
 	{ NULL }
 };
 #undef COST

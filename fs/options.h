@@ -44,6 +44,14 @@ struct fs_costs {
 	sim_time_t es_lookup;
 	sim_time_t block_alloc;
 	sim_time_t journal_handle;
+	/* [writes] write paths, writeback and the flusher */
+	sim_time_t user_fault_in;            /* iov_iter_fault_in_readable, per page */
+	sim_time_t writeback_page;           /* preparing one page for write IO */
+	sim_time_t dirty_writeback_interval; /* flusher period (vm.dirty_writeback_centisecs) */
+	sim_time_t dirty_expire_interval;    /* age making dirty data old (vm.dirty_expire_centisecs) */
+	int64_t dirty_background_ratio;      /* % of page_budget: background writeback */
+	int64_t dirty_ratio;                 /* % of page_budget: writers throttled */
+	sim_time_t dirty_pause;              /* one balance_dirty_pages sleep */
 };
 
 struct fs_file {

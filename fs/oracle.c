@@ -247,9 +247,10 @@ static sim_time_t read_horizon(const struct fs_oracle *o)
 	return h;
 }
 
-static void after_op(struct fs_oracle *o, struct oracle_file *f)
+static void after_op(struct fs_oracle *o, struct oracle_file *f,
+		     uint64_t off, uint64_t len)
 {
-	oracle_shadow_prune(&f->shadow, read_horizon(o));
+	oracle_shadow_prune(&f->shadow, off, len, read_horizon(o));
 	f->last_op_end = oracle_now(o);
 	if (o->paranoid && !o->in_fsck)
 		fs_oracle_fsck(o);
@@ -294,7 +295,7 @@ void fs_oracle_write_end(struct inode *inode, uint64_t id, uint64_t done)
 		oracle_shadow_end(&op->f->shadow, op->off + done,
 				  op->len - done, id, op->t_begin, false, now);
 	op->id = 0;
-	after_op(o, op->f);
+	after_op(o, op->f, op->off, op->len);
 }
 
 void fs_oracle_write(struct inode *inode, loff_t off, uint64_t len,
@@ -397,7 +398,9 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 		}
 	}
 	op->id = 0;
-	after_op(o, op->f);
+	after_op(o, op->f, op->off,
+		 op->kind == FS_ORACLE_COLLAPSE || op->kind == FS_ORACLE_INSERT ?
+		 UINT64_MAX : op->len);
 }
 
 /* ---- reads --------------------------------------------------------------------- */

@@ -1,15 +1,195 @@
-/* fs/oracle_explain.c — explanations of violations (first cut: headline,
- * detail and the replay line; the side-by-side notes come next). */
+/* fs/oracle_explain.c — the text of a violation's explanation (model-only).
+ *
+ * Shape (deterministic: no pointers, only simulated times and static
+ * strings from the tasks' step notes):
+ *
+ *   stale_mapping: ino 12 lblk 7 pblk 1234 reusable while ...   (headline)
+ *   seed 1 job 3: replay with sim/sim --replay 1:3 FILE.cfg
+ *   detected at 1234.567us in task 2 (kjournald2)
+ *     ...detail lines from the detector...
+ *   time           | task 2 kjournald2          | task 5 mapper.0
+ *   1200.000us     |                            | filemap_fault acquire-read ...
+ *   ...                                         (merged by time, oldest first)
+ *   held           | jbd2_handle(w)             | mmap_sem(r)
+ *   state          | running (detecting)        | blocked in lock_page on ...
+ *
+ * Each task contributes its last ORACLE_EXPLAIN_NOTES steps, so a task
+ * whose part of the race lies further back is still shown; rows merge the
+ * columns in (time, column) order and the last row is at or before the
+ * detection.
+ */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fs/oracle_internal.h"
 
+#define ORACLE_EXPLAIN_NOTES 16
+#define ORACLE_COL 46
+
 void oracle_fmt_time(char *buf, size_t len, sim_time_t t)
 {
-	snprintf(buf, len, "%" PRId64 ".%03" PRId64 "us", t / 1000, t % 1000);
+	if (t == SIM_TIME_MAX) {
+		snprintf(buf, len, "never");
+		return;
+	}
+	snprintf(buf, len, "%" PRId64 ".%03" PRId64 "us", t / 1000,
+		 (t < 0 ? -t : t) % 1000);
+}
+
+/* Appends s padded or cut to exactly w columns (w 0: as is, the last
+ * column). */
+static void put_col(GString *out, const char *s, unsigned w)
+{
+	size_t n = strlen(s);
+
+	if (w == 0) {
+		g_string_append(out, s);
+	} else if (n > w) {
+		g_string_append_len(out, s, w - 1);
+		g_string_append_c(out, '~');
+	} else {
+		g_string_append(out, s);
+		for (size_t i = n; i < w; i++)
+			g_string_append_c(out, ' ');
+	}
+}
+
+static void fmt_note(char *buf, size_t len, const struct sim_note *n)
+{
+	int k = snprintf(buf, len, "%s %s", n->func ? n->func : "?",
+			 n->what ? n->what : "");
+
+	if (n->obj && k >= 0 && (size_t)k < len)
+		k += snprintf(buf + k, len - (size_t)k, " %s", n->obj);
+	if (n->arg && k >= 0 && (size_t)k < len)
+		snprintf(buf + k, len - (size_t)k, " %" PRId64, n->arg);
+}
+
+struct col {
+	struct sim_task *t;
+	struct sim_note notes[ORACLE_EXPLAIN_NOTES];
+	unsigned n, next;
+};
+
+static void put_row_end(GString *out, const struct col *cols, unsigned ncols,
+			unsigned which, const char *text)
+{
+	for (unsigned c = 0; c < ncols; c++) {
+		g_string_append(out, "| ");
+		put_col(out, c == which ? text : "",
+			c + 1 < ncols ? ORACLE_COL : 0);
+		if (c + 1 < ncols)
+			g_string_append_c(out, ' ');
+	}
+	(void)cols;
+	/* drop the blanks an empty last column leaves */
+	while (out->len && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	g_string_append_c(out, '\n');
+}
+
+static void put_tasks(GString *s, struct fs_oracle *o, const uint32_t *tasks,
+		      unsigned ntasks)
+{
+	struct col cols[ORACLE_EXPLAIN_TASKS + 1];
+	unsigned ncols = 0;
+	uint32_t ids[ORACLE_EXPLAIN_TASKS + 1];
+	unsigned nids = 0;
+	uint32_t cur = oracle_task_now();
+	char buf[256], tbuf[32];
+
+	if (!o->w)
+		return;
+	if (cur)
+		ids[nids++] = cur;
+	for (unsigned i = 0; i < ntasks && nids < ORACLE_EXPLAIN_TASKS + 1; i++) {
+		bool dup = !tasks[i] ||
+			   tasks[i] - 1 >= sim_world_task_count(o->w);
+
+		for (unsigned j = 0; j < nids && !dup; j++)
+			dup = ids[j] == tasks[i];
+		if (!dup)
+			ids[nids++] = tasks[i];
+	}
+	for (unsigned i = 0; i < nids; i++) {
+		struct col *c = &cols[ncols++];
+
+		c->t = sim_world_task(o->w, ids[i] - 1);
+		c->n = sim_task_notes(c->t, c->notes, ORACLE_EXPLAIN_NOTES);
+		c->next = 0;
+	}
+	if (!ncols)
+		return;
+	/* header */
+	put_col(s, "  time", 15);
+	for (unsigned c = 0; c < ncols; c++) {
+		snprintf(buf, sizeof(buf), "task %u %s%s", sim_task_id(cols[c].t),
+			 sim_task_name(cols[c].t),
+			 ids[c] == cur ? " (detecting)" : "");
+		g_string_append(s, "| ");
+		put_col(s, buf, c + 1 < ncols ? ORACLE_COL : 0);
+		if (c + 1 < ncols)
+			g_string_append_c(s, ' ');
+	}
+	g_string_append_c(s, '\n');
+	/* rows, merged by time (ties: column order) */
+	for (;;) {
+		int best = -1;
+
+		for (unsigned c = 0; c < ncols; c++) {
+			if (cols[c].next >= cols[c].n)
+				continue;
+			if (best < 0 || cols[c].notes[cols[c].next].time <
+					cols[best].notes[cols[best].next].time)
+				best = (int)c;
+		}
+		if (best < 0)
+			break;
+		const struct sim_note *n = &cols[best].notes[cols[best].next++];
+
+		oracle_fmt_time(tbuf, sizeof(tbuf), n->time);
+		g_string_append(s, "  ");
+		put_col(s, tbuf, 13);
+		fmt_note(buf, sizeof(buf), n);
+		put_row_end(s, cols, ncols, (unsigned)best, buf);
+	}
+	/* locks held and state at detection */
+	for (int row = 0; row < 2; row++) {
+		put_col(s, row ? "  state" : "  held", 15);
+		for (unsigned c = 0; c < ncols; c++) {
+			const struct sim_waitobj *wo;
+
+			if (row == 0) {
+				sim_lockdep_held_str(cols[c].t, buf, sizeof(buf));
+				if (!buf[0])
+					snprintf(buf, sizeof(buf), "-");
+			} else if (sim_task_exited(cols[c].t)) {
+				snprintf(buf, sizeof(buf), "exited");
+			} else if ((wo = sim_task_waiting_on(cols[c].t))) {
+				char d[160];
+
+				if (wo->ops && wo->ops->describe)
+					wo->ops->describe(wo, d, sizeof(d));
+				else
+					snprintf(d, sizeof(d), "%s",
+						 wo->name ? wo->name : "?");
+				snprintf(buf, sizeof(buf), "blocked on %s", d);
+			} else {
+				snprintf(buf, sizeof(buf), "%s",
+					 ids[c] == cur ? "running" : "runnable");
+			}
+			g_string_append(s, "| ");
+			put_col(s, buf, c + 1 < ncols ? ORACLE_COL : 0);
+			if (c + 1 < ncols)
+				g_string_append_c(s, ' ');
+		}
+		while (s->len && s->str[s->len - 1] == ' ')
+			g_string_truncate(s, s->len - 1);
+		g_string_append_c(s, '\n');
+	}
 }
 
 void oracle_explain(struct fs_oracle *o, enum fs_oracle_kind k,
@@ -19,14 +199,24 @@ void oracle_explain(struct fs_oracle *o, enum fs_oracle_kind k,
 	GString *s = g_string_new(NULL);
 	uint64_t seed = o->w ? sim_world_seed(o->w) : 0;
 	uint64_t job = o->w ? sim_world_job(o->w) : 0;
+	struct sim_task *cur = sim_current_task();
+	char tbuf[32];
 
-	(void)tasks; (void)ntasks;
+	oracle_fmt_time(tbuf, sizeof(tbuf), o->w ? sim_world_now(o->w) : 0);
 	g_string_append_printf(s, "%s\n", headline);
 	g_string_append_printf(s, "seed %" PRIu64 " job %" PRIu64
 			       ": replay with sim/sim --replay %" PRIu64
 			       ":%" PRIu64 " %s\n", seed, job, seed, job,
 			       o->cfg);
+	if (cur)
+		g_string_append_printf(s, "detected at %s in task %u (%s)\n",
+				       tbuf, sim_task_id(cur),
+				       sim_task_name(cur));
+	else
+		g_string_append_printf(s, "detected at %s outside any task\n",
+				       tbuf);
 	if (detail)
 		g_string_append(s, detail);
+	put_tasks(s, o, tasks, ntasks);
 	g_ptr_array_add(o->explain[k], g_string_free(s, FALSE));
 }

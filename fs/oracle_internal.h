@@ -49,6 +49,8 @@ struct oracle_shadow {
 	struct oracle_blk **chunks;   /* chunk -> ORACLE_CHUNK records, or NULL */
 	uint64_t nchunks;
 	uint64_t nblocks_hint;        /* blocks below this may have records */
+	struct oracle_val *scratch;   /* shift: a record being built */
+	uint32_t scratch_cap;
 };
 
 void oracle_shadow_init(struct oracle_shadow *s, unsigned blocksize);
@@ -70,8 +72,10 @@ void oracle_shadow_end(struct oracle_shadow *s, uint64_t off, uint64_t len,
  * changes keep their old values, superseded at now. */
 void oracle_shadow_shift(struct oracle_shadow *s, uint64_t from,
 			 int64_t shift, sim_time_t now);
-/* Drop values superseded before `horizon`. */
-void oracle_shadow_prune(struct oracle_shadow *s, sim_time_t horizon);
+/* Drop values of the blocks over [off, off+len) superseded before
+ * `horizon` (len UINT64_MAX: every block). */
+void oracle_shadow_prune(struct oracle_shadow *s, uint64_t off, uint64_t len,
+			 sim_time_t horizon);
 
 /* A read [tb, te] returned run (stamp, origin) at file bytes [off, off+len):
  * 0 if legal, else the first illegal byte offset + 1 (and *why filled). */

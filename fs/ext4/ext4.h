@@ -28,6 +28,7 @@ typedef uint32_t ext4_group_t;
 #define EXT4_MOUNT_DELALLOC       0x0008
 #define EXT4_MOUNT_DAX            0x0010
 #define EXT4_MOUNT_NOJOURNAL      0x0020   /* model: no journal at all */
+#define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock [writes] */
 
 struct ext4_sim_disk;       /* fs/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
@@ -37,6 +38,7 @@ struct fs_costs;            /* fs/options.h */
 struct fs_oracle;           /* fs/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block.h */
+struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
 	struct super_block *s_sb;
@@ -70,6 +72,25 @@ struct ext4_sb_info {
 	const struct ext4_lock_ops *s_lock_ops;
 	const struct fs_costs *s_costs;
 	struct fs_oracle *s_oracle;
+	/* [writes] writeback IO state: io_end/bio pools, the unwritten-
+	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
+	struct ext4_sim_io *s_sim_io;
+};
+
+/* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;
+ * model only).  Cumulative: tests and reports take differences. */
+struct ext4_sim_ext_stats {
+	uint64_t credits_used;       /* handle credits consumed by tree ops */
+	uint64_t credits_requested;  /* asked for through extend / restart */
+	uint64_t extends;            /* successful ext4_journal_extend calls */
+	uint64_t restarts;           /* handle restarts (i_data_sem dropped) */
+	uint64_t node_dirties;       /* node buffers / inode root dirtied */
+	uint64_t nodes_allocated, nodes_freed;
+	uint64_t splits;             /* ext4_ext_split */
+	uint64_t grows;              /* ext4_ext_grow_indepth */
+	uint64_t merges;             /* neighbouring extents merged */
+	uint64_t merge_ups;          /* ext4_ext_try_to_merge_up collapses */
+	uint64_t max_depth;          /* deepest tree seen */
 };
 
 /* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;
