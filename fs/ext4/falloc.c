@@ -709,9 +709,8 @@ long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 	if (offset + len > ext4_sim_maxbytes(inode->i_sb) || offset + len < 0)
 		return -EFBIG;
 
-	/* sb_start_write(inode->i_sb): freeze protection, no freezing in
-	 * the model */
+	sb_start_write(inode->i_sb);   /* no freezing in the model: no-op */
 	ret = ext4_fallocate(file, mode, offset, len);
-	/* sb_end_write */
+	sb_end_write(inode->i_sb);
 	return ret;
 }

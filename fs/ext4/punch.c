@@ -40,6 +40,7 @@
 #include "fs/options.h"
 #include "fs/oracle.h"
 #include "fs/disk.h"
+#include "fs/buffer_write.h"
 
 /* ---- ext4_break_layouts (v5.15) ---------------------------------------------
  * The kernel waits, dropping and retaking invalidate_lock, until no DAX page
@@ -98,18 +99,6 @@ int ext4_update_disksize_before_punch(struct inode *inode, loff_t offset,
 
 /* ---- partial-block zeroing ---------------------------------------------------- */
 
-/* mark_buffer_dirty on a page-cache buffer: the buffer and its page become
- * dirty (__set_page_dirty, not __set_page_dirty_buffers: the page's other
- * buffers stay clean).  fs/block.c's mark_buffer_dirty handles
- * block-device buffers only. */
-static void ext4_sim_mark_page_buffer_dirty(struct buffer_head *bh)
-{
-	if (!buffer_dirty(bh)) {
-		set_buffer_dirty(bh);
-		__set_page_dirty_nobuffers(bh->b_page);
-	}
-}
-
 /* _ext4_get_block(inode, iblock, bh, 0): map bh to the block at iblock if
  * the file has one (map_bh + ext4_update_bh_state). */
 static int ext4_sim_get_block_lookup(struct inode *inode, ext4_lblk_t iblock,
@@ -125,43 +114,24 @@ static int ext4_sim_get_block_lookup(struct inode *inode, ext4_lblk_t iblock,
 	ret = ext4_map_blocks(NULL, inode, &map, flags);
 	if (ret <= 0)
 		return ret;
-	bh->b_blocknr = map.m_pblk;
+	map_bh(bh, inode->i_sb, map.m_pblk);
 	bh->b_state = (bh->b_state & ~(unsigned long)EXT4_MAP_FLAGS) |
 		      map.m_flags;
 	fs_oracle_bh_map(inode, iblock, map.m_pblk);
 	return ret;
 }
 
-/* ll_rw_block(READ) + wait_on_buffer for a page-cache buffer: one block
- * read from the device into the buffer's part of the page.  An unwritten
- * block reads as zeros (see the file comment). */
+/* ll_rw_block(READ) + wait_on_buffer.  An unwritten block reads as zeros
+ * (see the file comment). */
 static int ext4_sim_read_page_buffer(struct inode *inode,
 				     struct buffer_head *bh)
 {
-	struct ext4_sb_info *sbi = EXT4_SB(inode->i_sb);
-	unsigned bs = inode->i_sb->s_blocksize;
-	unsigned off = bh_sim_index(bh) * bs;
-	struct bio bio;
-	int err;
+	int err = buffer_sim_read(inode, bh);
 
-	bio_init(&bio);
-	bio.bi_bdev = &sbi->s_disk->bdev;
-	bio.bi_iter.bi_sector = bh->b_blocknr * (bs >> SECTOR_SHIFT);
-	bio.bi_iter.bi_size = bs;
-	set_buffer_locked(bh);
-	err = submit_bio_wait(READ, &bio);
-	clear_buffer_locked(bh);
-	if (err)
-		return err;
-	if (buffer_unwritten(bh))
-		sim_contents_zero(&bh->b_page->contents, off, bs);
-	else
-		sim_contents_copy(&bh->b_page->contents, off,
-				  ext4_sim_disk_contents(sbi->s_disk,
-							 bh->b_blocknr),
-				  0, bs);
-	set_buffer_uptodate(bh);
-	return 0;
+	if (!err && buffer_unwritten(bh))
+		sim_contents_zero(&bh->b_page->contents, bh_offset(bh),
+				  bh->b_size);
+	return err;
 }
 
 static int __ext4_block_zero_page_range(handle_t *handle,
@@ -221,7 +191,7 @@ static int __ext4_block_zero_page_range(handle_t *handle,
 		err = ext4_handle_dirty_metadata(handle, inode, bh);
 	} else {
 		err = 0;
-		ext4_sim_mark_page_buffer_dirty(bh);
+		buffer_sim_mark_dirty(bh);   /* mark_buffer_dirty */
 		/* EXT4_STATE_ORDERED_MODE: the commit writes this page first */
 		if (ext4_should_order_data(inode))
 			err = ext4_jbd2_file_inode(handle, inode);

@@ -1,8 +1,7 @@
 /* fs/ext4/truncate.c — truncate(2): do_truncate (fs/open.c), the size part
  * of ext4_setattr, ext4_truncate and ext4_block_truncate_page
  * (fs/ext4/inode.c), ext4_begin_ordered_truncate (ext4.h, with jbd2's
- * jbd2_journal_begin_ordered_truncate folded in), and inode_dio_wait
- * (fs/inode.c), in the step order of the active strategy's version
+ * jbd2_journal_begin_ordered_truncate folded in), in the step order of the active strategy's version
  * (FIDELITY 2.12):
  *
  *   v4.4.1  ordered shrink: begin_ordered_truncate [IO]; handle (3 credits),
@@ -40,17 +39,6 @@
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/options.h"
 #include "fs/oracle.h"
-
-/* ---- inode_dio_wait (fs/inode.c) -----------------------------------------------
- * Sleeps until i_dio_count drops to zero; inode_dio_end (DIO, helper
- * "writes") wakes i_dio_wq when it does.  The waiter knows no particular
- * blocker (any in-flight DIO), so it records none for the deadlock
- * detector. */
-void inode_dio_wait(struct inode *inode)
-{
-	sim_wait_event(current, &inode->i_dio_wq, NULL,
-		       inode->i_dio_count == 0);
-}
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -92,17 +80,6 @@ static void ext4_wait_for_tail_page_commit(struct inode *inode)
 		return;
 	commit_tid = journal->j_committing_transaction->t_tid;
 	jbd2_log_wait_commit(journal, commit_tid);
-}
-
-/* mark_inode_dirty -> ext4_dirty_inode: a small handle of its own. */
-static void ext4_sim_dirty_inode(struct inode *inode)
-{
-	handle_t *handle = ext4_journal_start(inode, EXT4_HT_INODE, 2);
-
-	if (IS_ERR(handle))
-		return;
-	ext4_mark_inode_dirty(handle, inode);
-	ext4_journal_stop(handle);
 }
 
 /* Zero the rest of the block holding from (static in the kernel). */
@@ -290,8 +267,8 @@ out_mmap_sem:
 	if (lock_first)
 		ext4_sim_remove_unlock(inode, attr->ia_size, LLONG_MAX);
 	if (!error && !rc) {
-		/* setattr_copy; mark_inode_dirty */
-		ext4_sim_dirty_inode(inode);
+		/* setattr_copy; mark_inode_dirty (ext4_dirty_inode) */
+		mark_inode_dirty(inode);
 	}
 	/* orphan && i_nlink: ext4_orphan_del — see ext4_truncate */
 err_out:
@@ -311,9 +288,10 @@ int do_truncate(struct inode *inode, loff_t length)
 		sim_task_delay(current, costs->syscall_entry);
 	if (length < 0)
 		return -EINVAL;
-	/* sb_start_write (do_sys_truncate's mnt_want_write): no freezing */
+	sb_start_write(inode->i_sb);
 	mutex_lock(&inode->i_mutex);
 	ret = ext4_setattr(inode, &attr);   /* notify_change */
 	mutex_unlock(&inode->i_mutex);
+	sb_end_write(inode->i_sb);
 	return ret;
 }

@@ -3,7 +3,7 @@
  * paths' failed-write cleanup) see.
  *
  * The kernel declares these in include/uapi/linux/falloc.h (FALLOC_FL_*),
- * include/linux/fs.h (vfs_fallocate, struct iattr, inode_dio_wait) and
+ * include/linux/fs.h (vfs_fallocate, struct iattr) and
  * fs/ext4/ext4.h; here they sit in one model header so the contract headers
  * stay as they are.  fs/ext4/truncate.h of the kernel contributes
  * ext4_truncate_failed_write.  Implemented in fs/ext4/punch.c, falloc.c
@@ -20,9 +20,12 @@
 #ifndef FS_EXT4_TRUNCATE_H
 #define FS_EXT4_TRUNCATE_H
 
+#include <limits.h>
+
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"
 #include "fs/mm.h"
+#include "fs/writeback.h"
 
 /* include/uapi/linux/falloc.h */
 #define FALLOC_FL_KEEP_SIZE      0x01
@@ -31,10 +34,6 @@
 #define FALLOC_FL_COLLAPSE_RANGE 0x08
 #define FALLOC_FL_ZERO_RANGE     0x10
 #define FALLOC_FL_INSERT_RANGE   0x20
-
-#ifndef LLONG_MAX
-#define LLONG_MAX INT64_MAX
-#endif
 
 /* Largest file ext4 allows with extents (ext4_max_size: 2^32 - 1 blocks). */
 static inline loff_t ext4_sim_maxbytes(const struct super_block *sb)
@@ -93,19 +92,9 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr);
 /* Remove the blocks beyond i_size (i_mutex held). */
 int ext4_truncate(struct inode *inode);
 
-/* inode_dio_wait (fs/inode.c): sleep until no direct IO is in flight.
- * Callers hold i_mutex (no new writers) and, v4.4/v4.5, DIOREAD_LOCK (no
- * new lockless readers).  Implemented in truncate.c until the DIO code
- * (helper "writes") provides it. */
-void inode_dio_wait(struct inode *inode);
-
-/* [pending: writes / pagecache] include/linux/fs.h, mm/filemap.c.  Declared
- * here (an identical redeclaration is harmless) until the owner's header
- * carries them. */
-int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart,
-				 loff_t lend);
-int filemap_fdatawrite_range(struct address_space *mapping, loff_t start,
-			     loff_t end);
+/* inode_dio_wait, filemap_write_and_wait_range, filemap_fdatawrite_range,
+ * mark_inode_dirty and sb_start_write come from fs/writeback.h (helper
+ * "writes"). */
 
 /* ---- size helpers (kernel: fs/ext4/ext4.h) ---------------------------------
  * i_disksize changes under i_data_sem (w).  Under strategy i_data_sem_held
