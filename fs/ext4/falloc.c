@@ -258,6 +258,7 @@ static long ext4_zero_range(struct file *file, loff_t offset, loff_t len,
 		if (kver == EXT4_KVER_4_4) {
 			/* design A takes i_data_sem (w) here */
 			ext4_sim_remove_lock(inode, start, end - 1);
+			ext4_sim_step("truncate_pagecache_range", start);
 			truncate_pagecache_range(inode, start, end - 1);
 			inode->i_mtime = inode->i_ctime =
 				ext4_current_time(inode);
@@ -281,10 +282,12 @@ static long ext4_zero_range(struct file *file, loff_t offset, loff_t len,
 				ext4_sim_remove_unlock(inode, start, end - 1);
 				goto out_dio;
 			}
+			ext4_sim_step("truncate_pagecache_range", start);
 			truncate_pagecache_range(inode, start, end - 1);
 			inode->i_mtime = inode->i_ctime =
 				ext4_current_time(inode);
 		}
+		ext4_sim_step("convert_to_unwritten", lblk);
 		ret = ext4_alloc_file_blocks(file, lblk, max_blocks, new_size,
 					     flags);
 		ext4_sim_remove_unlock(inode, start, end - 1);
@@ -352,6 +355,7 @@ static int ext4_sim_shift_prepare(struct inode *inode, loff_t ioffset,
 				return ret;
 		}
 	}
+	ext4_sim_step("truncate_pagecache", ioffset);
 	truncate_pagecache(inode, ioffset);
 	return 0;
 }
@@ -461,6 +465,7 @@ int ext4_collapse_range(struct inode *inode, loff_t offset, loff_t len)
 	if (ret)
 		goto out_unlock;
 	/* may restart the handle, dropping i_data_sem (not under design A) */
+	ext4_sim_step("ext4_ext_shift_extents", punch_stop);
 	ret = ext4_ext_shift_extents(inode, handle, punch_stop,
 				     punch_stop - punch_start, SHIFT_LEFT);
 	if (ret)
@@ -596,6 +601,7 @@ int ext4_insert_range(struct inode *inode, loff_t offset, loff_t len)
 		goto out_unlock;
 
 	/* offset in a hole before the first extent: shift from that extent */
+	ext4_sim_step("ext4_ext_shift_extents", offset_lblk);
 	ret = ext4_ext_shift_extents(inode, handle,
 		ee_start_lblk > offset_lblk ? ee_start_lblk : offset_lblk,
 		len_lblk, SHIFT_RIGHT);

@@ -341,9 +341,11 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		/* design A takes i_data_sem (w) here; lockless nothing */
 		ext4_sim_remove_lock(inode, offset, offset + length - 1);
 		/* release the pages, zero the block-aligned part of pages */
-		if (last_block_offset > first_block_offset)
+		if (last_block_offset > first_block_offset) {
+			ext4_sim_step("truncate_pagecache_range", 1);
 			truncate_pagecache_range(inode, first_block_offset,
 						 last_block_offset);
+		}
 		/* wait for DIO in flight; newcomers block on i_mutex */
 		ext4_inode_block_unlocked_dio(inode);
 		inode_dio_wait(inode);
@@ -363,6 +365,7 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 								length);
 			if (ret)
 				goto out_dio;
+			ext4_sim_step("truncate_pagecache_range", 1);
 			truncate_pagecache_range(inode, first_block_offset,
 						 last_block_offset);
 		}
@@ -401,6 +404,7 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		}
 		/* frees the blocks; may extend or restart the handle,
 		 * dropping i_data_sem (not under design A) */
+		ext4_sim_step("ext4_ext_remove_space", first_block);
 		ret = ext4_ext_remove_space(inode, first_block, stop_block - 1);
 		if (!held)
 			up_write(&ei->i_data_sem);
@@ -409,9 +413,11 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 
 	/* v4.4.1: release the pages again to reduce the race window */
 	if (ext4_sim_lock_has(inode, EXT4_LOCK_PUNCH_SECOND_TRUNCATE) &&
-	    last_block_offset > first_block_offset)
+	    last_block_offset > first_block_offset) {
+		ext4_sim_step("truncate_pagecache_range", 2);
 		truncate_pagecache_range(inode, first_block_offset,
 					 last_block_offset);
+	}
 
 	inode->i_mtime = inode->i_ctime = ext4_current_time(inode);
 	ret2 = ext4_mark_inode_dirty(handle, inode);

@@ -95,14 +95,13 @@ static int ext4_block_truncate_page(handle_t *handle,
 
 /* ---- ext4_truncate ------------------------------------------------------------------ */
 
-int ext4_truncate(struct inode *inode)
+void ext4_truncate(struct inode *inode)
 {
 	struct ext4_inode_info *ei = EXT4_I(inode);
 	struct address_space *mapping = inode->i_mapping;
 	unsigned bs = inode->i_sb->s_blocksize;
 	handle_t *handle;
 	bool held;
-	int err = 0, err2;
 
 	SIM_BUG_ON(!sim_mutex_is_locked(&inode->i_mutex));
 	/* ext4_can_truncate: a regular extent-mapped file, always here; no
@@ -110,15 +109,14 @@ int ext4_truncate(struct inode *inode)
 
 	/* zeroing the tail of the last block needs the jbd2 inode */
 	if (inode->i_size & (bs - 1)) {
-		err = ext4_inode_attach_jinode(inode);
-		if (err < 0)
-			return err;
+		if (ext4_inode_attach_jinode(inode) < 0)
+			return;
 	}
 
 	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE,
 				    ext4_writepage_trans_blocks(inode));
 	if (IS_ERR(handle))
-		return (int)PTR_ERR(handle);
+		return;
 
 	if (inode->i_size & (bs - 1))
 		ext4_block_truncate_page(handle, mapping, inode->i_size);
@@ -133,17 +131,15 @@ int ext4_truncate(struct inode *inode)
 	/* sets i_disksize, purges the es cache, removes the blocks beyond
 	 * i_size; restarts the handle as needed, dropping i_data_sem (not
 	 * under design A) */
+	ext4_sim_step("ext4_ext_truncate", inode->i_size);
 	ext4_ext_truncate(handle, inode);
 	if (!held)
 		up_write(&ei->i_data_sem);
 	/* IS_SYNC: never.  ext4_orphan_del: see above. */
 
 	inode->i_mtime = inode->i_ctime = ext4_current_time(inode);
-	err2 = ext4_mark_inode_dirty(handle, inode);
-	if (err2 && !err)
-		err = err2;
+	ext4_mark_inode_dirty(handle, inode);
 	ext4_journal_stop(handle);
-	return err;
 }
 
 /* ---- ext4_setattr (ATTR_SIZE) ---------------------------------------------------------- */
@@ -219,8 +215,10 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr)
 		rc = ext4_mark_inode_dirty(handle, inode);
 		if (!error)
 			error = rc;
-		if (!error)
+		if (!error) {
 			i_size_write(inode, attr->ia_size);
+			ext4_sim_step("i_size_write", attr->ia_size);
+		}
 		up_write(&EXT4_I(inode)->i_data_sem);
 		ext4_journal_stop(handle);
 		if (error)
@@ -255,12 +253,10 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr)
 	if (!lock_first)
 		ext4_sim_remove_lock(inode, inode->i_size, LLONG_MAX);
 	/* after the data=journal commit wait, so the pages can be freed */
+	ext4_sim_step("truncate_pagecache", inode->i_size);
 	truncate_pagecache(inode, inode->i_size);
-	if (kver == EXT4_KVER_5_15 ? attr->ia_size <= oldsize : shrink) {
-		rc = ext4_truncate(inode);
-		if (rc && kver == EXT4_KVER_5_15)
-			error = rc;
-	}
+	if (kver == EXT4_KVER_5_15 ? attr->ia_size <= oldsize : shrink)
+		ext4_truncate(inode);
 	if (!lock_first)
 		ext4_sim_remove_unlock(inode, inode->i_size, LLONG_MAX);
 out_mmap_sem:

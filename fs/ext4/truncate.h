@@ -89,56 +89,26 @@ struct iattr {
 int do_truncate(struct inode *inode, loff_t length);
 /* The ATTR_SIZE part of ext4_setattr; i_mutex held. */
 int ext4_setattr(struct inode *inode, const struct iattr *attr);
-/* Remove the blocks beyond i_size (i_mutex held). */
-int ext4_truncate(struct inode *inode);
+/* Remove the blocks beyond i_size (i_mutex held).  void as in v4.4.1
+ * (v5.15 returns an error the model never produces). */
+void ext4_truncate(struct inode *inode);
 
 /* inode_dio_wait, filemap_write_and_wait_range, filemap_fdatawrite_range,
  * mark_inode_dirty and sb_start_write come from fs/writeback.h (helper
  * "writes"). */
 
-/* ---- size helpers (kernel: fs/ext4/ext4.h) ---------------------------------
- * i_disksize changes under i_data_sem (w).  Under strategy i_data_sem_held
- * a block-removing path already holds it (ext4_sim_data_sem_held_across)
- * and must not take it again. */
-static inline void ext4_update_i_disksize(struct inode *inode, loff_t newsize)
-{
-	bool held = ext4_sim_data_sem_held_across(inode);
+/* i_disksize / i_size updates (kernel: fs/ext4/ext4.h inlines; the model's
+ * live in fs/ext4/inode.c, helper "writes").  Redeclared here until its
+ * header is in: an identical declaration is harmless. */
+void ext4_update_i_disksize(struct inode *inode, loff_t newsize);
+int ext4_update_inode_size(struct inode *inode, loff_t newsize);
+/* ext4_truncate_failed_write is helper "writes"' (fs/ext4/inode_write.c):
+ * it brackets truncate_inode_pages + ext4_truncate with the strategy's
+ * remove_lock/remove_unlock. */
 
-	if (!held)
-		down_write(&EXT4_I(inode)->i_data_sem);
-	if (newsize > EXT4_I(inode)->i_disksize)
-		EXT4_I(inode)->i_disksize = newsize;
-	if (!held)
-		up_write(&EXT4_I(inode)->i_data_sem);
-}
-
-/* Bit 0: i_size grew, bit 1: i_disksize grew.  i_mutex held. */
-static inline int ext4_update_inode_size(struct inode *inode, loff_t newsize)
-{
-	int changed = 0;
-
-	if (newsize > inode->i_size) {
-		i_size_write(inode, newsize);
-		changed = 1;
-	}
-	if (newsize > EXT4_I(inode)->i_disksize) {
-		ext4_update_i_disksize(inode, newsize);
-		changed |= 2;
-	}
-	return changed;
-}
-
-/* fs/ext4/truncate.h: trim blocks a failed write instantiated beyond
- * i_size.  i_mutex held, no handle.  v4.4.1 relies on i_size alone; v4.5
- * wraps both calls in i_mmap_sem (w), v5.15 in invalidate_lock (w) without
- * ext4_break_layouts (those blocks were never visible to user space);
- * design A's i_data_sem (w) goes here too (FIDELITY 2.13). */
-static inline void ext4_truncate_failed_write(struct inode *inode)
-{
-	ext4_sim_remove_lock(inode, inode->i_size, LLONG_MAX);
-	truncate_inode_pages(inode->i_mapping, inode->i_size);
-	ext4_truncate(inode);
-	ext4_sim_remove_unlock(inode, inode->i_size, LLONG_MAX);
-}
+/* A step of a path, in the running task's notes (explanations, tests):
+ * what = the kernel call or event, arg = its main argument. */
+#define ext4_sim_step(what, arg) \
+	sim_task_note(current, __func__, (what), NULL, (int64_t)(arg))
 
 #endif /* FS_EXT4_TRUNCATE_H */
