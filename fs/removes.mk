@@ -5,7 +5,8 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/locking.h fs/ext4/locking.c \
 	fs/ext4/lock-lockless.c fs/ext4/lock-i_data_sem.c \
 	fs/ext4/lock-i_data_sem_held.c fs/ext4/lock-i_mmap_sem.c \
-	fs/ext4/lock-invalidate_lock.c
+	fs/ext4/lock-invalidate_lock.c \
+	fs/ext4/truncate.h fs/ext4/punch.c fs/ext4/falloc.c fs/ext4/truncate.c
 
 check_PROGRAMS += tests/fs/test-strategies
 TESTS += tests/fs/test-strategies
