@@ -20,3 +20,7 @@ check_PROGRAMS += tests/fs/test-fault
 TESTS += tests/fs/test-fault
 tests_fs_test_fault_SOURCES = tests/fs/test-fault.c $(FAULTS_TEST_UTIL)
 tests_fs_test_fault_LDADD = $(FS_TEST_LIBS)
+check_PROGRAMS += tests/fs/test-read
+TESTS += tests/fs/test-read
+tests_fs_test_read_SOURCES = tests/fs/test-read.c $(FAULTS_TEST_UTIL)
+tests_fs_test_read_LDADD = $(FS_TEST_LIBS)

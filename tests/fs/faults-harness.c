@@ -72,8 +72,14 @@ void fh_free(struct fh *h)
 struct sim_task *fh_spawn(struct fh *h, const char *name, sim_task_fn fn,
 			  void *arg)
 {
-	g_assert_cmpuint(h->ntasks, <, FH_MAX_TASKS);
-	return fs_task_spawn(h->w, name, fn, arg, &h->ts[h->ntasks++]);
+	/* A slot's fs state is free once its task has exited. */
+	for (unsigned i = 0; i < FH_MAX_TASKS; i++) {
+		if (h->tasks[i] && !sim_task_exited(h->tasks[i]))
+			continue;
+		h->tasks[i] = fs_task_spawn(h->w, name, fn, arg, &h->ts[i]);
+		return h->tasks[i];
+	}
+	g_error("more than %d live test tasks", FH_MAX_TASKS);
 }
 
 void fh_run(struct fh *h)

@@ -36,7 +36,7 @@ struct fh {
 	struct mm_struct *proc;
 	struct address_space_operations aops;
 	struct fs_task_state ts[FH_MAX_TASKS];
-	unsigned ntasks;
+	struct sim_task *tasks[FH_MAX_TASKS];   /* slot users; exited: free */
 	bool journal;
 };
 
