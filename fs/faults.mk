@@ -13,3 +13,14 @@ fs_libfs_a_SOURCES += \
 	fs/buffer_read.c \
 	fs/ext4/file.h fs/ext4/file.c \
 	fs/ext4/readpage.c
+
+FAULTS_TEST_UTIL = tests/fs/faults-harness.c tests/fs/faults-harness.h \
+	tests/fs/faults-stubs.c
+check_PROGRAMS += tests/fs/test-fault
+TESTS += tests/fs/test-fault
+tests_fs_test_fault_SOURCES = tests/fs/test-fault.c $(FAULTS_TEST_UTIL)
+tests_fs_test_fault_LDADD = $(FS_TEST_LIBS)
+check_PROGRAMS += tests/fs/test-read
+TESTS += tests/fs/test-read
+tests_fs_test_read_SOURCES = tests/fs/test-read.c $(FAULTS_TEST_UTIL)
+tests_fs_test_read_LDADD = $(FS_TEST_LIBS)
