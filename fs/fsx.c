@@ -391,6 +391,18 @@ void fsx_model_destroy(struct fsx_model *m)
 	m->runs = NULL;
 }
 
+void fsx_model_set_size(struct fsx_model *m, uint64_t size)
+{
+	model_resize(m, size);
+}
+
+void fsx_model_fill(struct fsx_model *m, uint64_t off, uint64_t len,
+		    sim_stamp_t stamp)
+{
+	SIM_BUG_ON(off + len > m->file_size);
+	model_set(m, off, len, stamp, 0);
+}
+
 /* fsx's TRIM_OFF / TRIM_LEN (test()). */
 static void trim_off(uint64_t *off, uint64_t size)
 {

@@ -112,6 +112,11 @@ struct fsx_step {
 void fsx_model_init(struct fsx_model *m, uint64_t maxfilelen,
 		    unsigned block_size);
 void fsx_model_destroy(struct fsx_model *m);
+/* Start from a file that is not empty: size, then its data (bytes [off,
+ * off + len) are bytes [0, len) of stamp; inside the size). */
+void fsx_model_set_size(struct fsx_model *m, uint64_t size);
+void fsx_model_fill(struct fsx_model *m, uint64_t off, uint64_t len,
+		    sim_stamp_t stamp);
 /* What op does in the model's current state (does not change it). */
 void fsx_model_plan(const struct fsx_model *m, const struct fsx_op *op,
 		    struct fsx_step *st);

@@ -54,16 +54,12 @@
 #include "fs/mm.h"
 #include "fs/oracle.h"
 #include "fs/ext4/ext4_extents.h"
+#include "fs/ext4/ext4_map.h"
+#include "fs/ext4/file.h"
 #include "fs/ext4/locking.h"
 #include "fs/ext4/mballoc.h"
 
 #define SPARSE_UNIT 16u   /* blocks per sparse layout unit */
-
-/* One extent of initial data: its stamp and where it lies. */
-struct initial_piece {
-	uint64_t off, len;       /* file bytes */
-	sim_stamp_t stamp;
-};
 
 struct ext4_model {
 	struct sim_world *w;
@@ -75,9 +71,10 @@ struct ext4_model {
 	struct super_block *sb;
 	struct mm_sim *mm;
 	struct fs_oracle *oracle;
+	bool writes;                      /* ext4_sim_writes_init done */
 	unsigned nfiles;
 	struct fs_wl_file *files;
-	GArray **initial;                 /* per file: struct initial_piece */
+	GArray **initial;                 /* per file: struct fs_wl_piece */
 	char **layouts;                   /* per file */
 	unsigned njobs;
 	struct fs_wl_job *jobs;
@@ -116,7 +113,7 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 		};
 		int ret = ext4_ext_map_blocks(NULL, inode, &map,
 					      EXT4_GET_BLOCKS_CREATE);
-		struct initial_piece p;
+		struct fs_wl_piece p;
 
 		if (ret <= 0) {
 			sim_contents_destroy(&src);
@@ -242,6 +239,9 @@ static int layout_build(struct ext4_model *m, unsigned fi, GError **err)
 	ei->i_disksize = (loff_t)size;
 	up_write(&ei->i_data_sem);
 	i_size_write(inode, (loff_t)size);
+	f->initial_size = size;
+	f->npieces = pieces->len;
+	f->pieces = (const struct fs_wl_piece *)(void *)pieces->data;
 	if (ret) {
 		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_INVALID,
 			    "[%s] layout %s: %s (the file system is %s small?)",
@@ -582,6 +582,16 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	mm_sim_costs_from_config(&mc, &m->costs);
 	m->mm = mm_sim_new(w, &mc);
 	mm_sim_set_page_budget(m->mm, (unsigned long)(g->page_budget / PAGE_SIZE));
+	/* the write side (IO pools, conversion worker, the flusher task,
+	 * data=ordered hooks) and the read side's address_space ops */
+	if (ext4_sim_writes_init(m->sb)) {
+		sim_cfg_error_at(cfg, sim_cfg_lookup(cfg, "global"), NULL, err,
+				 SIM_CFG_ERROR_INVALID,
+				 "cannot set up writeback for this mount");
+		goto fail;
+	}
+	m->writes = true;
+	ext4_sim_set_read_aops(m->sb, ext4_readpage, ext4_readpages);
 
 	/* 3. files */
 	for (unsigned i = 0; i < cfg->n_sections; i++)
@@ -603,10 +613,11 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 		f->cap = 2 * fc->size;
 		f->inode = ext4_sim_new_inode(m->sb);
 		address_space_sim_init(f->inode->i_mapping, f->inode, m->mm);
+		ext4_set_aops(f->inode);
 		fs_oracle_add_inode(f->inode);
 		m->layouts[nf] = g_strdup(fc->layout);
 		m->initial[nf] = g_array_new(FALSE, FALSE,
-					     sizeof(struct initial_piece));
+					     sizeof(struct fs_wl_piece));
 		nf++;
 	}
 	if (!setup_jobs(m, cfg, !(flags & EXT4_MODEL_NO_TASKS), err))
@@ -729,6 +740,8 @@ void ext4_model_destroy(struct ext4_model *m)
 		address_space_sim_destroy(inode->i_mapping);
 		ext4_sim_es_release(&EXT4_I(inode)->i_es_tree);
 	}
+	if (m->writes)
+		ext4_sim_writes_free(m->sb);
 	if (m->sb && EXT4_SB(m->sb)->s_journal)
 		ext4_sim_journal_free(m->sb);
 	for (unsigned i = 0; i < m->nfiles; i++) {

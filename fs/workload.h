@@ -91,11 +91,21 @@ bool fs_wl_op_fit(struct fs_wl_op *op, uint64_t i_size, uint64_t cap,
 
 /* ---- world-level state the tasks share (owned by fs/model.c) --------------------- */
 
+/* Initial data of a file: bytes [off, off + len) are bytes [0, len) of
+ * stamp (fs/model.c lays them down). */
+struct fs_wl_piece {
+	uint64_t off, len;
+	sim_stamp_t stamp;
+};
+
 struct fs_wl_file {
 	const char *name;          /* section name (the config's string) */
 	struct inode *inode;
 	uint64_t size;             /* configured */
 	uint64_t cap;              /* bound on i_size */
+	uint64_t initial_size;     /* i_size after set-up */
+	unsigned npieces;          /* initial data, in file order */
+	const struct fs_wl_piece *pieces;
 };
 
 struct fs_wl_job {

@@ -460,6 +460,197 @@ static void test_create_errors(void)
 				    "op 'collapse_range' is not modelled yet");
 }
 
+/* ---- fsx replay through the kernel paths --------------------------------------------- */
+
+static const char *srcdir(void)
+{
+	const char *d = g_getenv("FAULTLINE_SRCDIR");
+
+	return d ? d : ".";
+}
+
+/* ../shared/fsx next to the source tree (or two levels up, for a worktree
+ * under wt/), or NULL. */
+static char *shared_fsx_dir(void)
+{
+	const char *up[] = { "../shared/fsx", "../../shared/fsx" };
+	const char *env = g_getenv("FAULTLINE_FSX_DIR");
+
+	if (env)
+		return g_file_test(env, G_FILE_TEST_IS_DIR) ? g_strdup(env) : NULL;
+	for (unsigned i = 0; i < G_N_ELEMENTS(up); i++) {
+		char *d = g_build_filename(srcdir(), up[i], NULL);
+
+		if (g_file_test(d, G_FILE_TEST_IS_DIR))
+			return d;
+		g_free(d);
+	}
+	return NULL;
+}
+
+struct replay_result {
+	uint64_t ops, skipped, mismatches;
+	uint64_t violations[FS_ORACLE_NR_KINDS];
+	char *first;
+	char *first_violation;
+	enum sim_stop stop;
+};
+
+/* Replay log `path` under strategy, alone or with `racers` (a job section
+ * text appended to the config). */
+static void replay(const char *path, const char *strategy, const char *racers,
+		   struct replay_result *out)
+{
+	char *text = g_strdup_printf(
+		"[global]\nduration = 50ms\nfs_size = 64M\njournal_size = 4M\n"
+		"[f]\ntype = file\nsize = 256K\nlayout = empty\n"
+		"[fsx]\nfile = f\nops_file = %s\nthink = fixed:1us\n%s",
+		path, racers ? racers : "");
+	struct sim_cfg *cfg = cfg_from(text);
+	struct sim_world_params wp = { .seed = 1 };
+	struct sim_world *w = sim_world_new(&wp);
+	struct sim_job_id id = { .seed = 1 };
+	GError *err = NULL;
+	void *m = ext4_model_ops.create(w, cfg, strategy, &id, &err);
+	const struct fs_wl_stats *st;
+	struct fs_oracle *o;
+
+	g_assert_no_error(err);
+	out->stop = sim_world_run(w, ext4_model_ops.duration(m));
+	o = ext4_model_oracle(m);
+	fs_oracle_finish(o);
+	st = ext4_model_stats(m);
+	out->ops = st->fsx_ops;
+	out->skipped = st->fsx_skipped;
+	out->mismatches = st->fsx_mismatches;
+	out->first = g_strdup(st->fsx_first);
+	out->first_violation = NULL;
+	for (unsigned k = 0; k < FS_ORACLE_NR_KINDS; k++) {
+		out->violations[k] = fs_oracle_count(o, k);
+		if (out->violations[k] && !out->first_violation &&
+		    fs_oracle_explanation(o, k, 0))
+			out->first_violation = g_strdup(fs_oracle_explanation(o, k, 0));
+	}
+	ext4_model_ops.destroy(m);
+	sim_world_free(w);
+	sim_cfg_free(cfg);
+	g_free(text);
+}
+
+static void replay_result_clear(struct replay_result *r)
+{
+	g_free(r->first);
+	g_free(r->first_violation);
+}
+
+/* A log alone must replay without an fsx mismatch or a violation; under
+ * i_data_sem_held lockdep may report the inverted order it stands for. */
+static void check_clean_replay(const char *path, unsigned nops)
+{
+	for (unsigned s = 0; fs_strategy_names[s]; s++) {
+		struct replay_result r;
+		uint64_t v = 0;
+
+		replay(path, fs_strategy_names[s], NULL, &r);
+		for (unsigned k = 0; k < FS_ORACLE_NR_KINDS; k++)
+			if (k != FS_ORACLE_LOCK_ORDER ||
+			    strcmp(fs_strategy_names[s], "i_data_sem_held"))
+				v += r.violations[k];
+		if (r.ops != nops || r.mismatches || v)
+			g_error("%s under %s: %" G_GUINT64_FORMAT "/%u ops, %"
+				G_GUINT64_FORMAT " fsx mismatches, %" G_GUINT64_FORMAT
+				" violations\n%s%s", path, fs_strategy_names[s],
+				r.ops, nops, r.mismatches, v,
+				r.first ? r.first : "",
+				r.first_violation ? r.first_violation : "");
+		replay_result_clear(&r);
+	}
+}
+
+static void test_fsx_own(void)
+{
+	const char *names[] = { "rw-eof.fsxops", "punch-zero.fsxops",
+				"shift.fsxops", "truncate.fsxops" };
+
+	if (!fs_wl_op_supported(FS_OP_COLLAPSE_RANGE) ||
+	    !fs_wl_op_supported(FS_OP_MMAP_WRITE)) {
+		g_test_skip("the fsx ops' kernel paths are not all in this build");
+		return;
+	}
+	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
+					      NULL);
+		struct fsx_log *log = fsx_log_load(path, NULL);
+
+		g_assert_nonnull(log);
+		check_clean_replay(path, log->n);
+		fsx_log_free(log);
+		g_free(path);
+	}
+}
+
+static void test_fsx_shared(void)
+{
+	char *dir = shared_fsx_dir();
+	GDir *d;
+	const char *name;
+	unsigned n = 0;
+
+	if (!dir) {
+		g_test_skip("../shared/fsx not found");
+		return;
+	}
+	if (!fs_wl_op_supported(FS_OP_COLLAPSE_RANGE) ||
+	    !fs_wl_op_supported(FS_OP_MMAP_WRITE)) {
+		g_test_skip("the fsx ops' kernel paths are not all in this build");
+		g_free(dir);
+		return;
+	}
+	d = g_dir_open(dir, 0, NULL);
+	while ((name = g_dir_read_name(d))) {
+		char *path;
+		struct fsx_log *log;
+
+		if (!g_str_has_suffix(name, ".fsxops"))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		log = fsx_log_load(path, NULL);
+		g_assert_nonnull(log);
+		check_clean_replay(path, log->n);
+		fsx_log_free(log);
+		g_free(path);
+		n++;
+	}
+	g_dir_close(d);
+	g_assert_cmpuint(n, >, 0);
+	g_free(dir);
+}
+
+/* Readers racing with a replay change nothing fsx checks: under
+ * invalidate_lock (reads take the shared side) the replay stays clean. */
+static void test_fsx_with_readers(void)
+{
+	char *path = g_build_filename(srcdir(), "tests/fs/fsx",
+				      "punch-zero.fsxops", NULL);
+	struct replay_result r;
+
+	if (!fs_wl_op_supported(FS_OP_COLLAPSE_RANGE) ||
+	    !fs_wl_op_supported(FS_OP_MMAP_WRITE)) {
+		g_test_skip("the fsx ops' kernel paths are not all in this build");
+		g_free(path);
+		return;
+	}
+	replay(path, "invalidate_lock",
+	       "[readers]\nfile = f\nnumjobs = 3\n"
+	       "ops = mmap_read:40, read:40, readahead:20\n"
+	       "len = uniform:1K-16K\nthink = exp:1us\n", &r);
+	g_assert_cmpuint(r.mismatches, ==, 0);
+	for (unsigned k = 0; k < FS_ORACLE_NR_KINDS; k++)
+		g_assert_cmpuint(r.violations[k], ==, 0);
+	replay_result_clear(&r);
+	g_free(path);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -474,5 +665,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/workload/setup/same-for-strategies",
 			test_setup_same_for_strategies);
 	g_test_add_func("/workload/setup/errors", test_create_errors);
+	g_test_add_func("/workload/fsx/own", test_fsx_own);
+	g_test_add_func("/workload/fsx/shared", test_fsx_shared);
+	g_test_add_func("/workload/fsx/with-readers", test_fsx_with_readers);
 	return g_test_run();
 }
