@@ -651,6 +651,113 @@ static void test_fsx_with_readers(void)
 	g_free(path);
 }
 
+/* ---- a whole job through the ops: results and the timeline ------------------------ */
+
+static void result_clear(struct sim_job_result *r)
+{
+	for (unsigned i = 0; i < r->n_ops; i++)
+		g_free(r->op_latency[i]);
+	for (unsigned k = 0; k < r->n_kinds; k++)
+		g_free(r->first_explanation[k]);
+	g_free(r->locks);
+	g_free(r->spans);
+	memset(r, 0, sizeof(*r));
+}
+
+static void run_job(const char *text, const char *strategy, unsigned replica,
+		    struct sim_job_result *r, uint64_t *trace_hash)
+{
+	struct sim_cfg *cfg = cfg_from(text);
+	struct sim_world_params wp = { .seed = 1, .job = replica };
+	struct sim_world *w = sim_world_new(&wp);
+	struct sim_job_id id = { .seed = 1, .replica = replica };
+	GError *err = NULL;
+	void *m = ext4_model_ops.create(w, cfg, strategy, &id, &err);
+
+	g_assert_no_error(err);
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->stop = sim_world_run(w, ext4_model_ops.duration(m));
+	r->sim_time = sim_world_now(w);
+	r->events = sim_world_events(w);
+	ext4_model_ops.finish(m, w, r);
+	if (trace_hash)
+		*trace_hash = sim_world_trace_hash(w);
+	ext4_model_ops.destroy(m);
+	sim_world_free(w);
+	sim_cfg_free(cfg);
+}
+
+static const char *const readers_cfg =
+	"[global]\nduration = 3ms\ntimeline = 1ms\nfs_size = 64M\njournal_size = 4M\n"
+	"[f]\ntype = file\nsize = 2M\n"
+	"[readers]\nfile = f\nnumjobs = 3\nops = mmap_read:50, read:50\n"
+	"len = uniform:1K-16K\nthink = exp:2us\n";
+
+static void test_job_result(void)
+{
+	struct sim_job_result r, r2;
+	uint64_t h1, h2;
+	unsigned mmap_sem = 0;
+
+	run_job(readers_cfg, "invalidate_lock", 0, &r, &h1);
+	g_assert_cmpint(r.stop, ==, SIM_STOP_TIME);
+	g_assert_cmpint(r.sim_time, ==, 3 * SIM_MSEC);
+	g_assert_cmpuint(r.n_ops, ==, FS_NR_OPS);
+	g_assert_cmpstr(r.op_names[FS_OP_MMAP_READ], ==, "mmap_read");
+	g_assert_cmpuint(r.op_latency[FS_OP_MMAP_READ]->count, >, 100);
+	g_assert_cmpuint(r.op_latency[FS_OP_READ]->count, >, 100);
+	g_assert_cmpuint(r.op_latency[FS_OP_PUNCH_HOLE]->count, ==, 0);
+	g_assert_cmpuint(r.n_kinds, ==, FS_ORACLE_NR_KINDS + 1);
+	g_assert_cmpstr(r.kind_names[EXT4_MODEL_KIND_FSX], ==, "fsx_mismatch");
+	for (unsigned k = 0; k < r.n_kinds; k++)
+		g_assert_cmpuint(r.violations[k], ==, 0);
+	g_assert_cmpuint(r.n_locks, >, 0);
+	/* the timeline: replica 0, spans that begin in the first 1 ms */
+	g_assert_cmpuint(r.n_spans, >, 0);
+	for (unsigned i = 0; i < r.n_spans; i++) {
+		const struct sim_timeline_span *s = &r.spans[i];
+
+		g_assert_cmpint(s->wait_begin, <=, s->begin);
+		g_assert_cmpint(s->begin, <=, s->end);
+		g_assert_cmpint(s->wait_begin, <, SIM_MSEC);
+		g_assert_nonnull(s->lock);
+		mmap_sem += strcmp(s->lock, "mmap_sem") == 0 && !s->write;
+	}
+	g_assert_cmpuint(mmap_sem, >, 0);   /* faults hold it for read */
+	/* same inputs, same run */
+	run_job(readers_cfg, "invalidate_lock", 0, &r2, &h2);
+	g_assert_cmpuint(h1, ==, h2);
+	g_assert_cmpuint(r2.events, ==, r.events);
+	g_assert_cmpuint(r2.op_latency[FS_OP_READ]->count, ==,
+			 r.op_latency[FS_OP_READ]->count);
+	result_clear(&r2);
+	/* no timeline for other replicas */
+	run_job(readers_cfg, "invalidate_lock", 1, &r2, NULL);
+	g_assert_cmpuint(r2.n_spans, ==, 0);
+	result_clear(&r2);
+	result_clear(&r);
+}
+
+/* Common random numbers across strategies: in a read-only job the
+ * strategies differ only in which locks the fault and read paths take, and
+ * uncontended locks cost no simulated time, so if every task draws the
+ * same ops, offsets, lengths and think times in both (streams seeded
+ * without the strategy), the two runs issue exactly the same ops. */
+static void test_crn_across_strategies(void)
+{
+	struct sim_job_result a, b;
+
+	run_job(readers_cfg, "lockless", 3, &a, NULL);
+	run_job(readers_cfg, "i_mmap_sem", 3, &b, NULL);
+	g_assert_cmpuint(a.op_latency[FS_OP_MMAP_READ]->count, ==,
+			 b.op_latency[FS_OP_MMAP_READ]->count);
+	g_assert_cmpuint(a.op_latency[FS_OP_READ]->count, ==,
+			 b.op_latency[FS_OP_READ]->count);
+	result_clear(&a);
+	result_clear(&b);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -665,6 +772,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/workload/setup/same-for-strategies",
 			test_setup_same_for_strategies);
 	g_test_add_func("/workload/setup/errors", test_create_errors);
+	g_test_add_func("/workload/job/result-timeline", test_job_result);
+	g_test_add_func("/workload/job/crn", test_crn_across_strategies);
 	g_test_add_func("/workload/fsx/own", test_fsx_own);
 	g_test_add_func("/workload/fsx/shared", test_fsx_shared);
 	g_test_add_func("/workload/fsx/with-readers", test_fsx_with_readers);
