@@ -531,7 +531,10 @@ G_GNUC_PRINTF(2, 3)
 static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
 {
 	struct fs_wl_stats *st = x->t->stats;
+	struct sim_note notes[24];
 	char optext[128];
+	GString *text;
+	unsigned n;
 	va_list ap;
 	char *msg;
 
@@ -546,10 +549,20 @@ static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
 	va_end(ap);
 	fsx_op_format(x->op, optext, sizeof(optext));
 	st->fsx_first_time = sim_task_now(x->t->task);
-	st->fsx_first = g_strdup_printf(
+	text = g_string_new(NULL);
+	g_string_append_printf(text,
 		"fsx_mismatch at %.3f us: task %s replaying %s:%u '%s': %s\n",
 		(double)st->fsx_first_time / SIM_USEC, x->t->name,
 		x->t->job->fsx->name, x->op->line, optext, msg);
+	/* the replaying task's recent steps, oldest first */
+	n = sim_task_notes(x->t->task, notes, G_N_ELEMENTS(notes));
+	for (unsigned i = 0; i < n; i++)
+		g_string_append_printf(text, "  %12.3fus  %s %s %s\n",
+				       (double)notes[i].time / SIM_USEC,
+				       notes[i].func ? notes[i].func : "",
+				       notes[i].what ? notes[i].what : "",
+				       notes[i].obj ? notes[i].obj : "");
+	st->fsx_first = g_string_free(text, FALSE);
 	g_free(msg);
 }
 
