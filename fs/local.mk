@@ -1,6 +1,7 @@
 # fs/ — the modelled kernel (libfs.a).
 noinst_LIBRARIES += fs/libfs.a
-fs_libfs_a_SOURCES = fs/compat.h
+fs_libfs_a_SOURCES = fs/compat.h fs/fs.h fs/buffer_head.h fs/options.h fs/options.c
 
 include fs/extents.mk
 include fs/alloc.mk
+include fs/jbd2.mk

@@ -43,11 +43,17 @@ struct sim_world *sim_world_new(const struct sim_world_params *p);
 void sim_world_free(struct sim_world *w);
 
 /* Runs events with time < until (SIM_TIME_MAX: until idle or stopped). May
- * be called again to continue. */
+ * be called again to continue.  On SIM_STOP_TIME the clock is left at
+ * `until`; on SIM_STOP_IDLE at the last event.  If the queue runs dry while
+ * a task (not a daemon) is blocked, that is a deadlock.  A deadlocked world
+ * stays stopped. */
 enum sim_stop sim_world_run(struct sim_world *w, sim_time_t until);
 void sim_world_request_stop(struct sim_world *w);
 
 sim_time_t sim_world_now(const struct sim_world *w);
+/* Tasks by id (0 .. count-1), in spawn order; exited ones included. */
+unsigned sim_world_task_count(const struct sim_world *w);
+struct sim_task *sim_world_task(const struct sim_world *w, unsigned id);
 uint64_t sim_world_seed(const struct sim_world *w);
 uint64_t sim_world_job(const struct sim_world *w);
 uint64_t sim_world_events(const struct sim_world *w);    /* events fired */
@@ -68,6 +74,10 @@ typedef void (*sim_finding_fn)(void *ctx, struct sim_world *w,
 			       const char *kind, const char *report);
 void sim_world_set_finding_hook(struct sim_world *w, sim_finding_fn fn,
 				void *ctx);
+/* Hands a finding to the hook (if any): what lockdep and the deadlock
+ * detector call. */
+void sim_world_finding(struct sim_world *w, const char *kind,
+		       const char *report);
 /* Text of the deadlock that stopped the world, or NULL. */
 const char *sim_world_deadlock_report(const struct sim_world *w);
 
@@ -127,7 +137,8 @@ unsigned sim_task_id(const struct sim_task *t);
 const char *sim_task_name(const struct sim_task *t);
 bool sim_task_exited(const struct sim_task *t);
 
-/* Run on the CPU for d ns (a cost from the cost model). */
+/* Run on the CPU for d ns (a cost from the cost model); 0 returns at once
+ * without letting anyone else run. */
 void sim_task_delay(struct sim_task *t, sim_time_t d);
 /* Sleep off-CPU for d ns (a timer sleep, think time). */
 void sim_task_sleep(struct sim_task *t, sim_time_t d);
@@ -135,6 +146,10 @@ void sim_task_sleep(struct sim_task *t, sim_time_t d);
 void sim_task_yield(struct sim_task *t);
 /* CPU time consumed so far. */
 sim_time_t sim_task_busy(const struct sim_task *t);
+/* A daemon (kjournald2, the flusher) blocks waiting for work: when nothing
+ * else is pending, a blocked daemon means the world is idle, not
+ * deadlocked.  Set before the task first blocks. */
+void sim_task_set_daemon(struct sim_task *t, bool daemon);
 
 /* One pointer of per-task model state (fs/ keeps journal_info etc. here). */
 void *sim_task_get_private(const struct sim_task *t);
@@ -231,7 +246,8 @@ struct sim_note {
 
 void sim_task_note(struct sim_task *t, const char *func, const char *what,
 		   const char *obj, int64_t arg);
-/* Copies up to max notes, oldest first; returns how many. */
+/* Copies the most recent notes (up to max), oldest first; returns how
+ * many. */
 unsigned sim_task_notes(const struct sim_task *t, struct sim_note *out,
 			unsigned max);
 

@@ -15,6 +15,7 @@ struct sim_held_lock {
 	const struct sim_waitobj *wo;  /* NULL for pseudo-locks */
 	unsigned class_id;
 	bool shared;
+	bool trylock;                /* lockdep: adds no edge as the new lock */
 	const char *ip;              /* acquiring function */
 	sim_time_t acquired_at;
 	struct sim_list node;        /* on the rwsem's holders list */
@@ -29,22 +30,30 @@ enum sim_task_state {
 };
 
 struct sim_task {
-	/* [task.c] */
+	/* [task.c] the switch path touches world, ctx, wake and state: they
+	 * come first, in one cache line (the struct is 64-byte aligned) */
 	struct sim_world *world;
+	struct sim_context ctx;
+	struct sim_event wake;       /* resumes the task */
+	enum sim_task_state state;
 	unsigned id;
 	char name[32];
-	enum sim_task_state state;
-	struct sim_context ctx;
-	void *stack;                 /* mapping incl. guard page */
+	void *stack;                 /* usable stack (NULL once freed) */
 	size_t stack_size;
+	void *map;                   /* guard page, stack, this struct */
+	size_t map_size;
 	sim_task_fn fn;
 	void *arg;
-	struct sim_event wake;       /* resumes the task */
 	sim_time_t busy;             /* CPU time */
 	void *private;
 	const struct sim_waitobj *waiting_on;  /* [deadlock.c] */
 	const char *wait_where;
+	sim_time_t blocked_at;       /* when it last blocked */
+	bool daemon;                 /* a kernel thread idling is no deadlock */
+	unsigned valgrind_stack_id;
+	struct sim_list wq_node;     /* [waitq.c] on a sim_waitq while asleep */
 	uint64_t visit_epoch;        /* [deadlock.c] DFS mark */
+	struct sim_task *dl_parent;  /* [deadlock.c] DFS tree, for the cycle */
 	struct sim_note notes[SIM_NOTES];
 	unsigned note_head;          /* next slot */
 	unsigned note_count;
@@ -56,6 +65,8 @@ struct sim_task {
 	sim_time_t wait_start;
 	struct sim_list lock_wait_node;   /* on a lock's waiters list */
 	bool lock_wait_write;
+	const char *lock_wait_ip;         /* for the record the releaser grants */
+	const struct sim_waitobj *lock_wait_wo;  /* the lock queued on, or NULL */
 };
 
 struct sim_lockdep;      /* lockdep.c */
@@ -69,8 +80,10 @@ struct sim_world {
 	uint64_t events;
 	uint64_t switches;
 	uint64_t trace_hash;
-	bool stop;
+	bool stop;                   /* leave the run loop after this event */
 	enum sim_stop stop_reason;
+	bool deadlocked;             /* sticky: a dead world runs no more */
+	unsigned nblocked;           /* blocked tasks that are not daemons */
 	struct sim_task **tasks;     /* by id */
 	unsigned ntasks, tasks_cap;
 	struct sim_task *current;
@@ -83,17 +96,36 @@ struct sim_world {
 	/* [deadlock.c] */
 	char *deadlock_report;
 	uint64_t visit_epoch;
+	struct sim_task **dl_stack;  /* DFS work list (never the task's stack) */
+	size_t dl_n, dl_cap;
+	struct sim_task **dl_cycle;  /* cycle found by sim_deadlock_check */
+	unsigned dl_ncycle;
 	/* [lock.c] */
 	struct sim_lock_stats classes[SIM_MAX_LOCK_CLASSES];
 	unsigned nclasses;
 	/* [lockdep.c] */
 	struct sim_lockdep *lockdep;
+	uint64_t lockdep_used_write;  /* class bits: ever taken exclusive */
+	uint64_t lockdep_used_read;   /* class bits: ever taken shared */
 };
+
+/* [world.c] the running task of this thread (fs/compat.h's `current`) */
+extern __thread struct sim_task *sim_tls_task;
+
+/* [task.c] */
+void sim_task_free_all(struct sim_world *w);
 
 /* [deadlock.c] called by sim_task_block before switching out; returns true
  * (and has stopped the world with a report) if blocking t on `on` closes a
  * cycle in the wait-for graph. */
 bool sim_deadlock_check(struct sim_task *t, const struct sim_waitobj *on);
+/* [deadlock.c] run loop, on its own stack: writes the report of the cycle
+ * sim_deadlock_check found and hands it to the finding hook. */
+void sim_deadlock_report_cycle(struct sim_world *w);
+/* [deadlock.c] run loop: no event left but tasks are blocked. */
+void sim_deadlock_report_all_blocked(struct sim_world *w);
+/* [deadlock.c] */
+void sim_deadlock_world_free(struct sim_world *w);
 
 /* [lockdep.c] */
 void sim_lockdep_world_init(struct sim_world *w);

@@ -12,7 +12,7 @@ include sim/stats.mk
 include sim/config.mk
 
 bin_PROGRAMS += sim/sim
-sim_sim_SOURCES = sim/main.c
+sim_sim_SOURCES = sim/main.c sim/demo.c sim/demo.h
 sim_sim_LDADD = fs/libfs.a sim/libsim.a $(GLIB_LIBS) $(JEMALLOC_LIBS)
 
 # Everything a test or benchmark links against.

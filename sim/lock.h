@@ -5,6 +5,21 @@
  * fs/compat.h; here everything carries the sim_ prefix and an explicit task.
  * `ip` arguments name the acquiring function (callers pass __func__) the
  * way lockdep prints "at: ext4_punch_hole+0x...".
+ *
+ * Semantics in one paragraph (details atop mutex.c and rwsem.c): waiting
+ * always sleeps (no optimistic spinning); a release hands the lock straight
+ * to the head waiter(s) in FIFO order, so the order of grants is the queue
+ * order; rwsems follow the v4.4 rules (a queued writer blocks later
+ * readers; the head waiter decides who is woken).  Locks take no simulated
+ * time themselves: costs belong to the callers' cost model.
+ *
+ * Each acquisition leaves per-task notes (sim_task_note): func = ip,
+ * obj = class name, what = "wait" / "wait-read" (arg 0), "acquire" /
+ * "acquire-read" (arg = ns waited), "trylock-fail"; a release leaves
+ * "release" / "release-read" with func = the releasing kernel function
+ * (mutex_unlock, up_read, up_write, lock_release) and arg = ns held;
+ * downgrade_write leaves "downgrade".  With a tracer set, waits and holds
+ * are spans of cat "lock-wait" / "lock-hold" named by the class.
  */
 #ifndef SIM_LOCK_H
 #define SIM_LOCK_H
@@ -28,11 +43,17 @@ struct sim_lock_stats {
 	struct sim_hist hold;        /* hold time, ns */
 };
 
-/* Returns the class id for name, creating it on first use. */
+/* Returns the class id for name, creating it on first use.  The name must
+ * outlive the world (a string literal): notes and reports point at it. */
 unsigned sim_lock_class(struct sim_world *w, const char *name);
 unsigned sim_lock_class_count(const struct sim_world *w);
 const struct sim_lock_stats *sim_lock_class_stats(const struct sim_world *w,
 						  unsigned id);
+/* Prints every class in the shape of /proc/lock_stat (times in ns):
+ * class, contentions, wait min/max/total/avg, acquisitions, hold
+ * min/max/total/avg.  Pseudo-locks count acquisitions and hold times only
+ * (whoever makes them wait does its own accounting). */
+void sim_lock_stat_print(const struct sim_world *w, FILE *out);
 
 /* lockdep identity of one lock instance. */
 struct sim_lockdep_map {
@@ -98,7 +119,10 @@ bool sim_rwsem_held_by(const struct sim_rwsem *s, const struct sim_task *t);
  */
 void sim_lockdep_acquire(struct sim_task *t, struct sim_lockdep_map *m,
 			 const void *instance, bool shared, const char *ip);
+/* Releases the most recent acquisition of instance by t. */
 void sim_lockdep_release(struct sim_task *t, const void *instance);
+/* Whether t holds instance (any lock or pseudo-lock). */
+bool sim_lockdep_held(const struct sim_task *t, const void *instance);
 /* Number of locks (and pseudo-locks) the task holds. */
 unsigned sim_lockdep_depth(const struct sim_task *t);
 /* Writes "i_mutex, i_mmap_sem(w), jbd2_handle(r)" style list of held locks. */

@@ -32,6 +32,11 @@ typedef uint32_t ext4_group_t;
 struct ext4_sim_disk;       /* fs/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block.c: block-device buffer cache */
+struct ext4_lock_ops;       /* fs/ext4/locking.h */
+struct fs_costs;            /* fs/options.h */
+struct fs_oracle;           /* fs/oracle.h */
+struct ext4_sim_mount_opts; /* fs/ext4/super.c */
+struct blk_sim_profile;     /* fs/block.h */
 
 struct ext4_sb_info {
 	struct super_block *s_sb;
@@ -46,6 +51,25 @@ struct ext4_sb_info {
 	struct ext4_sim_disk *s_disk;
 	struct ext4_sim_mb *s_mb;
 	struct ext4_sim_meta *s_meta;
+	/* [alloc] block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
+	 * percpu counters, exact here (one thread per world). */
+	int64_t s_freeclusters_counter;     /* free incl. pending frees */
+	int64_t s_dirtyclusters_counter;    /* delalloc reservations */
+	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
+	/* [alloc] model set-up state (fs/ext4/super.c, ialloc.c) */
+	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
+	/* The journal's blocks: one contiguous run (as mke2fs lays out the
+	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
+	ext4_fsblk_t s_sim_journal_start;
+	uint64_t s_sim_journal_blocks;
+	/* [model] what the kernel paths consult: the locking strategy
+	 * (fs/ext4/locking.h), the cost model ([costs], fs/options.h) and the
+	 * violation oracle (fs/oracle.h).  Set by the world set-up (fs/model.c);
+	 * s_oracle may be NULL in unit tests. */
+	const struct ext4_lock_ops *s_lock_ops;
+	const struct fs_costs *s_costs;
+	struct fs_oracle *s_oracle;
 };
 
 /* ext4_inode_info state bits (i_state_flags). */
@@ -80,12 +104,18 @@ static inline bool test_opt_delalloc(const struct ext4_sb_info *sbi)
 	return sbi->s_mount_opt & EXT4_MOUNT_DELALLOC;
 }
 
-/* ---- mballoc (fs/ext4/mballoc.c) ---------------------------------------- */
+/* ---- mballoc (fs/ext4/mballoc.c, balloc.c) ------------------------------ */
 
-/* ext4_allocation_request flags */
+/* ext4_allocation_request flags (4.4 values) */
 #define EXT4_MB_HINT_METADATA 0x0004
 #define EXT4_MB_HINT_DATA     0x0008
 #define EXT4_MB_HINT_TRY_GOAL 0x0200
+#define EXT4_MB_DELALLOC_RESERVED 0x0400  /* blocks already claimed (delalloc) */
+#define EXT4_MB_USE_ROOT_BLOCKS 0x1000
+#define EXT4_MB_USE_RESERVED  0x2000      /* may dip into s_resv_clusters */
+/* Model-only: the blocks become an extent-tree node of ar->inode (set by
+ * ext4_new_meta_blocks) rather than data at ar->logical. */
+#define EXT4_MB_SIM_NODE      0x40000000
 
 struct ext4_allocation_request {
 	struct inode *inode;
@@ -96,16 +126,104 @@ struct ext4_allocation_request {
 };
 
 /* Returns the first block of a contiguous run and sets ar->len to its length
- * (>= 1); 0 with *errp = -ENOSPC when nothing can be had. */
+ * (>= 1); 0 with *errp = -ENOSPC when nothing can be had.  The new blocks'
+ * disk owner becomes DATA(inode, logical + i), or NODE(inode) with
+ * EXT4_MB_SIM_NODE / EXT4_MB_HINT_METADATA. */
 ext4_fsblk_t ext4_mb_new_blocks(handle_t *handle,
 				struct ext4_allocation_request *ar, int *errp);
 
-/* ext4_free_blocks flags */
+/* ext4_new_meta_blocks (balloc.c): allocate *count (NULL: 1) blocks for an
+ * extent-tree node of inode near goal. */
+ext4_fsblk_t ext4_new_meta_blocks(handle_t *handle, struct inode *inode,
+				  ext4_fsblk_t goal, unsigned int flags,
+				  unsigned long *count, int *errp);
+
+/* ext4_free_blocks flags (4.4 values) */
 #define EXT4_FREE_BLOCKS_METADATA 0x0001
 #define EXT4_FREE_BLOCKS_FORGET   0x0002
+#define EXT4_FREE_BLOCKS_VALIDATED 0x0004
+#define EXT4_FREE_BLOCKS_NO_QUOT_UPDATE 0x0008
 
+/* With a handle, reuse waits until the handle's transaction commits
+ * (FIDELITY 5), except data blocks (no METADATA flag) under data=writeback,
+ * which are reusable at once, as is everything without a journal. */
 void ext4_free_blocks(handle_t *handle, struct inode *inode,
 		      struct buffer_head *bh, ext4_fsblk_t block,
 		      unsigned long count, int flags);
+
+/* Group arithmetic (balloc.c). */
+void ext4_get_group_no_and_offset(struct super_block *sb, ext4_fsblk_t blocknr,
+				  ext4_group_t *blockgrpp,
+				  unsigned int *offsetp);
+ext4_fsblk_t ext4_group_first_block_no(struct super_block *sb,
+				       ext4_group_t group_no);
+/* Free-space accounting (balloc.c).  ext4_claim_free_clusters returns 0 and
+ * adds to s_dirtyclusters_counter if nclusters can be had, else -ENOSPC. */
+int ext4_claim_free_clusters(struct ext4_sb_info *sbi, int64_t nclusters,
+			     unsigned int flags);
+bool ext4_has_free_clusters(struct ext4_sb_info *sbi, int64_t nclusters,
+			    unsigned int flags);
+/* Give back a delalloc reservation (ext4_da_update_reserve_space after the
+ * allocation, ext4_da_release_space when the delayed block goes away). */
+void ext4_sim_release_dirty_clusters(struct ext4_sb_info *sbi, int64_t n);
+/* ENOSPC retry (balloc.c): forces a commit so pending frees become
+ * reusable; true if the caller should retry (at most 3 times). */
+bool ext4_should_retry_alloc(struct super_block *sb, int *retries);
+
+/* ---- journal hooks mballoc calls (fs/ext4/ext4_jbd2.c) -----------------------
+ * Declared here so mballoc does not depend on the journal's layout.
+ * ext4_sim_handle_tid: the tid of the transaction the handle belongs to.
+ * ext4_sim_force_commit: jbd2_journal_force_commit_nested semantics —
+ *   commit the running transaction (or wait for the committing one if the
+ *   caller holds a handle) and wait; > 0 if something was committed and the
+ *   caller may retry, 0 if nothing to do, < 0 on error.
+ * ext4_forget: FORGET handling of a freed block (revoke for metadata,
+ *   jbd2_journal_forget for data; __ext4_forget). */
+tid_t ext4_sim_handle_tid(handle_t *handle);
+int ext4_sim_force_commit(struct super_block *sb);
+int ext4_forget(handle_t *handle, int is_metadata, struct inode *inode,
+		struct buffer_head *bh, ext4_fsblk_t blocknr);
+
+/* ---- model set-up (fs/ext4/super.c, ialloc.c) ------------------------------ */
+
+enum ext4_sim_data_mode {
+	EXT4_SIM_DATA_ORDERED,
+	EXT4_SIM_DATA_WRITEBACK,
+	EXT4_SIM_DATA_JOURNAL,
+};
+
+/* Geometry and the mount options that matter here.  No option parsing:
+ * the config module fills this in ([global] device, mount, ...). */
+struct ext4_sim_mount_opts {
+	unsigned int blocksize;        /* 1K..64K, power of two; default 4K */
+	uint64_t size;                 /* device bytes; default 1 GiB */
+	unsigned int blocks_per_group; /* 0: 8 * blocksize (one bitmap block) */
+	unsigned int inodes_per_group; /* 0: default (inode table size only) */
+	uint64_t journal_blocks;       /* 0: mke2fs's default for the size */
+	bool journal;                  /* false: no journal (handles NULL) */
+	enum ext4_sim_data_mode data;  /* data=ordered|writeback|journal */
+	bool delalloc;                 /* delalloc|nodelalloc */
+	bool dax;
+	sim_time_t commit_interval;    /* commit=; default 5 s */
+	const char *device;            /* profile name; default "nvme" */
+	const struct blk_sim_profile *profile;  /* overrides device if set */
+};
+
+void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+/* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
+ * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
+struct super_block *ext4_sim_mount(struct sim_world *w,
+				   const struct ext4_sim_mount_opts *o);
+void ext4_sim_unmount(struct super_block *sb);
+/* Disk block of journal block n (jbd2_journal_bmap over the journal
+ * inode); n < s_sim_journal_blocks. */
+ext4_fsblk_t ext4_sim_journal_bmap(struct super_block *sb, uint64_t n);
+
+/* A new in-core regular-file inode, i_size 0, locks initialised (classes
+ * "i_data_sem", "i_mmap_sem", "i_mutex", "i_mmap_rwsem",
+ * "invalidate_lock").  The extent root is left zeroed: the caller runs
+ * ext4_ext_tree_init, as __ext4_new_inode does. */
+struct inode *ext4_sim_new_inode(struct super_block *sb);
+void ext4_sim_free_inode(struct inode *inode);
 
 #endif /* FS_EXT4_H */

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The command line on good and bad input (TAP): every bad input gives exit
+# status 2 and exactly one line naming file, line, section and key.
+src=${FAULTLINE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+bld=${FAULTLINE_BUILDDIR:-$src}
+sim="$bld/sim/sim"
+t="$src/tests/cli"
+n=0
+plan=14
+echo "1..$plan"
+result() { # desc status
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+}
+# expect_error DESC REGEX ARGS...: exit 2, one line on stderr matching REGEX
+expect_error() {
+	desc=$1 re=$2; shift 2
+	err=$("$sim" "$@" 2>&1 >/dev/null); rc=$?
+	lines=$(printf '%s\n' "$err" | wc -l)
+	if [ "$rc" = 2 ] && [ "$lines" = 1 ] && printf '%s' "$err" | grep -Eq -- "$re"; then
+		result "$desc" 0
+	else
+		result "$desc" 1
+		printf '# rc=%s lines=%s: %s\n' "$rc" "$lines" "$err"
+	fi
+}
+for a in --version --help --help-config --list-strategies; do
+	"$sim" $a >/dev/null 2>&1; result "$a exits 0" $?
+done
+expect_error "missing file" "cannot open .*nosuch.cfg" "$t/nosuch.cfg"
+expect_error "typo'd key with did-you-mean" "typo-key.cfg:10: \[job\] numjob: .*did you mean 'numjobs'" "$t/typo-key.cfg"
+expect_error "out of range" "range.cfg:2: \[global\] replicas: .*range" "$t/range.cfg"
+expect_error "wrong type" "type.cfg:2: \[global\] replicas: " "$t/type.cfg"
+expect_error "unknown section" "section.cfg:2: \[globl\] replicas: .*did you mean section \[global\]" "$t/section.cfg"
+expect_error "job names a missing file section" "nofile-section.cfg:6: \[job\] file: no file section \[nosuch\]" "$t/nofile-section.cfg"
+expect_error "bad offset syntax" "offset.cfg:7: \[job\] offset: " "$t/offset.cfg"
+expect_error "--set of an unknown key" "--set global.replica.*did you mean 'replicas'" --set global.replica=3 "$src/workloads/punch_heavy.cfg"
+expect_error "--set out of range" "--set global.replicas: " --set global.replicas=0 "$src/workloads/punch_heavy.cfg"
+"$sim" --dump-config "$src/workloads/punch_heavy.cfg" >/dev/null 2>&1; result "punch_heavy.cfg is valid" $?
