@@ -440,15 +440,21 @@ static void test_no_gnuplot(void)
 	g_free(dir);
 }
 
-/* A second render replaces plots/ as a whole and leaves nothing behind. */
+/* A second render replaces plots/ as a whole, leaves nothing behind, and
+ * writes the same files. */
 static void test_rerender(void)
 {
 	char *dir = make_run_dir(FALSE), *stale, *log, *top;
 	GError *err = NULL;
 
+	char *first_html, *first_gp, *html, *gp;
+	gsize len;
+
 	g_setenv("FAULTLINE_GNUPLOT", "", TRUE);    /* fast: no drawing */
 	g_assert_true(render(dir, &log, &err));
 	g_free(log);
+	first_html = read_file(dir, "index.html", &len);
+	first_gp = read_file(dir, "plots/timeline-i_mmap_sem.gp", &len);
 	stale = g_build_filename(dir, "plots", "stale.dat", NULL);
 	g_assert_true(g_file_set_contents(stale, "old", -1, NULL));
 	g_assert_true(render(dir, &log, &err));
@@ -456,11 +462,56 @@ static void test_rerender(void)
 	g_free(log);
 	g_unsetenv("FAULTLINE_GNUPLOT");
 	g_assert_false(g_file_test(stale, G_FILE_TEST_EXISTS));
+	/* a render is a function of results.json */
+	html = read_file(dir, "index.html", &len);
+	gp = read_file(dir, "plots/timeline-i_mmap_sem.gp", &len);
+	g_assert_cmpstr(html, ==, first_html);
+	g_assert_cmpstr(gp, ==, first_gp);
+	g_free(html);
+	g_free(gp);
+	g_free(first_html);
+	g_free(first_gp);
 	top = listing(dir);
 	g_assert_null(strstr(top, ".report-"));
 	g_assert_nonnull(strstr(top, "plots/violations.gp "));
 	g_free(top);
 	g_free(stale);
+	remove_tree(dir);
+	g_free(dir);
+}
+
+/* The bare minimum the schema checks demand renders: no figures (and so no
+ * gnuplot run), tables of zeros and dashes, the interrupted-run warning. */
+static void test_minimal(void)
+{
+	static const char json[] =
+		"{ \"schema\": \"faultline-results\", \"schema_version\": 1, \"interrupted\": true,\n"
+		"  \"plan\": { \"strategies\": [\"lockless\", \"i_mmap_sem\"] },\n"
+		"  \"strategies\": [ { \"name\": \"lockless\" }, { \"name\": \"i_mmap_sem\",\n"
+		"    \"ops\": { \"mmap_read\": { \"count\": 0, \"percentiles\": { \"50\": 0 } } } } ] }\n";
+	char *dir, *path, *log, *html, *top;
+	GError *err = NULL;
+	gsize len;
+
+	dir = g_dir_make_tmp("faultline-report-XXXXXX", &err);
+	g_assert_no_error(err);
+	path = g_build_filename(dir, "results.json", NULL);
+	g_assert_true(g_file_set_contents(path, json, -1, NULL));
+	g_setenv("FAULTLINE_GNUPLOT", "", TRUE);
+	g_assert_true(render(dir, &log, &err));
+	g_unsetenv("FAULTLINE_GNUPLOT");
+	g_assert_no_error(err);
+	g_free(log);
+	top = listing(dir);
+	g_assert_nonnull(strstr(top, "\nplots -1\nresults.json "));   /* plots/ empty */
+	g_free(top);
+	html = read_file(dir, "index.html", &len);
+	assert_well_formed(html, len, "index.html");
+	assert_contains(html, "This run was interrupted");
+	assert_contains(html, "No violations in any replica of any strategy.");
+	assert_contains(html, "<a href=\"#strategy-2\">i_mmap_sem</a>");
+	g_free(html);
+	g_free(path);
 	remove_tree(dir);
 	g_free(dir);
 }
@@ -637,6 +688,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/reports/render-sweep", test_render_sweep);
 	g_test_add_func("/reports/no-gnuplot", test_no_gnuplot);
 	g_test_add_func("/reports/rerender", test_rerender);
+	g_test_add_func("/reports/minimal", test_minimal);
 	for (i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
 		char *path = g_strconcat("/reports/bad-input/", bad_cases[i].name, NULL);
 
