@@ -1,0 +1,9 @@
+#include "config.h"
+
+#include "tests/fs/writes-harness.h"
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	return g_test_run();
+}
