@@ -229,16 +229,6 @@ sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len)
 			     sim_world_now(h->w));
 }
 
-long rh_fallocate(struct rh *h, int mode, loff_t off, loff_t len)
-{
-	return vfs_fallocate(&h->file, mode, off, len);
-}
-
-int rh_truncate(struct rh *h, loff_t size)
-{
-	return do_truncate(h->inode, size);
-}
-
 void rh_commit(struct rh *h)
 {
 	journal_t *j = EXT4_SB(h->sb)->s_journal;

@@ -104,9 +104,18 @@ void rh_store(struct rh *h, pgoff_t index, unsigned off, unsigned len,
 sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len);
 /* From a task: the operations under test, and a forced journal commit
  * (pending frees become reusable). */
-long rh_fallocate(struct rh *h, int mode, loff_t off, loff_t len);
-int rh_truncate(struct rh *h, loff_t size);
 void rh_commit(struct rh *h);
+/* (inline: test-strategies does not link the paths) */
+static inline long rh_fallocate(struct rh *h, int mode, loff_t off,
+				loff_t len)
+{
+	return vfs_fallocate(&h->file, mode, off, len);
+}
+
+static inline int rh_truncate(struct rh *h, loff_t size)
+{
+	return do_truncate(h->inode, size);
+}
 
 /* ---- inspection (outside tasks too: no cost, no locks) --------------------- */
 
