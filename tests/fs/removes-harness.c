@@ -1,6 +1,7 @@
 /* tests/fs/removes-harness.c — see removes-harness.h. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fs/disk.h"
@@ -152,7 +153,9 @@ void rh_free(struct rh *h)
 {
 	/* A deadlocked world cannot unmount cleanly (its tasks hold locks
 	 * and handles): then only memory is released. */
-	if (!sim_world_deadlock_report(h->w))
+	bool deadlocked = sim_world_deadlock_report(h->w) != NULL;
+
+	if (!deadlocked)
 		rh_run(h, rh_detach, NULL);
 	if (h->oracle) {
 		fs_oracle_remove_inode(h->inode);
@@ -161,6 +164,8 @@ void rh_free(struct rh *h)
 	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
 	/* the journal, disk and device events go before the world */
 	ext4_sim_unmount(h->sb);
+	if (deadlocked)
+		free(EXT4_I(h->inode)->jinode);   /* its journal is gone */
 	sim_world_free(h->w);
 	address_space_sim_destroy(h->inode->i_mapping);
 	ext4_sim_free_inode(h->inode);
