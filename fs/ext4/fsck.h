@@ -31,8 +31,16 @@
 #include "fs/ext4/ext4.h"
 
 /* flags */
-#define EXT4_SIM_FSCK_COMPLETE 0x1  /* inodes[] lists every file: check leaks */
-#define EXT4_SIM_FSCK_NO_SOFT  0x2  /* skip the soft (mappings) check */
+#define EXT4_SIM_FSCK_COMPLETE  0x1  /* inodes[] lists every file: check leaks */
+#define EXT4_SIM_FSCK_NO_SOFT   0x2  /* skip the soft (mappings) check */
+/* No operation is in flight (end of job, or a test between operations).
+ * Without it only the checks that hold at every step are run: tree shape,
+ * clobbered nodes, double ownership, mballoc, disk counts, the page cache's
+ * own structure.  Leaks, owner labels, pages within i_size and the soft
+ * mapping check need it: an allocation is owned before the extent is
+ * inserted, a truncate lowers i_size before dropping pages, a collapse
+ * relabels blocks before (or after) shifting the tree. */
+#define EXT4_SIM_FSCK_QUIESCENT 0x4
 
 typedef void (*ext4_sim_fsck_report_fn)(void *ctx, const char *check,
 					bool soft, const char *msg);
