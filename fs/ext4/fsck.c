@@ -47,6 +47,8 @@ struct fsck {
 	/* the extents of the inode being walked (for the mapping check) */
 	GArray *exts;            /* struct ext4_extent */
 	uint32_t ino;
+	GArray *listed;          /* uint32_t ino of every listed inode */
+	GArray *broken;          /* ... whose tree could not be walked */
 };
 
 static void G_GNUC_PRINTF(4, 5)
@@ -187,11 +189,11 @@ static void check_pagecache(struct fsck *f, struct inode *inode, bool tree_ok)
 					problem(f, "mappings", true,
 						"inode %lu: clean page %" PRIu64
 						" buffer lblk %u maps pblk %" PRIu64
-						", the tree %s%" PRIu64,
+						", the tree %s %" PRIu64,
 						inode->i_ino, (uint64_t)page->index,
 						lblk, (uint64_t)bh->b_blocknr,
-						p ? "maps pblk " : "has a hole",
-						p ? p : (uint64_t)0);
+						p ? "maps pblk" : "has a hole at lblk",
+						p ? p : (uint64_t)lblk);
 			}
 			bh = bh->b_this_page;
 		} while (bh != head);
@@ -208,9 +210,11 @@ static void check_inode(struct fsck *f, struct inode *inode)
 	g_array_set_size(f->exts, 0);
 	tree_ok = ext4_sim_ext_check_tree(inode, 0, &census, why,
 					  sizeof(why)) == 0;
-	if (!tree_ok)
+	g_array_append_val(f->listed, f->ino);
+	if (!tree_ok) {
 		problem(f, "tree", false, "%s", why);
-	else {
+		g_array_append_val(f->broken, f->ino);
+	} else {
 		ext4_sim_ext_for_each_node(inode, claim_node, f);
 		ext4_sim_ext_for_each_extent(inode, claim_extent, f);
 	}
@@ -278,12 +282,26 @@ static void check_claims(struct fsck *f)
 	}
 }
 
+static bool ino_in(const GArray *a, uint32_t ino)
+{
+	for (unsigned i = 0; i < a->len; i++)
+		if (g_array_index(a, uint32_t, i) == ino)
+			return true;
+	return false;
+}
+
 static bool check_leak(void *ctx, uint64_t blk, const struct ext4_sim_owner *o)
 {
 	struct fsck *f = ctx;
 	char owner[128];
 
 	if (claim_find(f, blk))
+		return true;
+	/* blocks of files not listed are judged only with a complete list;
+	 * a tree that could not be walked claims nothing (reported above) */
+	if (!(f->flags & EXT4_SIM_FSCK_COMPLETE) && !ino_in(f->listed, o->ino))
+		return true;
+	if (ino_in(f->broken, o->ino))
 		return true;
 	ext4_sim_owner_format(o, owner, sizeof(owner));
 	problem(f, "leak", false,
@@ -302,6 +320,8 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 		.report = report, .ctx = ctx,
 		.claims = g_array_new(FALSE, FALSE, sizeof(struct claim)),
 		.exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent)),
+		.listed = g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+		.broken = g_array_new(FALSE, FALSE, sizeof(uint32_t)),
 	};
 	char why[256];
 
@@ -316,8 +336,7 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 		ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_JOURNAL,
 				       check_clobbered, &f);
 		check_claims(&f);
-		if ((flags & EXT4_SIM_FSCK_COMPLETE) &&
-		    (flags & EXT4_SIM_FSCK_QUIESCENT)) {
+		if (flags & EXT4_SIM_FSCK_QUIESCENT) {
 			ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_DATA,
 					       check_leak, &f);
 			ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_NODE,
@@ -330,5 +349,7 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 		problem(&f, "mballoc", false, "%s", why);
 	g_array_free(f.claims, TRUE);
 	g_array_free(f.exts, TRUE);
+	g_array_free(f.listed, TRUE);
+	g_array_free(f.broken, TRUE);
 	return f.problems;
 }
