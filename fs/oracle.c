@@ -460,12 +460,10 @@ static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 			       const struct oracle_mismatch *mm,
 			       sim_time_t tb, const char *via)
 {
-	const struct sim_contents *none = NULL;
 	char head[256], detail[768], got[160], want[160], tbuf[32];
 	uint32_t tasks[2] = { mm->want_task, mm->got_task };
 	struct ext4_sim_disk *d = EXT4_SB(o->sb)->s_disk;
 
-	(void)none;
 	if (mm->got)
 		sim_stamp_format(&d->stamps, mm->got, got, sizeof(got));
 	else

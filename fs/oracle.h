@@ -145,6 +145,9 @@ void fs_oracle_read_end(struct inode *inode, uint64_t token);
  * dax_pte_unmap when it is zapped.  Calls must pair exactly; fsck compares
  * the index with a scan of the page cache.  The task calling *_map is kept
  * as the one that "established" the mapping for explanations.
+ * Until the first of these calls, the oracle does not trust the (empty)
+ * index: block_reusable scans the registered files' page caches and VMAs
+ * instead (slower, and the explanation cannot name the mapping task).
  */
 void fs_oracle_bh_map(struct inode *inode, uint32_t lblk, uint64_t pblk);
 void fs_oracle_bh_unmap(struct inode *inode, uint32_t lblk, uint64_t pblk);
