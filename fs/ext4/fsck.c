@@ -244,7 +244,8 @@ static void check_claims(struct fsck *f)
 	const struct claim *v = (const struct claim *)(void *)f->claims->data;
 	size_t n = f->claims->len;
 
-	qsort(f->claims->data, n, sizeof(struct claim), claim_cmp);
+	if (n > 1)
+		qsort(f->claims->data, n, sizeof(struct claim), claim_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct ext4_sim_owner *o;
 		char owner[128];
