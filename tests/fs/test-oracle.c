@@ -393,9 +393,11 @@ static void mapper_fn(struct sim_task *t, void *arg)
 
 	sim_task_note(t, "filemap_fault", "page inserted", "page", 0);
 	sim_task_delay(t, 100);
+	down_read(&EXT4_I(r->f->inode)->i_data_sem);
 	sim_task_note(t, "ext4_page_mkwrite", "buffer mapped", "pblk",
 		      (int64_t)r->pblk);
 	fs_oracle_bh_map(r->f->inode, 0, r->pblk);
+	up_read(&EXT4_I(r->f->inode)->i_data_sem);
 	if (r->unmap_first) {
 		sim_task_sleep(t, 1000);
 		sim_task_note(t, "block_invalidatepage", "buffer unmapped",
@@ -408,12 +410,16 @@ static void puncher_fn(struct sim_task *t, void *arg)
 {
 	struct race *r = arg;
 
+	mutex_lock(&r->f->inode->i_mutex);
 	sim_task_note(t, "ext4_punch_hole", "truncate_pagecache_range", "page",
 		      0);
 	sim_task_sleep(t, 1500);
 	sim_task_note(t, "ext4_ext_remove_space", "free", "pblk",
 		      (int64_t)r->pblk);
 	ext4_sim_mb_free_range(r->f->h->sb, r->pblk, 1, true, 77);
+	/* still inside the punch when the commit releases the block */
+	sim_task_sleep(t, 5000);
+	mutex_unlock(&r->f->inode->i_mutex);
 }
 
 static void committer_fn(struct sim_task *t, void *arg)
@@ -485,7 +491,12 @@ static void test_stale_mapping(void)
 	g_assert_nonnull(strstr(e, "ext4_ext_remove_space free pblk"));
 	g_assert_nonnull(strstr(e, "jbd2_journal_commit_transaction callback"));
 	g_assert_nonnull(strstr(e, "0.100us"));   /* ns precision */
-	g_assert_nonnull(strstr(e, "held"));
+	g_assert_nonnull(strstr(e, "acquire-read i_data_sem"));
+	g_assert_nonnull(strstr(e, "release-read i_data_sem"));
+	/* the puncher still holds i_mutex at the detection */
+	g_assert_nonnull(strstr(e, "  held         | -"));
+	g_assert_nonnull(strstr(e, "i_mutex"));
+	g_assert_nonnull(strstr(e, "| running"));
 	/* deterministic text */
 	g_assert_cmpstr(e, ==, again);
 	g_free(e);
