@@ -22,6 +22,12 @@
  *  - no AGGRESSIVE_TEST: small block sizes (1 KiB: 84 entries per node)
  *    are what forces deep trees in the tests.
  *
+ * Deviations, for robustness (each marked where made): ext4_find_extent
+ * hands a reallocated path array back through *orig_path; after a failed
+ * insert, ext4_split_extent_at finds its first half again before fixing
+ * its length (the failed insert may have grown the tree); the depth limit
+ * of later kernels (5) is enforced.
+ *
  * Locking: callers hold i_data_sem, for write when the tree changes.
  */
 #include "config.h"

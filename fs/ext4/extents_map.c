@@ -18,7 +18,15 @@
  *  - the left/right neighbour search feeds only mballoc's goal in the
  *    kernel (ar.lleft/pleft/...); the model's request has just the goal,
  *    which ext4_ext_find_goal computes from the same neighbour.
- *  - no bigalloc implied-cluster allocation.
+ *  - no bigalloc implied-cluster allocation;
+ *  - delalloc reservations: with EXT4_GET_BLOCKS_DELALLOC_RESERVE the
+ *    claimed clusters are given back through
+ *    ext4_sim_release_dirty_clusters (the kernel's
+ *    ext4_da_update_reserve_space, without a per-inode reserve count).
+ *
+ * Deviation: the zero-range conversion (convert_initialized_extent)
+ * reports the physical block in map->m_pblk; 4.4.1 leaves it unset and
+ * ext4_map_blocks then caches whatever it held.
  *
  * Locking: i_data_sem held by the caller (read for lookups, write when
  * CREATE or a conversion may change the tree), as in the kernel.

@@ -14,6 +14,11 @@
  * drops and retakes i_data_sem around it — and the walk starts over from a
  * fresh lookup (-EAGAIN), exactly the window FIDELITY 3.5 is about.
  *
+ * Scheduling points: the kernel's cond_resched() in the walk is a
+ * sim_task_yield(); the model also yields after a restart (see
+ * ext4_ext_remove_space) so that kjournald2 can lock the transaction the
+ * restart asked to commit — on a machine it runs in parallel.
+ *
  * Simplifications: no bigalloc, so no partial-cluster bookkeeping; no quota
  * credits.
  *
@@ -388,8 +393,16 @@ again:
 out:
 	ext4_ext_path_free(path);
 	path = NULL;
-	if (err == -EAGAIN)
+	if (err == -EAGAIN) {
+		/* Model addition: after a restart, work due now on other
+		 * CPUs runs first — above all kjournald2 locking the
+		 * transaction whose commit the restart asked for.  On a real
+		 * machine it runs in parallel; in a zero-time loop without
+		 * this the restarted handle could rejoin the same full
+		 * transaction forever. */
+		sim_task_yield(current);
 		goto again;
+	}
 	ext4_journal_stop(handle);
 	return err;
 }

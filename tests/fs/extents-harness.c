@@ -52,6 +52,13 @@ void xh_spawn_holder(struct xh *h, int credits, sim_time_t hold)
 	sim_task_sleep(sim_current_task(), 1);
 }
 
+void xh_spawn(struct xh *h, const char *name,
+	      void (*fn)(struct sim_task *t, void *arg), void *arg)
+{
+	g_assert_cmpuint(h->nextra, <, SIM_ARRAY_SIZE(h->extra_ts));
+	fs_task_spawn(h->w, name, fn, arg, &h->extra_ts[h->nextra++]);
+}
+
 static void xh_init_inode(struct xh *h, void *arg)
 {
 	(void)arg;
@@ -92,8 +99,26 @@ static void xh_detach(struct xh *h, void *arg)
 	g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
 }
 
+/* Every node-buffer reference the tree code took has been dropped
+ * (outside an operation nobody holds a node buffer). */
+static void xh_check_refs(struct xh *h)
+{
+	const struct ext4_sim_meta *m = EXT4_SB(h->sb)->s_meta;
+
+	const struct ext4_sim_disk *d = EXT4_SB(h->sb)->s_disk;
+
+	/* (bitmaps, descriptors and journal blocks are not ours) */
+	for (uint64_t b = 0; b < m->nblocks; b++)
+		if (m->bh[b] && m->bh[b]->b_count &&
+		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_FSMETA &&
+		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_JOURNAL)
+			g_error("block %llu: %u buffer references left",
+				(unsigned long long)b, m->bh[b]->b_count);
+}
+
 void xh_free(struct xh *h)
 {
+	xh_check_refs(h);
 	/* a clean unmount: commit and checkpoint from a task first */
 	if (h->journal && EXT4_SB(h->sb)->s_journal)
 		xh_run(h, xh_detach, NULL);
@@ -265,6 +290,9 @@ struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags)
 	const struct ext4_sim_disk *d = EXT4_SB(h->sb)->s_disk;
 	char why[512];
 
+	if (flags & XH_CHECK_REFS)
+		xh_check_refs(h);
+
 	if (ext4_sim_ext_check_tree(h->inode, flags, &c, why, sizeof(why)))
 		g_error("extent tree check: %s", why);
 	if (ext4_sim_es_check_against_tree(h->inode, why, sizeof(why)))
@@ -274,5 +302,15 @@ struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags)
 		g_error("%llu blocks owned as extent-tree nodes, %lu reachable",
 			(unsigned long long)ext4_sim_disk_count(d, EXT4_SIM_OWN_NODE),
 			c.nodes);
+	return c;
+}
+
+struct ext4_sim_ext_census xh_check_tree_only(struct xh *h)
+{
+	struct ext4_sim_ext_census c;
+	char why[512];
+
+	if (ext4_sim_ext_check_tree(h->inode, 0, &c, why, sizeof(why)))
+		g_error("extent tree check: %s", why);
 	return c;
 }

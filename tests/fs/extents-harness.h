@@ -33,6 +33,8 @@ struct xh {
 	struct fs_task_state holder_ts;
 	int holder_credits;
 	sim_time_t holder_hold;
+	struct fs_task_state extra_ts[4];
+	unsigned nextra;
 };
 
 struct xh *xh_new(const struct xh_opts *o);
@@ -46,6 +48,11 @@ void xh_run(struct xh *h, void (*fn)(struct xh *h, void *arg), void *arg);
  * by someone else, so that extends fail and restarts wait for the commit.
  * Yields so that the holder has its handle when this returns. */
 void xh_spawn_holder(struct xh *h, int credits, sim_time_t hold);
+
+/* From inside a task: spawn another task running fn(h, arg) (at most 4
+ * per harness). */
+void xh_spawn(struct xh *h, const char *name,
+	      void (*fn)(struct sim_task *t, void *arg), void *arg);
 
 /* ---- operations (inside a task) ------------------------------------------ */
 
@@ -66,7 +73,12 @@ int xh_lookup(struct xh *h, ext4_lblk_t lblk, ext4_fsblk_t *pblk,
 	      bool *unwritten, unsigned int *len);
 
 /* Checker + es-vs-tree + NODE-owned count == reachable nodes; g_error on
- * failure with the reason.  Returns the census. */
+ * failure with the reason.  Returns the census.  flags: those of
+ * ext4_sim_ext_check_tree, plus XH_CHECK_REFS (no buffer references left
+ * anywhere: a scan of the whole buffer cache). */
+#define XH_CHECK_REFS 0x100
 struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags);
+/* The tree checker alone (no es-cache or ownership-count checks). */
+struct ext4_sim_ext_census xh_check_tree_only(struct xh *h);
 
 #endif /* TESTS_FS_EXTENTS_HARNESS_H */
