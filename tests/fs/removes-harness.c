@@ -1,6 +1,7 @@
 /* tests/fs/removes-harness.c — see removes-harness.h. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fs/disk.h"
@@ -21,6 +22,8 @@ static void rh_finding(void *ctx, struct sim_world *w, const char *kind,
 		g_printerr("finding %s:\n%s\n", kind, report);
 }
 
+bool rh_all_done(struct rh *h);
+
 static void rh_task_fn(struct sim_task *t, void *arg)
 {
 	struct rh_task *rt = arg;
@@ -28,6 +31,11 @@ static void rh_task_fn(struct sim_task *t, void *arg)
 	(void)t;
 	rt->fn(rt->h, rt->arg);
 	rt->done = true;
+	/* Stop as soon as the last task is done: otherwise the world would
+	 * run on until idle, i.e. until kjournald2's commit timer (5 s) has
+	 * committed everything, and pending frees could not be seen. */
+	if (rh_all_done(rt->h))
+		sim_world_request_stop(rt->h->w);
 }
 
 struct rh_task *rh_spawn(struct rh *h, const char *name, rh_fn fn, void *arg)
@@ -55,6 +63,18 @@ bool rh_all_done(struct rh *h)
 enum sim_stop rh_go(struct rh *h)
 {
 	return sim_world_run(h->w, SIM_TIME_MAX);
+}
+
+void rh_go_all(struct rh *h)
+{
+	enum sim_stop stop = rh_go(h);
+
+	if (stop != SIM_STOP_REQUESTED || !rh_all_done(h))
+		g_error("harness tasks did not finish (stop %d)%s%s", stop,
+			sim_world_deadlock_report(h->w) ? ": " : "",
+			sim_world_deadlock_report(h->w) ?
+			sim_world_deadlock_report(h->w) : "");
+	h->ntasks = 0;
 }
 
 void rh_run(struct rh *h, rh_fn fn, void *arg)
@@ -97,6 +117,7 @@ struct rh *rh_new(const struct rh_opts *o)
 	mo.delalloc = !o->nodelalloc;
 	mo.dax = o->dax;
 	mo.journal_blocks = o->journal_blocks;
+	mo.blocks_per_group = o->blocks_per_group;
 	h->w = sim_world_new(&wp);
 	sim_world_set_finding_hook(h->w, rh_finding, h);
 	h->sb = ext4_sim_mount(h->w, &mo);
@@ -130,20 +151,24 @@ static void rh_detach(struct rh *h, void *arg)
 
 void rh_free(struct rh *h)
 {
-	/* A deadlocked world cannot unmount cleanly: just free memory. */
-	if (!sim_world_deadlock_report(h->w))
+	/* A deadlocked world cannot unmount cleanly (its tasks hold locks
+	 * and handles): then only memory is released. */
+	bool deadlocked = sim_world_deadlock_report(h->w) != NULL;
+
+	if (!deadlocked)
 		rh_run(h, rh_detach, NULL);
 	if (h->oracle) {
 		fs_oracle_remove_inode(h->inode);
 		fs_oracle_free(h->oracle);
 	}
+	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
+	/* the journal, disk and device events go before the world */
+	ext4_sim_unmount(h->sb);
+	if (deadlocked)
+		free(EXT4_I(h->inode)->jinode);   /* its journal is gone */
 	sim_world_free(h->w);
 	address_space_sim_destroy(h->inode->i_mapping);
-	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
 	ext4_sim_free_inode(h->inode);
-	if (EXT4_SB(h->sb)->s_journal)
-		ext4_sim_journal_free(h->sb);
-	ext4_sim_unmount(h->sb);
 	mm_sim_free(h->mm);
 	g_free(h->report);
 	g_free(h);
@@ -200,6 +225,21 @@ void rh_fill(struct rh *h, ext4_lblk_t lblk, unsigned n, sim_stamp_t stamp,
 	g_assert_cmpint(ext4_journal_stop(handle), ==, 0);
 	if (h->oracle && !unwritten)
 		fs_oracle_write(inode, (loff_t)lblk * bs, (uint64_t)n * bs, stamp);
+}
+
+sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len)
+{
+	return sim_stamp_new(&EXT4_SB(h->sb)->s_disk->stamps, h->inode->i_ino,
+			     off, len, SIM_STAMP_INITIAL, 0,
+			     sim_world_now(h->w));
+}
+
+void rh_commit(struct rh *h)
+{
+	journal_t *j = EXT4_SB(h->sb)->s_journal;
+
+	if (j)
+		g_assert_cmpint(jbd2_journal_force_commit(j), >=, 0);
 }
 
 /* Lookup without side effects on the es cache; i_data_sem (r) when run in
@@ -322,19 +362,32 @@ static const struct sim_contents *rh_disk_block(struct rh *h, ext4_lblk_t lblk)
 	return ext4_sim_disk_contents(EXT4_SB(h->sb)->s_disk, pblk);
 }
 
-/* The visible byte at pos given the block's disk contents c (may be NULL). */
+/* The visible byte at pos given the block's disk contents c (may be NULL):
+ * a cached page's bytes when the page, or the buffer covering pos, is
+ * uptodate (partial-block zeroing leaves a page !uptodate with one
+ * uptodate buffer); else the disk's. */
 static sim_stamp_t rh_byte_with(struct rh *h, loff_t pos,
 				const struct sim_contents *c, uint32_t *origin)
 {
 	struct page *page = page_cache_sim_peek(h->inode->i_mapping,
 						(pgoff_t)pos >> PAGE_SHIFT);
+	uint32_t in_page = (uint32_t)(pos & (PAGE_SIZE - 1));
+	bool cached = false;
 
 	*origin = 0;
 	if (pos >= i_size_read(h->inode))
 		return 0;
-	if (page && PageUptodate(page))
-		return sim_contents_at(&page->contents,
-				       (uint32_t)(pos & (PAGE_SIZE - 1)), origin);
+	if (page && PageUptodate(page)) {
+		cached = true;
+	} else if (page && page_has_buffers(page)) {
+		struct buffer_head *bh = page_buffers(page);
+
+		for (unsigned i = 0; i < in_page / h->sb->s_blocksize; i++)
+			bh = bh->b_this_page;
+		cached = buffer_uptodate(bh);
+	}
+	if (cached)
+		return sim_contents_at(&page->contents, in_page, origin);
 	if (!c)
 		return 0;
 	return sim_contents_at(c, (uint32_t)(pos % h->sb->s_blocksize), origin);

@@ -21,6 +21,7 @@
 
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/locking.h"
+#include "fs/ext4/truncate.h"
 #include "fs/mm.h"
 #include "fs/task_state.h"
 
@@ -33,6 +34,7 @@ struct rh_opts {
 	bool nodelalloc;
 	bool dax;
 	unsigned long journal_blocks;  /* 0: default */
+	unsigned blocks_per_group;     /* 0: default */
 	bool oracle;                   /* attach an oracle */
 };
 
@@ -72,9 +74,12 @@ void rh_free(struct rh *h);
 void rh_run(struct rh *h, rh_fn fn, void *arg);
 /* Queue a task (started at rh_go); returns its slot. */
 struct rh_task *rh_spawn(struct rh *h, const char *name, rh_fn fn, void *arg);
-/* Run the queued tasks until the world stops; returns why.  Does not
- * assert completion (deadlock tests expect none). */
+/* Run the queued tasks until the world stops — right after the last of
+ * them finishes, or at a deadlock; returns why.  Does not assert
+ * completion (deadlock tests expect none). */
 enum sim_stop rh_go(struct rh *h);
+/* rh_go, asserting every queued task finished; resets the queue. */
+void rh_go_all(struct rh *h);
 /* All queued tasks finished (then the queue is reset for the next rh_go). */
 bool rh_all_done(struct rh *h);
 
@@ -94,6 +99,23 @@ struct page *rh_cache_page(struct rh *h, pgoff_t index, bool dirty);
  * (origin = file offset - off) and dirty it: a mapped store. */
 void rh_store(struct rh *h, pgoff_t index, unsigned off, unsigned len,
 	      sim_stamp_t stamp);
+
+/* A fresh write stamp for [off, off+len) of the file (set-up data). */
+sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len);
+/* From a task: the operations under test, and a forced journal commit
+ * (pending frees become reusable). */
+void rh_commit(struct rh *h);
+/* (inline: test-strategies does not link the paths) */
+static inline long rh_fallocate(struct rh *h, int mode, loff_t off,
+				loff_t len)
+{
+	return vfs_fallocate(&h->file, mode, off, len);
+}
+
+static inline int rh_truncate(struct rh *h, loff_t size)
+{
+	return do_truncate(h->inode, size);
+}
 
 /* ---- inspection (outside tasks too: no cost, no locks) --------------------- */
 
