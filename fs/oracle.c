@@ -66,10 +66,7 @@ struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb)
 	o->explain_max = 1;
 	for (int k = 0; k < FS_ORACLE_NR_KINDS; k++)
 		o->explain[k] = g_ptr_array_new_with_free_func(g_free);
-	o->map.cap = 1024;
-	o->map.v = g_new(struct oracle_map, o->map.cap);
-	for (uint64_t i = 0; i < o->map.cap; i++)
-		o->map.v[i].pblk = UINT64_MAX;
+	oracle_map_index_init(&o->map);
 	if (sb)
 		EXT4_SB(sb)->s_oracle = o;
 	if (w)
@@ -94,7 +91,9 @@ void fs_oracle_free(struct fs_oracle *o)
 		g_ptr_array_free(o->explain[k], TRUE);
 	g_free(o->ops);
 	g_free(o->reads);
-	g_free(o->map.v);
+	oracle_map_index_destroy(&o->map);
+	if (o->fsck_seen)
+		g_hash_table_destroy(o->fsck_seen);
 	g_free(o->cfg);
 	g_free(o);
 }
@@ -271,6 +270,7 @@ uint64_t fs_oracle_write_begin(struct inode *inode, loff_t off, uint64_t len,
 		.stamp = stamp, .t_begin = oracle_now(o),
 		.task = oracle_task_now(),
 	};
+	op->f->inflight++;
 	if (len)
 		oracle_shadow_begin(&op->f->shadow, op->off, len, stamp, off,
 				    op->id, op->task, op->t_begin);
@@ -295,6 +295,7 @@ void fs_oracle_write_end(struct inode *inode, uint64_t id, uint64_t done)
 		oracle_shadow_end(&op->f->shadow, op->off + done,
 				  op->len - done, id, op->t_begin, false, now);
 	op->id = 0;
+	op->f->inflight--;
 	after_op(o, op->f, op->off, op->len);
 }
 
@@ -329,6 +330,9 @@ uint64_t fs_oracle_remove_begin(struct inode *inode,
 		.len = len > 0 ? (uint64_t)len : 0,
 		.t_begin = oracle_now(o), .task = oracle_task_now(),
 	};
+	op->f->inflight++;
+	if (kind != FS_ORACLE_FALLOCATE)
+		op->f->last_remove_task = op->task;
 	/* Zeroing kinds lay zeros in flight now: a read overlapping the
 	 * operation may see old bytes or zeros. Shifts act at the end. */
 	switch (kind) {
@@ -398,6 +402,7 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 		}
 	}
 	op->id = 0;
+	op->f->inflight--;
 	after_op(o, op->f, op->off,
 		 op->kind == FS_ORACLE_COLLAPSE || op->kind == FS_ORACLE_INSERT ?
 		 UINT64_MAX : op->len);
@@ -455,12 +460,10 @@ static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 			       const struct oracle_mismatch *mm,
 			       sim_time_t tb, const char *via)
 {
-	const struct sim_contents *none = NULL;
 	char head[256], detail[768], got[160], want[160], tbuf[32];
 	uint32_t tasks[2] = { mm->want_task, mm->got_task };
 	struct ext4_sim_disk *d = EXT4_SB(o->sb)->s_disk;
 
-	(void)none;
 	if (mm->got)
 		sim_stamp_format(&d->stamps, mm->got, got, sizeof(got));
 	else
@@ -548,7 +551,21 @@ struct oracle_map *oracle_map_find(const struct oracle_map_index *m,
 	}
 }
 
-static struct oracle_map *map_insert(struct oracle_map_index *m, uint64_t pblk);
+void oracle_map_index_init(struct oracle_map_index *m)
+{
+	m->cap = 1024;
+	m->n = 0;
+	m->v = g_new(struct oracle_map, m->cap);
+	for (uint64_t i = 0; i < m->cap; i++)
+		m->v[i].pblk = UINT64_MAX;
+}
+
+void oracle_map_index_destroy(struct oracle_map_index *m)
+{
+	g_free(m->v);
+	m->v = NULL;
+	m->cap = m->n = 0;
+}
 
 static void map_grow(struct oracle_map_index *m)
 {
@@ -562,11 +579,12 @@ static void map_grow(struct oracle_map_index *m)
 	m->n = 0;
 	for (uint64_t i = 0; i < oldcap; i++)
 		if (old[i].pblk != UINT64_MAX)
-			*map_insert(m, old[i].pblk) = old[i];
+			*oracle_map_insert(m, old[i].pblk) = old[i];
 	g_free(old);
 }
 
-static struct oracle_map *map_insert(struct oracle_map_index *m, uint64_t pblk)
+struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
+				     uint64_t pblk)
 {
 	uint64_t mask;
 	struct oracle_map *e = oracle_map_find(m, pblk);
@@ -614,7 +632,8 @@ static void map_add(struct inode *inode, uint32_t lblk, uint64_t pblk,
 
 	if (!o)
 		return;
-	e = map_insert(&o->map, pblk);
+	o->map_hooked = true;
+	e = oracle_map_insert(&o->map, pblk);
 	if (pte)
 		e->npte++;
 	else
@@ -666,6 +685,27 @@ void fs_oracle_dax_pte_unmap(struct inode *inode, uint64_t pgoff,
 	map_remove(inode, pfn, true);
 }
 
+void fs_oracle_map_bh(struct inode *inode, struct buffer_head *bh,
+		      uint32_t lblk, uint64_t pblk)
+{
+	if (buffer_mapped(bh) && bh->b_blocknr == pblk)
+		return;
+	if (buffer_mapped(bh))
+		fs_oracle_bh_unmap(inode, lblk, bh->b_blocknr);
+	set_buffer_mapped(bh);
+	bh->b_blocknr = pblk;
+	fs_oracle_bh_map(inode, lblk, pblk);
+}
+
+void fs_oracle_unmap_bh(struct inode *inode, struct buffer_head *bh,
+			uint32_t lblk)
+{
+	if (!buffer_mapped(bh))
+		return;
+	clear_buffer_mapped(bh);
+	fs_oracle_bh_unmap(inode, lblk, bh->b_blocknr);
+}
+
 unsigned fs_oracle_block_mappers(struct super_block *sb, uint64_t pblk)
 {
 	struct fs_oracle *o = fs_oracle_of(sb);
@@ -706,11 +746,19 @@ static void explain_stale_mapping(struct fs_oracle *o,
 		 "stale_mapping: ino %u lblk %u pblk %" PRIu64
 		 " reusable while %u buffer(s) and %u DAX PTE(s) map it",
 		 e->ino, e->lblk, e->pblk, e->nbh, e->npte);
-	snprintf(detail, sizeof(detail),
-		 "  mapping established by task %d at %s; block freed by "
-		 "task %d at %s\n",
-		 (int)e->map_task - 1, t1, (int)e->free_task - 1,
-		 e->free_task ? t2 : "-");
+	if (!e->map_task && !e->map_time)
+		snprintf(detail, sizeof(detail),
+			 "  found by scanning the page cache (mappings are not "
+			 "reported to the oracle: the mapping task is unknown)\n");
+	else
+		snprintf(detail, sizeof(detail),
+			 "  mapping established by %s%u at %s; block freed by "
+			 "%s%u at %s\n",
+			 e->map_task ? "task " : "event context", e->map_task ?
+			 e->map_task - 1 : 0, t1,
+			 e->free_task ? "task " : "event context/unknown ",
+			 e->free_task ? e->free_task - 1 : 0,
+			 e->free_time ? t2 : "-");
 	oracle_explain(o, FS_ORACLE_STALE_MAPPING, head, detail, tasks, 2);
 }
 
@@ -720,7 +768,20 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 	struct fs_oracle *o = fs_oracle_of(sb);
 	unsigned n = 0;
 
-	if (!o || !o->map.n)
+	if (!o)
+		return 0;
+	if (!o->map_hooked) {
+		/* Nobody reports mappings: scan the page cache (slower, and
+		 * no record of the task that mapped the block). */
+		struct oracle_map hit;
+
+		n = oracle_scan_range(o, pblk, count, &hit);
+		if (n && oracle_count(o, FS_ORACLE_STALE_MAPPING))
+			explain_stale_mapping(o, &hit);
+		o->count[FS_ORACLE_STALE_MAPPING] += n ? n - 1 : 0;
+		return n;
+	}
+	if (!o->map.n)
 		return 0;
 	for (uint64_t b = pblk; b < pblk + count; b++) {
 		struct oracle_map *e = oracle_map_find(&o->map, b);
@@ -806,29 +867,48 @@ void fs_oracle_finding(void *ctx, struct sim_world *w, const char *kind,
 
 struct fsck_ctx {
 	struct fs_oracle *o;
-	unsigned hard;
+	unsigned found;
 };
 
+/* Each distinct problem counts once per job: with --paranoid the same
+ * broken invariant is seen after every later operation. */
 static void fsck_report(void *ctx, const char *check, bool soft,
 			const char *msg)
 {
 	struct fsck_ctx *fc = ctx;
-	char head[512];
+	struct fs_oracle *o = fc->o;
+	char head[640];
 
-	if (!soft)
-		fc->hard++;
-	if (!oracle_count(fc->o, FS_ORACLE_FSCK))
-		return;
 	snprintf(head, sizeof(head), "fsck: %s%s: %s", check,
 		 soft ? " (soft)" : "", msg);
-	oracle_explain(fc->o, FS_ORACLE_FSCK, head, NULL, NULL, 0);
+	if (!o->fsck_seen)
+		o->fsck_seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+						     g_free, NULL);
+	if (g_hash_table_contains(o->fsck_seen, head))
+		return;
+	g_hash_table_add(o->fsck_seen, g_strdup(head));
+	fc->found++;
+	if (oracle_count(o, FS_ORACLE_FSCK))
+		oracle_explain(o, FS_ORACLE_FSCK, head, NULL, NULL, 0);
 }
 
-unsigned fs_oracle_fsck(struct fs_oracle *o)
+static void audit_report(void *ctx, const char *msg)
+{
+	fsck_report(ctx, "oracle-index", true, msg);
+}
+
+static bool quiescent(const struct fs_oracle *o)
+{
+	for (unsigned i = 0; i < o->nfiles; i++)
+		if (o->files[i]->inflight)
+			return false;
+	return true;
+}
+
+static unsigned oracle_fsck_flags(struct fs_oracle *o, unsigned flags)
 {
 	struct inode **inodes;
 	struct fsck_ctx fc = { .o = o };
-	unsigned n;
 
 	if (!o || !o->sb || o->in_fsck)
 		return 0;
@@ -836,20 +916,128 @@ unsigned fs_oracle_fsck(struct fs_oracle *o)
 	inodes = g_new(struct inode *, o->nfiles + 1);
 	for (unsigned i = 0; i < o->nfiles; i++)
 		inodes[i] = o->files[i]->inode;
-	n = ext4_sim_fsck(o->sb, inodes, o->nfiles, 0, fsck_report, &fc);
+	ext4_sim_fsck(o->sb, inodes, o->nfiles, flags, fsck_report, &fc);
+	if (o->map_hooked && (flags & EXT4_SIM_FSCK_QUIESCENT))
+		oracle_index_audit(o, audit_report, &fc);
 	g_free(inodes);
 	o->fsck_runs++;
 	o->in_fsck = false;
-	return n;
+	return fc.found;
+}
+
+unsigned fs_oracle_fsck(struct fs_oracle *o)
+{
+	/* between operations of a running world: only the checks that hold
+	 * at every step (fs/ext4/fsck.h) */
+	return oracle_fsck_flags(o, 0);
+}
+
+/* ---- lost writes ------------------------------------------------------------------------ */
+
+struct visible_ctx {
+	struct fs_oracle *o;
+	struct oracle_file *f;
+	uint64_t file_off;
+	uint32_t coff, clen;
+	uint64_t last_bad_blk;   /* count once per fs block */
+	bool ok;
+};
+
+static void explain_visible(struct fs_oracle *o, struct oracle_file *f,
+			    enum fs_oracle_kind k, uint64_t x,
+			    sim_stamp_t got, uint32_t got_origin,
+			    sim_stamp_t want, uint32_t want_origin,
+			    uint32_t want_task)
+{
+	struct ext4_sim_disk *d = EXT4_SB(o->sb)->s_disk;
+	char head[256], detail[768], gbuf[160], wbuf[160];
+	uint32_t tasks[2] = { want_task, f->last_remove_task };
+
+	if (got)
+		sim_stamp_format(&d->stamps, got, gbuf, sizeof(gbuf));
+	else
+		snprintf(gbuf, sizeof(gbuf), "zeros");
+	if (want)
+		sim_stamp_format(&d->stamps, want, wbuf, sizeof(wbuf));
+	else
+		snprintf(wbuf, sizeof(wbuf), "zeros");
+	snprintf(head, sizeof(head),
+		 "%s: ino %" PRIu64 " offset %" PRIu64 " lblk %" PRIu64
+		 " at end of job", fs_oracle_kind_name(k), f->ino, x,
+		 x >> f->shadow.blockbits);
+	snprintf(detail, sizeof(detail),
+		 "  the file shows byte %u of %s\n"
+		 "  the last completed operation left byte %u of %s\n",
+		 got_origin, gbuf, want_origin, wbuf);
+	oracle_explain(o, k, head, detail, tasks, 2);
+}
+
+static bool visible_run(void *ctx, uint32_t start, uint32_t len,
+			sim_stamp_t stamp, uint32_t origin)
+{
+	struct visible_ctx *vc = ctx;
+	uint32_t a = MAX(start, vc->coff);
+	uint32_t b = MIN(start + len, vc->coff + vc->clen);
+
+	while (a < b) {
+		uint64_t x = vc->file_off + (a - vc->coff);
+		uint32_t g = stamp ? origin + (a - start) : 0;
+		sim_stamp_t want;
+		uint32_t worigin, run, wtask;
+		bool single = oracle_shadow_final(&vc->f->shadow, x, &want,
+						  &worigin, &run, &wtask);
+		uint32_t step = MIN(run, b - a);
+
+		if (single && (want != stamp || (stamp && worigin != g))) {
+			uint64_t blk = x >> vc->f->shadow.blockbits;
+			enum fs_oracle_kind k = want ? FS_ORACLE_LOST_WRITE
+						     : FS_ORACLE_STALE_READ;
+
+			vc->ok = false;
+			if (blk != vc->last_bad_blk) {
+				vc->last_bad_blk = blk;
+				if (oracle_count(vc->o, k))
+					explain_visible(vc->o, vc->f, k, x, stamp,
+							g, want, worigin, wtask);
+			}
+		}
+		a += step;
+	}
+	return start + len < vc->coff + vc->clen;
+}
+
+bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
+			     const struct sim_contents *c, uint32_t coff)
+{
+	struct fs_oracle *o = oracle_of_inode(inode);
+	struct visible_ctx vc;
+
+	if (!o || !len)
+		return true;
+	SIM_BUG_ON((uint64_t)coff + len > c->size);
+	vc = (struct visible_ctx){
+		.o = o, .f = oracle_file_get(o, inode), .file_off = (uint64_t)off,
+		.coff = coff, .clen = len, .last_bad_blk = UINT64_MAX, .ok = true,
+	};
+	sim_contents_for_each_run(c, visible_run, &vc);
+	return vc.ok;
 }
 
 void fs_oracle_finish(struct fs_oracle *o)
 {
+	bool quiet;
+
 	if (!o)
 		return;
-	/* lost_write: oracle_visible.c (needs the page cache and the extent
-	 * tree). */
-	fs_oracle_fsck(o);
+	quiet = quiescent(o);
+	for (unsigned i = 0; i < o->nfiles; i++) {
+		struct oracle_file *f = o->files[i];
+
+		/* a job stopped mid-operation: that file has no verdict */
+		if (!f->inflight)
+			oracle_visible_check(o, f);
+	}
+	oracle_fsck_flags(o, quiet ? EXT4_SIM_FSCK_QUIESCENT : 0);
 }
 
 /* ---- results -------------------------------------------------------------------------- */

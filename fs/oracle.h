@@ -145,12 +145,25 @@ void fs_oracle_read_end(struct inode *inode, uint64_t token);
  * dax_pte_unmap when it is zapped.  Calls must pair exactly; fsck compares
  * the index with a scan of the page cache.  The task calling *_map is kept
  * as the one that "established" the mapping for explanations.
+ * Until the first of these calls, the oracle does not trust the (empty)
+ * index: block_reusable scans the registered files' page caches and VMAs
+ * instead (slower, and the explanation cannot name the mapping task).
  */
 void fs_oracle_bh_map(struct inode *inode, uint32_t lblk, uint64_t pblk);
 void fs_oracle_bh_unmap(struct inode *inode, uint32_t lblk, uint64_t pblk);
 void fs_oracle_dax_pte_map(struct inode *inode, uint64_t pgoff, uint64_t pfn);
 void fs_oracle_dax_pte_unmap(struct inode *inode, uint64_t pgoff,
 			     uint64_t pfn);
+/* The same for callers holding the buffer: bh becomes BH_Mapped to pblk
+ * (kernel map_bh: sets BH_Mapped and b_blocknr), the oracle told — an
+ * earlier mapping of bh to another block is unmapped first, re-mapping to
+ * the same block is not counted twice.  lblk is the buffer's file block.
+ * fs_oracle_unmap_bh clears BH_Mapped (if set) and tells the oracle. */
+struct buffer_head;
+void fs_oracle_map_bh(struct inode *inode, struct buffer_head *bh,
+		      uint32_t lblk, uint64_t pblk);
+void fs_oracle_unmap_bh(struct inode *inode, struct buffer_head *bh,
+			uint32_t lblk);
 /* Mappings of pblk currently in the index (buffers + PTEs). */
 unsigned fs_oracle_block_mappers(struct super_block *sb, uint64_t pblk);
 
@@ -186,9 +199,21 @@ void fs_oracle_finding(void *ctx, struct sim_world *w, const char *kind,
  * counts as an fsck violation.  Returns the number found. */
 unsigned fs_oracle_fsck(struct fs_oracle *o);
 
+/* lost_write / stale data at rest: c[coff, coff+len) is what file bytes
+ * [off, off+len) show now (page cache over disk).  Compared with the value
+ * every completed operation left; a completed write that is not there is a
+ * lost_write, data where the file must read zero is a stale_read.  Counted
+ * once per fs block.  fs_oracle_finish calls it for every registered file;
+ * exposed for tests and for models that read files differently.  Returns
+ * true if consistent. */
+bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
+			     const struct sim_contents *c, uint32_t coff);
+
 /* End of job: lost_write (visible contents — page cache over disk through
  * the extent tree — against the shadow, for every registered file), then
- * fsck.  Call from outside any task, after the world stopped. */
+ * fsck.  Call from outside any task, after the world stopped.  Files with a
+ * reported operation still in flight (a job stopped mid-operation) are not
+ * compared, and fsck then skips its quiescent-only checks. */
 void fs_oracle_finish(struct fs_oracle *o);
 
 /* ---- results ---------------------------------------------------------------- */

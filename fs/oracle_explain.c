@@ -39,21 +39,59 @@ void oracle_fmt_time(char *buf, size_t len, sim_time_t t)
 		 (t < 0 ? -t : t) % 1000);
 }
 
-/* Appends s padded or cut to exactly w columns (w 0: as is, the last
- * column). */
-static void put_col(GString *out, const char *s, unsigned w)
+/* Appends s padded to w columns (w 0: as is, the last column). */
+static void put_col(GString *out, const char *s, size_t n, unsigned w)
 {
-	size_t n = strlen(s);
+	g_string_append_len(out, s, (gssize)n);
+	for (size_t i = n; i < w; i++)
+		g_string_append_c(out, ' ');
+}
 
-	if (w == 0) {
-		g_string_append(out, s);
-	} else if (n > w) {
-		g_string_append_len(out, s, w - 1);
-		g_string_append_c(out, '~');
-	} else {
-		g_string_append(out, s);
-		for (size_t i = n; i < w; i++)
-			g_string_append_c(out, ' ');
+/* How much of s fits on one line of a w-wide cell: up to the last blank
+ * before w, or w characters when there is none.  *skip: blanks after it. */
+static size_t cell_take(const char *s, unsigned w, size_t *skip)
+{
+	size_t n = strlen(s), cut;
+
+	*skip = 0;
+	if (n <= w)
+		return n;
+	for (cut = w; cut > 0 && s[cut] != ' '; cut--)
+		;
+	if (cut == 0)
+		cut = w;
+	while (s[cut + *skip] == ' ')
+		(*skip)++;
+	return cut;
+}
+
+/* One table row: `first` in the time column, cells[c] in column c; long
+ * cells wrap onto continuation lines (time column blank). */
+static void put_row(GString *out, const char *first, const char *const *cells,
+		    unsigned ncols)
+{
+	const char *rest[ORACLE_EXPLAIN_TASKS + 1];
+	bool more = true;
+
+	for (unsigned c = 0; c < ncols; c++)
+		rest[c] = cells[c] ? cells[c] : "";
+	for (bool line0 = true; more; line0 = false) {
+		more = false;
+		g_string_append(out, "  ");
+		put_col(out, line0 ? first : "", line0 ? strlen(first) : 0, 13);
+		for (unsigned c = 0; c < ncols; c++) {
+			size_t skip, n = cell_take(rest[c], ORACLE_COL, &skip);
+
+			g_string_append(out, "| ");
+			put_col(out, rest[c], n, c + 1 < ncols ? ORACLE_COL : 0);
+			if (c + 1 < ncols)
+				g_string_append_c(out, ' ');
+			rest[c] += n + skip;
+			more |= *rest[c] != '\0';
+		}
+		while (out->len && out->str[out->len - 1] == ' ')
+			g_string_truncate(out, out->len - 1);
+		g_string_append_c(out, '\n');
 	}
 }
 
@@ -72,24 +110,8 @@ struct col {
 	struct sim_task *t;
 	struct sim_note notes[ORACLE_EXPLAIN_NOTES];
 	unsigned n, next;
+	char text[256];
 };
-
-static void put_row_end(GString *out, const struct col *cols, unsigned ncols,
-			unsigned which, const char *text)
-{
-	for (unsigned c = 0; c < ncols; c++) {
-		g_string_append(out, "| ");
-		put_col(out, c == which ? text : "",
-			c + 1 < ncols ? ORACLE_COL : 0);
-		if (c + 1 < ncols)
-			g_string_append_c(out, ' ');
-	}
-	(void)cols;
-	/* drop the blanks an empty last column leaves */
-	while (out->len && out->str[out->len - 1] == ' ')
-		g_string_truncate(out, out->len - 1);
-	g_string_append_c(out, '\n');
-}
 
 static void put_tasks(GString *s, struct fs_oracle *o, const uint32_t *tasks,
 		      unsigned ntasks)
@@ -124,17 +146,15 @@ static void put_tasks(GString *s, struct fs_oracle *o, const uint32_t *tasks,
 	if (!ncols)
 		return;
 	/* header */
-	put_col(s, "  time", 15);
+	const char *cells[ORACLE_EXPLAIN_TASKS + 1];
+
 	for (unsigned c = 0; c < ncols; c++) {
-		snprintf(buf, sizeof(buf), "task %u %s%s", sim_task_id(cols[c].t),
-			 sim_task_name(cols[c].t),
+		snprintf(cols[c].text, sizeof(cols[c].text), "task %u %s%s",
+			 sim_task_id(cols[c].t), sim_task_name(cols[c].t),
 			 ids[c] == cur ? " (detecting)" : "");
-		g_string_append(s, "| ");
-		put_col(s, buf, c + 1 < ncols ? ORACLE_COL : 0);
-		if (c + 1 < ncols)
-			g_string_append_c(s, ' ');
+		cells[c] = cols[c].text;
 	}
-	g_string_append_c(s, '\n');
+	put_row(s, "time", cells, ncols);
 	/* rows, merged by time (ties: column order) */
 	for (;;) {
 		int best = -1;
@@ -151,45 +171,42 @@ static void put_tasks(GString *s, struct fs_oracle *o, const uint32_t *tasks,
 		const struct sim_note *n = &cols[best].notes[cols[best].next++];
 
 		oracle_fmt_time(tbuf, sizeof(tbuf), n->time);
-		g_string_append(s, "  ");
-		put_col(s, tbuf, 13);
 		fmt_note(buf, sizeof(buf), n);
-		put_row_end(s, cols, ncols, (unsigned)best, buf);
+		for (unsigned c = 0; c < ncols; c++)
+			cells[c] = (int)c == best ? buf : "";
+		put_row(s, tbuf, cells, ncols);
 	}
 	/* locks held and state at detection */
-	for (int row = 0; row < 2; row++) {
-		put_col(s, row ? "  state" : "  held", 15);
-		for (unsigned c = 0; c < ncols; c++) {
-			const struct sim_waitobj *wo;
-
-			if (row == 0) {
-				sim_lockdep_held_str(cols[c].t, buf, sizeof(buf));
-				if (!buf[0])
-					snprintf(buf, sizeof(buf), "-");
-			} else if (sim_task_exited(cols[c].t)) {
-				snprintf(buf, sizeof(buf), "exited");
-			} else if ((wo = sim_task_waiting_on(cols[c].t))) {
-				char d[160];
-
-				if (wo->ops && wo->ops->describe)
-					wo->ops->describe(wo, d, sizeof(d));
-				else
-					snprintf(d, sizeof(d), "%s",
-						 wo->name ? wo->name : "?");
-				snprintf(buf, sizeof(buf), "blocked on %s", d);
-			} else {
-				snprintf(buf, sizeof(buf), "%s",
-					 ids[c] == cur ? "running" : "runnable");
-			}
-			g_string_append(s, "| ");
-			put_col(s, buf, c + 1 < ncols ? ORACLE_COL : 0);
-			if (c + 1 < ncols)
-				g_string_append_c(s, ' ');
-		}
-		while (s->len && s->str[s->len - 1] == ' ')
-			g_string_truncate(s, s->len - 1);
-		g_string_append_c(s, '\n');
+	for (unsigned c = 0; c < ncols; c++) {
+		sim_lockdep_held_str(cols[c].t, cols[c].text,
+				     sizeof(cols[c].text));
+		if (!cols[c].text[0])
+			snprintf(cols[c].text, sizeof(cols[c].text), "-");
+		cells[c] = cols[c].text;
 	}
+	put_row(s, "held", cells, ncols);
+	for (unsigned c = 0; c < ncols; c++) {
+		const struct sim_waitobj *wo;
+		char *b = cols[c].text;
+		size_t bl = sizeof(cols[c].text);
+
+		if (sim_task_exited(cols[c].t)) {
+			snprintf(b, bl, "exited");
+		} else if ((wo = sim_task_waiting_on(cols[c].t))) {
+			char d[160];
+
+			if (wo->ops && wo->ops->describe)
+				wo->ops->describe(wo, d, sizeof(d));
+			else
+				snprintf(d, sizeof(d), "%s",
+					 wo->name ? wo->name : "?");
+			snprintf(b, bl, "blocked on %s", d);
+		} else {
+			snprintf(b, bl, "%s", ids[c] == cur ? "running" : "runnable");
+		}
+		cells[c] = b;
+	}
+	put_row(s, "state", cells, ncols);
 }
 
 void oracle_explain(struct fs_oracle *o, enum fs_oracle_kind k,

@@ -109,6 +109,8 @@ struct oracle_file {
 	uint64_t ino;
 	struct oracle_shadow shadow;
 	sim_time_t last_op_end;
+	uint32_t last_remove_task;    /* +1: last punch/zero/collapse/... */
+	unsigned inflight;            /* reported operations not yet ended */
 };
 
 enum oracle_op_kind { ORACLE_OP_WRITE = 100 };   /* below: enum fs_oracle_remove */
@@ -164,8 +166,26 @@ struct fs_oracle {
 	unsigned nreads_cap;
 	uint64_t next_read;
 	struct oracle_map_index map;
+	/* No bh/PTE hook has been called yet: the page cache does not report
+	 * mappings, so block_reusable scans it instead of trusting the
+	 * (empty) index. */
+	bool map_hooked;
 	uint64_t fsck_runs;
+	GHashTable *fsck_seen;        /* fsck messages already counted */
 };
+
+void oracle_map_index_init(struct oracle_map_index *m);
+void oracle_map_index_destroy(struct oracle_map_index *m);
+struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
+				     uint64_t pblk);
+
+/* oracle_visible.c */
+unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f);
+unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
+			   struct oracle_map *hit);
+unsigned oracle_index_audit(struct fs_oracle *o,
+			    void (*report)(void *ctx, const char *msg),
+			    void *ctx);
 
 /* oracle.c */
 struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);

@@ -10,8 +10,9 @@
  *   owners    every allocated block is owned exactly once: each data
  *             extent block is DATA(ino, lblk) of the inode that maps it,
  *             each node block NODE(ino) of the tree holding it, and no two
- *             trees map one block; no DATA/NODE block is unreferenced
- *             (leak) among the listed inodes (complete list only);
+ *             trees map one block; no DATA/NODE block of a listed inode
+ *             (of any inode with EXT4_SIM_FSCK_COMPLETE) is unreferenced
+ *             (leak);
  *   mballoc   bitmap vs buddy consistent given pending frees, counters
  *             (ext4_sim_mb_check), disk owner counts (ext4_sim_disk_check);
  *   pagecache pages lie within i_size (rounded up to a page), the page
@@ -31,8 +32,18 @@
 #include "fs/ext4/ext4.h"
 
 /* flags */
-#define EXT4_SIM_FSCK_COMPLETE 0x1  /* inodes[] lists every file: check leaks */
-#define EXT4_SIM_FSCK_NO_SOFT  0x2  /* skip the soft (mappings) check */
+/* inodes[] lists every file: blocks owned by unlisted inodes are leaks too
+ * (without it, leaks are judged for the listed inodes' blocks only) */
+#define EXT4_SIM_FSCK_COMPLETE  0x1
+#define EXT4_SIM_FSCK_NO_SOFT   0x2  /* skip the soft (mappings) check */
+/* No operation is in flight (end of job, or a test between operations).
+ * Without it only the checks that hold at every step are run: tree shape,
+ * clobbered nodes, double ownership, mballoc, disk counts, the page cache's
+ * own structure.  Leaks, owner labels, pages within i_size and the soft
+ * mapping check need it: an allocation is owned before the extent is
+ * inserted, a truncate lowers i_size before dropping pages, a collapse
+ * relabels blocks before (or after) shifting the tree. */
+#define EXT4_SIM_FSCK_QUIESCENT 0x4
 
 typedef void (*ext4_sim_fsck_report_fn)(void *ctx, const char *check,
 					bool soft, const char *msg);
