@@ -8,7 +8,10 @@
 
 struct fh *fh_new(const struct fh_opts *o)
 {
-	struct sim_world_params wp = { .seed = 1 };
+	struct sim_world_params wp = {
+		.seed = o->shuffle_seed ? o->shuffle_seed : 1,
+		.tie_shuffle = o->shuffle_seed != 0,
+	};
 	struct ext4_sim_mount_opts mo;
 	struct fh *h = g_new0(struct fh, 1);
 	struct mm_sim_costs mc;
