@@ -63,11 +63,12 @@ struct fh *fh_new(const struct fh_opts *o)
 void fh_free(struct fh *h)
 {
 	mmput(h->proc);
-	sim_world_free(h->w);
 	address_space_sim_destroy(h->inode->i_mapping);
 	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
 	ext4_sim_free_inode(h->inode);
+	/* the disk's device events live in the world: unmount first */
 	ext4_sim_unmount(h->sb);
+	sim_world_free(h->w);
 	mm_sim_free(h->mm);
 	g_free(h);
 }
