@@ -97,7 +97,13 @@ int buffer_sim_read(struct inode *inode, struct buffer_head *bh)
 
 void unmap_underlying_metadata(struct super_block *sb, sector_t block)
 {
-	struct buffer_head *old = sb_find_get_block(sb, block);
+	struct buffer_head *old;
+
+	/* A delayed buffer's placeholder block is no block at all (the
+	 * kernel's lookup simply finds nothing). */
+	if (block >= EXT4_SB(sb)->s_blocks_count)
+		return;
+	old = sb_find_get_block(sb, block);
 
 	if (old) {
 		clear_buffer_dirty(old);

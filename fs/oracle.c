@@ -185,6 +185,14 @@ struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode)
 	return f;
 }
 
+struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino)
+{
+	bool found;
+	unsigned i = file_slot(o, ino, &found);
+
+	return found ? o->files[i] : NULL;
+}
+
 void fs_oracle_add_inode(struct inode *inode)
 {
 	struct fs_oracle *o = oracle_of_inode(inode);
@@ -788,6 +796,14 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 
 		if (!e)
 			continue;
+		/* The index is a filter; the page cache decides.  An entry
+		 * the page cache does not confirm was left by an unpaired
+		 * hook call: drop it (fsck's audit reports such drift). */
+		if (!oracle_confirm_mapping(o, e)) {
+			o->index_stale++;
+			map_delete(&o->map, e);
+			continue;
+		}
 		n++;
 		if (oracle_count(o, FS_ORACLE_STALE_MAPPING))
 			explain_stale_mapping(o, e);

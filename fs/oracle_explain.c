@@ -11,7 +11,7 @@
  *   1200.000us     |                            | filemap_fault acquire-read ...
  *   ...                                         (merged by time, oldest first)
  *   held           | jbd2_handle(w)             | mmap_sem(r)
- *   state          | running (detecting)        | blocked in lock_page on ...
+ *   state          | running                    | blocked on page lock ...
  *
  * Each task contributes its last ORACLE_EXPLAIN_NOTES steps, so a task
  * whose part of the race lies further back is still shown; rows merge the
@@ -102,8 +102,17 @@ static void fmt_note(char *buf, size_t len, const struct sim_note *n)
 
 	if (n->obj && k >= 0 && (size_t)k < len)
 		k += snprintf(buf + k, len - (size_t)k, " %s", n->obj);
-	if (n->arg && k >= 0 && (size_t)k < len)
+	if (!n->arg || k < 0 || (size_t)k >= len)
+		return;
+	/* lock acquisitions note how long they waited (sim/lockdep.h) */
+	if (n->what && strncmp(n->what, "acquire", 7) == 0) {
+		char t[32];
+
+		oracle_fmt_time(t, sizeof(t), n->arg);
+		snprintf(buf + k, len - (size_t)k, " (waited %s)", t);
+	} else {
 		snprintf(buf + k, len - (size_t)k, " %" PRId64, n->arg);
+	}
 }
 
 struct col {
@@ -202,7 +211,8 @@ static void put_tasks(GString *s, struct fs_oracle *o, const uint32_t *tasks,
 					 wo->name ? wo->name : "?");
 			snprintf(b, bl, "blocked on %s", d);
 		} else {
-			snprintf(b, bl, "%s", ids[c] == cur ? "running" : "runnable");
+			snprintf(b, bl, "%s", ids[c] == cur ? "running"
+				 : "not blocked (runnable or sleeping)");
 		}
 		cells[c] = b;
 	}

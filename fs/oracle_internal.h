@@ -170,6 +170,7 @@ struct fs_oracle {
 	 * mappings, so block_reusable scans it instead of trusting the
 	 * (empty) index. */
 	bool map_hooked;
+	uint64_t index_stale;         /* entries block_reusable could not confirm */
 	uint64_t fsck_runs;
 	GHashTable *fsck_seen;        /* fsck messages already counted */
 };
@@ -183,12 +184,15 @@ struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f);
 unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
 			   struct oracle_map *hit);
+bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e);
 unsigned oracle_index_audit(struct fs_oracle *o,
 			    void (*report)(void *ctx, const char *msg),
 			    void *ctx);
 
 /* oracle.c */
 struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
+/* The registered file with inode number ino, or NULL. */
+struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
 /* Counts a violation of kind k; true if it should be explained. */
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k);
 struct oracle_map *oracle_map_find(const struct oracle_map_index *m,

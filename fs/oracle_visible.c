@@ -186,6 +186,53 @@ unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
 	return r.n;
 }
 
+/* Whether the mapping the index recorded last for e->pblk still exists:
+ * the buffer of file e->ino at lblk e->lblk, or a DAX PTE at pgoff
+ * e->lblk, maps the block.  With several mappings recorded, a scan of
+ * every registered file decides.  Cheap (a page lookup) in the common
+ * case, so block_reusable can confirm every candidate and drop index
+ * entries that a missing or duplicated hook call left behind. */
+bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
+{
+	struct oracle_file *f = oracle_file_find(o, e->ino);
+	struct address_space *mapping = f ? f->inode->i_mapping : NULL;
+
+	if (mapping && mapping->page_tree && e->nbh) {
+		unsigned bits = f->inode->i_sb->s_blocksize_bits;
+		unsigned per_page = 1u << (PAGE_SHIFT - bits);
+		struct page *page = page_cache_sim_peek(mapping,
+							e->lblk / per_page);
+
+		if (page && page_has_buffers(page)) {
+			struct buffer_head *bh = page_buffers(page);
+
+			for (unsigned i = 0; i < e->lblk % per_page; i++)
+				bh = bh->b_this_page;
+			if (buffer_mapped(bh) && bh->b_blocknr == e->pblk)
+				return true;
+		}
+	}
+	if (mapping && e->npte) {
+		struct sim_list *pos;
+
+		sim_list_for_each(pos, &mapping->i_mmap) {
+			struct vm_area_struct *vma =
+				sim_list_entry(pos, struct vm_area_struct, shared);
+
+			if (e->lblk < vma->vm_pgoff ||
+			    e->lblk - vma->vm_pgoff >= vma_pages(vma))
+				continue;
+			pte_t pte = vma->ptes[e->lblk - vma->vm_pgoff];
+
+			if (pte_sim_is_pfn(pte) && pte_pfn(pte) == e->pblk)
+				return true;
+		}
+	}
+	if (e->nbh + e->npte > 1)
+		return oracle_scan_range(o, e->pblk, 1, NULL) > 0;
+	return false;
+}
+
 /* ---- auditing the index ----------------------------------------------------------------- */
 
 struct audit {

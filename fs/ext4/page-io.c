@@ -177,6 +177,7 @@ int ext4_put_io_end(ext4_io_end_t *io_end)
 			err = ext4_convert_unwritten_extents(NULL,
 					io_end->inode, io_end->offset,
 					io_end->size);
+			ext4_sim_io(io_end->inode->i_sb)->stats.conversions++;
 			io_end->flag &= ~EXT4_IO_END_UNWRITTEN;
 		}
 		ext4_release_io_end(io_end);
