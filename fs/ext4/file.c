@@ -46,22 +46,19 @@
 #define DIO_MAX_BLOCKS 4096
 #define PMD_SIZE (512ul * PAGE_SIZE)
 
+/* The strategy's shared side over one page (NULL op: nothing). */
 static void ext4_sim_fault_lock_page(struct inode *inode, pgoff_t pgoff)
 {
-	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
 	loff_t start = (loff_t)pgoff << PAGE_SHIFT;
 
-	if (ops && ops->fault_lock)
-		ops->fault_lock(inode, start, start + PAGE_SIZE - 1, __func__);
+	ext4_sim_fault_lock(inode, start, start + PAGE_SIZE - 1);
 }
 
 static void ext4_sim_fault_unlock_page(struct inode *inode, pgoff_t pgoff)
 {
-	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
 	loff_t start = (loff_t)pgoff << PAGE_SHIFT;
 
-	if (ops && ops->fault_unlock)
-		ops->fault_unlock(inode, start, start + PAGE_SIZE - 1);
+	ext4_sim_fault_unlock(inode, start, start + PAGE_SIZE - 1);
 }
 
 /* ---- page-cache faults ------------------------------------------------------------- */
@@ -69,7 +66,7 @@ static void ext4_sim_fault_unlock_page(struct inode *inode, pgoff_t pgoff)
 int ext4_filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vma->vm_file);
-	const struct ext4_lock_ops *ops = fault_sim_lock_ops(inode);
+	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(inode);
 	bool lock = ops && ops->fault_lock &&
 		    !(ops->flags & EXT4_LOCK_FAULT_FAST_PATH);
 	int err;

@@ -59,9 +59,4 @@ int ext4_readpage(struct file *file, struct page *page);
 int ext4_readpages(struct file *file, struct address_space *mapping,
 		   struct sim_list *pages, unsigned nr_pages);
 
-/* Defined by helper "writes" in fs/ext4/inode.c (kernel prototypes). */
-int ext4_get_block(struct inode *inode, sector_t iblock,
-		   struct buffer_head *bh_result, int create);
-int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
-
 #endif /* FS_EXT4_FILE_H */

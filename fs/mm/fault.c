@@ -19,8 +19,6 @@
  * no PMD level — a DAX PMD fault is attempted when the VMA is VM_HUGEPAGE
  * and every PTE of the 2 MiB range is empty (the kernel: pmd_none), and
  * falls back to PTEs in every modelled version (fs/mm/dax.c);
- * balance_dirty_pages_ratelimited (dirty throttling) and the
- * file_update_time of faults without ->page_mkwrite are not modelled;
  * replacing a PTE by a COW copy is zap-then-set, and if another fault of
  * the same mm refilled the PTE in between, the copy is dropped as if
  * pte_same had failed.
@@ -29,6 +27,7 @@
 
 #include "fs/mm/fault.h"
 #include "fs/disk.h"
+#include "fs/writeback.h"
 
 #define PTRS_PER_PTE 512ul
 #define PMD_SIZE (PTRS_PER_PTE * PAGE_SIZE)
@@ -214,6 +213,8 @@ static int do_shared_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 			   unsigned int flags, pte_t orig_pte)
 {
 	struct page *fault_page = NULL;
+	struct address_space *mapping;
+	bool dirtied;
 	pte_t *pte;
 	int ret, tmp;
 
@@ -241,9 +242,15 @@ static int do_shared_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 		return ret;
 	}
 	do_set_pte(vma, address, fault_page, pte, true, false);
-	set_page_dirty(fault_page);
+	dirtied = set_page_dirty(fault_page);
+	/* page->mapping may go to truncate once the page is unlocked; the
+	 * mapping itself is pinned by the file. */
+	mapping = fault_page->mapping;
 	unlock_page(fault_page);
-	/* balance_dirty_pages_ratelimited: not modelled (see the top). */
+	if ((dirtied || vma->vm_ops->page_mkwrite) && mapping)
+		balance_dirty_pages_ratelimited(mapping);
+	if (!vma->vm_ops->page_mkwrite)
+		file_update_time(vma->vm_file);
 	return ret;
 }
 
@@ -269,14 +276,20 @@ static int wp_page_reuse(struct vm_area_struct *vma, unsigned long address,
 {
 	pte_sim_mkwrite(vma, address, pte);
 	if (dirty_shared) {
+		struct address_space *mapping;
+		bool dirtied;
+
 		if (!page_mkwrite)
 			lock_page(page);
-		set_page_dirty(page);
+		dirtied = set_page_dirty(page);
 		SIM_BUG_ON(PageAnon(page));
+		mapping = page->mapping;
 		unlock_page(page);
 		put_page(page);
-		/* balance_dirty_pages_ratelimited, file_update_time: not
-		 * modelled. */
+		if ((dirtied || page_mkwrite) && mapping)
+			balance_dirty_pages_ratelimited(mapping);
+		if (!page_mkwrite)
+			file_update_time(vma->vm_file);
 	}
 	return VM_FAULT_WRITE;
 }

@@ -21,6 +21,7 @@
 #include "fs/buffer_write.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"
+#include "fs/ext4/ext4_map.h"      /* ext4_sim_lock_ops */
 #include "fs/options.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
@@ -40,12 +41,6 @@ static inline void fault_sim_charge(sim_time_t cost)
 		sim_task_delay(t, cost);
 }
 
-static inline const struct ext4_lock_ops *
-fault_sim_lock_ops(const struct inode *inode)
-{
-	return EXT4_SB(inode->i_sb)->s_lock_ops;
-}
-
 /* v5.15 filemap_invalidate_lock_shared(mapping) at a generic-mm call site:
  * the strategy's shared side when it carries `flag`
  * (EXT4_LOCK_FAULT_FAST_PATH for filemap_fault, EXT4_LOCK_READ_PATHS for
@@ -55,7 +50,7 @@ static inline bool filemap_sim_invalidate_lock_shared(struct address_space *mapp
 						      unsigned flag,
 						      loff_t start, loff_t end)
 {
-	const struct ext4_lock_ops *ops = fault_sim_lock_ops(mapping->host);
+	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(mapping->host);
 
 	if (!ops || !(ops->flags & flag) || !ops->fault_lock)
 		return false;
@@ -68,7 +63,7 @@ static inline void filemap_sim_invalidate_unlock_shared(struct address_space *ma
 							loff_t start, loff_t end)
 {
 	if (locked)
-		fault_sim_lock_ops(mapping->host)->fault_unlock(mapping->host,
+		ext4_sim_lock_ops(mapping->host)->fault_unlock(mapping->host,
 							       start, end);
 }
 

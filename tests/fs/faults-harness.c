@@ -8,7 +8,10 @@
 
 struct fh *fh_new(const struct fh_opts *o)
 {
-	struct sim_world_params wp = { .seed = 1 };
+	struct sim_world_params wp = {
+		.seed = o->shuffle_seed ? o->shuffle_seed : 1,
+		.tie_shuffle = o->shuffle_seed != 0,
+	};
 	struct ext4_sim_mount_opts mo;
 	struct fh *h = g_new0(struct fh, 1);
 	struct mm_sim_costs mc;
@@ -60,11 +63,12 @@ struct fh *fh_new(const struct fh_opts *o)
 void fh_free(struct fh *h)
 {
 	mmput(h->proc);
-	sim_world_free(h->w);
 	address_space_sim_destroy(h->inode->i_mapping);
 	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
 	ext4_sim_free_inode(h->inode);
+	/* the disk's device events live in the world: unmount first */
 	ext4_sim_unmount(h->sb);
+	sim_world_free(h->w);
 	mm_sim_free(h->mm);
 	g_free(h);
 }

@@ -24,6 +24,7 @@ struct fh_opts {
 	uint64_t file_blocks;      /* i_size = file_blocks * blocksize */
 	const struct ext4_lock_ops *lock_ops;  /* NULL: none (v4.4.1) */
 	bool zero_costs;           /* all [costs] zero (default: defaults) */
+	uint64_t shuffle_seed;     /* != 0: same-time events in seeded order */
 };
 
 struct fh {

@@ -315,9 +315,9 @@ static void truncate_task(struct sim_task *t, void *arg)
 
 /* Truncate while the fault waits for its read IO: the retried fault sees
  * the new i_size and gets SIGBUS; nothing stays cached or mapped. */
-static void test_truncate_during_read_io(void)
+static void truncate_during_read_io(uint64_t seed)
 {
-	struct fh_opts o = { .file_blocks = NPAGES };
+	struct fh_opts o = { .file_blocks = NPAGES, .shuffle_seed = seed };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 	struct access a = { .h = h, .vma = vma, .page = 5, .len = 8 };
@@ -375,9 +375,9 @@ static void direct_fault_task(struct sim_task *t, void *arg)
 	up_read(&mm->mmap_sem);
 }
 
-static void test_isize_recheck_under_page_lock(void)
+static void isize_recheck_under_page_lock(uint64_t seed)
 {
-	struct fh_opts o = { .file_blocks = NPAGES };
+	struct fh_opts o = { .file_blocks = NPAGES, .shuffle_seed = seed };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 	struct locker_arg l = { .h = h };
@@ -396,9 +396,9 @@ static void test_isize_recheck_under_page_lock(void)
 
 /* Nothing equivalent protects a punch (i_size unchanged): the fault that
  * waited for its read simply reads the page in again and maps it. */
-static void test_punch_like_truncation_refilled(void)
+static void punch_like_truncation_refilled(uint64_t seed)
 {
-	struct fh_opts o = { .file_blocks = NPAGES };
+	struct fh_opts o = { .file_blocks = NPAGES, .shuffle_seed = seed };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 	struct access a = { .h = h, .vma = vma, .page = 5, .len = 8 };
@@ -420,6 +420,25 @@ static void test_punch_like_truncation_refilled(void)
 	g_assert_true(pte_page(*pte_of(vma, 5)) == page);
 	sim_contents_destroy(&a.got);
 	fh_free(h);
+}
+
+/* The races again with same-time events in several seeded orders. */
+static void test_truncate_during_read_io(void)
+{
+	for (uint64_t seed = 0; seed < 6; seed++)
+		truncate_during_read_io(seed);
+}
+
+static void test_isize_recheck_under_page_lock(void)
+{
+	for (uint64_t seed = 0; seed < 6; seed++)
+		isize_recheck_under_page_lock(seed);
+}
+
+static void test_punch_like_truncation_refilled(void)
+{
+	for (uint64_t seed = 0; seed < 6; seed++)
+		punch_like_truncation_refilled(seed);
 }
 
 /* ---- COW --------------------------------------------------------------------------------- */

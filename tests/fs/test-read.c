@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fs/disk.h"
+#include "fs/oracle.h"
 #include "tests/fs/faults-harness.h"
 
 /* ---- reading --------------------------------------------------------------------------- */
@@ -52,6 +53,15 @@ static void read_task(struct sim_task *t, void *arg)
 	r->ret = ext4_sim_read(&r->h->file, &r->pos, r->count, check_sink,
 			       &r->sink);
 	r->done_at = sim_task_now(t);
+}
+
+/* A read whose bytes are not checked here (the oracle checks them). */
+static void read_task_nocheck(struct sim_task *t, void *arg)
+{
+	struct read_arg *r = arg;
+
+	(void)t;
+	r->ret = ext4_sim_read(&r->h->file, &r->pos, r->count, NULL, NULL);
 }
 
 static ssize_t do_read(struct fh *h, loff_t pos, size_t count)
@@ -383,6 +393,81 @@ static void test_v515_read_paths(void)
 	fh_free(h);
 }
 
+/* ---- the oracle hears what reads and mapped loads return ------------------------------ */
+
+struct mixed_arg {
+	struct fh *h;
+	struct vm_area_struct *vma;
+	sim_stamp_t st;
+};
+
+static void mixed_task(struct sim_task *t, void *arg)
+{
+	struct mixed_arg *m = arg;
+	struct fh *h = m->h;
+	loff_t pos = 100;
+
+	(void)t;
+	g_assert_cmpint(ext4_sim_read(&h->file, &pos, 2 * PAGE_SIZE, NULL,
+				      NULL), ==, 2 * PAGE_SIZE);
+	g_assert_cmpint(mm_sim_user_load(h->proc, m->vma->vm_start + 5000, 300,
+					 NULL), ==, 0);
+	g_assert_cmpint(mm_sim_user_store(h->proc,
+					  m->vma->vm_start + 3 * PAGE_SIZE + 8,
+					  16, m->st), ==, 0);
+	/* the store is visible to read(2) and to loads */
+	pos = 3 * PAGE_SIZE;
+	g_assert_cmpint(ext4_sim_read(&h->file, &pos, 64, NULL, NULL), ==, 64);
+	g_assert_cmpint(mm_sim_user_load(h->proc,
+					 m->vma->vm_start + 3 * PAGE_SIZE, 64,
+					 NULL), ==, 0);
+}
+
+static void test_oracle_reads(void)
+{
+	struct fh_opts o = { .file_blocks = 8 };
+	struct fh *h = fh_new(&o);
+	struct fs_oracle *oracle = fs_oracle_new(h->w, h->sb);
+	struct mixed_arg m = { .h = h, .vma = fh_mmap(h, 8, true, true) };
+	struct ext4_sim_disk *disk = EXT4_SB(h->sb)->s_disk;
+	struct sim_contents junk;
+	loff_t pos;
+
+	/* the contents laid down at set-up */
+	fs_oracle_add_inode(h->inode);
+	for (uint32_t b = 0; b < 8; b++)
+		fs_oracle_write(h->inode, (loff_t)b * PAGE_SIZE, PAGE_SIZE,
+				FH_STAMP(b));
+	m.st = sim_stamp_new(&disk->stamps, h->inode->i_ino,
+			     3 * PAGE_SIZE + 8, 16, SIM_STAMP_MMAP, 1, 0);
+	fh_spawn(h, "mixed", mixed_task, &m);
+	fh_run(h);
+	g_assert_cmpuint(fs_oracle_count(oracle, FS_ORACLE_STALE_READ), ==, 0);
+
+	/* bytes nobody wrote appear in block 6 behind the oracle's back: a
+	 * read of it returns them, and the oracle objects */
+	sim_contents_init(&junk, PAGE_SIZE);
+	sim_contents_set(&junk, 0, PAGE_SIZE, 999999, 0);
+	ext4_sim_disk_write(disk, fh_pblk(h, 6), 0, PAGE_SIZE, &junk, 0,
+			    (uint32_t)h->inode->i_ino, 6, NULL);
+	sim_contents_destroy(&junk);
+	pos = 6 * PAGE_SIZE;
+	{
+		struct read_arg r = { .h = h, .pos = pos, .count = 10 };
+
+		/* page 6 may be cached by readahead already: drop it */
+		truncate_inode_pages_range(h->inode->i_mapping, 6 * PAGE_SIZE,
+					   7 * PAGE_SIZE - 1);
+		r.sink.h = NULL;
+		fh_spawn(h, "stale-read", read_task_nocheck, &r);
+		fh_run(h);
+		g_assert_cmpint(r.ret, ==, 10);
+	}
+	g_assert_cmpuint(fs_oracle_count(oracle, FS_ORACLE_STALE_READ), >=, 1);
+	fs_oracle_free(oracle);
+	fh_free(h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -394,5 +479,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/read/willneed", test_willneed);
 	g_test_add_func("/read/block-read-full-page", test_block_read_full_page);
 	g_test_add_func("/read/v5.15-read-paths", test_v515_read_paths);
+	g_test_add_func("/read/oracle", test_oracle_reads);
 	return g_test_run();
 }
