@@ -386,11 +386,13 @@ static struct rec *rec_of(void)
 	return wt->arg;
 }
 
-static void rec_fault_lock(struct inode *inode, loff_t start, loff_t end)
+static void rec_fault_lock(struct inode *inode, loff_t start, loff_t end,
+			   const char *ip)
 {
 	struct rec *r = rec_of();
 
 	(void)inode;
+	(void)ip;
 	SIM_BUG_ON(r->inside);
 	r->inside = true;
 	r->fault_lock++;
@@ -408,11 +410,13 @@ static void rec_fault_unlock(struct inode *inode, loff_t start, loff_t end)
 	r->fault_unlock++;
 }
 
-static void rec_remove_lock(struct inode *inode, loff_t start, loff_t end)
+static void rec_remove_lock(struct inode *inode, loff_t start, loff_t end,
+			    const char *ip)
 {
 	struct rec *r = rec_of();
 
 	(void)inode;
+	(void)ip;
 	r->remove_lock++;
 	r->start = start;
 	r->end = end;
