@@ -24,6 +24,23 @@
 #include "fs/block.h"
 #include "fs/disk.h"
 #include "fs/ext4/ext4.h"
+#include "fs/oracle.h"
+
+void buffer_sim_report_mapped(struct buffer_head *bh)
+{
+	struct page *page = bh->b_page;
+	struct inode *inode;
+	unsigned bbits;
+
+	if (!page || !page->mapping)
+		return;
+	inode = page->mapping->host;
+	bbits = inode->i_sb->s_blocksize_bits;
+	fs_oracle_bh_map(inode,
+			 (uint32_t)((page->index << (PAGE_SHIFT - bbits)) +
+				    bh_sim_index(bh)),
+			 bh->b_blocknr);
+}
 
 void buffer_sim_mark_dirty(struct buffer_head *bh)
 {
@@ -80,7 +97,13 @@ int buffer_sim_read(struct inode *inode, struct buffer_head *bh)
 
 void unmap_underlying_metadata(struct super_block *sb, sector_t block)
 {
-	struct buffer_head *old = sb_find_get_block(sb, block);
+	struct buffer_head *old;
+
+	/* A delayed buffer's placeholder block is no block at all (the
+	 * kernel's lookup simply finds nothing). */
+	if (block >= EXT4_SB(sb)->s_blocks_count)
+		return;
+	old = sb_find_get_block(sb, block);
 
 	if (old) {
 		clear_buffer_dirty(old);

@@ -10,6 +10,7 @@
 #define FS_BUFFER_WRITE_H
 
 #include "fs/mm.h"
+#include "fs/uio.h"
 
 /* A filesystem's block mapper: map bh (b_size bytes from file block iblock)
  * — set BH_Mapped and b_blocknr, BH_New for a fresh block, BH_Delay or
@@ -31,6 +32,12 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
 {
 	return bh_sim_index(bh) * bh->b_size;
 }
+
+/* A page-cache buffer now maps a disk block (BH_Mapped or BH_Unwritten
+ * with a real b_blocknr, not a delayed reservation): tell the oracle's
+ * reverse index (fs_oracle_bh_map).  Whoever clears the mapping reports
+ * the unmap (fs/buffer.c discard_buffer and friends). */
+void buffer_sim_report_mapped(struct buffer_head *bh);
 
 /* mark_buffer_dirty for a page-cache buffer: the buffer, its page (DIRTY
  * tag) and the inode (I_DIRTY_PAGES) become dirty.  (fs/block.c's
@@ -82,6 +89,39 @@ static inline int block_page_mkwrite_return(int err)
 		return VM_FAULT_OOM;
 	/* -ENOSPC, -EDQUOT, -EIO ... */
 	return VM_FAULT_SIGBUS;
+}
+
+/* ---- the direct IO engine (fs/direct-io.c) ----------------------------------------- */
+
+#define DIO_LOCKING    0x01  /* reads: i_mutex around flush and block lookups */
+#define DIO_SKIP_HOLES 0x02  /* writes inside i_size never allocate */
+
+/* What the filesystem learns from the IO (the kernel keeps it in buffer
+ * and inode state: BH_Unwritten → EXT4_STATE_DIO_UNWRITTEN). */
+struct dio_sim_result {
+	bool unwritten;     /* some chunk was mapped to an unwritten extent */
+};
+
+/* do_blockdev_direct_IO for a synchronous kiocb: map with get_block chunk
+ * by chunk, submit a bio per mapped chunk (zeroing the uncovered parts of
+ * new blocks), read holes as zeros, wait for every bio; i_dio_count is
+ * held from before the first lookup to the last completion.  offset and
+ * count must be 512-byte aligned (-EINVAL).  Writes stop at an unmapped
+ * chunk (-ENOTBLK becomes a short write: the caller falls back to
+ * buffered IO).  Reads are clipped at i_size.  Returns bytes or -errno. */
+ssize_t __blockdev_direct_IO(struct kiocb *iocb, struct inode *inode,
+			     struct iov_iter *iter, loff_t offset,
+			     get_block_t get_block, int flags,
+			     struct dio_sim_result *res);
+
+static inline ssize_t blockdev_direct_IO(struct kiocb *iocb,
+					 struct inode *inode,
+					 struct iov_iter *iter, loff_t offset,
+					 get_block_t get_block,
+					 struct dio_sim_result *res)
+{
+	return __blockdev_direct_IO(iocb, inode, iter, offset, get_block,
+				    DIO_LOCKING | DIO_SKIP_HOLES, res);
 }
 
 #endif /* FS_BUFFER_WRITE_H */

@@ -8,3 +8,4 @@ include fs/mm.mk
 include fs/jbd2.mk
 include fs/oracle.mk
 include fs/removes.mk
+include fs/writes.mk

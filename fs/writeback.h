@@ -101,8 +101,6 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *i,
 ssize_t __generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
 ssize_t generic_file_direct_write(struct kiocb *iocb, struct iov_iter *from,
 				  loff_t pos);
-/* O_SYNC / IOCB_DSYNC: fsync the written range (vfs_fsync_range). */
-int generic_write_sync(struct file *file, loff_t pos, loff_t count);
 
 /* Dirty throttling (mm/page-writeback.c), simplified: over the background
  * threshold the flusher is kicked; over the dirty threshold the writer
@@ -149,6 +147,8 @@ struct bdi_writeback {
 	sim_time_t expire_interval;
 	int64_t background_ratio, dirty_ratio;
 	sim_time_t dirty_pause;
+	sim_time_t fault_in_cost;    /* user_fault_in, for generic_perform_write */
+	struct sim_waitq sync_wait;  /* inode_sim_wb_detach waits out I_SYNC */
 	struct bdi_writeback_stats stats;
 };
 
