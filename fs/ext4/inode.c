@@ -127,7 +127,7 @@ int ext4_map_blocks(handle_t *handle, struct inode *inode,
 	struct ext4_inode_info *ei = EXT4_I(inode);
 	const struct fs_costs *c = ext4_sim_costs(inode->i_sb);
 	struct extent_status es;
-	bool nolock;
+	bool nolock, held;
 	int retval;
 	int ret = 0;
 
@@ -194,7 +194,11 @@ found:
 	/* Allocating or converting changes the tree: i_data_sem (w), inside
 	 * the caller's handle (transaction start ranks above i_data_sem). */
 	SIM_BUG_ON(!ext4_handle_valid(handle) && ext4_sim_has_journal(inode));
-	down_write(&ei->i_data_sem);
+	/* [removes] strategy i_data_sem_held: the block-removing caller
+	 * already holds it (w) across the whole operation */
+	held = ext4_sim_data_sem_held_across(inode);
+	if (!held)
+		down_write(&ei->i_data_sem);
 	ext4_sim_charge_cpu(c->extent_lookup_level * (ext_depth(inode) + 1) +
 			    c->extent_modify);
 	retval = ext4_ext_map_blocks(handle, inode, map, flags);
@@ -210,7 +214,8 @@ found:
 		ext4_sim_es_insert_mapped(inode, map, flags, &retval);
 	}
 has_zeroout:
-	up_write(&ei->i_data_sem);
+	if (!held)
+		up_write(&ei->i_data_sem);
 	if (retval > 0 && (map->m_flags & EXT4_MAP_MAPPED)) {
 		ret = check_block_validity(inode, map);
 		if (ret != 0)
@@ -479,11 +484,15 @@ int ext4_da_get_block_prep(struct inode *inode, sector_t iblock,
 void ext4_update_i_disksize(struct inode *inode, loff_t newsize)
 {
 	struct ext4_inode_info *ei = EXT4_I(inode);
+	/* [removes] see ext4_map_blocks */
+	bool held = ext4_sim_data_sem_held_across(inode);
 
-	down_write(&ei->i_data_sem);
+	if (!held)
+		down_write(&ei->i_data_sem);
 	if (newsize > ei->i_disksize)
 		ei->i_disksize = newsize;
-	up_write(&ei->i_data_sem);
+	if (!held)
+		up_write(&ei->i_data_sem);
 }
 
 int ext4_update_inode_size(struct inode *inode, loff_t newsize)

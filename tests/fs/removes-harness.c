@@ -129,8 +129,11 @@ struct rh *rh_new(const struct rh_opts *o)
 	}
 	mm_sim_costs_default(&costs);
 	h->mm = mm_sim_new(h->w, &costs);
+	/* ext4's write side: writeback IO, the flusher, ordered-data hooks */
+	g_assert_cmpint(ext4_sim_writes_init(h->sb), ==, 0);
 	h->inode = ext4_sim_new_inode(h->sb);
 	address_space_sim_init(h->inode->i_mapping, h->inode, h->mm);
+	ext4_set_aops(h->inode);
 	h->file.f_inode = h->inode;
 	h->file.f_mapping = h->inode->i_mapping;
 	if (o->oracle) {
@@ -144,6 +147,8 @@ struct rh *rh_new(const struct rh_opts *o)
 static void rh_detach(struct rh *h, void *arg)
 {
 	(void)arg;
+	inode_sim_wb_detach(h->inode);
+	ext4_sim_writes_stop(h->sb);
 	ext4_sim_inode_release_jinode(h->inode);
 	if (EXT4_SB(h->sb)->s_journal)
 		g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
@@ -161,6 +166,7 @@ void rh_free(struct rh *h)
 		fs_oracle_remove_inode(h->inode);
 		fs_oracle_free(h->oracle);
 	}
+	ext4_sim_writes_free(h->sb);
 	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
 	/* the journal, disk and device events go before the world */
 	ext4_sim_unmount(h->sb);
@@ -320,8 +326,10 @@ struct page *rh_cache_page(struct rh *h, pgoff_t index, bool dirty)
 		lblk++;
 		bh = bh->b_this_page;
 	} while (bh != head);
-	if (dirty)
+	if (dirty) {
 		__set_page_dirty_nobuffers(page);
+		__mark_inode_dirty(h->inode, I_DIRTY_PAGES);
+	}
 	unlock_page(page);
 	put_page(page);
 	return page;
@@ -343,6 +351,7 @@ void rh_store(struct rh *h, pgoff_t index, unsigned off, unsigned len,
 		} while (bh != head);
 	}
 	__set_page_dirty_nobuffers(page);
+	__mark_inode_dirty(h->inode, I_DIRTY_PAGES);
 	if (h->oracle)
 		fs_oracle_write(h->inode, (loff_t)(index << PAGE_SHIFT) + off,
 				len, stamp);
