@@ -476,6 +476,26 @@ bool rh_noted(const struct rh_task *t, const char *func, const char *what,
 	return false;
 }
 
+uint64_t rh_oracle_count(struct rh *h, int kind)
+{
+	g_assert_nonnull(h->oracle);
+	return fs_oracle_count(h->oracle, (enum fs_oracle_kind)kind);
+}
+
+void rh_oracle_assert_clean(struct rh *h)
+{
+	g_assert_nonnull(h->oracle);
+	fs_oracle_finish(h->oracle);
+	for (int k = 0; k < FS_ORACLE_NR_KINDS; k++) {
+		if (k == FS_ORACLE_LOCK_ORDER || !fs_oracle_count(h->oracle, k))
+			continue;
+		for (unsigned i = 0; i < fs_oracle_explained(h->oracle, k); i++)
+			g_printerr("%s", fs_oracle_explanation(h->oracle, k, i));
+		g_error("oracle: %" G_GUINT64_FORMAT " %s", fs_oracle_count(
+			h->oracle, k), fs_oracle_kind_name(k));
+	}
+}
+
 /* ---- the byte-array model ---------------------------------------------------- */
 
 void rh_model_init(struct rh_model *m, loff_t cap)
