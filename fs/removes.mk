@@ -8,13 +8,10 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/lock-invalidate_lock.c \
 	fs/ext4/truncate.h fs/ext4/punch.c fs/ext4/falloc.c fs/ext4/truncate.c
 
-check_PROGRAMS += tests/fs/test-strategies
-TESTS += tests/fs/test-strategies
-# The path tests link against helper "writes"' ext4_map_blocks, writeback
-# and DIO accounting; until those are merged they are built on demand only
-# (make tests/fs/test-punch ...), then they join check_PROGRAMS/TESTS.
-EXTRA_PROGRAMS += tests/fs/test-punch tests/fs/test-falloc \
-	tests/fs/test-truncate
+check_PROGRAMS += tests/fs/test-strategies tests/fs/test-punch \
+	tests/fs/test-falloc tests/fs/test-truncate
+TESTS += tests/fs/test-strategies tests/fs/test-punch \
+	tests/fs/test-falloc tests/fs/test-truncate
 REMOVES_HARNESS = tests/fs/removes-harness.c tests/fs/removes-harness.h
 tests_fs_test_strategies_SOURCES = tests/fs/test-strategies.c $(REMOVES_HARNESS)
 tests_fs_test_strategies_LDADD = $(FS_TEST_LIBS)

@@ -23,6 +23,7 @@
 #include <limits.h>
 
 #include "fs/ext4/ext4.h"
+#include "fs/ext4/ext4_map.h"
 #include "fs/ext4/locking.h"
 #include "fs/mm.h"
 #include "fs/writeback.h"
@@ -97,14 +98,10 @@ void ext4_truncate(struct inode *inode);
  * mark_inode_dirty and sb_start_write come from fs/writeback.h (helper
  * "writes"). */
 
-/* i_disksize / i_size updates (kernel: fs/ext4/ext4.h inlines; the model's
- * live in fs/ext4/inode.c, helper "writes").  Redeclared here until its
- * header is in: an identical declaration is harmless. */
-void ext4_update_i_disksize(struct inode *inode, loff_t newsize);
-int ext4_update_inode_size(struct inode *inode, loff_t newsize);
-/* ext4_truncate_failed_write is helper "writes"' (fs/ext4/inode_write.c):
- * it brackets truncate_inode_pages + ext4_truncate with the strategy's
- * remove_lock/remove_unlock. */
+/* i_disksize / i_size updates (ext4_update_i_disksize,
+ * ext4_update_inode_size), the inode-state and DIOREAD_LOCK helpers,
+ * ext4_truncate_failed_write and ext4_map_blocks come from
+ * fs/ext4/ext4_map.h (helper "writes"). */
 
 /* A step of a path, in the running task's notes (explanations, tests):
  * what = the kernel call or event, arg = its main argument. */

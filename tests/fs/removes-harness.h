@@ -139,6 +139,12 @@ uint64_t rh_contentions(struct rh *h, const char *class_name);
 bool rh_noted(const struct rh_task *t, const char *func, const char *what,
 	      const char *obj, unsigned *from);
 
+/* With an oracle: run its end-of-job checks (lost_write, fsck) now — from
+ * outside a task, the world stopped — and return the count of kind k. */
+uint64_t rh_oracle_count(struct rh *h, int kind);
+/* Every kind but lock_order (design A's expected finding) is zero. */
+void rh_oracle_assert_clean(struct rh *h);
+
 /* A byte-array model of a file: per byte (stamp, origin). */
 struct rh_model {
 	loff_t size;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fs/disk.h"
+#include "fs/oracle.h"
 #include "tests/fs/removes-harness.h"
 
 #define BS 4096
@@ -114,7 +115,7 @@ static void commit_fn(struct rh *h, void *arg)
 static void check_zero_whole(const char *strategy)
 {
 	static const pgoff_t cached[] = { 3, 4, 6, 9, (pgoff_t)-1 };
-	struct rh_opts o = { .strategy = strategy };
+	struct rh_opts o = { .strategy = strategy, .oracle = true };
 	struct layout l = { .nblk = 12, .one_extent = true, .cached = cached };
 	struct rh_model m;
 	struct rh *h = layout_new(&o, &l, &m);
@@ -143,6 +144,7 @@ static void check_zero_whole(const char *strategy)
 	rh_model_zero(&m, 4 * BS, 4 * BS);
 	rh_model_assert(h, &m);
 	rh_check(h);
+	rh_oracle_assert_clean(h);
 	rh_model_free(&m);
 	rh_free(h);
 }
@@ -221,7 +223,7 @@ static void check_collapse(const char *strategy, bool dirty)
 {
 	static const unsigned holes[] = { 9, ~0u };
 	static const pgoff_t cached[] = { 2, 5, 11, (pgoff_t)-1 };
-	struct rh_opts o = { .strategy = strategy };
+	struct rh_opts o = { .strategy = strategy, .oracle = true };
 	struct layout l = { .nblk = 14, .holes = holes, .cached = cached,
 			    .dirty_cached = dirty };
 	struct rh_model m;
@@ -250,6 +252,7 @@ static void check_collapse(const char *strategy, bool dirty)
 	rh_check(h);
 	rh_run(h, commit_fn, NULL);
 	g_assert_cmpint(rh_owner(h, gone[0]), ==, EXT4_SIM_OWN_FREE);
+	rh_oracle_assert_clean(h);
 	rh_model_free(&m);
 	rh_free(h);
 }
@@ -268,7 +271,7 @@ static void test_collapse(void)
 static void check_insert(const char *strategy, bool one_extent)
 {
 	static const pgoff_t cached[] = { 3, 8, (pgoff_t)-1 };
-	struct rh_opts o = { .strategy = strategy };
+	struct rh_opts o = { .strategy = strategy, .oracle = true };
 	struct layout l = { .nblk = 10, .cached = cached,
 			    .one_extent = one_extent };
 	struct rh_model m;
@@ -293,6 +296,7 @@ static void check_insert(const char *strategy, bool one_extent)
 	rh_model_insert(&m, 5 * BS, 2 * BS);
 	rh_model_assert(h, &m);
 	rh_check(h);
+	rh_oracle_assert_clean(h);
 	rh_model_free(&m);
 	rh_free(h);
 }
