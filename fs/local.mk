@@ -9,3 +9,4 @@ include fs/jbd2.mk
 include fs/oracle.mk
 include fs/faults.mk
 include fs/writes.mk
+include fs/removes.mk

@@ -15,6 +15,7 @@
 #include "sim/cfg.h"
 #include "sim/demo.h"
 #include "fs/options.h"
+#include "fs/ext4/locking.h"
 
 static gboolean opt_version;
 static gboolean opt_help_config;
@@ -105,8 +106,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (opt_list_strategies) {
-		for (const char *const *s = fs_strategy_names; *s; s++)
-			printf("%s\n", *s);
+		for (const struct ext4_lock_ops *const *s = ext4_lock_strategies;
+		     *s; s++)
+			printf("%-16s %s\n", (*s)->name, (*s)->summary);
 		goto out;
 	}
 	if (opt_demo) {
