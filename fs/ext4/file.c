@@ -46,19 +46,37 @@
 #define DIO_MAX_BLOCKS 4096
 #define PMD_SIZE (512ul * PAGE_SIZE)
 
-/* The strategy's shared side over one page (NULL op: nothing). */
-static void ext4_sim_fault_lock_page(struct inode *inode, pgoff_t pgoff)
-{
-	loff_t start = (loff_t)pgoff << PAGE_SHIFT;
+/* The strategy's shared side over one page (NULL op: nothing); the
+ * caller's name is the lock's "ip". */
+#define ext4_sim_fault_lock_page(inode, pgoff)                             \
+	ext4_sim__fault_lock((inode), (loff_t)(pgoff) << PAGE_SHIFT,        \
+			     ((loff_t)(pgoff) << PAGE_SHIFT) + PAGE_SIZE - 1, \
+			     __func__)
+#define ext4_sim_fault_unlock_page(inode, pgoff)                           \
+	ext4_sim_fault_unlock((inode), (loff_t)(pgoff) << PAGE_SHIFT,       \
+			      ((loff_t)(pgoff) << PAGE_SHIFT) + PAGE_SIZE - 1)
 
-	ext4_sim_fault_lock(inode, start, start + PAGE_SIZE - 1);
+/* Designs A/B (EXT4_LOCK_FAULT_HOLDS_DATA_SEM): the shared side is
+ * i_data_sem (r), so the fault's own block lookups must not take it again;
+ * the task says so while it holds the lock (fs/task_state.h).  Returns
+ * whether it set the mark. */
+static bool ext4_sim_fault_mark_data_sem(struct inode *inode)
+{
+	struct sim_task *t = sim_current_task();
+	struct fs_task_state *ts = t ? fs_task_state_of(t) : NULL;
+
+	if (!ts || !ext4_sim_lock_has(inode, EXT4_LOCK_FAULT_HOLDS_DATA_SEM) ||
+	    ts->i_data_sem_held_by_fault)
+		return false;
+	ts->i_data_sem_held_by_fault = true;
+	return true;
 }
 
-static void ext4_sim_fault_unlock_page(struct inode *inode, pgoff_t pgoff)
+static void ext4_sim_fault_unmark_data_sem(bool marked)
 {
-	loff_t start = (loff_t)pgoff << PAGE_SHIFT;
-
-	ext4_sim_fault_unlock(inode, start, start + PAGE_SIZE - 1);
+	if (marked)
+		fs_task_state_of(sim_current_task())->i_data_sem_held_by_fault =
+			false;
 }
 
 /* ---- page-cache faults ------------------------------------------------------------- */
@@ -66,18 +84,22 @@ static void ext4_sim_fault_unlock_page(struct inode *inode, pgoff_t pgoff)
 int ext4_filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vma->vm_file);
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(inode);
-	bool lock = ops && ops->fault_lock &&
-		    !(ops->flags & EXT4_LOCK_FAULT_FAST_PATH);
-	int err;
+	bool lock = !ext4_sim_lock_has(inode, EXT4_LOCK_FAULT_FAST_PATH);
 
 	/* v4.5: i_mmap_sem (r) across the whole of filemap_fault,
 	 * readahead submission and read IO waits included. */
-	if (lock)
+	bool marked = false;
+	int err;
+
+	if (lock) {
 		ext4_sim_fault_lock_page(inode, vmf->pgoff);
+		marked = ext4_sim_fault_mark_data_sem(inode);
+	}
 	err = filemap_fault(vma, vmf);
-	if (lock)
+	if (lock) {
+		ext4_sim_fault_unmark_data_sem(marked);
 		ext4_sim_fault_unlock_page(inode, vmf->pgoff);
+	}
 	return err;
 }
 
@@ -253,6 +275,7 @@ int ext4_dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 	enum ext4_kver kver = ext4_sim_kver(inode);
 	handle_t *handle = NULL;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	bool marked;
 	int result;
 
 	/* v5.15: COW writes do not touch the journal. */
@@ -262,10 +285,12 @@ int ext4_dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 		sb_start_pagefault(sb);
 		file_update_time(vma->vm_file);
 		ext4_sim_fault_lock_page(inode, vmf->pgoff);
+		marked = ext4_sim_fault_mark_data_sem(inode);
 		handle = ext4_journal_start_sb(sb, EXT4_HT_WRITE_PAGE,
 					       EXT4_DATA_TRANS_BLOCKS);
 	} else {
 		ext4_sim_fault_lock_page(inode, vmf->pgoff);
+		marked = ext4_sim_fault_mark_data_sem(inode);
 	}
 	if (IS_ERR(handle))
 		result = VM_FAULT_SIGBUS;
@@ -277,9 +302,11 @@ int ext4_dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 	if (write) {
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
+		ext4_sim_fault_unmark_data_sem(marked);
 		ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 		sb_end_pagefault(sb);
 	} else {
+		ext4_sim_fault_unmark_data_sem(marked);
 		ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 	}
 	return result;
@@ -294,6 +321,7 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 	pgoff_t pgoff = linear_page_index(vma, addr);
 	handle_t *handle = NULL;
 	bool write = flags & FAULT_FLAG_WRITE;
+	bool marked;
 	int result;
 
 	(void)pmd;
@@ -303,11 +331,13 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 		sb_start_pagefault(sb);
 		file_update_time(vma->vm_file);
 		ext4_sim_fault_lock_page(inode, pgoff);
+		marked = ext4_sim_fault_mark_data_sem(inode);
 		handle = ext4_journal_start_sb(sb, EXT4_HT_WRITE_PAGE,
 			kver == EXT4_KVER_5_15 ? EXT4_DATA_TRANS_BLOCKS :
 			ext4_chunk_trans_blocks(inode, (int)(PMD_SIZE / PAGE_SIZE)));
 	} else {
 		ext4_sim_fault_lock_page(inode, pgoff);
+		marked = ext4_sim_fault_mark_data_sem(inode);
 	}
 	if (IS_ERR(handle))
 		result = VM_FAULT_SIGBUS;
@@ -321,9 +351,11 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 	if (write) {
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
+		ext4_sim_fault_unmark_data_sem(marked);
 		ext4_sim_fault_unlock_page(inode, pgoff);
 		sb_end_pagefault(sb);
 	} else {
+		ext4_sim_fault_unmark_data_sem(marked);
 		ext4_sim_fault_unlock_page(inode, pgoff);
 	}
 	return result;
@@ -335,12 +367,15 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 int ext4_dax_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vma->vm_file);
+	bool marked;
 	int result;
 
 	if (ext4_sim_kver(inode) != EXT4_KVER_4_4)
 		return ext4_dax_fault(vma, vmf);
 	ext4_sim_fault_lock_page(inode, vmf->pgoff);
+	marked = ext4_sim_fault_mark_data_sem(inode);
 	result = dax_fault(vma, vmf, ext4_get_block_dax, ext4_end_io_unwritten);
+	ext4_sim_fault_unmark_data_sem(marked);
 	ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 	return result;
 }

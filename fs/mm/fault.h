@@ -20,8 +20,8 @@
 #include "fs/block.h"
 #include "fs/buffer_write.h"
 #include "fs/ext4/ext4.h"
-#include "fs/ext4/locking.h"
-#include "fs/ext4/ext4_map.h"      /* ext4_sim_lock_ops */
+#include "fs/ext4/locking.h"      /* ext4_sim_lock_ops & the lock calls */
+#include "fs/ext4/ext4_map.h"
 #include "fs/options.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
@@ -45,26 +45,27 @@ static inline void fault_sim_charge(sim_time_t cost)
  * the strategy's shared side when it carries `flag`
  * (EXT4_LOCK_FAULT_FAST_PATH for filemap_fault, EXT4_LOCK_READ_PATHS for
  * read(2) and readahead), else nothing.  Returns whether it locked, for
- * the matching unlock. */
-static inline bool filemap_sim_invalidate_lock_shared(struct address_space *mapping,
-						      unsigned flag,
-						      loff_t start, loff_t end)
+ * the matching unlock.  The caller's name is the lock's "ip". */
+static inline bool filemap_sim__invalidate_lock_shared(struct address_space *mapping,
+						       unsigned flag,
+						       loff_t start, loff_t end,
+						       const char *ip)
 {
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(mapping->host);
-
-	if (!ops || !(ops->flags & flag) || !ops->fault_lock)
+	if (!ext4_sim_lock_has(mapping->host, flag))
 		return false;
-	ops->fault_lock(mapping->host, start, end, __func__);
+	ext4_sim__fault_lock(mapping->host, start, end, ip);
 	return true;
 }
+#define filemap_sim_invalidate_lock_shared(mapping, flag, start, end) \
+	filemap_sim__invalidate_lock_shared((mapping), (flag), (start), (end), \
+					    __func__)
 
 static inline void filemap_sim_invalidate_unlock_shared(struct address_space *mapping,
 							bool locked,
 							loff_t start, loff_t end)
 {
 	if (locked)
-		ext4_sim_lock_ops(mapping->host)->fault_unlock(mapping->host,
-							       start, end);
+		ext4_sim_fault_unlock(mapping->host, start, end);
 }
 
 /* i_mmap_lock_read / i_mmap_unlock_read (include/linux/fs.h). */

@@ -114,8 +114,7 @@ int filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 	struct address_space *mapping = file->f_mapping;
 	struct file_ra_state *ra = &file->f_ra;
 	struct inode *inode = mapping->host;
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(inode);
-	bool v515 = ops && (ops->flags & EXT4_LOCK_FAULT_FAST_PATH);
+	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_FAULT_FAST_PATH);
 	pgoff_t offset = vmf->pgoff;
 	loff_t lstart = (loff_t)offset << PAGE_SHIFT;
 	loff_t lend = lstart + PAGE_SIZE - 1;

@@ -145,8 +145,7 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	struct address_space *mapping = filp->f_mapping;
 	struct inode *inode = mapping->host;
 	struct file_ra_state *ra = &filp->f_ra;
-	const struct ext4_lock_ops *ops = ext4_sim_lock_ops(inode);
-	bool v515 = ops && (ops->flags & EXT4_LOCK_READ_PATHS);
+	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_READ_PATHS);
 	pgoff_t index, last_index, prev_index;
 	unsigned long offset;      /* offset into the page */
 	unsigned prev_offset;

@@ -5,53 +5,16 @@
  * uptodate, unlocked pages and instantiates none; truncate racing a fault
  * ends in SIGBUS through the i_size checks, while a punch-like page-cache
  * truncation (i_size unchanged) is simply refilled; COW faults leave the
- * page cache untouched; madvise(DONTNEED) zaps; under an i_mmap_sem-like
+ * page cache untouched; madvise(DONTNEED) zaps; under the i_mmap_sem
  * strategy a fault waits for a task holding the lock for write, under
- * v5.15's only when it must create a page; DAX faults map the disk block
- * itself. */
+ * invalidate_lock only when it must create a page; DAX faults map the disk
+ * block itself. */
 #include "config.h"
 
 #include "fs/disk.h"
 #include "tests/fs/faults-harness.h"
 
 #define NPAGES 8
-
-/* ---- a test strategy: v4.5's i_mmap_sem, v5.15's invalidate_lock ----------- */
-
-static void mmsem_fault_lock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	down_read(&EXT4_I(inode)->i_mmap_sem);
-}
-
-static void mmsem_fault_unlock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	up_read(&EXT4_I(inode)->i_mmap_sem);
-}
-
-static const struct ext4_lock_ops test_mmsem = {
-	.name = "test_i_mmap_sem", .kver = EXT4_KVER_4_5,
-	.fault_lock = mmsem_fault_lock, .fault_unlock = mmsem_fault_unlock,
-};
-
-static void inval_fault_lock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	down_read(&inode->i_mapping->invalidate_lock);
-}
-
-static void inval_fault_unlock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	up_read(&inode->i_mapping->invalidate_lock);
-}
-
-static const struct ext4_lock_ops test_inval = {
-	.name = "test_invalidate_lock", .kver = EXT4_KVER_5_15,
-	.flags = EXT4_LOCK_READ_PATHS | EXT4_LOCK_FAULT_FAST_PATH,
-	.fault_lock = inval_fault_lock, .fault_unlock = inval_fault_unlock,
-};
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -572,7 +535,7 @@ static sim_time_t load_while_held(struct fh *h, struct vm_area_struct *vma,
 
 static void test_fault_waits_for_i_mmap_sem(void)
 {
-	struct fh_opts o = { .file_blocks = NPAGES, .lock_ops = &test_mmsem };
+	struct fh_opts o = { .file_blocks = NPAGES, .lock_ops = &ext4_lock_i_mmap_sem };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 	struct sim_rwsem *sem = &EXT4_I(h->inode)->i_mmap_sem;
@@ -589,9 +552,56 @@ static void test_fault_waits_for_i_mmap_sem(void)
 	fh_free(h);
 }
 
+/* Design B (i_data_sem strategy): the fault holds i_data_sem (r); a
+ * writer queued behind it must not block the fault's own block lookups
+ * (readpage inside the fault looks up without the lock), and a fault
+ * waits for a task holding it (w). */
+struct writer_arg {
+	struct fh *h;
+	sim_time_t delay, hold;
+};
+
+static void data_sem_writer(struct sim_task *t, void *arg)
+{
+	struct writer_arg *a = arg;
+
+	sim_task_sleep(t, a->delay);
+	down_write(&EXT4_I(a->h->inode)->i_data_sem);
+	sim_task_sleep(t, a->hold);
+	up_write(&EXT4_I(a->h->inode)->i_data_sem);
+}
+
+static void test_i_data_sem_design_fault(void)
+{
+	struct fh_opts o = { .file_blocks = 64,
+			     .lock_ops = &ext4_lock_i_data_sem };
+	struct fh *h = fh_new(&o);
+	struct vm_area_struct *vma = fh_mmap(h, 64, true, false);
+	struct access a = { .h = h, .vma = vma, .page = 2, .len = 8 };
+	struct writer_arg w = { .h = h, .delay = 500, .hold = SIM_USEC };
+
+	g_assert_true(ext4_lock_i_data_sem.flags &
+		      EXT4_LOCK_FAULT_HOLDS_DATA_SEM);
+	/* an empty extent-status cache: lookups go to the tree, under
+	 * i_data_sem unless the fault says it holds it */
+	ext4_es_remove_extent(h->inode, 0, EXT_MAX_BLOCKS);
+	sim_contents_init(&a.got, PAGE_SIZE);
+	fh_spawn(h, "fault", access_task, &a);
+	fh_spawn(h, "writer", data_sem_writer, &w);
+	fh_run(h);   /* a self-deadlock would stop the world here */
+	g_assert_cmpint(a.err, ==, 0);
+	fh_assert_file_bytes(h, &a.got, 0, 2 * PAGE_SIZE, 8);
+	sim_contents_destroy(&a.got);
+	/* a page nobody cached yet */
+	g_assert_null(page_cache_sim_peek(h->inode->i_mapping, 50));
+	g_assert_cmpint(load_while_held(h, vma, &EXT4_I(h->inode)->i_data_sem,
+					50), >=, 100 * SIM_USEC);
+	fh_free(h);
+}
+
 static void test_v515_fault_fast_path(void)
 {
-	struct fh_opts o = { .file_blocks = NPAGES, .lock_ops = &test_inval };
+	struct fh_opts o = { .file_blocks = NPAGES, .lock_ops = &ext4_lock_invalidate_lock };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 	struct sim_rwsem *sem = &h->inode->i_mapping->invalidate_lock;
@@ -680,7 +690,7 @@ static void test_dax_hole(void)
 static void test_dax_fault_waits_for_i_mmap_sem(void)
 {
 	struct fh_opts o = { .file_blocks = NPAGES, .dax = true,
-			     .lock_ops = &test_mmsem };
+			     .lock_ops = &ext4_lock_i_mmap_sem };
 	struct fh *h = fh_new(&o);
 	struct vm_area_struct *vma = fh_mmap(h, NPAGES, true, false);
 
@@ -706,6 +716,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fault/madvise-dontneed", test_madvise_dontneed);
 	g_test_add_func("/fault/i_mmap_sem-waits", test_fault_waits_for_i_mmap_sem);
 	g_test_add_func("/fault/v5.15-fast-path", test_v515_fault_fast_path);
+	g_test_add_func("/fault/i_data_sem-design", test_i_data_sem_design_fault);
 	g_test_add_func("/fault/dax/read-store", test_dax_read_and_store);
 	g_test_add_func("/fault/dax/hole", test_dax_hole);
 	g_test_add_func("/fault/dax/i_mmap_sem-waits",

@@ -322,29 +322,6 @@ static void test_block_read_full_page(void)
 
 /* ---- v5.15: read(2) creates pages under invalidate_lock ------------------------------- */
 
-static void inval_lock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	down_read(&inode->i_mapping->invalidate_lock);
-}
-
-static void inval_unlock(struct inode *inode, loff_t s, loff_t e)
-{
-	(void)s; (void)e;
-	up_read(&inode->i_mapping->invalidate_lock);
-}
-
-static const struct ext4_lock_ops test_inval = {
-	.name = "test_invalidate_lock", .kver = EXT4_KVER_5_15,
-	.flags = EXT4_LOCK_READ_PATHS | EXT4_LOCK_FAULT_FAST_PATH,
-	.fault_lock = inval_lock, .fault_unlock = inval_unlock,
-};
-
-static const struct ext4_lock_ops test_mmsem = {
-	.name = "test_i_mmap_sem", .kver = EXT4_KVER_4_5,
-	.fault_lock = inval_lock, .fault_unlock = inval_unlock,
-};
-
 struct holder_arg {
 	struct sim_rwsem *sem;
 };
@@ -374,7 +351,7 @@ static sim_time_t read_while_held(struct fh *h, pgoff_t page)
 
 static void test_v515_read_paths(void)
 {
-	struct fh_opts o = { .file_blocks = 64, .lock_ops = &test_inval };
+	struct fh_opts o = { .file_blocks = 64, .lock_ops = &ext4_lock_invalidate_lock };
 	struct fh *h = fh_new(&o);
 
 	/* the readahead batch (or the page creation) needs the lock */
@@ -387,7 +364,7 @@ static void test_v515_read_paths(void)
 	fh_free(h);
 
 	/* v4.5's strategy leaves read(2) alone (FIDELITY 3.3) */
-	o.lock_ops = &test_mmsem;
+	o.lock_ops = &ext4_lock_i_mmap_sem;
 	h = fh_new(&o);
 	g_assert_cmpint(read_while_held(h, 3), <, 100 * SIM_USEC);
 	fh_free(h);
