@@ -1,0 +1,46 @@
+/* reports/report.h — the report writer's public API: a run directory's
+ * results.json in, plots and index.html out.
+ *
+ * reports/ reads the run-dir format only (docs/results-json.md); it knows
+ * nothing of sim/ or fs/, so sim/main.c and reports/sim-report.c can both
+ * call it.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#define REPORT_ERROR (report_error_quark())
+GQuark report_error_quark(void);
+
+enum report_error {
+	REPORT_ERROR_INPUT,   /* results.json missing, malformed, wrong schema */
+	REPORT_ERROR_OUTPUT,  /* DIR not writable, disk full, ... */
+};
+
+/*
+ * Reads DIR/results.json and writes, beside it:
+ *   DIR/plots/NAME.dat   data, in the schema's units (ns, ops/s, counts)
+ *   DIR/plots/NAME.gp    the gnuplot script that draws NAME from NAME.dat
+ *   DIR/plots/NAME.png   drawn by gnuplot (pngcairo, or png without cairo)
+ *   DIR/plots/NAME.svg
+ *   DIR/index.html       self-contained page: tables, plots, first violations
+ *
+ * Everything is written into a staging directory inside DIR first and moved
+ * into place at the end (index.html by one rename), so a failure leaves DIR
+ * as it was.  DIR/plots belongs to the report writer: a render replaces it.
+ *
+ * gnuplot is $FAULTLINE_GNUPLOT if that is set (a path or a name looked up
+ * in PATH), else the one configure found, else "gnuplot" in PATH.  Without
+ * it the render still succeeds: the .dat, .gp and index.html are written and
+ * one warning naming the package goes to log.  Warnings from gnuplot itself
+ * also go to log (NULL: discard).
+ *
+ * Returns FALSE with *err set (REPORT_ERROR_*) on failure; the message is
+ * one line and names the file concerned.
+ */
+gboolean report_render(const char *dir, FILE *log, GError **err);
+
+#endif /* REPORT_H */
