@@ -408,8 +408,15 @@ struct sim_run *sim_merge_load(char *const *paths, unsigned n,
 		bool interrupted;
 
 		if (!json_parser_load_from_file(parser, paths[f], &perr)) {
-			g_set_error(err, MERGE_ERROR, 0, "%s: %s", paths[f],
-				    perr->message);
+			const char *m = perr->message;
+
+			/* json-glib names the file itself: once is enough */
+			if (g_str_has_prefix(m, paths[f]) &&
+			    m[strlen(paths[f])] == ':')
+				m += strlen(paths[f]) + 1;
+			g_set_error(err, MERGE_ERROR, 0, "%s: not a faultline "
+				    "shard file (not JSON:%s%s)", paths[f],
+				    *m == ' ' ? "" : " ", m);
 			g_error_free(perr);
 			g_object_unref(parser);
 			goto fail;
