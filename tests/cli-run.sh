@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..28"
+echo "1..29"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -100,3 +100,9 @@ result "sim/sim finds workloads/*.cfg from another directory" $?
 (cd "$tmp" && "$sim" -q --report "$tmp/rep" -s lockless -r 1 punch_heavy.cfg >/dev/null 2>&1); rc=$?
 [ $rc = 0 ] || [ $rc = 2 ]
 result "sim/sim runs (or says in one line why it cannot)" $?
+
+# the report writer reads what we write
+"$toy" -q -j2 --report "$tmp/toyrep" --sweep toy.tasks=2,3 "$cfg" 2>"$tmp/rep.err" &&
+	[ -s "$tmp/toyrep/results.json" ] && [ -s "$tmp/toyrep/index.html" ] &&
+	! grep -q 'error' "$tmp/rep.err"
+result "--report: results.json rendered by the report writer" $?
