@@ -263,6 +263,7 @@ static void test_shard_merge(void)
 	g_assert_cmpstr(got, ==, want);
 
 	/* a shard twice, or one missing, is refused */
+	g_free(paths[1]);
 	paths[1] = paths[0];
 	g_assert_null(sim_merge_load(paths, 3, &mp, &err));
 	g_assert_nonnull(strstr(err->message, "twice"));
