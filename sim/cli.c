@@ -71,10 +71,11 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 	char *found = find_config(env, path);
 	struct sim_cfg *cfg = sim_cfg_load(m->schema, found, err);
 	const struct { const char *key, *value; } dedicated[] = {
-		{ m->strategies_key, o->strategy },
-		{ m->replicas_key, o->replicas },
-		{ m->seed_key, seed_override ? seed_override : o->seed },
-		{ m->duration_key, o->duration },
+		{ sim_model_key(m, SIM_MODEL_KEY_STRATEGIES), o->strategy },
+		{ sim_model_key(m, SIM_MODEL_KEY_REPLICAS), o->replicas },
+		{ sim_model_key(m, SIM_MODEL_KEY_SEED),
+		  seed_override ? seed_override : o->seed },
+		{ sim_model_key(m, SIM_MODEL_KEY_DURATION), o->duration },
 	};
 	unsigned i;
 
@@ -85,7 +86,7 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 		if (!sim_cfg_set_assignment(cfg, *s, err))
 			goto bad;
 	for (i = 0; i < G_N_ELEMENTS(dedicated); i++)
-		if (dedicated[i].value && dedicated[i].key &&
+		if (dedicated[i].value &&
 		    !sim_cfg_set(cfg, dedicated[i].key, dedicated[i].value, err))
 			goto bad;
 	if (!sim_cfg_check(cfg, err))

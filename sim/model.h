@@ -98,7 +98,9 @@ struct sim_model_ops {
 	const char *const *kinds;
 	/* Config keys ("section.key") the plan is built from and the command
 	 * line's -s, -r, --seed and --duration set: a LIST of strategy names,
-	 * an INT replica count, an INT run seed and a TIME. */
+	 * an INT replica count, an INT run seed and a TIME.  NULL means
+	 * "global.strategies", "global.replicas", "global.seed",
+	 * "global.duration" (sim_model_key below). */
 	const char *strategies_key;
 	const char *replicas_key;
 	const char *seed_key;
@@ -112,7 +114,11 @@ struct sim_model_ops {
 	/* How long to run (simulated ns). */
 	sim_time_t (*duration)(const void *model);
 	/* The lock-hold timeline window (simulated ns from 0); 0 or a NULL
-	 * op: no timeline. */
+	 * op: no timeline.  The runner owns the world's tracer (it records
+	 * the timeline and writes --trace): a model sets this op rather than
+	 * a tracer of its own.  A model that fills r->spans itself anyway
+	 * should still give the window here (without it the runner takes the
+	 * latest span end). */
 	sim_time_t (*timeline)(const void *model);
 	/* After sim_world_run returns: end-of-job checks (fsck, lost writes)
 	 * and fill r (everything but id, sim_time, events, stop). */
@@ -120,5 +126,28 @@ struct sim_model_ops {
 		       struct sim_job_result *r);
 	void (*destroy)(void *model);
 };
+
+enum sim_model_key_id {
+	SIM_MODEL_KEY_STRATEGIES,
+	SIM_MODEL_KEY_REPLICAS,
+	SIM_MODEL_KEY_SEED,
+	SIM_MODEL_KEY_DURATION,
+};
+
+static inline const char *sim_model_key(const struct sim_model_ops *m,
+					enum sim_model_key_id id)
+{
+	switch (id) {
+	case SIM_MODEL_KEY_STRATEGIES:
+		return m->strategies_key ? m->strategies_key : "global.strategies";
+	case SIM_MODEL_KEY_REPLICAS:
+		return m->replicas_key ? m->replicas_key : "global.replicas";
+	case SIM_MODEL_KEY_SEED:
+		return m->seed_key ? m->seed_key : "global.seed";
+	case SIM_MODEL_KEY_DURATION:
+		return m->duration_key ? m->duration_key : "global.duration";
+	}
+	return NULL;
+}
 
 #endif /* SIM_MODEL_H */

@@ -157,10 +157,17 @@ static void print_group(FILE *f, const struct sim_out *out,
 
 			if (!g->viol[k])
 				continue;
-			fprintf(f, "    %s: %" PRIu64 " in %u/%u replicas, first at %s in replica %u (--replay %" PRIu64 ":%u)\n",
+			if (g->first[k]->first_time >= 0)
+				g_snprintf(b1, sizeof(b1), "at ");
+			else
+				b1[0] = '\0';
+			if (g->first[k]->first_time >= 0)
+				fmt_sim(g->first[k]->first_time, b1 + 3,
+					sizeof(b1) - 3);
+			fprintf(f, "    %s: %" PRIu64 " in %u/%u replicas, first %s%sin replica %u (--replay %" PRIu64 ":%u)\n",
 				(const char *)g_ptr_array_index(out->kinds, k),
 				g->viol[k], g->viol_reps[k], g->n_rep,
-				fmt_sim(g->first[k]->first_time, b1, sizeof(b1)),
+				b1, b1[0] ? " " : "",
 				rec->id.replica, rec->id.seed, rec->id.index);
 			if (explain)
 				print_explanation(f, g->first[k]->explanation,
@@ -320,8 +327,11 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 
 		if (!k->count)
 			continue;
-		fprintf(f, "  %s: %" PRIu64 ", first at %s\n", k->name, k->count,
-			fmt_sim(k->first_time, b1, sizeof(b1)));
+		if (k->first_time >= 0)
+			fprintf(f, "  %s: %" PRIu64 ", first at %s\n", k->name,
+				k->count, fmt_sim(k->first_time, b1, sizeof(b1)));
+		else
+			fprintf(f, "  %s: %" PRIu64 "\n", k->name, k->count);
 		print_explanation(f, k->explanation, "    ");
 	}
 	for (i = 0; i < rec->n_ops; i++) {

@@ -100,8 +100,11 @@ void sim_plan_set_sections(struct sim_plan *p, const struct sim_cfg *cfg)
 static bool sweep_is_plan_key(const struct sim_model_ops *ops,
 			      const struct sim_cfg_sweep *sw)
 {
-	const char *keys[] = { ops->strategies_key, ops->replicas_key,
-			       ops->seed_key };
+	const char *keys[] = {
+		sim_model_key(ops, SIM_MODEL_KEY_STRATEGIES),
+		sim_model_key(ops, SIM_MODEL_KEY_REPLICAS),
+		sim_model_key(ops, SIM_MODEL_KEY_SEED),
+	};
 	char *sk = g_strdup_printf("%s.%s", sw->section, sw->key);
 	bool hit = false;
 	unsigned i;
@@ -119,6 +122,9 @@ struct sim_plan *sim_plan_new(const struct sim_model_ops *ops,
 {
 	struct sim_plan *p = g_new0(struct sim_plan, 1);
 	struct sim_cfg_sweep *sw = NULL;
+	const char *k_strat = sim_model_key(ops, SIM_MODEL_KEY_STRATEGIES);
+	const char *k_reps = sim_model_key(ops, SIM_MODEL_KEY_REPLICAS);
+	const char *k_seed = sim_model_key(ops, SIM_MODEL_KEY_SEED);
 	const void *slot;
 	const int64_t *replicas, *seed;
 	uint64_t jobs;
@@ -126,27 +132,26 @@ struct sim_plan *sim_plan_new(const struct sim_model_ops *ops,
 
 	p->config_file = g_strdup(cfg->file);
 	p->shard_k = p->shard_n = 1;
-	slot = sim_plan_cfg_value(cfg, ops->strategies_key, SIM_OPT_LIST, err);
+	slot = sim_plan_cfg_value(cfg, k_strat, SIM_OPT_LIST, err);
 	if (!slot)
 		goto fail;
 	p->strategies = g_strdupv(*(char **const *)slot);
 	p->n_strategies = p->strategies ? g_strv_length(p->strategies) : 0;
 	if (p->n_strategies == 0) {
 		g_set_error(err, SIM_PLAN_ERROR, SIM_PLAN_ERROR_INVALID,
-			    "%s: %s: no strategy to run", cfg->file,
-			    ops->strategies_key);
+			    "%s: %s: no strategy to run", cfg->file, k_strat);
 		goto fail;
 	}
-	replicas = sim_plan_cfg_value(cfg, ops->replicas_key, SIM_OPT_INT, err);
+	replicas = sim_plan_cfg_value(cfg, k_reps, SIM_OPT_INT, err);
 	if (!replicas)
 		goto fail;
-	seed = sim_plan_cfg_value(cfg, ops->seed_key, SIM_OPT_INT, err);
+	seed = sim_plan_cfg_value(cfg, k_seed, SIM_OPT_INT, err);
 	if (!seed)
 		goto fail;
 	if (*replicas < 1 || *seed < 0) {
 		g_set_error(err, SIM_PLAN_ERROR, SIM_PLAN_ERROR_INVALID,
 			    "%s: %s must be >= 1 and %s >= 0", cfg->file,
-			    ops->replicas_key, ops->seed_key);
+			    k_reps, k_seed);
 		goto fail;
 	}
 	p->seed = (uint64_t)*seed;

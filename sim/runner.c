@@ -50,12 +50,18 @@ const char *__tsan_default_suppressions(void)
 /* Slices of simulated time a job's run is cut into, to notice SIGINT. */
 #define SIM_RUNNER_SLICES 64
 
+/* A job pushed with this bit set is the --trace run of a plan run: an
+ * extra run of that job whose results are dropped, so results.json never
+ * depends on --trace (nor on a model's own tracer being displaced). */
+#define TRACE_ONLY (1u << 31)
+
 struct runner {
 	const struct sim_model_ops *ops;
 	const struct sim_plan *plan;
 	const struct sim_runner_opts *o;
 	struct sim_run *run;
 	GError **errs;              /* per plan index; read after the join */
+	GError *trace_err;          /* of the TRACE_ONLY job */
 	unsigned expected;          /* jobs submitted */
 	gint done;                  /* atomic: jobs finished, skipped or failed */
 	gint stop;                  /* atomic: SIGINT or a failed job */
@@ -308,8 +314,16 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 	r.events = sim_world_events(w);
 	r.stop = how;
 	rec = sim_job_rec_from_result(&r);
-	if (r.n_spans)
+	if (r.n_spans) {
+		unsigned i;
+
+		/* the model's own timeline; without a window from the
+		 * model, the latest end bounds it */
+		if (window <= 0)
+			for (i = 0; i < r.n_spans; i++)
+				window = MAX(window, r.spans[i].end);
 		timeline_to_rec(rec, w, r.spans, r.n_spans, window);
+	}
 	else if (tap.tl.spans)
 		timeline_to_rec(rec, w, (void *)tap.tl.spans->data,
 				tap.tl.spans->len, window);
@@ -356,18 +370,29 @@ static gboolean check_done(gpointer data)
 static void worker(gpointer data, gpointer user)
 {
 	struct runner *rn = user;
-	unsigned index = GPOINTER_TO_UINT(data) - 1;
+	unsigned item = GPOINTER_TO_UINT(data);
+	unsigned index = (item & ~TRACE_ONLY) - 1;
 	const char *trace;
 	GError *err = NULL;
 	GSource *src;
 
 	tsan_acquire(rn);
 	trace = (int)index == rn->o->trace_job ? rn->o->trace_path : NULL;
-	if (g_atomic_int_get(&rn->stop)) {
+	if (item & TRACE_ONLY) {
+		if (!g_atomic_int_get(&rn->stop))
+			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
+						 trace, &rn->stop, &err));
+		if (err) {
+			rn->trace_err = err;
+			g_atomic_int_set(&rn->stop, 1);
+		}
+	} else if (g_atomic_int_get(&rn->stop)) {
 		g_atomic_int_set(&rn->cut, 1);
 	} else {
+		/* a plan run traces in a separate TRACE_ONLY run */
 		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
-						  trace, &rn->stop, &err);
+						  rn->o->only_job >= 0 ? trace : NULL,
+						  &rn->stop, &err);
 
 		/* Each slot has one writer; the main thread reads the slots
 		 * only after g_thread_pool_free() has joined the workers. */
@@ -468,6 +493,9 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 			g_array_append_val(todo, i);
 	rn.expected = todo->len;
 	run->threads = MIN(o->threads, MAX(rn.expected, 1u));
+	if (o->trace_job >= 0 && o->only_job < 0 && o->trace_path &&
+	    (unsigned)o->trace_job < plan->n_jobs)
+		rn.expected++;
 
 	rn.mc = g_main_context_new();
 	rn.loop = g_main_loop_new(rn.mc, FALSE);
@@ -485,6 +513,9 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	/* exclusive: our threads, started now, none shared with GLib */
 	tsan_release(&rn);
 	pool = g_thread_pool_new(worker, &rn, (gint)run->threads, TRUE, NULL);
+	if (rn.expected > todo->len)        /* first: it is an extra job */
+		g_thread_pool_push(pool, GUINT_TO_POINTER(
+			((unsigned)o->trace_job + 1) | TRACE_ONLY), NULL);
 	for (i = 0; i < todo->len; i++) {
 		guint idx = g_array_index(todo, guint,
 					  o->reverse ? todo->len - 1 - i : i);
@@ -525,10 +556,14 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 		run->job_heap_peak = MAX(run->job_heap_peak, rec->heap_peak);
 		run->job_stack_bytes = MAX(run->job_stack_bytes, rec->stack_bytes);
 	}
+	if (rn.trace_err && err && !*err)
+		g_propagate_error(err, rn.trace_err);
+	else
+		g_clear_error(&rn.trace_err);
 	g_free(rn.errs);
-	g_array_unref(todo);
 	run->interrupted = g_atomic_int_get(&rn.cut) &&
-			   run->jobs_run < rn.expected;
+			   run->jobs_run < todo->len;
+	g_array_unref(todo);
 	run->peak_rss = peak_rss();
 	if (err && *err) {
 		sim_run_free(run);

@@ -29,7 +29,9 @@ struct sim_runner_opts {
 	bool catch_sigint;          /* stop cleanly on SIGINT */
 	int only_job;               /* run just this plan index (--replay); -1:
 				       every job of the plan's shard */
-	int trace_job;              /* write a Chrome trace of this index; -1 */
+	int trace_job;              /* write a Chrome trace of this index; -1.
+				       With only_job < 0 it is an extra run
+				       whose results are dropped. */
 	const char *trace_path;
 	bool reverse;               /* test hook: submit in reverse plan order */
 };

@@ -400,6 +400,17 @@ static void test_trace_and_timeline(void)
 	g_assert_cmpuint(instants, >, 0);     /* racy overlaps */
 	(void)waits;
 
+	/* the trace was an extra run: results are those of a plain run */
+	{
+		struct sim_run *plain = run_plan(p, 1, false);
+		char *a = json_minus_host(p, run), *b = json_minus_host(p, plain);
+
+		g_assert_cmpstr(a, ==, b);
+		g_free(a);
+		g_free(b);
+		sim_run_free(plain);
+	}
+
 	/* replica 0's timeline: inside the window, waits before grants */
 	rec = run->recs[sim_plan_index(p, 0, 0, 0)];
 	g_assert_cmpint(rec->timeline_ns, ==, 10000);
