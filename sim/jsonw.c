@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -218,9 +219,32 @@ void sim_jw_kbool(struct sim_jw *j, const char *key, bool v)
 
 FILE *sim_atomic_open(const char *path, char **tmp_path, GError **err)
 {
-	char *tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
-	int fd = g_mkstemp(tmp);
+	struct stat st;
+	char *tmp, *real = NULL;
+	int fd;
 	FILE *f;
+
+	/* Only a regular file is replaced by rename: a device, FIFO or
+	 * terminal (-o /dev/null, -o /dev/stdout) is written in place — a
+	 * rename would put a plain file where the device was.  A symlink is
+	 * followed, so the link stays and its target is replaced. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f = fopen(path, "w");
+		if (!f) {
+			int e = errno;
+
+			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
+				    "cannot write %s: %s", path, g_strerror(e));
+			return NULL;
+		}
+		*tmp_path = NULL;
+		return f;
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		real = realpath(path, NULL);
+	tmp = g_strdup_printf("%s.tmp-XXXXXX", real ? real : path);
+	free(real);
+	fd = g_mkstemp(tmp);
 
 	if (fd < 0) {
 		int e = errno;
@@ -248,6 +272,20 @@ FILE *sim_atomic_open(const char *path, char **tmp_path, GError **err)
 	return f;
 }
 
+/* rename(2) onto path, or onto its target if path is a symlink. */
+static int rename_over(const char *tmp_path, const char *path)
+{
+	struct stat st;
+	char *real = NULL;
+	int rc;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		real = realpath(path, NULL);
+	rc = g_rename(tmp_path, real ? real : path);
+	free(real);
+	return rc;
+}
+
 bool sim_atomic_commit(FILE *f, const char *tmp_path, const char *path,
 		       GError **err)
 {
@@ -257,10 +295,11 @@ bool sim_atomic_commit(FILE *f, const char *tmp_path, const char *path,
 		e = EIO;
 	if (fclose(f) != 0 && !e)
 		e = errno;
-	if (!e && g_rename(tmp_path, path) != 0)
+	if (!e && tmp_path && rename_over(tmp_path, path) != 0)
 		e = errno;
 	if (e) {
-		g_unlink(tmp_path);
+		if (tmp_path)
+			g_unlink(tmp_path);
 		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
 			    "cannot write %s: %s", path, g_strerror(e));
 		return false;

@@ -55,13 +55,16 @@ void sim_jw_kbool(struct sim_jw *j, const char *key, bool v);
 void sim_json_escape(GString *out, const char *s);
 
 /* Writes data to a temporary file beside path and renames it over path,
- * so path is either the old file or the complete new one. */
+ * so path is either the old file or the complete new one.  A path that
+ * exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
+ * written in place instead; a symlink's target is replaced, not the link. */
 bool sim_write_file_atomic(const char *path, const char *data, size_t len,
 			   GError **err);
 
 /* For streamed output: a temporary file beside path (g_mkstemp) opened
- * for writing; *tmp_path is g_malloc'd.  sim_atomic_commit closes f and
- * renames; sim_atomic_abort closes and unlinks. */
+ * for writing; *tmp_path is g_malloc'd (NULL when path is written in
+ * place, as above).  sim_atomic_commit closes f and renames;
+ * sim_atomic_abort closes and unlinks. */
 FILE *sim_atomic_open(const char *path, char **tmp_path, GError **err);
 bool sim_atomic_commit(FILE *f, const char *tmp_path, const char *path,
 		       GError **err);

@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..29"
+echo "1..31"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -106,3 +106,15 @@ result "sim/sim runs (or says in one line why it cannot)" $?
 	[ -s "$tmp/toyrep/results.json" ] && [ -s "$tmp/toyrep/index.html" ] &&
 	! grep -q 'error' "$tmp/rep.err"
 result "--report: results.json rendered by the report writer" $?
+
+# -o onto something that is not a regular file is written in place (a
+# rename would replace a device or FIFO with a plain file); a symlink
+# stays a symlink
+mkfifo "$tmp/fifo" && { cat "$tmp/fifo" > "$tmp/fromfifo" & } &&
+	"$toy" -q -o "$tmp/fifo" "$cfg" && wait && [ -p "$tmp/fifo" ] &&
+	grep -q '"schema": "faultline-results"' "$tmp/fromfifo"
+result "-o FIFO: written in place, still a FIFO" $?
+: > "$tmp/target.json" && ln -s target.json "$tmp/link.json" &&
+	"$toy" -q -o "$tmp/link.json" "$cfg" && [ -L "$tmp/link.json" ] &&
+	grep -q '"schema": "faultline-results"' "$tmp/target.json"
+result "-o symlink: the target is replaced, the link stays" $?
