@@ -6,3 +6,4 @@ include fs/extents.mk
 include fs/alloc.mk
 include fs/mm.mk
 include fs/jbd2.mk
+include fs/oracle.mk

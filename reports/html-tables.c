@@ -182,6 +182,7 @@ static void violations_table(GString *h, const struct rep_run *run,
 {
 	guint i, j;
 
+	g_string_append(h, "<h4>Violations</h4>\n");
 	g_string_append(h, "<table><thead><tr><th class=\"l\">violation kind</th><th>count</th>"
 			   "<th>replicas affected</th></tr></thead><tbody>\n");
 	for (i = 0; i < run->kind_names->len; i++) {
@@ -221,6 +222,7 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 
 	if (!s->ops->len)
 		return;
+	g_string_append(h, "<h4>Latency per op, all replicas merged</h4>\n");
 	g_string_append(h, "<table><thead><tr><th class=\"l\">op</th><th>count</th>"
 			   "<th>ops/s</th><th>min</th><th>mean</th>");
 	for (k = 0; k < G_N_ELEMENTS(ps); k++)
@@ -260,6 +262,7 @@ static void locks_table(GString *h, const struct rep_strategy *s)
 
 	if (!s->locks->len)
 		return;
+	g_string_append(h, "<h4>Lock classes (lock_stat; waits are of contended acquisitions)</h4>\n");
 	g_string_append(h, "<table><thead><tr><th class=\"l\" rowspan=\"2\">class</th>"
 			   "<th rowspan=\"2\">contentions</th><th colspan=\"4\">waittime</th>"
 			   "<th rowspan=\"2\">acquisitions<small>(shared)</small></th>"

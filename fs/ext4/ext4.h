@@ -72,6 +72,22 @@ struct ext4_sb_info {
 	struct fs_oracle *s_oracle;
 };
 
+/* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;
+ * model only).  Cumulative: tests and reports take differences. */
+struct ext4_sim_ext_stats {
+	uint64_t credits_used;       /* handle credits consumed by tree ops */
+	uint64_t credits_requested;  /* asked for through extend / restart */
+	uint64_t extends;            /* successful ext4_journal_extend calls */
+	uint64_t restarts;           /* handle restarts (i_data_sem dropped) */
+	uint64_t node_dirties;       /* node buffers / inode root dirtied */
+	uint64_t nodes_allocated, nodes_freed;
+	uint64_t splits;             /* ext4_ext_split */
+	uint64_t grows;              /* ext4_ext_grow_indepth */
+	uint64_t merges;             /* neighbouring extents merged */
+	uint64_t merge_ups;          /* ext4_ext_try_to_merge_up collapses */
+	uint64_t max_depth;          /* deepest tree seen */
+};
+
 /* ext4_inode_info state bits (i_state_flags). */
 enum {
 	EXT4_STATE_DIOREAD_LOCK,
@@ -85,6 +101,7 @@ struct ext4_inode_info {
 	struct sim_rwsem i_data_sem;    /* extent tree / block map */
 	struct sim_rwsem i_mmap_sem;    /* v4.5 strategy */
 	struct ext4_es_tree i_es_tree;  /* [i_es_lock] */
+	struct ext4_sim_ext_stats i_ext_stats;  /* extents*.c, model only */
 	struct jbd2_inode *jinode;
 	struct inode vfs_inode;
 };
