@@ -519,13 +519,14 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 				run->interrupted ? " (interrupted)" : "");
 	} else {
 		out = sim_out_build(plan, run, env->model->kinds);
-		if (!o.quiet)
-			sim_out_text(out, stdout, o.explain);
-		fflush(stdout);
+		/* files first: a closed stdout (| head) must not lose them */
 		if (!write_results(env, &o, out, &err)) {
 			rc = fail_err(err);
 			goto out;
 		}
+		if (!o.quiet)
+			sim_out_text(out, stdout, o.explain);
+		fflush(stdout);
 	}
 	if (run->interrupted) {
 		fprintf(stderr, "sim: interrupted: %u of %u jobs finished%s\n",

@@ -7,15 +7,18 @@
  *
  * Life of a job (one thread, start to end):
  *
- *	w = sim_world_new({ .seed = id.seed, .job = id.replica })
+ *	w = sim_world_new({ .seed = id.seed, .job = id.index })
  *	m = ops->create(w, cfg, strategy, &id, &err)
  *	sim_world_run(w, ops->duration(m))          (in slices, see runner.c)
  *	ops->finish(m, w, &r)                       (model fills r)
  *	ops->destroy(m); sim_world_free(w)
  *
- * The world's job key is the REPLICA, not the plan index: replica r of
- * every strategy (and of every sweep point) draws from the same streams —
- * common random numbers — so strategy differences are paired.
+ * The world's job is the plan index: what diagnostics (deadlock reports,
+ * the oracle's explanations) print as the --replay SEED:JOB key.  A model
+ * seeds its WORKLOAD streams with id->replica instead —
+ * sim_rng_seed(&r, id->seed, id->replica, task, purpose) — so replica r
+ * of every strategy (and of every sweep point) draws the same workload:
+ * common random numbers, and strategy differences are paired.
  */
 #ifndef SIM_MODEL_H
 #define SIM_MODEL_H

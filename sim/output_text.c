@@ -174,36 +174,83 @@ static void print_group(FILE *f, const struct sim_out *out,
 						  "      ");
 		}
 	}
+	/* ops this strategy never completed are in results.json only */
 	for (o = 0; o < out->ops->len; o++)
-		print_latency(f, g_ptr_array_index(out->ops, o), g->ops[o].h,
-			      sim_out_op_rate(g, o));
+		if (g->ops[o].h->count)
+			print_latency(f, g_ptr_array_index(out->ops, o),
+				      g->ops[o].h, sim_out_op_rate(g, o));
 	print_locks(f, g);
 }
 
-/* "12.3 us ±0.1 us" for the baseline, "14.1 us +14.6% ±1.2%" otherwise. */
-static void cell(FILE *f, const struct sim_paired *p, bool base, bool ns)
+/* Pads to a display width (± is two bytes in UTF-8). */
+static void put_cell(FILE *f, const char *buf, int width)
 {
-	char v[32], h[32], rel[48], buf[96];
-
-	if (base) {
-		/* the baseline's own mean over the pairs */
-		if (ns)
-			fmt_ns(p->mean_b, v, sizeof(v));
-		else
-			g_snprintf(v, sizeof(v), "%.1f", p->mean_b);
-		g_snprintf(buf, sizeof(buf), "%s", v);
-	} else {
-		if (ns)
-			fmt_ns(p->mean_a, v, sizeof(v));
-		else
-			g_snprintf(v, sizeof(v), "%.1f", p->mean_a);
-		sim_stats_format_rel(p, rel, sizeof(rel));
-		g_snprintf(buf, sizeof(buf), "%s %s", v, rel);
-	}
-	(void)h;
-	/* ± is two bytes in UTF-8: pad by display width */
-	fprintf(f, " %-*s", 26 + (int)(strlen(buf) - g_utf8_strlen(buf, -1)),
+	fprintf(f, " %-*s", width + (int)(strlen(buf) - g_utf8_strlen(buf, -1)),
 		buf);
+}
+
+static void fmt_value(double v, bool ns, char *buf, size_t len)
+{
+	if (ns)
+		fmt_ns(v, buf, len);
+	else
+		g_snprintf(buf, len, "%.1f", v);
+}
+
+/* The baseline's own figure: mean over its replicas ± the 95% half-width
+ * (not paired: there is nothing to pair it with). */
+static void base_cell(FILE *f, const double *x, const uint64_t *count,
+		      unsigned n, bool ns)
+{
+	double *v = g_new(double, n + 1);
+	unsigned i, m = 0;
+	char a[32], h[32], buf[96];
+	struct sim_ci ci;
+
+	for (i = 0; i < n; i++)
+		if (!count || count[i])
+			v[m++] = x[i];
+	ci = sim_stats_ci95(v, m);
+	g_free(v);
+	if (!m) {
+		put_cell(f, "-", 26);
+		return;
+	}
+	fmt_value(ci.mean, ns, a, sizeof(a));
+	if (ci.half == ci.half) {
+		fmt_value(ci.half, ns, h, sizeof(h));
+		g_snprintf(buf, sizeof(buf), "%s \u00b1%s", a, h);
+	} else {
+		g_snprintf(buf, sizeof(buf), "%s", a);
+	}
+	put_cell(f, buf, 26);
+}
+
+/* "14.1 us +14.6% ±1.2%": this strategy's mean over the pairs and the
+ * paired relative difference. */
+static void pair_cell(FILE *f, const struct sim_paired *p, bool present, bool ns)
+{
+	char v[32], rel[48], buf[96];
+
+	if (!present || !p->n) {
+		put_cell(f, "-", 26);
+		return;
+	}
+	fmt_value(p->mean_a, ns, v, sizeof(v));
+	sim_stats_format_rel(p, rel, sizeof(rel));
+	g_snprintf(buf, sizeof(buf), "%s %s", v, rel);
+	put_cell(f, buf, 26);
+}
+
+/* Whether any strategy at this point completed op o. */
+static bool op_seen(const struct sim_out_group *gs, unsigned n, unsigned o)
+{
+	unsigned s;
+
+	for (s = 0; s < n; s++)
+		if (gs[s].ops[o].h->count)
+			return true;
+	return false;
 }
 
 static void print_comparison(FILE *f, const struct sim_out *out)
@@ -217,6 +264,8 @@ static void print_comparison(FILE *f, const struct sim_out *out)
 		w = MAX(w, (unsigned)strlen(plan->strategies[s]));
 	fprintf(f, "\n== comparison: paired over replicas, 95%% CI, baseline %s\n",
 		plan->strategies[0]);
+	fprintf(f, "   (baseline: mean over its replicas \u00b1 half-width; others: mean over the\n"
+		   "    replicas both ran, relative paired difference \u00b1 half-width)\n");
 	for (p = 0; p < plan->n_points; p++) {
 		const struct sim_out_group *gs =
 			&out->groups[p * plan->n_strategies];
@@ -224,26 +273,31 @@ static void print_comparison(FILE *f, const struct sim_out *out)
 		if (plan->sweep_key)
 			fprintf(f, "  [%s=%s]\n", plan->sweep_key,
 				plan->sweep_values[p]);
-		fprintf(f, "    %-*s  %-12s", w, "strategy", "violations");
+		fprintf(f, "    %-*s  %-12s", w, "strategy", "violating");
 		for (c = 0; c < SIM_OUT_NCMP; c++)
-			fprintf(f, " %-26s", c == 0 ? "latency p50" :
-				c == 1 ? "p99" : "p99.9");
+			put_cell(f, c == 0 ? "latency p50" : c == 1 ? "p99" : "p99.9",
+				 26);
 		fprintf(f, "\n");
 		for (o = 0; o < out->ops->len; o++) {
+			if (!op_seen(gs, plan->n_strategies, o))
+				continue;
 			fprintf(f, "  %s\n", (const char *)g_ptr_array_index(out->ops, o));
 			for (s = 0; s < plan->n_strategies; s++) {
 				const struct sim_out_group *g = &gs[s];
-				/* the baseline's row shows its side of the
-				 * first comparison's pairs */
-				const struct sim_out_group *ref =
-					s ? g : plan->n_strategies > 1 ? &gs[1] : NULL;
 				char vio[32];
 
-				g_snprintf(vio, sizeof(vio), "%u/%u", g->violating_reps,
-					   g->n_rep);
+				g_snprintf(vio, sizeof(vio), "%u/%u",
+					   g->violating_reps, g->n_rep);
 				fprintf(f, "    %-*s  %-12s", w, g->name, vio);
-				for (c = 0; c < SIM_OUT_NCMP; c++)
-					cell(f, &ref->cmp[o].p[c], s == 0, true);
+				for (c = 0; c < SIM_OUT_NCMP; c++) {
+					if (s == 0)
+						base_cell(f, g->ops[o].pct[c],
+							  g->ops[o].count, g->n_rep,
+							  true);
+					else
+						pair_cell(f, &g->cmp[o].p[c],
+							  g->cmp[o].present, true);
+				}
 				fprintf(f, "\n");
 			}
 		}
@@ -252,7 +306,11 @@ static void print_comparison(FILE *f, const struct sim_out *out)
 			const struct sim_out_group *g = &gs[s];
 
 			fprintf(f, "    %-*s  %-12s", w, g->name, "");
-			cell(f, &(s ? g : &gs[1])->cmp_throughput, s == 0, false);
+			if (s == 0)
+				base_cell(f, g->throughput, NULL, g->n_rep, false);
+			else
+				pair_cell(f, &g->cmp_throughput, g->n_pairs > 0,
+					  false);
 			fprintf(f, "\n");
 		}
 	}
@@ -335,6 +393,8 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 		print_explanation(f, k->explanation, "    ");
 	}
 	for (i = 0; i < rec->n_ops; i++) {
+		if (!rec->ops[i].lat.count)
+			continue;
 		sim_hist_sparse_expand(&rec->ops[i].lat, h);
 		print_latency(f, rec->ops[i].name, h,
 			      rec->sim_time > 0 ? (double)h->count /

@@ -4,9 +4,9 @@
  * Plan order is: for each sweep point, for each strategy, for each
  * replica.  A job's index is its position in that order; it is the key of
  * --replay SEED:JOB and of --shard K/N (a shard takes the jobs with
- * index % N == K - 1).  A job's world is seeded from the run seed and the
- * job's REPLICA (sim/model.h), so every strategy and every sweep point of
- * replica r draws the same workload.
+ * index % N == K - 1).  A job's world is (run seed, job index); the model
+ * draws its workload from (run seed, REPLICA) (sim/model.h), so every
+ * strategy and every sweep point of replica r draws the same workload.
  *
  * A plan is plain data — names, numbers, the resolved config as text — so
  * `sim merge` rebuilds the same plan from shard files without the model's

@@ -270,7 +270,9 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 				   gint *stop, GError **err)
 {
 	struct sim_job_id id = sim_plan_job(plan, index);
-	struct sim_world_params params = { .seed = id.seed, .job = id.replica };
+	/* job = the plan index (the replay key diagnostics print); models
+	 * seed workload streams with id.replica (sim/model.h) */
+	struct sim_world_params params = { .seed = id.seed, .job = id.index };
 	const char *strategy = plan->strategies[id.strategy];
 	struct sim_job_result r;
 	struct sim_job_rec *rec = NULL;

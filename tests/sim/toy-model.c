@@ -6,9 +6,8 @@
  *	         (probability per op of a "rare" violation), sigint_job (test
  *	         hook: the process sends itself SIGINT when that job ends)
  *
- * Streams derive from (seed, replica, task, purpose) through the world's
- * job key, so replica r of every strategy draws the same think times,
- * holds and rare draws.
+ * Streams derive from (seed, replica, task, purpose), so replica r of
+ * every strategy draws the same think times, holds and rare draws.
  */
 #include "config.h"
 
@@ -252,12 +251,13 @@ static void *toy_create(struct sim_world *w, const struct sim_cfg *cfg,
 		struct worker *wk = &m->workers[i];
 
 		wk->toy = m;
-		/* the world's job key is the replica: common random numbers */
-		sim_rng_seed(&wk->think, sim_world_seed(w), sim_world_job(w), i,
+		/* streams from the replica, not the job: common random
+		 * numbers across strategies and sweep points */
+		sim_rng_seed(&wk->think, id->seed, id->replica, i,
 			     sim_rng_purpose("think"));
-		sim_rng_seed(&wk->hold, sim_world_seed(w), sim_world_job(w), i,
+		sim_rng_seed(&wk->hold, id->seed, id->replica, i,
 			     sim_rng_purpose("hold"));
-		sim_rng_seed(&wk->rare, sim_world_seed(w), sim_world_job(w), i,
+		sim_rng_seed(&wk->rare, id->seed, id->replica, i,
 			     sim_rng_purpose("rare"));
 		sim_task_spawn(w, "worker", worker_fn, wk);
 	}
