@@ -200,29 +200,34 @@ static void timeline_rec(struct timeline *tl, struct sim_world *w,
 	/* A wait END needs nothing: the grant's BEGIN follows it. */
 }
 
-/* Copies the timeline into rec, task ids as "name/id". */
+/* Copies the timeline into rec, tasks by label (sim_task_label). */
 static void timeline_to_rec(struct sim_job_rec *rec, const struct sim_world *w,
 			    const struct sim_timeline_span *spans, unsigned n,
 			    sim_time_t window)
 {
-	unsigned i;
+	unsigned i, nt = sim_world_task_count(w);
+	char **labels = g_new0(char *, nt + 1);
 
 	rec->timeline_ns = window;
 	rec->n_spans = n;
 	rec->spans = g_new0(struct sim_rec_span, n + 1);
 	for (i = 0; i < n; i++) {
 		const struct sim_timeline_span *s = &spans[i];
-		const struct sim_task *t = sim_world_task(w, s->task);
 		struct sim_rec_span *d = &rec->spans[i];
 
-		d->task = g_strdup_printf("%s/%u", t ? sim_task_name(t) : "?",
-					  s->task);
+		if (s->task < nt && !labels[s->task])
+			labels[s->task] = sim_task_label(w, s->task);
+		d->task = s->task < nt ? g_strdup(labels[s->task])
+				       : g_strdup_printf("?/%u", s->task);
 		d->lock = g_strdup(s->lock);
 		d->write = s->write;
 		d->wait_begin = s->wait_begin;
 		d->begin = s->begin;
 		d->end = s->end < 0 || s->end > window ? window : s->end;
 	}
+	for (i = 0; i < nt; i++)     /* sparse: not a NULL-ended vector */
+		g_free(labels[i]);
+	g_free(labels);
 }
 
 /* ---- one job -------------------------------------------------------------------- */

@@ -40,6 +40,20 @@ struct sim_trace_writer *sim_trace_writer_new(const char *path, GError **err)
 	return tw;
 }
 
+char *sim_task_label(const struct sim_world *w, unsigned id)
+{
+	const struct sim_task *t = sim_world_task(w, id);
+	unsigned i, n = sim_world_task_count(w);
+
+	if (!t)
+		return g_strdup_printf("?/%u", id);
+	for (i = 0; i < n; i++)
+		if (i != id && strcmp(sim_task_name(sim_world_task(w, i)),
+				      sim_task_name(t)) == 0)
+			return g_strdup_printf("%s/%u", sim_task_name(t), id);
+	return g_strdup(sim_task_name(t));
+}
+
 bool sim_trace_hold_is_shared(struct sim_world *w, unsigned task)
 {
 	struct sim_task *t = sim_world_task(w, task);
@@ -178,8 +192,7 @@ bool sim_trace_writer_finish(struct sim_trace_writer *tw,
 	}
 	meta(tw, "process_name", 0, process);
 	for (i = 0; i < n; i++) {
-		const struct sim_task *t = sim_world_task(w, i);
-		char *label = g_strdup_printf("%s/%u", sim_task_name(t), i);
+		char *label = sim_task_label(w, i);
 
 		meta(tw, "thread_name", i, label);
 		g_free(label);

@@ -1,7 +1,7 @@
 /* sim/trace.h — Chrome Trace Event JSON of one job, from the engine's
  * tracer (sim_world_set_tracer), for Perfetto or chrome://tracing.
  *
- * Tasks are threads (tid = task id, named "name/id"); lock waits and holds
+ * Tasks are threads (tid = task id, named by sim_task_label); lock waits and holds
  * and the model's "op" spans are complete ("X") events; violations and
  * other instants are "i" events on their task.  Timestamps are µs with ns
  * precision ("ts": 12.345).  Spans still open when the job ends are closed
@@ -31,6 +31,10 @@ bool sim_trace_writer_finish(struct sim_trace_writer *tw,
 			     GError **err);
 /* Drops the temporary file.  Frees tw. */
 void sim_trace_writer_abort(struct sim_trace_writer *tw);
+
+/* A task's label in traces and timelines: its name when no other task of
+ * the world has that name, else "name/id".  g_free() the result. */
+char *sim_task_label(const struct sim_world *w, unsigned id);
 
 /* Whether the lock hold that task `task` of w has just begun is shared
  * (from its latest note; lock.h documents the notes). */
