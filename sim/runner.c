@@ -330,10 +330,10 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 			for (i = 0; i < r.n_spans; i++)
 				window = MAX(window, r.spans[i].end);
 		timeline_to_rec(rec, w, r.spans, r.n_spans, window);
-	}
-	else if (tap.tl.spans)
+	} else if (tap.tl.spans) {
 		timeline_to_rec(rec, w, (void *)tap.tl.spans->data,
 				tap.tl.spans->len, window);
+	}
 	sim_job_result_free(&r);
 	rec->stack_bytes = (uint64_t)sim_world_task_count(w) * SIM_DEFAULT_STACK;
 	if (tap.tw) {
