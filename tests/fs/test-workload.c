@@ -713,6 +713,10 @@ static void test_job_result(void)
 	g_assert_cmpuint(r.op_latency[FS_OP_PUNCH_HOLE]->count, ==, 0);
 	g_assert_cmpuint(r.n_kinds, ==, FS_ORACLE_NR_KINDS + 1);
 	g_assert_cmpstr(r.kind_names[EXT4_MODEL_KIND_FSX], ==, "fsx_mismatch");
+	/* the ops' list of kinds is the result's, in order */
+	for (unsigned k = 0; k < r.n_kinds; k++)
+		g_assert_cmpstr(ext4_model_ops.kinds[k], ==, r.kind_names[k]);
+	g_assert_null(ext4_model_ops.kinds[r.n_kinds]);
 	for (unsigned k = 0; k < r.n_kinds; k++)
 		g_assert_cmpuint(r.violations[k], ==, 0);
 	g_assert_cmpuint(r.n_locks, >, 0);
