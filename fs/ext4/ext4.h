@@ -116,6 +116,35 @@ static inline struct ext4_inode_info *EXT4_I(struct inode *inode)
 	return container_of(inode, struct ext4_inode_info, vfs_inode);
 }
 
+/* [removes] i_state_flags accessors and the DIOREAD_LOCK pseudo-lock
+ * (v4.4 fs/ext4/ext4.h; the barriers are moot in a one-thread world).
+ * Block-removing paths set it around inode_dio_wait so that lockless
+ * (dioread_nolock) DIO readers fall back to the i_mutex path. */
+static inline bool ext4_test_inode_state(struct inode *inode, int bit)
+{
+	return (EXT4_I(inode)->i_state_flags >> bit) & 1;
+}
+
+static inline void ext4_set_inode_state(struct inode *inode, int bit)
+{
+	EXT4_I(inode)->i_state_flags |= 1ul << bit;
+}
+
+static inline void ext4_clear_inode_state(struct inode *inode, int bit)
+{
+	EXT4_I(inode)->i_state_flags &= ~(1ul << bit);
+}
+
+static inline void ext4_inode_block_unlocked_dio(struct inode *inode)
+{
+	ext4_set_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
+}
+
+static inline void ext4_inode_resume_unlocked_dio(struct inode *inode)
+{
+	ext4_clear_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
+}
+
 static inline struct ext4_sb_info *EXT4_SB(struct super_block *sb)
 {
 	return (struct ext4_sb_info *)sb->s_fs_info;

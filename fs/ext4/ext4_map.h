@@ -31,10 +31,8 @@
 
 struct fs_costs;
 
-/* The strategy's shared (fault) and exclusive (remove) sides:
- * ext4_sim_fault_lock / _unlock, ext4_sim_remove_lock / _unlock and
- * ext4_sim_lock_ops are fs/ext4/locking.h's (the contract; a NULL strategy
- * is lockless there). */
+/* The strategy's lock calls (ext4_sim_fault_lock, ext4_sim_remove_lock,
+ * ...) come from fs/ext4/locking.h. */
 
 /* The cost model of the fs; all zero when the world set none (tests). */
 const struct fs_costs *ext4_sim_costs(struct super_block *sb);
@@ -43,33 +41,8 @@ void ext4_sim_charge_cpu(sim_time_t d);
 
 /* ---- per-inode state (ext4.h inline helpers) ---------------------------------- */
 
-static inline bool ext4_test_inode_state(struct inode *inode, int bit)
-{
-	return (EXT4_I(inode)->i_state_flags >> bit) & 1;
-}
-
-static inline void ext4_set_inode_state(struct inode *inode, int bit)
-{
-	EXT4_I(inode)->i_state_flags |= 1ul << bit;
-}
-
-static inline void ext4_clear_inode_state(struct inode *inode, int bit)
-{
-	EXT4_I(inode)->i_state_flags &= ~(1ul << bit);
-}
-
-/* EXT4_STATE_DIOREAD_LOCK as a pseudo-lock (ext4.h, 4.4): paths that must
- * exclude lockless (dioread_nolock) DIO readers set it under i_mutex, then
- * inode_dio_wait; readers that see it fall back to the i_mutex path. */
-static inline void ext4_inode_block_unlocked_dio(struct inode *inode)
-{
-	ext4_set_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
-}
-
-static inline void ext4_inode_resume_unlocked_dio(struct inode *inode)
-{
-	ext4_clear_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
-}
+/* ext4_test/set/clear_inode_state and the DIOREAD_LOCK pseudo-lock come
+ * from fs/ext4/ext4.h. */
 
 /* dioread_nolock mount option, extent-mapped file, not data=journal. */
 static inline bool ext4_should_dioread_nolock(struct inode *inode)

@@ -127,7 +127,7 @@ int ext4_map_blocks(handle_t *handle, struct inode *inode,
 	struct ext4_inode_info *ei = EXT4_I(inode);
 	const struct fs_costs *c = ext4_sim_costs(inode->i_sb);
 	struct extent_status es;
-	bool nolock, held;
+	bool nolock, held_w;
 	int retval;
 	int ret = 0;
 
@@ -192,12 +192,15 @@ found:
 	map->m_flags &= ~EXT4_MAP_FLAGS;
 
 	/* Allocating or converting changes the tree: i_data_sem (w), inside
-	 * the caller's handle (transaction start ranks above i_data_sem). */
+	 * the caller's handle (transaction start ranks above i_data_sem).
+	 * Model extension for design A (fs/ext4/lock-i_data_sem_held.c): a
+	 * caller that holds i_data_sem (w) already passes NO_LOCK, which then
+	 * covers this step too (no 4.4.1 caller combines NO_LOCK with
+	 * CREATE). */
 	SIM_BUG_ON(!ext4_handle_valid(handle) && ext4_sim_has_journal(inode));
-	/* [removes] strategy i_data_sem_held: the block-removing caller
-	 * already holds it (w) across the whole operation */
-	held = ext4_sim_data_sem_held_across(inode);
-	if (!held)
+	held_w = (flags & EXT4_GET_BLOCKS_NO_LOCK) && ei->i_data_sem.writer &&
+		 ei->i_data_sem.writer == current;
+	if (!held_w)
 		down_write(&ei->i_data_sem);
 	ext4_sim_charge_cpu(c->extent_lookup_level * (ext_depth(inode) + 1) +
 			    c->extent_modify);
@@ -214,7 +217,7 @@ found:
 		ext4_sim_es_insert_mapped(inode, map, flags, &retval);
 	}
 has_zeroout:
-	if (!held)
+	if (!held_w)
 		up_write(&ei->i_data_sem);
 	if (retval > 0 && (map->m_flags & EXT4_MAP_MAPPED)) {
 		ret = check_block_validity(inode, map);
@@ -484,7 +487,8 @@ int ext4_da_get_block_prep(struct inode *inode, sector_t iblock,
 void ext4_update_i_disksize(struct inode *inode, loff_t newsize)
 {
 	struct ext4_inode_info *ei = EXT4_I(inode);
-	/* [removes] see ext4_map_blocks */
+	/* [removes] design A (i_data_sem_held): a block-removing caller
+	 * (zero range growing the file) already holds it (w) */
 	bool held = ext4_sim_data_sem_held_across(inode);
 
 	if (!held)

@@ -32,6 +32,7 @@
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
 #include "fs/options.h"
+#include "fs/task_state.h"
 
 /* current_fs_time's resolution: a jiffy at HZ=250.  mtime changes (and the
  * inode is journalled for it) at most once per tick. */
@@ -366,6 +367,8 @@ int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	struct address_space *mapping = inode->i_mapping;
 	loff_t lock_start = page_offset(page);
 	loff_t lock_end = lock_start + PAGE_SIZE - 1;
+	struct fs_task_state *ts;
+	bool data_sem_held;
 	get_block_t *get_block;
 	handle_t *handle;
 	unsigned long len;
@@ -378,6 +381,14 @@ int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	file_update_time(file);
 	/* v4.5: down_read(i_mmap_sem); v5.15: invalidate_lock (r). */
 	ext4_sim_fault_lock(inode, lock_start, lock_end);
+	/* Designs holding i_data_sem (r) as the fault side: the lookups
+	 * below must not take it again (ext4_map_blocks, ext4_da_map_blocks
+	 * read this per-task mark). */
+	ts = fs_task_state_of(current);
+	data_sem_held = ts &&
+			ext4_sim_lock_has(inode, EXT4_LOCK_FAULT_HOLDS_DATA_SEM);
+	if (data_sem_held)
+		ts->i_data_sem_held_by_fault = true;
 
 	/* Delalloc case is easy: no handle; existing blocks are mapped into
 	 * the buffers, holes get a delayed reservation. */
@@ -434,6 +445,8 @@ retry_alloc:
 out_ret:
 	ret = block_page_mkwrite_return(ret);
 out:
+	if (data_sem_held)
+		ts->i_data_sem_held_by_fault = false;
 	ext4_sim_fault_unlock(inode, lock_start, lock_end);
 	sb_end_pagefault(inode->i_sb);
 	return ret;

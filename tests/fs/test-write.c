@@ -365,6 +365,73 @@ static void test_mkwrite_truncated_nopage(void)
 	g_assert_cmpuint(wh_free(h), ==, 0);
 }
 
+/* Design B (strategy i_data_sem): the fault side is i_data_sem (r), so
+ * the delalloc lookups inside mkwrite must not take it again. */
+static void mkwrite_design_b_task(struct wh *h, void *arg)
+{
+	struct mk *m = arg;
+	struct page *page;
+
+	mkwrite_setup(h, m);
+	g_assert_cmpint(ext4_sim_sys_write(&h->file, 3 * BS, 10, false, false,
+					   1, NULL), ==, 10);
+	page = fault_in_page(h, 1);
+	g_assert_cmpint(do_mkwrite(m, page), ==, VM_FAULT_LOCKED);
+	g_assert_true(buffer_delay(wh_bh(page, 0)));
+	g_assert_false(fs_task_state_of(current)->i_data_sem_held_by_fault);
+	g_assert_false(sim_rwsem_held_by(&EXT4_I(h->inode)->i_data_sem,
+					 current));
+	put_page(page);
+	mkwrite_teardown(m);
+}
+
+static void test_mkwrite_design_b_lookups_unlocked(void)
+{
+	struct wh_opts o = wh_defaults();
+	struct mk m = { 0 };
+	struct wh *h;
+
+	o.lock_ops = ext4_lock_ops_find("i_data_sem");
+	g_assert_nonnull(o.lock_ops);
+	h = wh_new(&o);
+	wh_run(h, mkwrite_design_b_task, &m);
+	/* The design's known inversion: page lock taken under i_data_sem
+	 * here, i_data_sem under the page lock in write(2) (FIDELITY 3.4). */
+	g_assert_cmpuint(fs_oracle_count(h->oracle, FS_ORACLE_LOCK_ORDER), ==,
+			 1);
+	g_assert_cmpuint(wh_free(h), ==, 1);
+}
+
+/* Truncating delalloc pages gives their reservations back and forgets
+ * the delayed extents (ext4_da_invalidatepage). */
+static void invalidate_reservation_task(struct wh *h, void *arg)
+{
+	struct extent_status es;
+
+	(void)arg;
+	g_assert_cmpint(ext4_sim_sys_write(&h->file, 0, 3 * BS, false, false,
+					   1, NULL), ==, 3 * BS);
+	g_assert_cmpint(h->sbi->s_dirtyclusters_counter, ==, 3);
+	truncate_inode_pages(h->mapping, BS);
+	g_assert_cmpint(h->sbi->s_dirtyclusters_counter, ==, 1);
+	g_assert_cmpint(ext4_es_lookup_extent(h->inode, 1, &es), ==, 0);
+	g_assert_cmpint(ext4_es_lookup_extent(h->inode, 0, &es), ==, 1);
+	g_assert_true(ext4_es_is_delayed(&es));
+	truncate_inode_pages(h->mapping, 0);
+	g_assert_cmpint(h->sbi->s_dirtyclusters_counter, ==, 0);
+	/* i_size still covers them: they read as holes now. */
+	i_size_write(h->inode, 0);
+}
+
+static void test_invalidate_releases_reservation(void)
+{
+	struct wh *h = new_fs(true);
+
+	wh_run(h, invalidate_reservation_task, NULL);
+	wh_check_consistency(h);
+	wh_free(h);
+}
+
 /* ---- strategy hooks ------------------------------------------------------------------- */
 
 /* A recording strategy: which side was taken, for which range, and
@@ -386,11 +453,13 @@ static struct rec *rec_of(void)
 	return wt->arg;
 }
 
-static void rec_fault_lock(struct inode *inode, loff_t start, loff_t end)
+static void rec_fault_lock(struct inode *inode, loff_t start, loff_t end,
+			   const char *ip)
 {
 	struct rec *r = rec_of();
 
 	(void)inode;
+	(void)ip;
 	SIM_BUG_ON(r->inside);
 	r->inside = true;
 	r->fault_lock++;
@@ -408,11 +477,13 @@ static void rec_fault_unlock(struct inode *inode, loff_t start, loff_t end)
 	r->fault_unlock++;
 }
 
-static void rec_remove_lock(struct inode *inode, loff_t start, loff_t end)
+static void rec_remove_lock(struct inode *inode, loff_t start, loff_t end,
+			    const char *ip)
 {
 	struct rec *r = rec_of();
 
 	(void)inode;
+	(void)ip;
 	r->remove_lock++;
 	r->start = start;
 	r->end = end;
@@ -547,6 +618,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/write/mkwrite-nodelalloc", test_mkwrite_nodelalloc);
 	g_test_add_func("/write/mkwrite-truncated-nopage",
 			test_mkwrite_truncated_nopage);
+	g_test_add_func("/write/mkwrite-design-b-lookups-unlocked",
+			test_mkwrite_design_b_lookups_unlocked);
+	g_test_add_func("/write/invalidate-releases-reservation",
+			test_invalidate_releases_reservation);
 	g_test_add_func("/write/mkwrite-strategy-fault-side",
 			test_mkwrite_strategy_fault_side);
 	g_test_add_func("/write/truncate-failed-write",
