@@ -733,6 +733,82 @@ static void test_journal_cycle(void)
 	check_journal_cycle("i_mmap_sem", false);
 }
 
+/* ---- DAX: ext4_break_layouts ---------------------------------------------------------------
+ * A DAX file mapped with PFN PTEs at pages 0 and 3; punch [2, 4).  The
+ * range's PTE goes in every version (unmap in truncate_pagecache_range);
+ * v5.15's ext4_break_layouts (dax_layout_busy_page) first zaps every PTE of
+ * the file.  The partial edge is zeroed in place on the medium. */
+
+struct dax {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	ext4_fsblk_t pfn[8];
+	struct op op;
+};
+
+static void dax_map_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	d->mm = mm_alloc(h->mm);
+	d->vma = vm_mmap_sim(d->mm, &h->file, 0, 8,
+			     VM_READ | VM_SHARED | VM_MAYSHARE | VM_MIXEDMAP,
+			     NULL);
+	for (unsigned i = 0; i < 8; i += 3)
+		g_assert_cmpint(vm_insert_mixed(d->vma, d->vma->vm_start +
+						i * PAGE_SIZE, d->pfn[i]), ==, 0);
+}
+
+static void dax_punch_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	punch_fn(h, &d->op);
+}
+
+static void dax_unmap_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	(void)h;
+	vm_munmap_sim(d->vma);
+	mmput(d->mm);
+}
+
+static void check_dax(const char *strategy, bool zap_all)
+{
+	struct rh_opts o = { .strategy = strategy, .dax = true };
+	struct rh_model m;
+	struct rh *h = file_new(&o, 8, NULL, &m);
+	struct dax d = { .op = { .off = 2 * BS, .len = 2 * BS + 100 } };
+	bool unwritten;
+
+	for (unsigned i = 0; i < 8; i++)
+		g_assert_true(rh_lookup(h, i, &d.pfn[i], &unwritten));
+	rh_run(h, dax_map_fn, &d);
+	rh_run(h, dax_punch_fn, &d);
+	g_assert_cmpint(d.op.ret, ==, 0);
+	g_assert_true(pte_none(d.vma->ptes[3]));
+	g_assert_cmpint(pte_none(d.vma->ptes[0]), ==, zap_all);
+	g_assert_cmpint(pte_none(d.vma->ptes[6]), ==, zap_all);
+	/* no page cache involved: the edge's zeroes are on the medium */
+	g_assert_null(page_cache_sim_peek(h->inode->i_mapping, 4));
+	g_assert_true(sim_contents_is_zero(ext4_sim_disk_contents(
+		EXT4_SB(h->sb)->s_disk, d.pfn[4]), 0, 100));
+	rh_model_zero(&m, d.op.off, d.op.len);
+	rh_model_assert(h, &m);
+	rh_run(h, dax_unmap_fn, &d);
+	rh_model_free(&m);
+	rh_free(h);
+}
+
+static void test_dax(void)
+{
+	check_dax("invalidate_lock", true);
+	check_dax("i_mmap_sem", false);
+	check_dax("lockless", false);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -747,5 +823,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/punch/inversion", test_inversion);
 	g_test_add_func("/punch/lock-order", test_lock_order);
 	g_test_add_func("/punch/journal-cycle", test_journal_cycle);
+	g_test_add_func("/punch/dax", test_dax);
 	return g_test_run();
 }
