@@ -111,6 +111,7 @@ static const struct sim_option costs_opts[] = {
 	COST(es_lookup, "40ns", "extent-status cache lookup"),
 	COST(block_alloc, "500ns", "one mballoc allocation"),
 	COST(journal_handle, "150ns", "jbd2 handle start or stop bookkeeping"),
+	COST(bio_submit, "500ns", "building and submitting one bio (block layer + driver)"),
 	COST(user_fault_in, "30ns", "write(2): faulting in (touching) one page of the user buffer"),
 	COST(writeback_page, "250ns", "writeback: preparing one page and adding it to a bio"),
 	{ .name = "dirty_writeback_interval", .type = SIM_OPT_TIME, .offset = offsetof(struct fs_costs, dirty_writeback_interval), .unit = SIM_UNIT_S, .min = "1ms", .max = "3600s", .def = "5s", .help = "flusher wake-up period (vm.dirty_writeback_centisecs = 500)" },

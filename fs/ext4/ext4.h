@@ -38,6 +38,7 @@ struct fs_costs;            /* fs/options.h */
 struct fs_oracle;           /* fs/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block.h */
+struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
@@ -72,6 +73,9 @@ struct ext4_sb_info {
 	const struct ext4_lock_ops *s_lock_ops;
 	const struct fs_costs *s_costs;
 	struct fs_oracle *s_oracle;
+	/* [faults] the pool of read bios (fs/mm/read_bio.c), created on
+	 * first use, freed by ext4_sim_unmount. */
+	struct sim_rbio_pool *s_sim_rbio_pool;
 	/* [writes] writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;
@@ -266,6 +270,9 @@ void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
 void ext4_sim_unmount(struct super_block *sb);
+/* [faults] frees the read-bio pool (fs/mm/read_bio.c); called by
+ * ext4_sim_unmount. */
+void sim_rbio_pool_destroy(struct super_block *sb);
 /* Disk block of journal block n (jbd2_journal_bmap over the journal
  * inode); n < s_sim_journal_blocks. */
 ext4_fsblk_t ext4_sim_journal_bmap(struct super_block *sb, uint64_t n);
