@@ -489,11 +489,16 @@ int ext4_da_get_block_prep(struct inode *inode, sector_t iblock,
 void ext4_update_i_disksize(struct inode *inode, loff_t newsize)
 {
 	struct ext4_inode_info *ei = EXT4_I(inode);
+	/* [removes] design A (i_data_sem_held): a block-removing caller
+	 * (zero range growing the file) already holds it (w) */
+	bool held = ext4_sim_data_sem_held_across(inode);
 
-	down_write(&ei->i_data_sem);
+	if (!held)
+		down_write(&ei->i_data_sem);
 	if (newsize > ei->i_disksize)
 		ei->i_disksize = newsize;
-	up_write(&ei->i_data_sem);
+	if (!held)
+		up_write(&ei->i_data_sem);
 }
 
 int ext4_update_inode_size(struct inode *inode, loff_t newsize)

@@ -23,6 +23,11 @@
  * NOPAGE; PMD mappings are never installed (see __dax_pmd_fault);
  * complete_unwritten takes the logical block explicitly (the kernel hides
  * it in bh->b_private).
+ *
+ * Lock order (callers hold the fault lock and, for writes, a handle):
+ * hole page lock > i_data_sem (get_block) > mapping->i_mmap_rwsem
+ * (dax_insert_mapping); unmap_mapping_range of a hole page takes
+ * i_mmap_rwsem (w) under that page's lock, as the kernel does.
  */
 #include "config.h"
 

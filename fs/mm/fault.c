@@ -22,6 +22,9 @@
  * replacing a PTE by a COW copy is zap-then-set, and if another fault of
  * the same mm refilled the PTE in between, the copy is dropped as if
  * pte_same had failed.
+ *
+ * Lock order: mmap_sem (r, the caller's) > [->fault / ->page_mkwrite's
+ * own locks] > page lock.  The PTE lock is implicit (see above).
  */
 #include "config.h"
 

@@ -23,6 +23,11 @@
  * mmap_sem around readahead IO (maybe_unlock_mmap_for_io, fpin) is not
  * modelled — mmap_sem is held across the IO as in v4.4; only
  * lock_page_or_retry drops it.
+ *
+ * Lock order: mmap_sem (held by the caller) > [v4.5: i_mmap_sem, taken by
+ * ext4_filemap_fault] > [v5.15: invalidate_lock] > page lock > (inside
+ * ->readpage) i_data_sem.  lock_page_or_retry is the page cache's
+ * (fs/mm/filemap.c).
  */
 #include "config.h"
 

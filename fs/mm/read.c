@@ -26,6 +26,9 @@
  * Simplified: no partially
  * uptodate pages (is_partially_uptodate), no killable waits, and the user
  * buffer is not memory (copying cannot fault), no atime.
+ *
+ * Lock order: [v5.15: invalidate_lock] > page lock > (inside ->readpage)
+ * i_data_sem.
  */
 #include "config.h"
 

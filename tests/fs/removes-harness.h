@@ -58,6 +58,7 @@ struct rh {
 	struct mm_sim *mm;
 	struct inode *inode;
 	struct file file;
+	struct mm_struct *proc;        /* a process to mmap the file into */
 	struct fs_oracle *oracle;
 	struct rh_task tasks[RH_MAX_TASKS];
 	unsigned ntasks;
@@ -116,6 +117,10 @@ static inline int rh_truncate(struct rh *h, loff_t size)
 {
 	return do_truncate(h->inode, size);
 }
+
+/* From a task: a MAP_SHARED, PROT_READ|PROT_WRITE mapping of the first
+ * npages pages of the file in h->proc (ext4's vm_operations). */
+struct vm_area_struct *rh_mmap(struct rh *h, unsigned long npages);
 
 /* ---- inspection (outside tasks too: no cost, no locks) --------------------- */
 

@@ -429,6 +429,28 @@ static void test_exclusive_side(void)
 	}
 }
 
+/* Design A holds i_data_sem (w) through the conversion; a zero range that
+ * grows the file updates i_disksize under it without taking it again. */
+static void test_zero_grow_design_a(void)
+{
+	struct rh_opts o = { .strategy = "i_data_sem_held" };
+	struct layout l = { .nblk = 8, .one_extent = true };
+	struct rh_model m;
+	struct rh *h = layout_new(&o, &l, &m);
+	struct op op = { .mode = FALLOC_FL_ZERO_RANGE, .off = 6 * BS,
+			 .len = 4 * BS };
+
+	rh_run(h, op_fn, &op);
+	g_assert_cmpint(op.ret, ==, 0);
+	g_assert_cmpint(i_size_read(h->inode), ==, 10 * BS);
+	g_assert_cmpint(EXT4_I(h->inode)->i_disksize, ==, 10 * BS);
+	rh_model_zero(&m, 6 * BS, 2 * BS);
+	m.size = 10 * BS;
+	rh_model_assert(h, &m);
+	rh_model_free(&m);
+	rh_free(h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -440,5 +462,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/falloc/allocate", test_allocate);
 	g_test_add_func("/falloc/checks", test_checks);
 	g_test_add_func("/falloc/exclusive-side", test_exclusive_side);
+	g_test_add_func("/falloc/zero-grow-design-a", test_zero_grow_design_a);
 	return g_test_run();
 }

@@ -594,6 +594,221 @@ static void test_inversion(void)
 	check_inversion("i_mmap_sem", false);
 }
 
+/* ---- lock order per strategy ----------------------------------------------------------
+ * The puncher's own notes, reduced to its lock acquisitions and the page
+ * cache truncation / block removal steps, in the order it took them. */
+
+static void lock_sequence(const struct rh_task *t, char *buf, size_t len)
+{
+	static const char *const classes[] = { "i_mutex", "i_mmap_sem",
+		"invalidate_lock", "i_data_sem", "jbd2_handle" };
+	struct sim_note notes[SIM_NOTES];
+	unsigned n = sim_task_notes(t->t, notes, SIM_NOTES);
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *word = NULL;
+
+		if (notes[i].what && !strncmp(notes[i].what, "acquire", 7)) {
+			for (unsigned k = 0; k < SIM_ARRAY_SIZE(classes); k++)
+				if (notes[i].obj && !strcmp(notes[i].obj,
+							    classes[k]))
+					word = classes[k];
+		} else if (notes[i].what &&
+			   !strcmp(notes[i].what, "truncate_pagecache_range")) {
+			word = "truncate";
+		} else if (notes[i].what &&
+			   !strcmp(notes[i].what, "ext4_ext_remove_space")) {
+			word = "remove";
+		}
+		if (word) {
+			if (buf[0])
+				g_strlcat(buf, " ", len);
+			g_strlcat(buf, word, len);
+		}
+	}
+}
+
+static void test_lock_order(void)
+{
+	static const struct { const char *s, *seq; } e[] = {
+		{ "lockless",
+		  "i_mutex truncate jbd2_handle i_data_sem remove truncate" },
+		{ "i_data_sem",
+		  "i_mutex truncate jbd2_handle i_data_sem remove" },
+		{ "i_data_sem_held",
+		  "i_mutex i_data_sem truncate jbd2_handle remove" },
+		{ "i_mmap_sem",
+		  "i_mutex i_mmap_sem truncate jbd2_handle i_data_sem remove" },
+		{ "invalidate_lock",
+		  "i_mutex invalidate_lock truncate jbd2_handle i_data_sem remove" },
+	};
+
+	for (unsigned i = 0; i < SIM_ARRAY_SIZE(e); i++) {
+		struct rh_opts o = { .strategy = e[i].s };
+		struct rh_model m;
+		struct rh *h = file_new(&o, 8, NULL, &m);
+		struct op op = { .off = 2 * BS, .len = 2 * BS };
+		struct rh_task *t;
+		char seq[256];
+
+		h->ntasks = 0;
+		t = rh_spawn(h, "puncher", punch_fn, &op);
+		rh_go_all(h);
+		lock_sequence(t, seq, sizeof(seq));
+		if (strcmp(seq, e[i].seq))
+			g_error("%s: '%s', want '%s'", e[i].s, seq, e[i].seq);
+		rh_model_free(&m);
+		rh_free(h);
+	}
+}
+
+/* ---- design A against the journal (FIDELITY 3.4) -----------------------------------------
+ * W holds a handle (writeback, or a non-delalloc page_mkwrite about to
+ * allocate) and then wants i_data_sem (w), as ext4_map_blocks does inside
+ * a handle; a commit is requested meanwhile, so the transaction locks down
+ * and waits for W's handle.  A punch that starts its handle then waits for
+ * the commit: harmless when it holds nothing W wants, a cycle under
+ * design A (punch -> commit -> W -> punch). */
+
+static void handle_user_fn(struct rh *h, void *arg)
+{
+	handle_t *handle = ext4_journal_start(h->inode, EXT4_HT_WRITE_PAGE, 8);
+
+	(void)arg;
+	g_assert_false(IS_ERR(handle));
+	sim_task_sleep(current, 50 * SIM_USEC);
+	down_write(&EXT4_I(h->inode)->i_data_sem);
+	up_write(&EXT4_I(h->inode)->i_data_sem);
+	ext4_journal_stop(handle);
+}
+
+static void committer_fn(struct rh *h, void *arg)
+{
+	(void)arg;
+	sim_task_sleep(current, 5 * SIM_USEC);
+	rh_commit(h);
+}
+
+static void later_punch_fn(struct rh *h, void *arg)
+{
+	sim_task_sleep(current, 20 * SIM_USEC);
+	punch_fn(h, arg);
+}
+
+static void check_journal_cycle(const char *strategy, bool deadlock)
+{
+	struct rh_opts o = { .strategy = strategy };
+	struct rh_model m;
+	struct rh *h = file_new(&o, 8, NULL, &m);
+	struct op op = { .off = 2 * BS, .len = 2 * BS };
+	enum sim_stop stop;
+
+	h->ntasks = 0;
+	rh_spawn(h, "writeback", handle_user_fn, NULL);
+	rh_spawn(h, "sync", committer_fn, NULL);
+	rh_spawn(h, "puncher", later_punch_fn, &op);
+	stop = rh_go(h);
+	if (deadlock) {
+		g_assert_cmpint(stop, ==, SIM_STOP_DEADLOCK);
+		g_assert_cmpstr(h->kind, ==, "deadlock");
+		g_assert_false(rh_all_done(h));
+		if (g_test_verbose())
+			g_printerr("%s\n", h->report);
+	} else {
+		g_assert_cmpint(stop, ==, SIM_STOP_REQUESTED);
+		g_assert_true(rh_all_done(h));
+		g_assert_cmpint(op.ret, ==, 0);
+	}
+	h->ntasks = 0;
+	rh_model_free(&m);
+	rh_free(h);
+}
+
+static void test_journal_cycle(void)
+{
+	check_journal_cycle("i_data_sem_held", true);
+	check_journal_cycle("lockless", false);
+	check_journal_cycle("i_data_sem", false);
+	check_journal_cycle("i_mmap_sem", false);
+}
+
+/* ---- DAX: ext4_break_layouts ---------------------------------------------------------------
+ * A DAX file mapped with PFN PTEs at pages 0 and 3; punch [2, 4).  The
+ * range's PTE goes in every version (unmap in truncate_pagecache_range);
+ * v5.15's ext4_break_layouts (dax_layout_busy_page) first zaps every PTE of
+ * the file.  The partial edge is zeroed in place on the medium. */
+
+struct dax {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	ext4_fsblk_t pfn[8];
+	struct op op;
+};
+
+static void dax_map_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	d->mm = mm_alloc(h->mm);
+	d->vma = vm_mmap_sim(d->mm, &h->file, 0, 8,
+			     VM_READ | VM_SHARED | VM_MAYSHARE | VM_MIXEDMAP,
+			     NULL);
+	for (unsigned i = 0; i < 8; i += 3)
+		g_assert_cmpint(vm_insert_mixed(d->vma, d->vma->vm_start +
+						i * PAGE_SIZE, d->pfn[i]), ==, 0);
+}
+
+static void dax_punch_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	punch_fn(h, &d->op);
+}
+
+static void dax_unmap_fn(struct rh *h, void *arg)
+{
+	struct dax *d = arg;
+
+	(void)h;
+	vm_munmap_sim(d->vma);
+	mmput(d->mm);
+}
+
+static void check_dax(const char *strategy, bool zap_all)
+{
+	struct rh_opts o = { .strategy = strategy, .dax = true };
+	struct rh_model m;
+	struct rh *h = file_new(&o, 8, NULL, &m);
+	struct dax d = { .op = { .off = 2 * BS, .len = 2 * BS + 100 } };
+	bool unwritten;
+
+	for (unsigned i = 0; i < 8; i++)
+		g_assert_true(rh_lookup(h, i, &d.pfn[i], &unwritten));
+	rh_run(h, dax_map_fn, &d);
+	rh_run(h, dax_punch_fn, &d);
+	g_assert_cmpint(d.op.ret, ==, 0);
+	g_assert_true(pte_none(d.vma->ptes[3]));
+	g_assert_cmpint(pte_none(d.vma->ptes[0]), ==, zap_all);
+	g_assert_cmpint(pte_none(d.vma->ptes[6]), ==, zap_all);
+	/* no page cache involved: the edge's zeroes are on the medium */
+	g_assert_null(page_cache_sim_peek(h->inode->i_mapping, 4));
+	g_assert_true(sim_contents_is_zero(ext4_sim_disk_contents(
+		EXT4_SB(h->sb)->s_disk, d.pfn[4]), 0, 100));
+	rh_model_zero(&m, d.op.off, d.op.len);
+	rh_model_assert(h, &m);
+	rh_run(h, dax_unmap_fn, &d);
+	rh_model_free(&m);
+	rh_free(h);
+}
+
+static void test_dax(void)
+{
+	check_dax("invalidate_lock", true);
+	check_dax("i_mmap_sem", false);
+	check_dax("lockless", false);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -606,5 +821,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/punch/fault-waits", test_fault_waits);
 	g_test_add_func("/punch/restarts", test_restarts);
 	g_test_add_func("/punch/inversion", test_inversion);
+	g_test_add_func("/punch/lock-order", test_lock_order);
+	g_test_add_func("/punch/journal-cycle", test_journal_cycle);
+	g_test_add_func("/punch/dax", test_dax);
 	return g_test_run();
 }
