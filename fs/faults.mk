@@ -23,3 +23,8 @@ check_PROGRAMS += tests/fs/test-read
 TESTS += tests/fs/test-read
 tests_fs_test_read_SOURCES = tests/fs/test-read.c $(FAULTS_TEST_UTIL)
 tests_fs_test_read_LDADD = $(FS_TEST_LIBS)
+
+EXTRA_PROGRAMS += bench/bench-fault
+BENCH_LIST += bench/bench-fault
+bench_bench_fault_SOURCES = bench/bench-fault.c $(FAULTS_TEST_UTIL)
+bench_bench_fault_LDADD = $(FS_TEST_LIBS)
