@@ -7,3 +7,7 @@ include fs/alloc.mk
 include fs/mm.mk
 include fs/jbd2.mk
 include fs/oracle.mk
+include fs/faults.mk
+include fs/writes.mk
+include fs/removes.mk
+include fs/workload.mk

@@ -142,8 +142,11 @@ void fs_oracle_read_end(struct inode *inode, uint64_t token);
  * from the extent tree), and bh_unmap when it loses it (clear_buffer_mapped,
  * discard_buffer / block_invalidatepage, try_to_free_buffers, page freed).
  * DAX: dax_pte_map when a PTE to pfn (a disk block) is installed,
- * dax_pte_unmap when it is zapped.  Calls must pair exactly; fsck compares
- * the index with a scan of the page cache.  The task calling *_map is kept
+ * dax_pte_unmap when it is zapped.  Calls must pair exactly; the end of
+ * the job audits the index against a scan of the page cache
+ * (fs_oracle_index_drift), and block_reusable confirms every candidate in
+ * the page cache before calling it a stale_mapping (an entry left by a
+ * missing unmap is dropped, not reported).  The task calling *_map is kept
  * as the one that "established" the mapping for explanations.
  * Until the first of these calls, the oracle does not trust the (empty)
  * index: block_reusable scans the registered files' page caches and VMAs
@@ -225,6 +228,12 @@ uint64_t fs_oracle_total(const struct fs_oracle *o);
 unsigned fs_oracle_explained(const struct fs_oracle *o, enum fs_oracle_kind k);
 const char *fs_oracle_explanation(const struct fs_oracle *o,
 				  enum fs_oracle_kind k, unsigned i);
+/* Hook hygiene, not a violation: index entries block_reusable could not
+ * confirm in the page cache, plus disagreements between the index and a
+ * scan of the page cache found at the end of the job (a bh/PTE hook
+ * missing or called twice).  *first (if non-NULL) gets the first audit
+ * message or NULL.  0 when the hooks pair exactly. */
+uint64_t fs_oracle_index_drift(const struct fs_oracle *o, const char **first);
 /* One line per kind with a non-zero count: "stale_read: 3". */
 void fs_oracle_summary(const struct fs_oracle *o, FILE *out);
 

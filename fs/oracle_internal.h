@@ -171,6 +171,8 @@ struct fs_oracle {
 	 * (empty) index. */
 	bool map_hooked;
 	uint64_t index_stale;         /* entries block_reusable could not confirm */
+	uint64_t index_drift;         /* audit disagreements (end of job) */
+	char *index_drift_first;
 	uint64_t fsck_runs;
 	GHashTable *fsck_seen;        /* fsck messages already counted */
 };
