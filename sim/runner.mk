@@ -24,7 +24,17 @@ sim_sim_LDADD = sim/librun.a fs/libfs.a reports/libreport.a sim/libsim.a \
 	$(JSON_GLIB_LIBS) $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
 
 workloadsdir = $(pkgdatadir)/workloads
-workloads_DATA = workloads/punch_heavy.cfg
+# every workload file (add new ones here), so `sim NAME.cfg` works from
+# anywhere once installed
+workloads_DATA = \
+	workloads/collapse_insert.cfg \
+	workloads/dax.cfg \
+	workloads/fault_heavy.cfg \
+	workloads/fsx_mix.cfg \
+	workloads/punch_heavy.cfg \
+	workloads/read_vs_punch.cfg \
+	workloads/sweep_punchers.cfg \
+	workloads/truncate.cfg
 
 # The toy model the runner is tested with, and sim/sim's CLI over it.
 TOY_SRCS = tests/sim/toy-model.c tests/sim/toy-model.h
