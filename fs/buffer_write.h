@@ -33,10 +33,12 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
 	return bh_sim_index(bh) * bh->b_size;
 }
 
-/* A page-cache buffer now maps a disk block (BH_Mapped or BH_Unwritten
- * with a real b_blocknr, not a delayed reservation): tell the oracle's
- * reverse index (fs_oracle_bh_map).  Whoever clears the mapping reports
- * the unmap (fs/buffer.c discard_buffer and friends). */
+/* A page-cache buffer now maps a disk block: tell the oracle's reverse
+ * index (fs_oracle_bh_map).  The rule, for whoever reports the unmap
+ * (fs/buffer.c discard_buffer, try_to_free_buffers, page teardown): a
+ * buffer maps b_blocknr while it is BH_Mapped and not BH_Delay (a delayed
+ * buffer's b_blocknr is a placeholder past the end of the disk; it is
+ * reported when writeback gives it its block). */
 void buffer_sim_report_mapped(struct buffer_head *bh);
 
 /* mark_buffer_dirty for a page-cache buffer: the buffer, its page (DIRTY

@@ -123,10 +123,11 @@ int ext4_writepage(struct page *page, struct writeback_control *wbc);
 /* Per-fs writeback set-up, after ext4_sim_mount: IO pools, the unwritten
  * conversion worker, the flusher (bdi_sim_writeback_init) and the jbd2
  * data=ordered hooks (ext4_writepage through generic_writepages, then
- * filemap_fdatawait).  costs NULL: sbi->s_costs. */
+ * filemap_fdatawait).  Intervals and thresholds are read from
+ * sbi->s_costs now (set it first; NULL: the [costs] defaults). */
 int ext4_sim_writes_init(struct super_block *sb);
-/* From a task, before the journal is detached: stop the flusher and the
- * conversion worker after they drain. */
+/* From a task, before the journal is detached: the flusher exits after
+ * its current pass, the conversion worker once its queue is empty. */
 void ext4_sim_writes_stop(struct super_block *sb);
 /* The read side's ->readpage / ->readpages for ext4's per-fs tables
  * (after ext4_sim_writes_init, before ext4_set_aops). */

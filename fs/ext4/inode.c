@@ -261,8 +261,10 @@ static int _ext4_get_block(struct inode *inode, sector_t iblock,
 		bh->b_state = (bh->b_state & ~(unsigned long)EXT4_MAP_FLAGS) |
 			      map.m_flags;
 		bh->b_size = inode->i_sb->s_blocksize * map.m_len;
-		/* A page-cache buffer now points at a disk block. */
-		if (bh->b_page && (buffer_mapped(bh) || buffer_unwritten(bh)))
+		/* A page-cache buffer now points at a disk block.  (An
+		 * unwritten extent looked up without create leaves the buffer
+		 * unmapped: nothing maps it, as for the kernel's writeback.) */
+		if (bh->b_page && buffer_mapped(bh))
 			buffer_sim_report_mapped(bh);
 		ret = 0;
 	}

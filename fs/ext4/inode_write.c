@@ -38,8 +38,8 @@
  * inode is journalled for it) at most once per tick. */
 #define EXT4_SIM_TIME_GRAN (4 * SIM_MSEC)
 
-/* data=ordered writes through a delalloc-less path attach the inode to
- * the running transaction (EXT4_STATE_ORDERED_MODE). */
+/* ext4_da_write_begin's fsdata when low free space made it fall back to
+ * ext4_write_begin: ext4_da_write_end then hands over to ext4_write_end. */
 #define FALL_BACK_TO_NONDELALLOC 1
 
 /* ---- VFS pieces ------------------------------------------------------------------- */
