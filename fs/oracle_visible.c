@@ -123,7 +123,10 @@ static bool scan_file(struct oracle_file *f, oracle_scan_fn fn, void *ctx)
 		struct buffer_head *head = page_buffers(page), *bh = head;
 
 		do {
-			if (buffer_mapped(bh) &&
+			/* a delayed buffer's b_blocknr is a placeholder past
+			 * the end of the disk, not a mapping (the rule of
+			 * buffer_sim_report_mapped, fs/buffer_write.h) */
+			if (buffer_mapped(bh) && !buffer_delay(bh) &&
 			    !fn(ctx, f, (uint32_t)((uint64_t)bh_sim_offset(bh) >> bits),
 				bh->b_blocknr, false))
 				return false;
