@@ -86,6 +86,7 @@ struct ext4_model {
 	bool setup_done;
 	GError *setup_err;
 	/* lock-hold timeline */
+	sim_time_t tl_len;                /* [global] timeline */
 	sim_time_t tl_window;
 	GArray *tl_spans;                 /* struct sim_timeline_span, closed */
 	GArray *tl_open;                  /* struct sim_timeline_span, open */
@@ -658,6 +659,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 			}
 		}
 	}
+	m->tl_len = g->timeline;
 	if (id->replica == 0 && g->timeline > 0) {
 		m->tl_window = m->t0 + g->timeline;
 		sim_world_set_tracer(w, tl_trace, m);
@@ -821,6 +823,15 @@ static sim_time_t model_duration(const void *model)
 	return m->t0 + m->duration;
 }
 
+static sim_time_t model_timeline(const void *model)
+{
+	const struct ext4_model *m = model;
+
+	/* the window of the first part of every job; the runner records it
+	 * for replica 0 (and so does tl_trace when nobody replaces it) */
+	return m->tl_len;
+}
+
 static void model_destroy(void *model)
 {
 	ext4_model_destroy(model);
@@ -833,13 +844,23 @@ static const char *model_strategy_summary(const char *name)
 	return ops ? ops->summary : NULL;
 }
 
+/* The oracle's kinds in enum fs_oracle_kind order, then the replayer's. */
+static const char *const model_kinds[] = {
+	"stale_mapping", "foreign_write", "stale_read", "lost_write",
+	"deadlock", "lock_order", "fsck", "fsx_mismatch", NULL,
+};
+_Static_assert(SIM_ARRAY_SIZE(model_kinds) == FS_ORACLE_NR_KINDS + 2,
+	       "model_kinds and enum fs_oracle_kind disagree");
+
 const struct sim_model_ops ext4_model_ops = {
 	.name = "ext4",
 	.schema = &fs_schema,
 	.strategies = fs_strategy_names,
 	.strategy_summary = model_strategy_summary,
+	.kinds = model_kinds,
 	.create = model_create,
 	.duration = model_duration,
+	.timeline = model_timeline,
 	.finish = model_finish,
 	.destroy = model_destroy,
 };

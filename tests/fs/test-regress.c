@@ -11,13 +11,18 @@
  *     any            run and report, no check (the header says why)
  *     K1|K2...>N     the named kinds summed over all replicas exceed N
  *     K1|K2...=N     ... equal N
+ *   known: TEXT    the scenario fails today for a reason outside it (an
+ *                  open bug in a kernel path or the oracle, named in
+ *                  TEXT): a failure is reported as TAP TODO (automake
+ *                  XFAIL) instead of FAIL, and a pass as a pass.
  * Every strategy of [global] strategies needs an expect line and every
  * expect line a strategy of that list.  Kinds are the model's (the
- * oracle's, plus fsx_mismatch).  Measured figures are printed as test
- * messages (run with --verbose) so headers can quote them.
+ * oracle's, plus fsx_mismatch).  Measured figures go to stderr ("# ..."
+ * lines, in the test's log) so headers can quote them.
  *
  * A scenario whose ops have no kernel path in this build yet is a TAP skip
- * naming the op (never a pass).  FAULTLINE_REGRESS_REPLICAS=N overrides
+ * naming the op (never a pass).  Each scenario runs in a child process
+ * (g_test_trap_subprocess), so a model bug that aborts fails only it.  FAULTLINE_REGRESS_REPLICAS=N overrides
  * the replica count (for measuring; not used by make check);
  * FAULTLINE_REGRESS_EXPLAIN=1 with --verbose prints every first
  * explanation, not only those of failed expectations.
@@ -47,6 +52,7 @@ struct expect {
 
 struct scenario {
 	char *path, *name;
+	char *known;              /* "; known: ..." — why it fails today */
 	struct sim_cfg *cfg;
 	unsigned nexp;
 	struct expect exp[8];
@@ -110,6 +116,19 @@ static void parse_expect(struct scenario *s, const char *line, int lineno)
 	struct expect *e;
 	size_t n;
 
+	if (g_str_has_prefix(p, "known:")) {
+		char *k = g_strstrip(g_strdup(p + 6));
+
+		if (s->known) {
+			char *both = g_strconcat(s->known, " ", k, NULL);
+
+			g_free(s->known);
+			g_free(k);
+			k = both;
+		}
+		s->known = k;
+		return;
+	}
 	if (!g_str_has_prefix(p, "expect "))
 		return;
 	p += 7;
@@ -140,9 +159,28 @@ static struct scenario *scenario_load(const char *path)
 	s->name = g_path_get_basename(path);
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	lines = g_strsplit(text, "\n", -1);
-	for (unsigned i = 0; lines[i]; i++)
-		if (lines[i][0] == ';' || lines[i][0] == '#')
-			parse_expect(s, lines[i], (int)i + 1);
+	for (unsigned i = 0; lines[i]; i++) {
+		const char *p = lines[i] + strspn(lines[i], ";# \t");
+
+		if (lines[i][0] != ';' && lines[i][0] != '#')
+			continue;
+		parse_expect(s, lines[i], (int)i + 1);
+		/* a known: text continues on the comment lines below it, up
+		 * to the next directive or an empty comment line */
+		if (g_str_has_prefix(p, "known:"))
+			while (lines[i + 1] && lines[i + 1][0] == ';') {
+				const char *q = lines[i + 1] + strspn(lines[i + 1], "; \t");
+				char *both;
+
+				if (!*q || g_str_has_prefix(q, "expect ") ||
+				    g_str_has_prefix(q, "known:"))
+					break;
+				both = g_strconcat(s->known, " ", q, NULL);
+				g_free(s->known);
+				s->known = g_strstrip(both);
+				i++;
+			}
+	}
 	g_strfreev(lines);
 	g_free(text);
 	s->cfg = sim_cfg_load(&fs_schema, path, &err);
@@ -175,6 +213,7 @@ static void scenario_free(struct scenario *s)
 	for (unsigned i = 0; i < s->nexp; i++)
 		g_free(s->exp[i].strategy);
 	sim_cfg_free(s->cfg);
+	g_free(s->known);
 	g_free(s->path);
 	g_free(s->name);
 	g_free(s);
@@ -283,9 +322,8 @@ static bool check_expect(const struct expect *e, const struct totals *t,
 	return true;
 }
 
-static void test_scenario(gconstpointer data)
+static void run_scenario(const char *path)
 {
-	const char *path = data;
 	struct scenario *s = scenario_load(path);
 	const struct fs_global *g = sim_cfg_data(s->cfg, "global");
 	const char *env = g_getenv("FAULTLINE_REGRESS_REPLICAS");
@@ -330,24 +368,85 @@ static void test_scenario(gconstpointer data)
 			if (t.ops[o])
 				g_string_append_printf(line, " %s %" G_GUINT64_FORMAT,
 						       fs_op_names[o], t.ops[o]);
-		g_test_message("%s", line->str);
+		/* the child's stdout is not the TAP stream: report on stderr */
+		g_printerr("# %s\n", line->str);
 		ok = check_expect(e, &t, why, sizeof(why));
 		if (!ok)
 			g_string_append_printf(failures, "%s:%d: %s: %s\n",
 					       s->path, e->line, e->strategy, why);
 		for (unsigned k = 0; k <= FS_ORACLE_NR_KINDS; k++)
-			if (t.first[k] && g_test_verbose() &&
-			    (!ok || g_getenv("FAULTLINE_REGRESS_EXPLAIN")))
-				g_test_message("first %s:\n%s", kind_name(k),
-					       t.first[k]);
+			if (t.first[k] && g_getenv("FAULTLINE_REGRESS_EXPLAIN"))
+				g_printerr("first %s:\n%s", kind_name(k),
+					   t.first[k]);
 		for (unsigned k = 0; k < SIM_MAX_KINDS; k++)
 			g_free(t.first[k]);
 		g_string_free(line, TRUE);
 	}
-	if (failures->len)
+	if (failures->len) {
+		g_printerr("%s", failures->str);
 		g_test_fail_printf("%s", failures->str);
+	}
 	g_string_free(failures, TRUE);
 	scenario_free(s);
+}
+
+/* Is every op of the scenario in the build?  Asked in the parent, so a
+ * scenario that cannot run is a skip, not a child's silent success. */
+static char *scenario_unsupported(const char *path)
+{
+	struct scenario *s = scenario_load(path);
+	const struct fs_global *g = sim_cfg_data(s->cfg, "global");
+	struct sim_job_id id = { .seed = (uint64_t)g->seed };
+	struct sim_world_params wp = { .seed = id.seed };
+	struct sim_world *w = sim_world_new(&wp);
+	GError *err = NULL;
+	void *m = ext4_model_ops.create(w, s->cfg, s->exp[0].strategy, &id, &err);
+	char *why = NULL;
+
+	if (m)
+		ext4_model_ops.destroy(m);
+	else if (strstr(err->message, "not modelled yet") ||
+		 strstr(err->message, "not in this build"))
+		why = g_strdup_printf("%s: %s", s->name, err->message);
+	else
+		g_error("%s: %s", s->name, err->message);
+	g_clear_error(&err);
+	sim_world_free(w);
+	scenario_free(s);
+	return why;
+}
+
+/* Each scenario runs in a child process: a model bug (SIM_BUG_ON aborts)
+ * fails that scenario, not the whole program. */
+static void test_scenario(gconstpointer data)
+{
+	const char *path = data;
+	char *skip;
+
+	if (g_test_subprocess()) {
+		run_scenario(path);
+		return;
+	}
+	skip = scenario_unsupported(path);
+	if (skip) {
+		g_test_skip(skip);
+		g_free(skip);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+				       G_TEST_SUBPROCESS_INHERIT_STDERR);
+	if (!g_test_trap_has_passed()) {
+		struct scenario *s = scenario_load(path);
+
+		/* a documented, open model bug: TAP TODO (automake XFAIL),
+		 * the expectations stay as FIDELITY predicts them */
+		if (s->known)
+			g_test_incomplete_printf("%s: known: %s", s->name, s->known);
+		else
+			g_test_fail_printf("%s: the scenario's run failed (see its output above)",
+					   path);
+		scenario_free(s);
+	}
 }
 
 static gint cmp_paths(gconstpointer a, gconstpointer b)
@@ -363,7 +462,17 @@ int main(int argc, char **argv)
 	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
 	const char *name;
 
-	g_test_init(&argc, &argv, NULL);
+	/* scenarios are independent: report every one (-k), not the first
+	 * failure only */
+	char **args = g_new0(char *, argc + 2);
+	int nargs = 0;
+
+	for (int i = 0; i < argc; i++) {
+		args[nargs++] = argv[i];
+		if (i == 0)
+			args[nargs++] = (char *)"--keep-going";
+	}
+	g_test_init(&nargs, &args, NULL);
 	dir = g_build_filename(src ? src : ".", "workloads", "regress", NULL);
 	d = g_dir_open(dir, 0, NULL);
 	g_assert_nonnull(d);
@@ -387,6 +496,7 @@ int main(int argc, char **argv)
 
 		g_ptr_array_free(paths, TRUE);
 		g_free(dir);
+		g_free(args);
 		return ret;
 	}
 }

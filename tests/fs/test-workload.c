@@ -543,8 +543,11 @@ static void replay_result_clear(struct replay_result *r)
 	g_free(r->first_violation);
 }
 
-/* A log alone must replay without an fsx mismatch or a violation; under
- * i_data_sem_held lockdep may report the inverted order it stands for. */
+/* A log alone must replay without an fsx mismatch or a violation, except
+ * that lockdep reports the inverted orders the i_data_sem designs stand
+ * for even in one task (FIDELITY 3.4: design B holds i_data_sem (r) in
+ * ->page_mkwrite while it takes the page lock; design A holds it (w)
+ * across journal start). */
 static void check_clean_replay(const char *path, unsigned nops)
 {
 	for (unsigned s = 0; fs_strategy_names[s]; s++) {
@@ -554,7 +557,7 @@ static void check_clean_replay(const char *path, unsigned nops)
 		replay(path, fs_strategy_names[s], NULL, &r);
 		for (unsigned k = 0; k < FS_ORACLE_NR_KINDS; k++)
 			if (k != FS_ORACLE_LOCK_ORDER ||
-			    strcmp(fs_strategy_names[s], "i_data_sem_held"))
+			    !g_str_has_prefix(fs_strategy_names[s], "i_data_sem"))
 				v += r.violations[k];
 		if (r.ops != nops || r.mismatches || v)
 			g_error("%s under %s: %" G_GUINT64_FORMAT "/%u ops, %"
@@ -710,6 +713,10 @@ static void test_job_result(void)
 	g_assert_cmpuint(r.op_latency[FS_OP_PUNCH_HOLE]->count, ==, 0);
 	g_assert_cmpuint(r.n_kinds, ==, FS_ORACLE_NR_KINDS + 1);
 	g_assert_cmpstr(r.kind_names[EXT4_MODEL_KIND_FSX], ==, "fsx_mismatch");
+	/* the ops' list of kinds is the result's, in order */
+	for (unsigned k = 0; k < r.n_kinds; k++)
+		g_assert_cmpstr(ext4_model_ops.kinds[k], ==, r.kind_names[k]);
+	g_assert_null(ext4_model_ops.kinds[r.n_kinds]);
 	for (unsigned k = 0; k < r.n_kinds; k++)
 		g_assert_cmpuint(r.violations[k], ==, 0);
 	g_assert_cmpuint(r.n_locks, >, 0);
