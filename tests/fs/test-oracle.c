@@ -580,6 +580,32 @@ static void test_stale_index_entry(void)
 	fx_fini(&f);
 }
 
+/* Two buffers mapped the block, the later one lost it: the entry's
+ * recorded position is gone, the other buffer still maps the block and
+ * must be found (a scan), not dropped — its unmap would be unpaired. */
+static void test_index_position_moved(void)
+{
+	struct fx f;
+	struct buffer_head *a, *l;
+	uint64_t b;
+
+	fx_init(&f, false);
+	fx_init_mm(&f);
+	b = alloc_block(&f, 0);
+	a = fx_add_buffer(&f, 1, b);
+	fs_oracle_bh_map(f.inode, 1, b);
+	l = fx_add_buffer(&f, 2, b);
+	fs_oracle_bh_map(f.inode, 2, b);
+	fs_oracle_unmap_bh(f.inode, l, 2);
+	ext4_sim_mb_free_range(f.h->sb, b, 1, false, 0);
+	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_MAPPING), ==, 1);
+	g_assert_cmpuint(fs_oracle_block_mappers(f.h->sb, b), ==, 1);
+	fs_oracle_unmap_bh(f.inode, a, 1);
+	g_assert_cmpuint(fs_oracle_block_mappers(f.h->sb, b), ==, 0);
+	g_assert_cmpuint(fs_oracle_index_drift(f.o, NULL), ==, 0);
+	fx_fini(&f);
+}
+
 static void test_dax_pte(void)
 {
 	struct fx f;
@@ -878,6 +904,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/oracle/stale-mapping", test_stale_mapping);
 	g_test_add_func("/oracle/stale-mapping-scan", test_stale_mapping_scan);
 	g_test_add_func("/oracle/stale-index-entry", test_stale_index_entry);
+	g_test_add_func("/oracle/index-position-moved",
+			test_index_position_moved);
 	g_test_add_func("/oracle/dax-pte", test_dax_pte);
 	g_test_add_func("/oracle/map-bh-helpers", test_map_bh_helpers);
 	g_test_add_func("/oracle/foreign-write", test_foreign_write);
