@@ -118,8 +118,10 @@ struct buffer_head *create_page_buffers(struct page *page, struct inode *inode,
  * the buffer's position in its page.  inode is the page's owner, looked up
  * while the page is still in its mapping; NULL (a detached page) reports
  * nothing: the map was not reported without a mapping either, and a page
- * leaves its mapping only after its buffers were discarded or released
- * (address_space_sim_destroy reports before detaching). */
+ * leaves its mapping only after its buffers were discarded or released —
+ * except at address_space_sim_destroy, which is teardown only: the oracle
+ * is gone by then (ext4_model_destroy), or the superblock is (test
+ * harnesses), so nothing may be reported there. */
 static void buffer_sim_report_unmapped(struct inode *inode,
 				       struct buffer_head *bh, unsigned i)
 {
@@ -218,21 +220,6 @@ void buffers_sim_drop(struct page *page)
 {
 	if (PagePrivate(page))
 		free_page_buffers(page, page_sim_owner(page));
-}
-
-void buffers_sim_report_unmapped(struct page *page)
-{
-	struct inode *inode = page_sim_owner(page);
-	struct buffer_head *head, *bh;
-	unsigned i = 0;
-
-	if (!PagePrivate(page) || !inode)
-		return;
-	head = bh = page_buffers(page);
-	do {
-		buffer_sim_report_unmapped(inode, bh, i++);
-		bh = bh->b_this_page;
-	} while (bh != head);
 }
 
 bool try_to_free_buffers(struct page *page)

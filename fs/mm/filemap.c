@@ -449,9 +449,6 @@ void address_space_sim_destroy(struct address_space *mapping)
 			sim_list_del(&page->lru);
 			ClearPageLRU(page);
 		}
-		/* The inode goes: its buffers stop mapping their blocks, busy
-		 * page or not (told while the page still names its inode). */
-		buffers_sim_report_unmapped(page);
 		page->mapping = NULL;
 		mapping->nrpages--;
 		s->nr_cache_pages--;

@@ -44,11 +44,6 @@ void bh_sim_free(struct mm_sim *s, struct buffer_head *bh);
  * ones are reported unmapped to the oracle if the page still has its
  * mapping. */
 void buffers_sim_drop(struct page *page);
-/* Report a page's mapped, non-delayed buffers unmapped to the oracle
- * without touching them: the page is about to leave its mapping for good
- * with its buffers (address_space_sim_destroy), after which nobody can
- * name their inode. */
-void buffers_sim_report_unmapped(struct page *page);
 
 /* Lock a rwsem only inside a task: set-up and teardown code (no task
  * running) is alone in the world and needs no lock. */
