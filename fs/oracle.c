@@ -297,9 +297,11 @@ void fs_oracle_write_end(struct inode *inode, uint64_t id, uint64_t done)
 	now = oracle_now(o);
 	if (done > op->len)
 		done = op->len;
+	/* A torn write's bytes are no longer where op->off says: completing
+	 * it there must not supersede the bytes that moved in. */
 	if (done)
 		oracle_shadow_end(&op->f->shadow, op->off, done, id,
-				  op->t_begin, true, now);
+				  op->t_begin, !op->torn, now);
 	if (done < op->len)
 		oracle_shadow_end(&op->f->shadow, op->off + done,
 				  op->len - done, id, op->t_begin, false, now);
@@ -402,8 +404,21 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 			uint64_t from = op->kind == FS_ORACLE_COLLAPSE ?
 					op->off + op->len : op->off;
 
-			if (!x->id || x == op || x->f != op->f || x->off < from)
+			if (!x->id || x == op || x->f != op->f)
 				continue;
+			/* A write the shift splits (or whose bytes a collapse
+			 * removes) has no one offset any more: it completes
+			 * as "maybe written" where it began (a mapped store
+			 * racing collapse/insert; write(2) and DIO hold
+			 * i_mutex against them). */
+			if (x->off < from) {
+				if (x->kind == ORACLE_OP_WRITE &&
+				    x->off + x->len > (op->kind ==
+						       FS_ORACLE_COLLAPSE ?
+						       op->off : from))
+					x->torn = true;
+				continue;
+			}
 			if (op->kind == FS_ORACLE_COLLAPSE)
 				x->off -= op->len;
 			else

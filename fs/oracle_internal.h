@@ -123,6 +123,7 @@ struct oracle_op {
 	sim_stamp_t stamp;
 	sim_time_t t_begin;
 	uint32_t task;                /* +1 */
+	bool torn;                    /* a shift split or removed its range */
 };
 
 struct oracle_read {

@@ -123,7 +123,10 @@ static bool scan_file(struct oracle_file *f, oracle_scan_fn fn, void *ctx)
 		struct buffer_head *head = page_buffers(page), *bh = head;
 
 		do {
-			if (buffer_mapped(bh) &&
+			/* a delayed buffer's b_blocknr is a placeholder past
+			 * the end of the disk, not a mapping (the rule of
+			 * buffer_sim_report_mapped, fs/buffer_write.h) */
+			if (buffer_mapped(bh) && !buffer_delay(bh) &&
 			    !fn(ctx, f, (uint32_t)((uint64_t)bh_sim_offset(bh) >> bits),
 				bh->b_blocknr, false))
 				return false;
@@ -188,10 +191,10 @@ unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
 
 /* Whether the mapping the index recorded last for e->pblk still exists:
  * the buffer of file e->ino at lblk e->lblk, or a DAX PTE at pgoff
- * e->lblk, maps the block.  With several mappings recorded, a scan of
- * every registered file decides.  Cheap (a page lookup) in the common
- * case, so block_reusable can confirm every candidate and drop index
- * entries that a missing or duplicated hook call left behind. */
+ * e->lblk, maps the block; failing that, a scan of every registered file
+ * decides.  Cheap (a page lookup) in the common case, so block_reusable
+ * can confirm every candidate and drop index entries that a missing or
+ * duplicated hook call left behind. */
 bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
 {
 	struct oracle_file *f = oracle_file_find(o, e->ino);
@@ -228,9 +231,12 @@ bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
 				return true;
 		}
 	}
-	if (e->nbh + e->npte > 1)
-		return oracle_scan_range(o, e->pblk, 1, NULL) > 0;
-	return false;
+	/* Not there: the recorded position may be that of a mapping which
+	 * has gone since while another remains (two buffers mapped the block,
+	 * the later one was unmapped), or the entry is left over from an
+	 * unpaired hook.  A scan decides (rare: the cheap check succeeds
+	 * whenever the hooks pair and the block has one mapper). */
+	return oracle_scan_range(o, e->pblk, 1, NULL) > 0;
 }
 
 /* ---- auditing the index ----------------------------------------------------------------- */

@@ -95,9 +95,8 @@ static int dax_insert_mapping(struct inode *inode, struct buffer_head *bh,
 	}
 	if (buffer_unwritten(bh) || buffer_new(bh))
 		dax_sim_clear_block(inode, bh->b_blocknr, (uint32_t)vmf->pgoff);
+	/* (vm_insert_mixed tells the oracle about the new PTE.) */
 	error = vm_insert_mixed(vma, vmf->virtual_address, bh->b_blocknr);
-	if (!error)
-		fs_oracle_dax_pte_map(inode, vmf->pgoff, bh->b_blocknr);
 out:
 	i_mmap_unlock_read(mapping);
 	return error;
