@@ -267,6 +267,13 @@ static void after_op(struct fs_oracle *o, struct oracle_file *f,
 uint64_t fs_oracle_write_begin(struct inode *inode, loff_t off, uint64_t len,
 			       sim_stamp_t stamp)
 {
+	return fs_oracle_write_begin_at(inode, off, len, stamp, 0);
+}
+
+uint64_t fs_oracle_write_begin_at(struct inode *inode, loff_t off,
+				  uint64_t len, sim_stamp_t stamp,
+				  uint32_t origin)
+{
 	struct fs_oracle *o = oracle_of_inode(inode);
 	struct oracle_op *op;
 
@@ -281,8 +288,9 @@ uint64_t fs_oracle_write_begin(struct inode *inode, loff_t off, uint64_t len,
 	};
 	op->f->inflight++;
 	if (len)
-		oracle_shadow_begin(&op->f->shadow, op->off, len, stamp, off,
-				    op->id, op->task, op->t_begin);
+		oracle_shadow_begin(&op->f->shadow, op->off, len, stamp,
+				    off - (loff_t)origin, op->id, op->task,
+				    op->t_begin);
 	return op->id;
 }
 
@@ -315,6 +323,14 @@ void fs_oracle_write(struct inode *inode, loff_t off, uint64_t len,
 {
 	fs_oracle_write_end(inode, fs_oracle_write_begin(inode, off, len, stamp),
 			    len);
+}
+
+void fs_oracle_write_at(struct inode *inode, loff_t off, uint64_t len,
+			sim_stamp_t stamp, uint32_t origin)
+{
+	fs_oracle_write_end(inode,
+			    fs_oracle_write_begin_at(inode, off, len, stamp,
+						     origin), len);
 }
 
 /* The shadow extent of a file: past the last block with a record nothing

@@ -89,13 +89,21 @@ void fs_oracle_remove_inode(struct inode *inode);
  * end:   done bytes (from off) completed; a short write leaves the rest
  *   "maybe written" (old and new both legal until overwritten).  Call end
  *   also on failure (done = 0).
- * fs_oracle_write: begin + end at once (a mapped store, layout at set-up).
+ * fs_oracle_write: begin + end at once (layout at set-up).
+ * *_at: the same, but the bytes are [origin, origin+len) of the stamp (byte
+ *   origin + i lands at off + i): one page of a mapped store, which the MMU
+ *   performs page by page, each at the file offset its VMA maps then.
  */
 uint64_t fs_oracle_write_begin(struct inode *inode, loff_t off, uint64_t len,
 			       sim_stamp_t stamp);
 void fs_oracle_write_end(struct inode *inode, uint64_t op, uint64_t done);
 void fs_oracle_write(struct inode *inode, loff_t off, uint64_t len,
 		     sim_stamp_t stamp);
+uint64_t fs_oracle_write_begin_at(struct inode *inode, loff_t off,
+				  uint64_t len, sim_stamp_t stamp,
+				  uint32_t origin);
+void fs_oracle_write_at(struct inode *inode, loff_t off, uint64_t len,
+			sim_stamp_t stamp, uint32_t origin);
 
 /* ---- block-removing and size-changing operations --------------------------
  * Reported with the range the operation actually works on (already clamped

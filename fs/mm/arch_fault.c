@@ -82,6 +82,21 @@ static loff_t mm_sim_file_offset(const struct vm_area_struct *vma,
 	       (loff_t)(address & (PAGE_SIZE - 1));
 }
 
+/* How many of the n bytes at file offset pos lie below EOF.  The page that
+ * straddles EOF is mapped whole, but its bytes past i_size are no file
+ * data: mmap(2) zero-fills them when the page is read in, stores there are
+ * "not written out" (ext4_bio_write_page zeroes them at writeback), and a
+ * size change (collapse, truncate) can move EOF below a store that began
+ * above it. */
+static uint32_t mm_sim_in_file(struct inode *inode, loff_t pos, uint32_t n)
+{
+	loff_t isize = i_size_read(inode);
+
+	if (pos >= isize)
+		return 0;
+	return isize - pos < (loff_t)n ? (uint32_t)(isize - pos) : n;
+}
+
 int mm_sim_user_load(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		     struct sim_contents *dst)
 {
@@ -112,9 +127,14 @@ int mm_sim_user_load(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		}
 		/* A private COW copy holds the process's own data, not the
 		 * file's: nothing to check it against. */
-		if (pte_sim_is_pfn(*pte) || !PageAnon(pte_page(*pte)))
-			fs_oracle_read(inode, 0, mm_sim_file_offset(vma, a), n,
-				       c, off, "mapread");
+		if (pte_sim_is_pfn(*pte) || !PageAnon(pte_page(*pte))) {
+			loff_t pos = mm_sim_file_offset(vma, a);
+			uint32_t in = mm_sim_in_file(inode, pos, n);
+
+			if (in)
+				fs_oracle_read(inode, 0, pos, in, c, off,
+					       "mapread");
+		}
 		if (dst)
 			sim_contents_copy(dst, done, c, off, n);
 		done += n;
@@ -149,20 +169,9 @@ static void mm_sim_dax_store(struct vm_area_struct *vma, unsigned long a,
 int mm_sim_user_store(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		      sim_stamp_t stamp)
 {
-	struct vm_area_struct *first = find_vma(mm, addr);
-	uint64_t op = 0;
 	uint32_t done = 0;
 	int err = 0;
 
-	if (!first)
-		return VM_FAULT_SIGSEGV;
-	/* One file, one oracle write: byte i of the store lands at file
-	 * offset start + i (a store spans one VMA). */
-	SIM_BUG_ON(len && addr + len - 1 >= first->vm_end);
-	if (first->vm_flags & VM_SHARED)
-		op = fs_oracle_write_begin(first->vm_file->f_inode,
-					   mm_sim_file_offset(first, addr),
-					   len, stamp);
 	while (done < len) {
 		unsigned long a = addr + done;
 		uint32_t off = (uint32_t)(a & (PAGE_SIZE - 1));
@@ -173,6 +182,23 @@ int mm_sim_user_store(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		pte = mm_sim_walk(mm, a, true, &vma, &err);
 		if (!pte)
 			break;
+		/* One oracle write per page, reported as the bytes land (no
+		 * yield between here and the store): the walk may have
+		 * faulted and slept, and a collapse or insert meanwhile moves
+		 * which file offset this address maps, so a multi-page store
+		 * is not one write at one offset.  Bytes past EOF are reported
+		 * "maybe written": writeback zeroes them, but an extending
+		 * write or truncate before that makes them file data. */
+		if (vma->vm_flags & VM_SHARED) {
+			struct inode *inode = vma->vm_file->f_inode;
+			loff_t pos = mm_sim_file_offset(vma, a);
+
+			fs_oracle_write_end(inode,
+					    fs_oracle_write_begin_at(inode, pos,
+								     n, stamp,
+								     done),
+					    mm_sim_in_file(inode, pos, n));
+		}
 		if (pte_sim_is_pfn(*pte)) {
 			mm_sim_dax_store(vma, a, pte, off, n, stamp, done);
 		} else {
@@ -182,7 +208,5 @@ int mm_sim_user_store(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		}
 		done += n;
 	}
-	if (first->vm_flags & VM_SHARED)
-		fs_oracle_write_end(first->vm_file->f_inode, op, done);
 	return err;
 }

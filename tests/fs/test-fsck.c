@@ -295,11 +295,17 @@ static void test_page_beyond_eof(void)
 	i_size_write(f.inode, 4096 + 1);
 	add_page(&f, 1, 0);                 /* the EOF page: fine */
 	g_assert_cmpuint(fsck(&f, ALL), ==, 0);
-	add_page(&f, 5, 0);
+	/* clean, no mapped buffers: a v5.15 fault that lost the race with
+	 * a size reduction leaves such pages; nothing can reach the disk */
+	add_page(&f, 4, 0);
+	g_assert_cmpuint(fsck(&f, ALL), ==, 0);
+	/* mapped to a block: writeback could still land somewhere */
+	add_page(&f, 5, 300);
 	/* truncate lowers i_size first: only a quiescent fsck may judge */
 	g_assert_cmpuint(fsck(&f, 0), ==, 0);
-	g_assert_cmpuint(fsck(&f, ALL), ==, 1);
+	g_assert_cmpuint(fsck(&f, ALL), >=, 1);
 	g_assert_true(logged(&f, "pagecache: inode 12: page 5 beyond EOF"));
+	g_assert_false(logged(&f, "page 4 beyond EOF"));
 	fx_fini(&f);
 }
 

@@ -410,6 +410,40 @@ static void test_collapse_torn_write(void)
 	fx_fini(&f);
 }
 
+/* A mapped store lands page by page, each page at the file offset its
+ * address maps then: after a collapse between the two pages of one store,
+ * the second page's bytes (store bytes 4096..8191) land at the collapsed
+ * offset, and the oracle must take them there. */
+static void test_store_per_page(void)
+{
+	struct fx f;
+	sim_stamp_t a, b, e;
+	uint64_t op;
+
+	fx_init(&f, false);
+	a = stamp(&f, 0, 4096);
+	b = stamp(&f, 4096, 8192);
+	fs_oracle_write(f.inode, 0, 4096, a);
+	fs_oracle_write(f.inode, 4096, 8192, b);
+	advance(&f, 10);
+	e = stamp(&f, 4096, 8192);
+	fs_oracle_write_at(f.inode, 4096, 4096, e, 0);     /* page 1 */
+	advance(&f, 10);
+	op = fs_oracle_remove_begin(f.inode, FS_ORACLE_COLLAPSE, 0, 4096);
+	fs_oracle_remove_end(f.inode, op, 0);
+	advance(&f, 10);
+	/* the store's page 2 now maps file offset 4096 */
+	fs_oracle_write_at(f.inode, 4096, 4096, e, 4096);
+	advance(&f, 10);
+	g_assert_true(read_as(&f, 0, 0, 4096, e, 0));
+	g_assert_true(read_as(&f, 0, 4096, 4096, e, 4096));
+	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 0);
+	/* the wrong origin is caught */
+	g_assert_false(read_as(&f, 0, 4096, 4096, e, 0));
+	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 1);
+	fx_fini(&f);
+}
+
 /* ---- stale mappings ------------------------------------------------------------------------- */
 
 struct race {
@@ -901,6 +935,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/oracle/truncate", test_truncate);
 	g_test_add_func("/oracle/collapse-insert", test_collapse_insert);
 	g_test_add_func("/oracle/collapse-torn-write", test_collapse_torn_write);
+	g_test_add_func("/oracle/store-per-page", test_store_per_page);
 	g_test_add_func("/oracle/stale-mapping", test_stale_mapping);
 	g_test_add_func("/oracle/stale-mapping-scan", test_stale_mapping_scan);
 	g_test_add_func("/oracle/stale-index-entry", test_stale_index_entry);
