@@ -342,7 +342,8 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		ext4_sim_remove_lock(inode, offset, offset + length - 1);
 		/* release the pages, zero the block-aligned part of pages */
 		if (last_block_offset > first_block_offset) {
-			ext4_sim_step("truncate_pagecache_range", 1);
+			ext4_sim_step("truncate_pagecache_range",
+				      first_block_offset >> PAGE_SHIFT);
 			truncate_pagecache_range(inode, first_block_offset,
 						 last_block_offset);
 		}
@@ -365,7 +366,8 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 								length);
 			if (ret)
 				goto out_dio;
-			ext4_sim_step("truncate_pagecache_range", 1);
+			ext4_sim_step("truncate_pagecache_range",
+				      first_block_offset >> PAGE_SHIFT);
 			truncate_pagecache_range(inode, first_block_offset,
 						 last_block_offset);
 		}
@@ -411,10 +413,12 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 	}
 	/* v5.15 ext4_fc_track_range: no fast commit.  IS_SYNC: never. */
 
-	/* v4.4.1: release the pages again to reduce the race window */
+	/* v4.4.1: release the pages again to reduce the race window.  (The
+	 * steps' argument is the first page or block of the range.) */
 	if (ext4_sim_lock_has(inode, EXT4_LOCK_PUNCH_SECOND_TRUNCATE) &&
 	    last_block_offset > first_block_offset) {
-		ext4_sim_step("truncate_pagecache_range", 2);
+		ext4_sim_step("truncate_pagecache_range",
+			      first_block_offset >> PAGE_SHIFT);
 		truncate_pagecache_range(inode, first_block_offset,
 					 last_block_offset);
 	}

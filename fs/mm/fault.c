@@ -112,6 +112,7 @@ static int do_read_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	int ret = 0;
 
 	(void)mm;
+	sim_task_note(current, __func__, "page", NULL, (int64_t)pgoff);
 	/* ->map_pages first; ->fault only if the page is not ready. */
 	if (vma->vm_ops->map_pages && FAULT_AROUND_BYTES >> PAGE_SHIFT > 1) {
 		pte = pte_offset_map(vma, address);
@@ -146,6 +147,7 @@ static int do_cow_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	int ret;
 
 	(void)mm;
+	sim_task_note(current, __func__, "page", NULL, (int64_t)pgoff);
 	new_page = alloc_page_vma(vma, address);
 	ret = __do_fault(vma, address, pgoff, flags, new_page, &fault_page);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
@@ -195,6 +197,7 @@ static int do_page_mkwrite(struct vm_area_struct *vma, struct page *page,
 	};
 	int ret;
 
+	sim_task_note(current, __func__, "page", NULL, (int64_t)page->index);
 	ret = vma->vm_ops->page_mkwrite(vma, &vmf);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
 		return ret;
@@ -222,6 +225,7 @@ static int do_shared_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	int ret, tmp;
 
 	(void)mm;
+	sim_task_note(current, __func__, "page", NULL, (int64_t)pgoff);
 	ret = __do_fault(vma, address, pgoff, flags, NULL, &fault_page);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;

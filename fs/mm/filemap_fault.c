@@ -143,6 +143,8 @@ int filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 				mapping, EXT4_LOCK_FAULT_FAST_PATH, lstart, lend);
 	} else {
 		/* No page in the page cache at all. */
+		sim_task_note(current, __func__, "page not cached", NULL,
+			      (int64_t)offset);
 		do_sync_mmap_readahead(vma, ra, file, offset);
 		ret = VM_FAULT_MAJOR;
 retry_find:
