@@ -299,9 +299,8 @@ static bool check_clobbered(void *ctx, uint64_t blk,
 			"checkpoint or replay writes back", blk, owner, stamp);
 	} else {
 		problem(f, "clobber", false,
-			"pblk %" PRIu64 ": clobbered extent-tree node of ino %u "
-			"(its home copy overwritten by data: %s)", blk, o->ino,
-			stamp);
+			"pblk %" PRIu64 " (%s): clobbered extent-tree node, its "
+			"home copy overwritten by data: %s", blk, owner, stamp);
 	}
 	return true;
 }

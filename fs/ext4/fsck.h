@@ -7,8 +7,8 @@
  *             first key of the child, legal lengths) — extents' checker;
  *   clobber   no metadata block carries the "clobbered by data" mark
  *             (stale writeback landed on a reused block); for an
- *             extent-tree node the finding reads "clobbered extent-tree
- *             node", and is soft while the journal still holds a newer
+ *             extent-tree node the finding names the owner ("extent-node
+ *             ino N") and reads "clobbered extent-tree node"; it is soft while the journal still holds a newer
  *             copy of the node (a checkpoint or replay rewrites it);
  *   owners    every allocated block is owned exactly once: each data
  *             extent block is DATA(ino, lblk) of the inode that maps it,
