@@ -557,6 +557,43 @@ static void test_scenario(gconstpointer data)
 	}
 }
 
+/* The expect grammar itself: quoted ~TEXT terms keep their blanks and
+ * name one kind; plain terms still take K1|K2 sums. */
+static void test_grammar(void)
+{
+	struct scenario s = { .path = (char *)"grammar", .name = (char *)"grammar" };
+	struct expect *e;
+	struct totals t = { 0 };
+	char why[256];
+
+	parse_expect(&s, "; expect x: foreign_write~\"owned by extent-node\">2 "
+		     "fsck~clobber=1 stale_mapping|fsck>0", 1);
+	g_assert_cmpuint(s.nexp, ==, 1);
+	e = &s.exp[0];
+	g_assert_cmpstr(e->strategy, ==, "x");
+	g_assert_cmpuint(e->nterms, ==, 3);
+	g_assert_cmpstr(e->terms[0].match, ==, "owned by extent-node");
+	g_assert_cmpint(e->terms[0].op, ==, '>');
+	g_assert_cmpuint(e->terms[0].n, ==, 2);
+	g_assert_cmpstr(e->terms[1].match, ==, "clobber");
+	g_assert_cmpint(e->terms[1].op, ==, '=');
+	g_assert_null(e->terms[2].match);
+	g_assert_true(s.keep_explanations);
+	/* ~ terms are judged on the matched counts, not the kind's total */
+	t.count[FS_ORACLE_FOREIGN_WRITE] = 100;
+	t.count[FS_ORACLE_FSCK] = 5;
+	t.matched[0] = 2;
+	t.matched[1] = 1;
+	g_assert_false(check_expect(e, &t, why, sizeof(why)));
+	t.matched[0] = 3;
+	g_assert_true(check_expect(e, &t, why, sizeof(why)));
+	g_assert_true(headline_has("fsck: clobber: x\nowned by extent-node", "clobber"));
+	g_assert_false(headline_has("fsck: x\nclobber", "clobber"));
+	for (unsigned j = 0; j < e->nterms; j++)
+		g_free(e->terms[j].match);
+	g_free(e->strategy);
+}
+
 static gint cmp_paths(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -589,6 +626,7 @@ int main(int argc, char **argv)
 			g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
 	g_dir_close(d);
 	g_ptr_array_sort(paths, cmp_paths);
+	g_test_add_func("/regress-grammar/terms", test_grammar);
 	for (unsigned i = 0; i < paths->len; i++) {
 		char *base = g_path_get_basename(paths->pdata[i]);
 		char *tpath;
