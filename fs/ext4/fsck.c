@@ -25,6 +25,7 @@
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/fsck.h"
 #include "fs/ext4/mballoc.h"
+#include "fs/jbd2/jbd2.h"
 #include "fs/mm.h"
 
 /* One block a tree references. */
@@ -246,6 +247,37 @@ static void check_inode(struct fsck *f, struct inode *inode)
 
 /* ---- whole disk ----------------------------------------------------------------------- */
 
+/* Does the journal still hold a copy of blk newer than its home location:
+ * in the running or committing transaction, or committed and waiting for
+ * a checkpoint (j_cp_owner)?  Then a checkpoint (or, after a crash, the
+ * replay) writes the block home again and repairs a clobbered home copy. */
+static bool journal_holds(const struct fsck *f, uint64_t blk)
+{
+	journal_t *j = EXT4_SB(f->sb)->s_journal;
+	const struct jbd2_sim_cpmap *cp;
+
+	if (!j)
+		return false;
+	if (j->j_running_transaction &&
+	    jbd2_sim_bufset_contains(&j->j_running_transaction->t_bufs, blk))
+		return true;
+	if (j->j_committing_transaction &&
+	    jbd2_sim_bufset_contains(&j->j_committing_transaction->t_bufs, blk))
+		return true;
+	/* the checkpoint map's lookup is private to checkpoint.c: scan it
+	 * (fsck is no hot path) */
+	cp = &j->j_cp_owner;
+	for (unsigned i = 0; i < cp->size; i++)
+		if (cp->slots[i].used && cp->slots[i].key == blk)
+			return true;
+	return false;
+}
+
+/* A data write landed on a metadata block after the block was last written
+ * home.  For an extent-tree node that is the "clobbered node" e2fsck would
+ * find — unless the journal still holds a newer copy of the node, which a
+ * checkpoint or a replay writes over the garbage: then it is reported as
+ * soft (the write hit the node, the damage is not permanent yet). */
 static bool check_clobbered(void *ctx, uint64_t blk,
 			    const struct ext4_sim_owner *o)
 {
@@ -256,9 +288,20 @@ static bool check_clobbered(void *ctx, uint64_t blk,
 		return true;
 	ext4_sim_owner_format(o, owner, sizeof(owner));
 	sim_stamp_format(&f->disk->stamps, o->clobber, stamp, sizeof(stamp));
-	problem(f, "clobber", false,
-		"pblk %" PRIu64 " (%s) overwritten by data: %s", blk, owner,
-		stamp);
+	if (o->kind != EXT4_SIM_OWN_NODE) {
+		problem(f, "clobber", false,
+			"pblk %" PRIu64 " (%s) overwritten by data: %s", blk,
+			owner, stamp);
+	} else if (journal_holds(f, blk)) {
+		problem(f, "clobber", true,
+			"pblk %" PRIu64 " (%s) overwritten by data: %s; the "
+			"journal holds a newer copy of the node, which a "
+			"checkpoint or replay writes back", blk, owner, stamp);
+	} else {
+		problem(f, "clobber", false,
+			"pblk %" PRIu64 " (%s): clobbered extent-tree node, its "
+			"home copy overwritten by data: %s", blk, owner, stamp);
+	}
 	return true;
 }
 

@@ -5,8 +5,11 @@
  *   tree      every listed inode's extent tree is well formed (magic,
  *             counts, depth, sorted non-overlapping extents, index keys =
  *             first key of the child, legal lengths) — extents' checker;
- *   clobber   no extent-tree node block carries the "clobbered by data"
- *             mark (stale writeback landed on a reused node block);
+ *   clobber   no metadata block carries the "clobbered by data" mark
+ *             (stale writeback landed on a reused block); for an
+ *             extent-tree node the finding names the owner ("extent-node
+ *             ino N") and reads "clobbered extent-tree node"; it is soft while the journal still holds a newer
+ *             copy of the node (a checkpoint or replay rewrites it);
  *   owners    every allocated block is owned exactly once: each data
  *             extent block is DATA(ino, lblk) of the inode that maps it,
  *             each node block NODE(ino) of the tree holding it, and no two

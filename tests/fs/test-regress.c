@@ -11,6 +11,12 @@
  *     any            run and report, no check (the header says why)
  *     K1|K2...>N     the named kinds summed over all replicas exceed N
  *     K1|K2...=N     ... equal N
+ *     K~TEXT>N       the violations of kind K whose explanation's first
+ *     K~"TEXT">N     line contains TEXT (quoted if it has blanks), summed
+ *                    over all replicas, exceed N (or =N): checks WHICH
+ *                    finding a kind counts, e.g. fsck~"clobbered
+ *                    extent-tree node">0.  Scenarios with such a term
+ *                    keep every explanation (fs_oracle_set_explain_max).
  *   known: TEXT    the scenario fails today for a reason outside it (an
  *                  open bug in a kernel path or the oracle, named in
  *                  TEXT): a failure is reported as TAP TODO (automake
@@ -29,6 +35,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +45,7 @@
 
 struct term {
 	unsigned kinds;           /* bit k: kind k */
+	char *match;              /* K~TEXT: one kind, headline contains TEXT */
 	char op;                  /* '>' or '=' */
 	uint64_t n;
 };
@@ -56,6 +64,7 @@ struct scenario {
 	struct sim_cfg *cfg;
 	unsigned nexp;
 	struct expect exp[8];
+	bool keep_explanations;   /* some term matches explanation text */
 };
 
 static const char *kind_name(unsigned k)
@@ -72,7 +81,7 @@ static int kind_index(const char *name, size_t len)
 	return -1;
 }
 
-static void parse_term(const struct scenario *s, struct expect *e,
+static void parse_term(struct scenario *s, struct expect *e,
 		       const char *t)
 {
 	struct term *tm;
@@ -90,7 +99,7 @@ static void parse_term(const struct scenario *s, struct expect *e,
 	tm = &e->terms[e->nterms++];
 	*tm = (struct term){ 0 };
 	for (;;) {
-		size_t n = strcspn(p, "|>=");
+		size_t n = strcspn(p, "|>=~");
 		int k = kind_index(p, n);
 
 		if (k < 0)
@@ -102,11 +111,57 @@ static void parse_term(const struct scenario *s, struct expect *e,
 			break;
 		p++;
 	}
+	if (*p == '~') {
+		const char *end;
+
+		if (tm->kinds & (tm->kinds - 1) ||
+		    tm->kinds & (1u << FS_ORACLE_NR_KINDS))
+			g_error("%s:%d: term '%s': ~TEXT takes one oracle kind",
+				s->path, e->line, t);
+		p++;
+		if (*p == '"') {
+			end = strchr(++p, '"');
+			if (!end)
+				g_error("%s:%d: term '%s': unterminated quote",
+					s->path, e->line, t);
+			tm->match = g_strndup(p, (gsize)(end - p));
+			p = end + 1;
+		} else {
+			end = p + strcspn(p, ">=");
+			tm->match = g_strndup(p, (gsize)(end - p));
+			p = end;
+		}
+		if (!*tm->match)
+			g_error("%s:%d: term '%s': empty ~TEXT", s->path,
+				e->line, t);
+		s->keep_explanations = true;
+	}
 	if (*p != '>' && *p != '=')
 		g_error("%s:%d: term '%s': expected KIND>N or KIND=N", s->path,
 			e->line, t);
 	tm->op = *p++;
 	tm->n = g_ascii_strtoull(p, NULL, 10);
+}
+
+/* Blank-separated terms; blanks inside "..." belong to the term. */
+static char **split_terms(const char *p)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+	for (;;) {
+		const char *b;
+		bool quoted = false;
+
+		p += strspn(p, " \t\r");
+		if (!*p)
+			break;
+		for (b = p; *p && (quoted || !strchr(" \t\r", *p)); p++)
+			if (*p == '"')
+				quoted = !quoted;
+		g_ptr_array_add(a, g_strndup(b, (gsize)(p - b)));
+	}
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
 }
 
 static void parse_expect(struct scenario *s, const char *line, int lineno)
@@ -139,10 +194,9 @@ static void parse_expect(struct scenario *s, const char *line, int lineno)
 			      .line = lineno };
 	if (p[n] != ':')
 		g_error("%s:%d: expect line without ':'", s->path, lineno);
-	words = g_strsplit_set(p + n + 1, " \t\r", -1);
+	words = split_terms(p + n + 1);
 	for (unsigned i = 0; words[i]; i++)
-		if (*words[i])
-			parse_term(s, e, words[i]);
+		parse_term(s, e, words[i]);
 	g_strfreev(words);
 	if (!e->none && !e->any && e->nterms == 0)
 		g_error("%s:%d: expect line with no terms", s->path, lineno);
@@ -210,8 +264,11 @@ static struct scenario *scenario_load(const char *path)
 
 static void scenario_free(struct scenario *s)
 {
-	for (unsigned i = 0; i < s->nexp; i++)
+	for (unsigned i = 0; i < s->nexp; i++) {
+		for (unsigned j = 0; j < s->exp[i].nterms; j++)
+			g_free(s->exp[i].terms[j].match);
 		g_free(s->exp[i].strategy);
+	}
 	sim_cfg_free(s->cfg);
 	g_free(s->known);
 	g_free(s->path);
@@ -238,11 +295,46 @@ struct totals {
 	char *first[SIM_MAX_KINDS];
 	uint64_t ops[SIM_MAX_OPS];
 	unsigned deadlocked;
+	uint64_t matched[8];      /* per term of the expect line: K~TEXT */
+	unsigned matched_replicas[8];
 };
+
+/* The first line of an explanation (the headline) contains text? */
+static bool headline_has(const char *ex, const char *text)
+{
+	const char *nl = strchr(ex, '\n');
+	char *head = g_strndup(ex, nl ? (gsize)(nl - ex) : strlen(ex));
+	bool yes = strstr(head, text) != NULL;
+
+	g_free(head);
+	return yes;
+}
+
+/* K~TEXT terms: count the explanations of K whose headline has TEXT. */
+static void count_matches(const struct expect *e, struct ext4_model *m,
+			  struct totals *t)
+{
+	struct fs_oracle *o = ext4_model_oracle(m);
+
+	for (unsigned i = 0; i < e->nterms; i++) {
+		const struct term *tm = &e->terms[i];
+		unsigned k = (unsigned)__builtin_ctz(tm->kinds), n;
+		uint64_t c = 0;
+
+		if (!tm->match)
+			continue;
+		n = fs_oracle_explained(o, (enum fs_oracle_kind)k);
+		for (unsigned j = 0; j < n; j++)
+			c += headline_has(fs_oracle_explanation(
+				o, (enum fs_oracle_kind)k, j), tm->match);
+		t->matched[i] += c;
+		t->matched_replicas[i] += c > 0;
+	}
+}
 
 /* One strategy x replicas.  Returns false (skip) when the config names an
  * op whose path is not in the build. */
-static bool run_strategy(const struct scenario *s, const char *strategy,
+static bool run_strategy(const struct scenario *s, const struct expect *e,
 			 unsigned strategy_index, unsigned replicas,
 			 struct totals *t, char **skip_reason)
 {
@@ -257,7 +349,8 @@ static bool run_strategy(const struct scenario *s, const char *strategy,
 		struct sim_world *w = sim_world_new(&wp);
 		struct sim_job_result res = { .id = id };
 		GError *err = NULL;
-		void *m = ext4_model_ops.create(w, s->cfg, strategy, &id, &err);
+		void *m = ext4_model_ops.create(w, s->cfg, e->strategy, &id,
+						&err);
 
 		if (!m) {
 			g_assert_nonnull(err);
@@ -270,10 +363,15 @@ static bool run_strategy(const struct scenario *s, const char *strategy,
 			}
 			g_error("%s: %s", s->name, err->message);
 		}
+		/* every instance explained, not only the first of each kind
+		 * (the world has not run yet: nothing was explained) */
+		if (s->keep_explanations)
+			fs_oracle_set_explain_max(ext4_model_oracle(m), UINT_MAX);
 		res.stop = sim_world_run(w, ext4_model_ops.duration(m));
 		res.sim_time = sim_world_now(w);
 		res.events = sim_world_events(w);
 		ext4_model_ops.finish(m, w, &res);
+		count_matches(e, m, t);
 		t->deadlocked += res.stop == SIM_STOP_DEADLOCK;
 		for (unsigned k = 0; k < res.n_kinds; k++) {
 			t->count[k] += res.violations[k];
@@ -308,9 +406,11 @@ static bool check_expect(const struct expect *e, const struct totals *t,
 		const struct term *tm = &e->terms[i];
 		uint64_t sum = 0;
 
-		for (unsigned k = 0; k <= FS_ORACLE_NR_KINDS; k++)
+		for (unsigned k = 0; k <= FS_ORACLE_NR_KINDS && !tm->match; k++)
 			if (tm->kinds & (1u << k))
 				sum += t->count[k];
+		if (tm->match)
+			sum = t->matched[i];
 		if ((tm->op == '>' && !(sum > tm->n)) ||
 		    (tm->op == '=' && sum != tm->n)) {
 			snprintf(why, len, "term %u: got %" G_GUINT64_FORMAT
@@ -340,7 +440,7 @@ static void run_scenario(const char *path)
 
 		while (g->strategies[si] && strcmp(g->strategies[si], e->strategy))
 			si++;
-		if (!run_strategy(s, e->strategy, si, replicas, &t, &skip)) {
+		if (!run_strategy(s, e, si, replicas, &t, &skip)) {
 			char *msg = g_strdup_printf("%s: %s", s->name, skip);
 
 			g_test_skip(msg);
@@ -360,6 +460,14 @@ static void run_scenario(const char *path)
 						       " (%u/%u)", kind_name(k),
 						       t.count[k], t.replicas[k],
 						       replicas);
+		for (unsigned j = 0; j < e->nterms; j++)
+			if (e->terms[j].match)
+				g_string_append_printf(line, " %s~\"%s\" %" G_GUINT64_FORMAT
+						       " (%u/%u)",
+						       kind_name((unsigned)__builtin_ctz(
+							       e->terms[j].kinds)),
+						       e->terms[j].match, t.matched[j],
+						       t.matched_replicas[j], replicas);
 		if (t.deadlocked)
 			g_string_append_printf(line, " [%u replicas stopped on a deadlock]",
 					       t.deadlocked);
@@ -449,6 +557,43 @@ static void test_scenario(gconstpointer data)
 	}
 }
 
+/* The expect grammar itself: quoted ~TEXT terms keep their blanks and
+ * name one kind; plain terms still take K1|K2 sums. */
+static void test_grammar(void)
+{
+	struct scenario s = { .path = (char *)"grammar", .name = (char *)"grammar" };
+	struct expect *e;
+	struct totals t = { 0 };
+	char why[256];
+
+	parse_expect(&s, "; expect x: foreign_write~\"owned by extent-node\">2 "
+		     "fsck~clobber=1 stale_mapping|fsck>0", 1);
+	g_assert_cmpuint(s.nexp, ==, 1);
+	e = &s.exp[0];
+	g_assert_cmpstr(e->strategy, ==, "x");
+	g_assert_cmpuint(e->nterms, ==, 3);
+	g_assert_cmpstr(e->terms[0].match, ==, "owned by extent-node");
+	g_assert_cmpint(e->terms[0].op, ==, '>');
+	g_assert_cmpuint(e->terms[0].n, ==, 2);
+	g_assert_cmpstr(e->terms[1].match, ==, "clobber");
+	g_assert_cmpint(e->terms[1].op, ==, '=');
+	g_assert_null(e->terms[2].match);
+	g_assert_true(s.keep_explanations);
+	/* ~ terms are judged on the matched counts, not the kind's total */
+	t.count[FS_ORACLE_FOREIGN_WRITE] = 100;
+	t.count[FS_ORACLE_FSCK] = 5;
+	t.matched[0] = 2;
+	t.matched[1] = 1;
+	g_assert_false(check_expect(e, &t, why, sizeof(why)));
+	t.matched[0] = 3;
+	g_assert_true(check_expect(e, &t, why, sizeof(why)));
+	g_assert_true(headline_has("fsck: clobber: x\nowned by extent-node", "clobber"));
+	g_assert_false(headline_has("fsck: x\nclobber", "clobber"));
+	for (unsigned j = 0; j < e->nterms; j++)
+		g_free(e->terms[j].match);
+	g_free(e->strategy);
+}
+
 static gint cmp_paths(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -481,6 +626,7 @@ int main(int argc, char **argv)
 			g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
 	g_dir_close(d);
 	g_ptr_array_sort(paths, cmp_paths);
+	g_test_add_func("/regress-grammar/terms", test_grammar);
 	for (unsigned i = 0; i < paths->len; i++) {
 		char *base = g_path_get_basename(paths->pdata[i]);
 		char *tpath;
