@@ -10,6 +10,8 @@
  *   - results.json (host aside) is identical for -j1 and -j2 and fills
  *     first_violations[].time_ns and the ops' "skipped"; the text summary
  *     says "first in replica R at T" and "skipped=N";
+ *   - a shard file of the run reads back (sim merge) to the same
+ *     results.json: times and skips round-trip;
  *   - the lock-hold timeline is the runner's (the model only gives the
  *     window): replica 0 only, spans inside the window.
  */
@@ -21,8 +23,10 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "fs/model.h"
+#include "sim/merge.h"
 #include "sim/output.h"
 #include "sim/plan.h"
 #include "sim/runner.h"
@@ -162,6 +166,31 @@ static void test_plan_results(void)
 	/* the punch_hole latency object: count 0, skipped > 0 */
 	g_assert_true(g_regex_match_simple(
 		"\"punch_hole\": \\{\\s*\"count\": 0,\\s*\"skipped\": [1-9]", j1, 0, 0));
+	/* a shard of the whole plan merges back to the same results */
+	{
+		char *dir = g_dir_make_tmp("faultline-results-XXXXXX", &err);
+		char *path = g_build_filename(dir ? dir : ".", "shard.json", NULL);
+		char *shard = sim_out_shard_json(p, r1), *jm;
+		struct sim_plan *mp = NULL;
+		struct sim_run *mr;
+
+		g_assert_no_error(err);
+		g_assert_true(g_file_set_contents(path, shard, -1, &err));
+		g_assert_no_error(err);
+		mr = sim_merge_load(&path, 1, &mp, &err);
+		g_assert_no_error(err);
+		g_assert_nonnull(mr);
+		jm = json_minus_host(mp, mr);
+		g_assert_cmpstr(jm, ==, j1);
+		g_free(jm);
+		sim_run_free(mr);
+		sim_plan_free(mp);
+		g_free(shard);
+		g_unlink(path);
+		g_rmdir(dir);
+		g_free(path);
+		g_free(dir);
+	}
 	/* the text summary: "first in replica R at T", skips per op */
 	out = sim_out_build(p, r1, ext4_model_ops.kinds);
 	f = open_memstream(&text, &len);
