@@ -38,7 +38,13 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
  * (fs/buffer.c discard_buffer, try_to_free_buffers, page teardown): a
  * buffer maps b_blocknr while it is BH_Mapped and not BH_Delay (a delayed
  * buffer's b_blocknr is a placeholder past the end of the disk; it is
- * reported when writeback gives it its block). */
+ * reported when writeback gives it its block).  ext4_da_invalidatepage
+ * clears BH_Delay (ext4_da_page_release_reservation) before
+ * block_invalidatepage discards the buffer, which then still carries the
+ * placeholder: a block number >= s_blocks_count was never reported and is
+ * skipped (fs/buffer.c buffer_sim_report_unmapped).  A buffer left
+ * unmapped — an unwritten extent found by a lookup — is not reported
+ * either. */
 void buffer_sim_report_mapped(struct buffer_head *bh);
 
 /* mark_buffer_dirty for a page-cache buffer: the buffer, its page (DIRTY

@@ -32,10 +32,10 @@
  *
  * finish(): the oracle's end-of-job checks (lost writes, fsck), then the
  * job result: latency histograms per op kind, violations per kind with the
- * first explanation, lock_stat copies, and for replica 0 the lock-hold
- * timeline of the first [global] timeline window (a tracer records
- * lock-hold spans that begin inside the window; a span still open at
- * finish ends at the finish time).
+ * first explanation and detection time, ops skipped per kind, lock_stat
+ * copies.  The lock-hold timeline of the first [global] timeline window is
+ * recorded by the runner (sim/runner.c owns the world's tracer); the model
+ * only gives the window (model_timeline).
  *
  * Not done here: the flusher and other writeback daemons come with the
  * write paths (helper "writes"); a clean unmount (journal detach) is not
@@ -85,11 +85,7 @@ struct ext4_model {
 	struct fs_task_state setup_ts;
 	bool setup_done;
 	GError *setup_err;
-	/* lock-hold timeline */
-	sim_time_t tl_len;                /* [global] timeline */
-	sim_time_t tl_window;
-	GArray *tl_spans;                 /* struct sim_timeline_span, closed */
-	GArray *tl_open;                  /* struct sim_timeline_span, open */
+	sim_time_t tl_len;                /* [global] timeline: the window */
 };
 
 /* ---- the initial layout --------------------------------------------------------- */
@@ -274,61 +270,6 @@ static void setup_task(struct sim_task *t, void *arg)
 		if (meta->bh[b])
 			clear_buffer_dirty(meta->bh[b]);
 	m->setup_done = true;
-}
-
-/* ---- the lock-hold timeline ------------------------------------------------------- */
-
-static void tl_trace(void *ctx, const struct sim_trace_rec *r)
-{
-	struct ext4_model *m = ctx;
-	struct sim_timeline_span s;
-	bool wait = strcmp(r->cat, "lock-wait") == 0;
-
-	if (!wait && strcmp(r->cat, "lock-hold") != 0)
-		return;
-	if (r->kind == SIM_TRACE_BEGIN) {
-		struct sim_note note;
-
-		if (r->time >= m->tl_window ||
-		    m->tl_spans->len + m->tl_open->len >= SIM_MAX_TIMELINE)
-			return;
-		/* the hold after a wait continues the wait's entry */
-		if (!wait) {
-			for (unsigned i = m->tl_open->len; i-- > 0;) {
-				struct sim_timeline_span *o = &g_array_index(
-					m->tl_open, struct sim_timeline_span, i);
-
-				if (o->task == r->task && o->lock == r->name &&
-				    o->begin < 0) {
-					o->begin = r->time;
-					return;
-				}
-			}
-		}
-		s = (struct sim_timeline_span){
-			.task = r->task, .lock = r->name,
-			.wait_begin = r->time,
-			.begin = wait ? -1 : r->time, .end = -1,
-		};
-		/* the lock's own note just before says read or write */
-		if (sim_task_notes(sim_world_task(m->w, r->task), &note, 1) == 1)
-			s.write = !g_str_has_suffix(note.what, "-read");
-		g_array_append_val(m->tl_open, s);
-		return;
-	}
-	if (wait)
-		return;  /* the hold that follows closes the entry */
-	for (unsigned i = m->tl_open->len; i-- > 0;) {
-		struct sim_timeline_span *o = &g_array_index(
-			m->tl_open, struct sim_timeline_span, i);
-
-		if (o->task == r->task && o->lock == r->name && o->begin >= 0) {
-			o->end = r->time;
-			g_array_append_val(m->tl_spans, *o);
-			g_array_remove_index(m->tl_open, i);
-			return;
-		}
-	}
 }
 
 /* ---- create ------------------------------------------------------------------------ */
@@ -549,8 +490,6 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	m->duration = g->duration;
 	m->costs = *costs;
 	fs_wl_stats_init(&m->stats);
-	m->tl_spans = g_array_new(FALSE, FALSE, sizeof(struct sim_timeline_span));
-	m->tl_open = g_array_new(FALSE, FALSE, sizeof(struct sim_timeline_span));
 	m->lock_ops = ext4_lock_ops_find(strategy);
 	if (!m->lock_ops) {
 		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_VALUE,
@@ -660,10 +599,6 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 		}
 	}
 	m->tl_len = g->timeline;
-	if (id->replica == 0 && g->timeline > 0) {
-		m->tl_window = m->t0 + g->timeline;
-		sim_world_set_tracer(w, tl_trace, m);
-	}
 	return m;
 fail:
 	ext4_model_destroy(m);
@@ -684,6 +619,7 @@ static void model_finish(void *model, struct sim_world *w,
 		r->op_names[i] = fs_op_names[i];
 		r->op_latency[i] = g_memdup2(&m->stats.lat[i],
 					     sizeof(struct sim_hist));
+		r->op_skipped[i] = m->stats.skipped[i];
 	}
 	r->n_kinds = nk + 1;
 	for (unsigned k = 0; k < nk; k++) {
@@ -691,8 +627,7 @@ static void model_finish(void *model, struct sim_world *w,
 
 		r->kind_names[k] = fs_oracle_kind_name(k);
 		r->violations[k] = fs_oracle_count(m->oracle, k);
-		/* the oracle keeps no detection time (see the report) */
-		r->first_time[k] = -1;
+		r->first_time[k] = fs_oracle_first_time(m->oracle, k);
 		r->first_explanation[k] = ex ? g_strdup(ex) : NULL;
 	}
 	r->kind_names[nk] = "fsx_mismatch";
@@ -703,21 +638,7 @@ static void model_finish(void *model, struct sim_world *w,
 	r->locks = g_new(struct sim_lock_stats, r->n_locks);
 	for (unsigned i = 0; i < r->n_locks; i++)
 		r->locks[i] = *sim_lock_class_stats(w, i);
-	/* spans still open end now */
-	for (unsigned i = 0; i < m->tl_open->len; i++) {
-		struct sim_timeline_span s = g_array_index(
-			m->tl_open, struct sim_timeline_span, i);
-
-		if (s.begin < 0)
-			s.begin = sim_world_now(w);
-		s.end = sim_world_now(w);
-		g_array_append_val(m->tl_spans, s);
-	}
-	g_array_set_size(m->tl_open, 0);
-	r->n_spans = m->tl_spans->len;
-	r->spans = r->n_spans ? g_memdup2(m->tl_spans->data,
-					  r->n_spans * sizeof(*r->spans))
-			      : NULL;
+	/* no spans: the runner records the timeline (model_timeline) */
 }
 
 void ext4_model_destroy(struct ext4_model *m)
@@ -732,8 +653,6 @@ void ext4_model_destroy(struct ext4_model *m)
 				fs_oracle_remove_inode(m->files[i].inode);
 		fs_oracle_free(m->oracle);
 	}
-	if (m->tl_window)
-		sim_world_set_tracer(m->w, NULL, NULL);
 	for (unsigned i = 0; i < m->nfiles; i++) {
 		struct inode *inode = m->files[i].inode;
 
@@ -773,8 +692,6 @@ void ext4_model_destroy(struct ext4_model *m)
 	g_free(m->layouts);
 	g_clear_error(&m->setup_err);
 	fs_wl_stats_destroy(&m->stats);
-	g_array_free(m->tl_spans, TRUE);
-	g_array_free(m->tl_open, TRUE);
 	g_free(m);
 }
 
@@ -828,7 +745,7 @@ static sim_time_t model_timeline(const void *model)
 	const struct ext4_model *m = model;
 
 	/* the window of the first part of every job; the runner records it
-	 * for replica 0 (and so does tl_trace when nobody replaces it) */
+	 * for replica 0 */
 	return m->tl_len;
 }
 

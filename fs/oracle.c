@@ -64,8 +64,10 @@ struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb)
 	o->sb = sb;
 	o->cfg = g_strdup("FILE.cfg");
 	o->explain_max = 1;
-	for (int k = 0; k < FS_ORACLE_NR_KINDS; k++)
+	for (int k = 0; k < FS_ORACLE_NR_KINDS; k++) {
 		o->explain[k] = g_ptr_array_new_with_free_func(g_free);
+		o->first_time[k] = -1;
+	}
 	oracle_map_index_init(&o->map);
 	if (sb)
 		EXT4_SB(sb)->s_oracle = o;
@@ -139,7 +141,10 @@ uint32_t oracle_task_now(void)
 
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k)
 {
-	o->count[k]++;
+	/* detection time, not the time of the fault that caused it: that is
+	 * what the explanation's steps show */
+	if (!o->count[k]++)
+		o->first_time[k] = oracle_now(o);
 	return o->explain[k]->len < o->explain_max;
 }
 
@@ -1101,6 +1106,12 @@ void fs_oracle_finish(struct fs_oracle *o)
 uint64_t fs_oracle_count(const struct fs_oracle *o, enum fs_oracle_kind k)
 {
 	return o && (unsigned)k < FS_ORACLE_NR_KINDS ? o->count[k] : 0;
+}
+
+sim_time_t fs_oracle_first_time(const struct fs_oracle *o,
+				enum fs_oracle_kind k)
+{
+	return o && (unsigned)k < FS_ORACLE_NR_KINDS ? o->first_time[k] : -1;
 }
 
 uint64_t fs_oracle_total(const struct fs_oracle *o)

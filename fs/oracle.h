@@ -231,6 +231,10 @@ void fs_oracle_finish(struct fs_oracle *o);
 
 uint64_t fs_oracle_count(const struct fs_oracle *o, enum fs_oracle_kind k);
 uint64_t fs_oracle_total(const struct fs_oracle *o);
+/* Simulated time at which the first violation of kind k was detected (the
+ * world's clock then: end-of-job checks give the job's end), -1 if none. */
+sim_time_t fs_oracle_first_time(const struct fs_oracle *o,
+				enum fs_oracle_kind k);
 /* Explanations of kind k in detection order (i < fs_oracle_explained). Each
  * is self-contained text ending in '\n'; NULL past the end. */
 unsigned fs_oracle_explained(const struct fs_oracle *o, enum fs_oracle_kind k);

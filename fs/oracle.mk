@@ -18,3 +18,10 @@ BENCH_LIST += bench/bench-oracle
 bench_bench_oracle_SOURCES = bench/bench-oracle.c \
 	tests/fs/extents-harness.c tests/fs/extents-harness.h
 bench_bench_oracle_LDADD = $(FS_TEST_LIBS)
+
+# The model's results through the runner and the outputs (first detection
+# times, skipped ops): links the runner library too.
+check_PROGRAMS += tests/fs/test-results
+TESTS += tests/fs/test-results
+tests_fs_test_results_SOURCES = tests/fs/test-results.c
+tests_fs_test_results_LDADD = sim/librun.a $(FS_TEST_LIBS) $(JSON_GLIB_LIBS) -lm

@@ -157,6 +157,7 @@ struct fs_oracle {
 	bool in_fsck;
 	unsigned explain_max;
 	uint64_t count[FS_ORACLE_NR_KINDS];
+	sim_time_t first_time[FS_ORACLE_NR_KINDS];  /* -1: none yet */
 	GPtrArray *explain[FS_ORACLE_NR_KINDS];   /* char * */
 	struct oracle_file **files;   /* sorted by ino */
 	unsigned nfiles, files_cap;
@@ -196,7 +197,8 @@ unsigned oracle_index_audit(struct fs_oracle *o,
 struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
 /* The registered file with inode number ino, or NULL. */
 struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
-/* Counts a violation of kind k; true if it should be explained. */
+/* Counts a violation of kind k (the first of a kind also records the
+ * simulated time of its detection); true if it should be explained. */
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k);
 struct oracle_map *oracle_map_find(const struct oracle_map_index *m,
 				   uint64_t pblk);

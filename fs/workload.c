@@ -777,7 +777,10 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		think = wl_think(t);
 		t->stats->fsx_ops++;
 		if (st.skip) {
+			/* fsx did not run it either: skipped like a mix op
+			 * that does not fit */
 			t->stats->fsx_skipped++;
+			t->stats->skipped[fs_wl_fsx_op(x.op->kind)]++;
 			continue;
 		}
 		kind = fs_wl_fsx_op(st.kind);

@@ -129,7 +129,8 @@ struct fs_wl_stats {
 	struct sim_hist lat[FS_NR_OPS];   /* begin -> end of each op, ns */
 	uint64_t done[FS_NR_OPS];         /* ops issued (whatever they returned) */
 	uint64_t failed[FS_NR_OPS];       /* ... that returned an error */
-	uint64_t skipped[FS_NR_OPS];      /* drawn but not fitted (not issued) */
+	uint64_t skipped[FS_NR_OPS];      /* drawn but not issued: did not fit,
+					     or an fsx log op fsx skips */
 	uint64_t fsx_skipped;             /* fsx log ops fsx itself skips */
 	uint64_t fsx_ops;                 /* fsx log ops replayed */
 	uint64_t fsx_mismatches;          /* reads or sizes that disagree with fsx */

@@ -184,19 +184,35 @@ static void violations_table(GString *h, const struct rep_run *run,
 
 	g_string_append(h, "<h4>Violations</h4>\n");
 	g_string_append(h, "<table><thead><tr><th class=\"l\">violation kind</th><th>count</th>"
-			   "<th>replicas affected</th></tr></thead><tbody>\n");
+			   "<th>replicas affected</th><th>first detected</th></tr></thead><tbody>\n");
 	for (i = 0; i < run->kind_names->len; i++) {
 		const char *kind = run->kind_names->pdata[i];
 		const struct rep_count *c = NULL;
+		const struct rep_violation *f = NULL;
 
 		for (j = 0; j < s->violations->len; j++)
 			if (strcmp(g_array_index(s->violations, struct rep_count, j).kind, kind) == 0)
 				c = &g_array_index(s->violations, struct rep_count, j);
+		for (j = 0; j < s->first->len; j++) {
+			const struct rep_violation *v = &g_array_index(s->first, struct rep_violation, j);
+
+			if (v->kind && strcmp(v->kind, kind) == 0)
+				f = v;
+		}
 		html_printf(h, "<tr class=\"%s\"><td class=\"l\">%s</td><td>",
 			    c && c->count ? "" : "zero", kind);
 		html_take(h, report_fmt_count(c ? c->count : 0));
-		html_printf(h, "</td><td>%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "</td></tr>\n",
+		html_printf(h, "</td><td>%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "</td><td>",
 			    c ? c->replicas : 0, s->replicas);
+		/* "replica R at T" (T: simulated time of the detection) */
+		if (f && c && c->count) {
+			html_printf(h, "replica %" G_GINT64_FORMAT, f->replica);
+			if (f->time_ns >= 0) {
+				g_string_append(h, " at ");
+				html_take(h, report_fmt_ns((double)f->time_ns));
+			}
+		}
+		g_string_append(h, "</td></tr>\n");
 	}
 	g_string_append(h, "<tr class=\"total\"><td class=\"l\">total</td><td>");
 	html_take(h, report_fmt_count(s->violations_total));
@@ -204,7 +220,7 @@ static void violations_table(GString *h, const struct rep_run *run,
 	if (s->violating_replicas >= 0)
 		html_printf(h, "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
 			    s->violating_replicas, (gint64)s->replica_results->len);
-	g_string_append(h, "</td></tr>\n</tbody></table>\n");
+	g_string_append(h, "</td><td></td></tr>\n</tbody></table>\n");
 }
 
 static void ns_cell(GString *h, double ns)
@@ -224,6 +240,7 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 		return;
 	g_string_append(h, "<h4>Latency per op, all replicas merged</h4>\n");
 	g_string_append(h, "<table><thead><tr><th class=\"l\">op</th><th>count</th>"
+			   "<th>skipped<small>not issued</small></th>"
 			   "<th>ops/s</th><th>min</th><th>mean</th>");
 	for (k = 0; k < G_N_ELEMENTS(ps); k++)
 		html_printf(h, "<th>%s</th>", names[k]);
@@ -233,6 +250,8 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 
 		html_printf(h, "<tr><td class=\"l\">%s</td><td>", l->op);
 		html_take(h, report_fmt_count(l->count));
+		g_string_append(h, "</td><td>");
+		html_take(h, report_fmt_count(l->skipped));
 		g_string_append(h, "</td><td>");
 		html_take(h, report_fmt_real(l->throughput_ops_s));
 		g_string_append(h, "</td>");

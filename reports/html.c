@@ -196,17 +196,21 @@ static void first_violations(GString *h, const struct rep_run *run)
 			const struct rep_violation *v = &g_array_index(s->first, struct rep_violation, j);
 			char *replay = v->replay ? g_strdup(v->replay) :
 				g_strdup_printf("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, v->seed, v->job);
-			char *when = report_fmt_ns((double)v->time_ns);
+			/* -1: the model kept no detection time */
+			char *t = v->time_ns >= 0 ? report_fmt_ns((double)v->time_ns) : NULL;
+			char *when = t ? g_strdup_printf("at %s of simulated time", t) :
+					 g_strdup("detection time not recorded");
 			char *word = report_shell_word(replay);
 
 			html_printf(h, "<h4>%s — replica %" G_GINT64_FORMAT " (job %" G_GINT64_FORMAT
-				    ", seed %" G_GINT64_FORMAT "), at %s of simulated time</h4>\n",
+				    ", seed %" G_GINT64_FORMAT "), %s</h4>\n",
 				    v->kind ? v->kind : "?", v->replica, v->job, v->seed, when);
 			html_printf(h, "<pre>%s</pre>\n", v->explanation ? v->explanation :
 				    "(no explanation recorded)");
 			html_printf(h, "<p>Replay: <code>sim/sim --replay %s %s</code></p>\n", word, cfg);
 			g_free(word);
 			g_free(when);
+			g_free(t);
 			g_free(replay);
 			n++;
 		}

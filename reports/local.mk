@@ -7,7 +7,7 @@ reports_libreport_a_SOURCES = \
 	reports/report.h reports/render.c \
 	reports/results.h reports/results.c \
 	reports/fmt.h reports/fmt.c \
-	reports/plot.h reports/plot.c \
+	reports/plot.h reports/plot.c reports/plot-curves.c \
 	reports/plot-violations.c reports/plot-latency.c reports/plot-sweep.c \
 	reports/plot-locks.c reports/plot-timeline.c \
 	reports/gnuplot.h reports/gnuplot.c \

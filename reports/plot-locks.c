@@ -37,104 +37,109 @@ static gboolean drawable(const struct rep_lock *l)
 	return FALSE;
 }
 
-static gboolean plot_class(struct report_plots *p, guint point, const char *cls,
-			   GError **err)
+struct lockwait_ctx {
+	const char *cls;
+	double min_frac;        /* the smallest fraction drawn */
+};
+
+static gboolean lockwait_drawn(const struct rep_strategy *s, void *ctx)
 {
-	const struct rep_run *run = p->run;
-	const struct rep_point *pt = run->points->pdata[point];
-	GPtrArray *drawn = g_ptr_array_new();
+	return drawable(rep_strategy_lock(s, ((struct lockwait_ctx *)ctx)->cls));
+}
+
+static gint64 lockwait_count(const struct rep_strategy *s, void *ctx)
+{
+	return bucket_total(rep_strategy_lock(s, ((struct lockwait_ctx *)ctx)->cls)->wait_buckets);
+}
+
+static void lockwait_rows(GString *dat, const struct rep_strategy *s, void *ctx,
+			  struct report_curve_range *r)
+{
+	struct lockwait_ctx *c = ctx;
+	const struct rep_lock *l = rep_strategy_lock(s, c->cls);
+	gint64 total = bucket_total(l->wait_buckets), rest = total;
+	const struct rep_bucket *b = NULL;
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	double min_ns = INFINITY, max_ns = 0, min_frac = 1;
-	struct report_plot *pl;
-	struct report_unit u;
-	GString *dat, *gp;
-	char *suffix, *what;
-	guint i, j;
+	double frac = 1;
+	guint j;
 
-	for (i = 0; i < pt->strategies->len; i++)
-		if (drawable(rep_strategy_lock(pt->strategies->pdata[i], cls)))
-			g_ptr_array_add(drawn, pt->strategies->pdata[i]);
-	if (!drawn->len) {
-		g_ptr_array_unref(drawn);
-		return TRUE;
-	}
-
-	suffix = report_point_suffix(run, point);
-	what = g_strconcat("lockwait-", cls, NULL);
-	pl = report_plot_add(p, REPORT_SEC_LOCKS, what, (int)point,
-			     g_strdup_printf("%s: wait-time distribution%s", cls, suffix));
-	g_free(what);
-
-	dat = g_string_new(NULL);
-	g_string_append_printf(dat,
-		"# %s: wait times of contended acquisitions, all replicas%s\n"
-		"# one block per strategy; columns: t_ns  fraction_of_waits_>=_t\n"
-		"# (from wait_buckets: t is a bucket's lower edge; the last row closes\n"
-		"# the staircase at the last bucket's upper edge)\n", cls, suffix);
-	for (i = 0; i < drawn->len; i++) {
-		const struct rep_strategy *s = drawn->pdata[i];
-		const struct rep_lock *l = rep_strategy_lock(s, cls);
-		gint64 total = bucket_total(l->wait_buckets), rest = total;
-		const struct rep_bucket *b = NULL;
-		double frac = 1;
-
-		g_string_append_printf(dat, "%s# index %u: %s (%" G_GINT64_FORMAT " waits)\n",
-				       i ? "\n\n" : "", i, s->name, total);
-		for (j = 0; j < l->wait_buckets->len; j++) {
-			b = &g_array_index(l->wait_buckets, struct rep_bucket, j);
-			frac = (double)rest / (double)total;
-			rest -= b->count;
-			if (b->lo_ns <= 0)
-				continue;
-			g_string_append_printf(dat, "%" G_GINT64_FORMAT " %s\n",
-					       b->lo_ns, report_num(buf, frac));
-			min_ns = MIN(min_ns, (double)b->lo_ns);
-			min_frac = MIN(min_frac, frac);
-		}
+	for (j = 0; j < l->wait_buckets->len; j++) {
+		b = &g_array_index(l->wait_buckets, struct rep_bucket, j);
+		frac = (double)rest / (double)total;
+		rest -= b->count;
+		if (b->lo_ns <= 0)
+			continue;
 		g_string_append_printf(dat, "%" G_GINT64_FORMAT " %s\n",
-				       b->hi_ns + 1, report_num(buf, frac));
-		max_ns = MAX(max_ns, (double)(b->hi_ns + 1));
+				       b->lo_ns, report_num(buf, frac));
+		r->min_ns = MIN(r->min_ns, (double)b->lo_ns);
+		c->min_frac = MIN(c->min_frac, frac);
 	}
-	if (!report_dat_write(p, pl, dat, err))
-		goto fail;
+	g_string_append_printf(dat, "%" G_GINT64_FORMAT " %s\n",
+			       b->hi_ns + 1, report_num(buf, frac));
+	r->max_ns = MAX(r->max_ns, (double)(b->hi_ns + 1));
+}
 
-	u = report_time_unit(max_ns);
-	what = g_strdup_printf("%s: lock wait time of contended acquisitions%s", cls, suffix);
-	gp = report_gp_begin(p, pl, what, 900, 560);
-	report_gp_title(gp, what);
-	g_free(what);
+static void lockwait_axes(GString *gp, void *ctx, const struct report_curve_range *r,
+			  struct report_unit u)
+{
+	const struct lockwait_ctx *c = ctx;
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
 	report_gp_line(gp, "set xlabel 'wait time t (%s, log scale)'", u.name);
 	report_gp_line(gp, "set ylabel 'fraction of waits lasting t or longer (log scale)'");
-	report_gp_log_axis(gp, "x", min_ns / u.div, max_ns / u.div);
+	report_gp_log_axis(gp, "x", r->min_ns / u.div, r->max_ns / u.div);
 	report_gp_line(gp, "set logscale y");
 	report_gp_line(gp, "set format y '%%g'");
 	report_gp_line(gp, "set grid xtics ytics mxtics lt 1 lc rgb '#dddddd', lt 1 lc rgb '#f0f0f0'");
 	report_gp_line(gp, "set yrange [%s:1.5]",
-		       report_num(buf, pow(10, floor(log10(min_frac) - 0.01))));
-	report_gp_line(gp, "set key top right title 'strategy (contended waits)'");
-	g_string_append(gp, "    plot ");
-	for (i = 0; i < drawn->len; i++) {
-		const struct rep_strategy *s = drawn->pdata[i];
-		char *title = g_strdup_printf("%s (%" G_GINT64_FORMAT ")", s->name,
-			bucket_total(rep_strategy_lock(s, cls)->wait_buckets));
+		       report_num(buf, pow(10, floor(log10(c->min_frac) - 0.01))));
+}
 
-		g_string_append_printf(gp,
-			"%s'%s.dat' index %u using ($1/%s):2 with steps lw 2 lc rgb '%s' title ",
-			i ? ", \\\n         " : "", pl->name, i, report_num(buf, u.div),
-			report_strategy_color(s->color));
-		report_gp_str(gp, title);
-		g_free(title);
-	}
-	g_string_append_c(gp, '\n');
-	if (!report_gp_end(p, pl, gp, err))
-		goto fail;
+static void lockwait_series(GString *gp, const struct rep_strategy *s,
+			    const char *div, void *ctx)
+{
+	(void)ctx;
+	g_string_append_printf(gp, "($1/%s):2 with steps lw 2 lc rgb '%s' ", div,
+			       report_strategy_color(s->color));
+}
+
+static const struct report_curve_ops lockwait_ops = {
+	.section = REPORT_SEC_LOCKS,
+	.count_unit = "waits",
+	.key = "set key top right title 'strategy (contended waits)'",
+	.drawn = lockwait_drawn,
+	.count = lockwait_count,
+	.rows = lockwait_rows,
+	.axes = lockwait_axes,
+	.series = lockwait_series,
+};
+
+static gboolean plot_class(struct report_plots *p, guint point, const char *cls,
+			   GError **err)
+{
+	struct lockwait_ctx c = { .cls = cls, .min_frac = 1 };
+	char *suffix = report_point_suffix(p->run, point);
+	char *base = g_strconcat("lockwait-", cls, NULL);
+	char *caption = g_strdup_printf("%s: wait-time distribution%s", cls, suffix);
+	char *title = g_strdup_printf("%s: lock wait time of contended acquisitions%s",
+				      cls, suffix);
+	char *header = g_strdup_printf(
+		"# %s: wait times of contended acquisitions, all replicas%s\n"
+		"# one block per strategy; columns: t_ns  fraction_of_waits_>=_t\n"
+		"# (from wait_buckets: t is a bucket's lower edge; the last row closes\n"
+		"# the staircase at the last bucket's upper edge)\n", cls, suffix);
+	struct report_curves rc = {
+		.ops = &lockwait_ops, .ctx = &c, .point = point, .base = base,
+		.caption = caption, .title = title, .dat_header = header,
+	};
+	gboolean ok = report_plot_curves(p, &rc, err);
+
+	g_free(header);
+	g_free(title);
+	g_free(caption);
+	g_free(base);
 	g_free(suffix);
-	g_ptr_array_unref(drawn);
-	return TRUE;
-fail:
-	g_free(suffix);
-	g_ptr_array_unref(drawn);
-	return FALSE;
+	return ok;
 }
 
 gboolean report_plot_locks(struct report_plots *p, GError **err)

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "reports/fmt.h"
 #include "reports/results.h"
 
 /* Page sections, in page order. */
@@ -88,6 +89,53 @@ gboolean report_gp_end(const struct report_plots *p,
  * whole decades, and 1-2-5 tics when it spans less than three decades, where
  * decade tics alone would label one or two values. */
 void report_gp_log_axis(GString *gp, const char *axis, double lo, double hi);
+
+/* ---- one line per strategy -------------------------------------------------
+ * The skeleton of a figure that draws, for one sweep point, one curve per
+ * strategy from that strategy's figures for one subject (an op kind's
+ * latency percentiles, a lock class's wait distribution): which
+ * strategies get a line, NAME.dat with one block per strategy under a
+ * "# index N: STRATEGY (COUNT UNIT)" header, and NAME.gp — title, the
+ * writer's axes, the key, one series per block coloured by strategy,
+ * x/y in the time unit the largest time calls for.  The writer supplies
+ * what differs (struct report_curve_ops); no figure when no strategy has
+ * a line. */
+struct report_curve_range {
+	double min_ns, max_ns;          /* times drawn (ns), for the unit */
+};
+
+struct report_curve_ops {
+	enum report_section section;
+	const char *count_unit;         /* "ops": a block's "(N ops)" */
+	const char *key;                /* the "set key ..." line */
+	/* Does s get a line?  Its count (block headers, key titles). */
+	gboolean (*drawn)(const struct rep_strategy *s, void *ctx);
+	gint64 (*count)(const struct rep_strategy *s, void *ctx);
+	/* The rows of s's block; widens *r over the times written. */
+	void (*rows)(GString *dat, const struct rep_strategy *s, void *ctx,
+		     struct report_curve_range *r);
+	/* The axis lines after the title (times divided by u.div). */
+	void (*axes)(GString *gp, void *ctx, const struct report_curve_range *r,
+		     struct report_unit u);
+	/* One series after "'NAME.dat' index N using ": columns and style,
+	 * ending with a space before the title (div: u.div as report_num). */
+	void (*series)(GString *gp, const struct rep_strategy *s,
+		       const char *div, void *ctx);
+};
+
+struct report_curves {
+	const struct report_curve_ops *ops;
+	void *ctx;                      /* the writer's, for the ops */
+	guint point;                    /* sweep point */
+	const char *base;               /* plot name before "-pN" */
+	const char *caption;            /* index.html line (copied) */
+	const char *title;              /* the figure's title */
+	const char *dat_header;         /* comment lines opening NAME.dat */
+};
+
+/* FALSE only on a write error. */
+gboolean report_plot_curves(struct report_plots *p,
+			    const struct report_curves *c, GError **err);
 
 /* NAME.dat from dat (freed). */
 gboolean report_dat_write(const struct report_plots *p,

@@ -150,6 +150,7 @@ static struct rep_latency *read_latency(const char *op, JsonObject *o)
 
 	l->op = op;
 	l->count = get_int(o, "count");
+	l->skipped = get_int(o, "skipped");
 	l->throughput_ops_s = get_num(o, "throughput_ops_s", NAN);
 	l->min_ns = get_num(o, "min_ns", NAN);
 	l->mean_ns = get_num(o, "mean_ns", NAN);
@@ -359,7 +360,9 @@ static struct rep_strategy *read_strategy(struct rep_run *run, JsonObject *o)
 		f.replica = get_int(e, "replica");
 		f.job = get_int(e, "job");
 		f.seed = get_int(e, "seed");
-		f.time_ns = get_int(e, "time_ns");
+		/* -1 (or absent): no detection time */
+		f.time_ns = node_is_number(member(e, "time_ns")) ?
+			    get_int(e, "time_ns") : -1;
 		g_array_append_val(s->first, f);
 	}
 	if ((v = get_obj(o, "ops"))) {

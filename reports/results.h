@@ -22,6 +22,7 @@ struct rep_pct {
 struct rep_latency {            /* one op kind, all replicas merged */
 	const char *op;
 	gint64 count;
+	gint64 skipped;         /* drawn but not issued (0 when absent) */
 	double throughput_ops_s, min_ns, mean_ns, max_ns, stddev_ns;
 	GArray *pcts;           /* struct rep_pct, ascending p */
 	GArray *buckets;        /* struct rep_bucket */

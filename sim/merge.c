@@ -193,6 +193,9 @@ static struct sim_job_rec *read_job(struct rd *rd, const struct sim_plan *plan,
 
 		rec->ops[i].name = g_strdup(get_str(rd, e, "name", false));
 		read_hist(rd, e, "latency", &rec->ops[i].lat);
+		/* added to schema 1 later: absent in older shards */
+		if (e && json_object_has_member(e, "skipped"))
+			rec->ops[i].skipped = (uint64_t)get_int(rd, e, "skipped");
 	}
 	a = get_arr(rd, o, "kinds");
 	rec->n_kinds = a ? json_array_get_length(a) : 0;

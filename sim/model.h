@@ -61,6 +61,10 @@ struct sim_job_result {
 	unsigned n_ops;
 	const char *op_names[SIM_MAX_OPS];
 	struct sim_hist *op_latency[SIM_MAX_OPS];  /* g_malloc'd */
+	/* ops drawn but not issued (they did not apply to the file as it
+	 * was: a collapse past EOF, an op on an empty file, ...); 0 for a
+	 * model that never skips */
+	uint64_t op_skipped[SIM_MAX_OPS];
 	/* violations, per kind (names from the model) */
 	unsigned n_kinds;
 	const char *kind_names[SIM_MAX_KINDS];

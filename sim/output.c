@@ -75,8 +75,12 @@ static void build_violations(struct sim_out *out, struct sim_out_group *g)
 			g->viol[k] += rk->count;
 			g->viol_total += rk->count;
 			g->viol_reps[k]++;
-			/* the earliest instance; ties go to the lower replica */
-			if (!g->first[k] || rk->first_time < g->first[k]->first_time) {
+			/* the earliest instance; ties go to the lower replica,
+			 * an unknown time (-1) comes after every known one */
+			if (!g->first[k] ||
+			    (rk->first_time >= 0 &&
+			     (g->first[k]->first_time < 0 ||
+			      rk->first_time < g->first[k]->first_time))) {
 				g->first[k] = rk;
 				g->first_rec[k] = rec;
 			}
@@ -107,6 +111,7 @@ static void build_ops(struct sim_out *out, struct sim_out_group *g,
 				continue;
 			sim_hist_sparse_expand(&ro->lat, tmp);
 			sim_hist_merge(op->h, tmp);
+			op->skipped += ro->skipped;
 			op->count[r] = tmp->count;
 			for (c = 0; c < SIM_OUT_NCMP; c++)
 				op->pct[c][r] = (double)sim_hist_percentile(

@@ -141,12 +141,13 @@ static void put_buckets(struct sim_jw *j, const char *key,
 }
 
 static void put_latency(struct sim_jw *j, const struct sim_hist *h,
-			double rate)
+			uint64_t skipped, double rate)
 {
 	unsigned i;
 
 	sim_jw_begin_object(j);
 	sim_jw_kuint(j, "count", h->count);
+	sim_jw_kuint(j, "skipped", skipped);
 	sim_jw_kdouble(j, "throughput_ops_s", rate);
 	sim_jw_kint(j, "min_ns", sim_hist_min(h));
 	sim_jw_kint(j, "mean_ns", ns_round(sim_hist_mean(h)));
@@ -231,10 +232,13 @@ static void put_replica(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_begin_object(j);
 	for (o = 0; o < out->ops->len; o++) {
 		const struct sim_out_op *op = &g->ops[o];
+		const struct sim_rec_op *ro =
+			sim_job_rec_op(rec, g_ptr_array_index(out->ops, o));
 
 		sim_jw_key(j, g_ptr_array_index(out->ops, o));
 		sim_jw_begin_object(j);
 		sim_jw_kuint(j, "count", op->count[r]);
+		sim_jw_kuint(j, "skipped", ro ? ro->skipped : 0);
 		sim_jw_kint(j, "p50_ns", (int64_t)op->pct[0][r]);
 		sim_jw_kint(j, "p99_ns", (int64_t)op->pct[1][r]);
 		sim_jw_kint(j, "p99.9_ns", (int64_t)op->pct[2][r]);
@@ -297,7 +301,8 @@ static void put_group(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_begin_object(j);
 	for (o = 0; o < out->ops->len; o++) {
 		sim_jw_key(j, g_ptr_array_index(out->ops, o));
-		put_latency(j, g->ops[o].h, sim_out_op_rate(g, o));
+		put_latency(j, g->ops[o].h, g->ops[o].skipped,
+			    sim_out_op_rate(g, o));
 	}
 	sim_jw_end_object(j);
 
@@ -433,6 +438,7 @@ static void put_raw_job(struct sim_jw *j, const struct sim_job_rec *rec)
 		sim_jw_begin_object(j);
 		sim_jw_kstring(j, "name", rec->ops[i].name);
 		put_raw_hist(j, "latency", &rec->ops[i].lat);
+		sim_jw_kuint(j, "skipped", rec->ops[i].skipped);
 		sim_jw_end_object(j);
 	}
 	sim_jw_end_array(j);

@@ -1,6 +1,7 @@
 /* sim/output_text.c — the text summary (DESIGN §7): per strategy a run
- * header, violations, fio-style latency lines and percentile blocks, a
- * lock_stat-style table; then the paired comparison across strategies and
+ * header, violations (per kind: count, replicas affected, "first in
+ * replica R at T" — the earliest detection), fio-style latency lines (with
+ * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and
  * one verdict line per strategy.  Host figures (wall time, events/s) are
  * printed here but never in results.json's deterministic part.
  */
@@ -73,15 +74,19 @@ static void pick_unit(const struct sim_hist *h, double *div, const char **name)
 	}
 }
 
+/* skipped: ops drawn but not issued (not in h), shown when non-zero */
 static void print_latency(FILE *f, const char *op, const struct sim_hist *h,
-			  double rate)
+			  uint64_t skipped, double rate)
 {
 	double div;
 	const char *unit;
 	unsigned i;
 
-	fprintf(f, "  %s: count=%" PRIu64 ", rate=%.1f ops/s\n", op, h->count,
+	fprintf(f, "  %s: count=%" PRIu64 ", rate=%.1f ops/s", op, h->count,
 		rate);
+	if (skipped)
+		fprintf(f, ", skipped=%" PRIu64, skipped);
+	fputc('\n', f);
 	if (!h->count)
 		return;
 	pick_unit(h, &div, &unit);
@@ -157,28 +162,29 @@ static void print_group(FILE *f, const struct sim_out *out,
 
 			if (!g->viol[k])
 				continue;
+			/* "first in replica R at T": the earliest detection
+			 * over the replicas (a model without detection times
+			 * leaves the time out) */
+			b1[0] = '\0';
 			if (g->first[k]->first_time >= 0)
-				g_snprintf(b1, sizeof(b1), "at ");
-			else
-				b1[0] = '\0';
-			if (g->first[k]->first_time >= 0)
-				fmt_sim(g->first[k]->first_time, b1 + 3,
-					sizeof(b1) - 3);
-			fprintf(f, "    %s: %" PRIu64 " in %u/%u replicas, first %s%sin replica %u (--replay %" PRIu64 ":%u)\n",
+				fmt_sim(g->first[k]->first_time, b1,
+					sizeof(b1));
+			fprintf(f, "    %s: %" PRIu64 " in %u/%u replicas, first in replica %u%s%s (--replay %" PRIu64 ":%u)\n",
 				(const char *)g_ptr_array_index(out->kinds, k),
 				g->viol[k], g->viol_reps[k], g->n_rep,
-				b1, b1[0] ? " " : "",
-				rec->id.replica, rec->id.seed, rec->id.index);
+				rec->id.replica, b1[0] ? " at " : "", b1,
+				rec->id.seed, rec->id.index);
 			if (explain)
 				print_explanation(f, g->first[k]->explanation,
 						  "      ");
 		}
 	}
-	/* ops this strategy never completed are in results.json only */
+	/* ops this strategy never drew are in results.json only */
 	for (o = 0; o < out->ops->len; o++)
-		if (g->ops[o].h->count)
+		if (g->ops[o].h->count || g->ops[o].skipped)
 			print_latency(f, g_ptr_array_index(out->ops, o),
-				      g->ops[o].h, sim_out_op_rate(g, o));
+				      g->ops[o].h, g->ops[o].skipped,
+				      sim_out_op_rate(g, o));
 	print_locks(f, g);
 }
 
@@ -393,10 +399,10 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 		print_explanation(f, k->explanation, "    ");
 	}
 	for (i = 0; i < rec->n_ops; i++) {
-		if (!rec->ops[i].lat.count)
+		if (!rec->ops[i].lat.count && !rec->ops[i].skipped)
 			continue;
 		sim_hist_sparse_expand(&rec->ops[i].lat, h);
-		print_latency(f, rec->ops[i].name, h,
+		print_latency(f, rec->ops[i].name, h, rec->ops[i].skipped,
 			      rec->sim_time > 0 ? (double)h->count /
 			      ((double)rec->sim_time / 1e9) : 0);
 	}

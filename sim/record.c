@@ -97,6 +97,7 @@ struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r)
 	rec->ops = g_new0(struct sim_rec_op, r->n_ops + 1);
 	for (i = 0; i < r->n_ops; i++) {
 		rec->ops[i].name = g_strdup(r->op_names[i]);
+		rec->ops[i].skipped = r->op_skipped[i];
 		if (r->op_latency[i]) {
 			sim_hist_sparse_from(&rec->ops[i].lat, r->op_latency[i]);
 		} else {

@@ -33,6 +33,7 @@ void sim_hist_sparse_free(struct sim_hist_sparse *s);
 struct sim_rec_op {
 	char *name;
 	struct sim_hist_sparse lat;
+	uint64_t skipped;           /* drawn, not issued (not in lat) */
 };
 
 struct sim_rec_kind {

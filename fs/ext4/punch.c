@@ -117,7 +117,11 @@ static int ext4_sim_get_block_lookup(struct inode *inode, ext4_lblk_t iblock,
 	map_bh(bh, inode->i_sb, map.m_pblk);
 	bh->b_state = (bh->b_state & ~(unsigned long)EXT4_MAP_FLAGS) |
 		      map.m_flags;
-	fs_oracle_bh_map(inode, iblock, map.m_pblk);
+	/* An unwritten extent comes back without EXT4_MAP_MAPPED: the buffer
+	 * stays unmapped (BH_Unwritten only, the caller skips it as a hole),
+	 * so no mapping of the block exists for the oracle's index. */
+	if (buffer_mapped(bh))
+		fs_oracle_bh_map(inode, iblock, map.m_pblk);
 	return ret;
 }
 

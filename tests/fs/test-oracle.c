@@ -11,6 +11,7 @@
  *     replay line; unmapped first, it is not; the page-cache scan finds it
  *     when nothing reports mappings;
  *   - foreign writes are counted; engine findings are kept;
+ *   - each kind's first detection time is the world's clock then;
  *   - at the end of a job a completed write that is not visible is a
  *     lost_write; concurrent writes get no verdict;
  *   - with no oracle every hook is a no-op; explanations are deterministic.
@@ -174,12 +175,21 @@ static void test_read_linearizable(void)
 	g_assert_true(read_as(&f, 0, 0, 8192, a, 0));
 	g_assert_true(read_as(&f, 0, 4096, 4096, a, 4096));
 	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 0);
+	g_assert_cmpint(fs_oracle_first_time(f.o, FS_ORACLE_STALE_READ), ==, -1);
 	/* zeros after the write completed: no linearization allows it */
 	g_assert_false(read_as(&f, 0, 0, 4096, 0, 0));
 	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 1);
-	/* the right write at the wrong offset */
+	/* detected now: the world's clock, which advance() moved */
+	g_assert_cmpint(sim_world_now(f.h->w), >=, 1000);
+	g_assert_cmpint(fs_oracle_first_time(f.o, FS_ORACLE_STALE_READ), ==,
+			sim_world_now(f.h->w));
+	/* the right write at the wrong offset, later: the first time stays */
+	advance(&f, 250);
 	g_assert_false(read_as(&f, 0, 4096, 4096, a, 4097));
 	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 2);
+	g_assert_cmpint(fs_oracle_first_time(f.o, FS_ORACLE_STALE_READ), ==,
+			sim_world_now(f.h->w) - 250);
+	g_assert_cmpint(fs_oracle_first_time(f.o, FS_ORACLE_LOST_WRITE), ==, -1);
 
 	/* W2 over the second block, in flight: old and new both legal */
 	advance(&f, 1000);

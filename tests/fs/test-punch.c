@@ -7,7 +7,8 @@
  * each strategy makes of it), a fault waiting for a punch in progress
  * (i_mmap_sem), the extent-tree restarts (i_data_sem dropped or kept), and
  * design A's inversion reported (deadlock or lock_order) instead of a
- * hang. */
+ * hang.  Partial edges over unwritten extents leave the oracle's index of
+ * mapped buffers without drift. */
 #include "config.h"
 
 #include <string.h>
@@ -178,6 +179,61 @@ static void test_partial_edges(void)
 {
 	check_partial(true);
 	check_partial(false);
+}
+
+/* ---- partial edges over unwritten extents ---------------------------------------
+ * The edge lookup finds an unwritten extent: the buffer stays unmapped
+ * (nothing to zero: it reads zero already) and the oracle's index of
+ * mapped blocks must not gain an entry for it — the end-of-job audit
+ * against the page cache finds no drift. */
+static void unwritten_fn(struct rh *h, void *arg)
+{
+	(void)arg;
+	rh_fill(h, 0, NBLK, 0, true);
+}
+
+static void check_unwritten_edges(const char *strategy, int mode)
+{
+	struct rh_opts o = { .strategy = strategy, .oracle = true };
+	struct rh *h = rh_new(&o);
+	struct op op = { .mode = mode, .off = 2 * BS + 100,
+			 .len = 3 * BS + 100 };
+	ext4_fsblk_t p;
+	bool unwritten = false;
+	const char *first;
+
+	rh_run(h, unwritten_fn, NULL);
+	g_assert_true(rh_lookup(h, 2, &p, &unwritten));
+	g_assert_true(unwritten);
+	rh_run(h, punch_fn, &op);
+	g_assert_cmpint(op.ret, ==, 0);
+	/* the edge pages were read in for zeroing: their buffers unmapped */
+	for (pgoff_t i = 2; i <= 5; i += 3) {
+		struct page *page = page_cache_sim_peek(h->inode->i_mapping, i);
+
+		g_assert_nonnull(page);
+		g_assert_false(buffer_mapped(page_buffers(page)));
+	}
+	for (loff_t pos = op.off; pos < op.off + op.len; pos += 97) {
+		uint32_t origin;
+
+		g_assert_cmpuint(rh_byte(h, pos, &origin), ==, 0);
+	}
+	rh_oracle_assert_clean(h);
+	g_assert_cmpuint(fs_oracle_index_drift(h->oracle, &first), ==, 0);
+	g_assert_null(first);
+	g_assert_cmpuint(fs_oracle_block_mappers(h->sb, p), ==, 0);
+	rh_check(h);
+	rh_free(h);
+}
+
+static void test_unwritten_edges(void)
+{
+	for (unsigned i = 0; i < SIM_ARRAY_SIZE(strategies); i++) {
+		check_unwritten_edges(strategies[i],
+				      FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE);
+		check_unwritten_edges(strategies[i], PUNCH);
+	}
 }
 
 /* ---- EOF, data=writeback, no journal ------------------------------------------ */
@@ -814,6 +870,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/punch/whole-blocks", test_whole_blocks);
 	g_test_add_func("/punch/partial-edges", test_partial_edges);
+	g_test_add_func("/punch/unwritten-edges", test_unwritten_edges);
 	g_test_add_func("/punch/eof", test_eof);
 	g_test_add_func("/punch/reuse", test_reuse);
 	g_test_add_func("/punch/second-truncate", test_second_truncate);

@@ -335,6 +335,18 @@ static void test_render(void)
 	g_assert_null(strstr(html, FIXTURE_EXPLANATION_RAW));
 	assert_contains(html, "ext4_ext_remove_space frees blocks &lt;8192..8199&gt; &amp; journal");
 	assert_contains(html, "<code>sim/sim --replay 42:2 workloads/punch_heavy.cfg</code>");
+	/* first detections: the simulated time, or a note for -1 (never
+	 * "-1 ns"); in the per-strategy table too */
+	assert_contains(html, "<h4>stale_mapping — replica 0 (job 0, seed 42), "
+			      "at 412 µs of simulated time</h4>");
+	assert_contains(html, "<h4>foreign_write — replica 1 (job 1, seed 42), "
+			      "detection time not recorded</h4>");
+	g_assert_null(strstr(html, "-1 ns"));
+	assert_contains(html, "<td>3 of 4</td><td>replica 0 at 412 µs</td>");
+	assert_contains(html, "<td>2 of 4</td><td>replica 1</td>");
+	/* ops skipped, beside the count */
+	assert_contains(html, "<th>skipped<small>not issued</small></th>");
+	assert_contains(html, "<td class=\"l\">punch_hole</td><td>1\u2009500</td><td>37</td>");
 	/* plots, linked to their SVG */
 	assert_contains(html, "<a href=\"plots/latency-mmap_read.svg\"><img src=\"plots/latency-mmap_read.png\"");
 	assert_contains(html, "<img src=\"plots/timeline-i_mmap_sem.png\"");
