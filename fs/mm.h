@@ -336,10 +336,12 @@ static inline void page_sim_set_wb_via(struct page *page,
 	SIM_BUG_ON(!PageWriteback(page));
 	page->wb_via = via;
 }
+/* May be named while the task still holds the lock (it counts from
+ * page_sim_lock_hand_to_io on). */
 static inline void page_sim_set_lock_io_via(struct page *page,
 					    const struct sim_waitobj *via)
 {
-	SIM_BUG_ON(!PageLocked(page) || page->lock_owner);
+	SIM_BUG_ON(!PageLocked(page));
 	page->lock_io_via = via;
 }
 /* IO completion: READ sets uptodate (or error) and unlocks; WRITE ends
