@@ -23,6 +23,17 @@
  * for a commit, which the kernel's never does.  The pages' writeback ends
  * only after the conversion, as in the kernel.
  *
+ * Wait-for graph: a page under writeback names its bio (page->wb_via).
+ * The bio's waitobj names the task building it until ext4_io_submit —
+ * ext4_writepages keeps it open across ext4_map_blocks of the next extent
+ * and the journal stop, as [4.4.1] does ([5.15] stops a synchronous
+ * handle only after submitting, because its commit may wait for these
+ * pages) — nobody while
+ * the device has it, and for unwritten extents the io_end's holder (the
+ * submitter while it keeps its reference, then whoever converts).  So a
+ * task waiting for such a page's writeback while the builder waits for it
+ * closes a cycle the deadlock detector reports.
+ *
  * Simplified: no bio merging by the device (fs/block.c serves bios as
  * submitted; a bio here covers up to 256 contiguous blocks, as
  * BIO_MAX_PAGES pages of 4 KiB); no IO errors; no encryption; no
