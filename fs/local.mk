@@ -11,3 +11,4 @@ include fs/faults.mk
 include fs/writes.mk
 include fs/removes.mk
 include fs/workload.mk
+include fs/iowait.mk

@@ -193,8 +193,13 @@ struct page {
 	struct sim_task *lock_owner;     /* holder of PG_locked; NULL: IO or none */
 	bool lock_counted;               /* holder counted in page_locks_held */
 	struct sim_list waiters;         /* struct page_sim_waiter, FIFO */
-	struct sim_waitobj lock_wo;      /* "page lock": blocker = lock owner */
-	struct sim_waitobj wb_wo;        /* "page writeback": no known blocker */
+	struct sim_waitobj lock_wo;      /* "page lock": blocker = lock owner,
+					  * or lock_io_via's while IO holds it */
+	struct sim_waitobj wb_wo;        /* "page writeback": wb_via's blockers */
+	/* The IO request the page sits in, for the wait-for graph (see
+	 * page_sim_set_wb_via); NULL: none known, the device ends the IO. */
+	const struct sim_waitobj *wb_via;       /* [PG_writeback] */
+	const struct sim_waitobj *lock_io_via;  /* [PG_locked, owner = IO] */
 	uint64_t sim_id;                 /* allocation number, for reports */
 };
 
@@ -313,6 +318,32 @@ bool lock_page_or_retry_sim(struct page *page, struct mm_struct *mm,
 void page_sim_lock_hand_to_io(struct page *page);
 void wait_on_page_writeback(struct page *page);
 void end_page_writeback(struct page *page);
+/* Who an IO wait really waits for.  A page's IO may sit in a request that
+ * a task has built but not yet submitted (ext4_writepages keeps its
+ * ext4_io_submit bio across ext4_map_blocks of the next extent;
+ * ext4_mpage_readpages keeps its read bio across the next page's
+ * mapping): until submission nothing completes it, and a task waiting in
+ * wait_on_page_writeback / lock_page for it waits for the task holding the
+ * request — a blocker the deadlock detector must see.  The filesystem
+ * names the request's waitobj when the page joins it; that waitobj's
+ * blockers follow the request's state (the holding task before submission,
+ * nobody while the device has it, whoever must finish the IO afterwards).
+ * end_page_writeback clears wb_via, unlock_page clears lock_io_via: the
+ * pointer never outlives the IO.  No allocation: one pointer per page. */
+static inline void page_sim_set_wb_via(struct page *page,
+				       const struct sim_waitobj *via)
+{
+	SIM_BUG_ON(!PageWriteback(page));
+	page->wb_via = via;
+}
+/* May be named while the task still holds the lock (it counts from
+ * page_sim_lock_hand_to_io on). */
+static inline void page_sim_set_lock_io_via(struct page *page,
+					    const struct sim_waitobj *via)
+{
+	SIM_BUG_ON(!PageLocked(page));
+	page->lock_io_via = via;
+}
 /* IO completion: READ sets uptodate (or error) and unlocks; WRITE ends
  * writeback. */
 #ifndef READ     /* also in fs/block.h */

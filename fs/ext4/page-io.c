@@ -23,6 +23,17 @@
  * for a commit, which the kernel's never does.  The pages' writeback ends
  * only after the conversion, as in the kernel.
  *
+ * Wait-for graph: a page under writeback names its bio (page->wb_via).
+ * The bio's waitobj names the task building it until ext4_io_submit —
+ * ext4_writepages keeps it open across ext4_map_blocks of the next extent
+ * and the journal stop, as [4.4.1] does ([5.15] stops a synchronous
+ * handle only after submitting, because its commit may wait for these
+ * pages) — nobody while
+ * the device has it, and for unwritten extents the io_end's holder (the
+ * submitter while it keeps its reference, then whoever converts).  So a
+ * task waiting for such a page's writeback while the builder waits for it
+ * closes a cycle the deadlock detector reports.
+ *
  * Simplified: no bio merging by the device (fs/block.c serves bios as
  * submitted; a bio here covers up to 256 contiguous blocks, as
  * BIO_MAX_PAGES pages of 4 KiB); no IO errors; no encryption; no
@@ -39,6 +50,8 @@
 #include "fs/oracle.h"
 
 #define EXT4_SIM_POOL_CHUNK 16
+
+static const struct sim_waitobj_ops ext4_sim_wbio_wo_ops;
 
 static void *ext4_sim_io_chunk(struct ext4_sim_io *io, size_t size)
 {
@@ -63,6 +76,9 @@ static struct ext4_sim_wbio *ext4_sim_wbio_alloc(struct ext4_sim_io *io)
 		struct ext4_sim_wbio *c = ext4_sim_io_chunk(io, sizeof(*c));
 
 		for (int i = EXT4_SIM_POOL_CHUNK - 1; i >= 0; i--) {
+			c[i].wo = (struct sim_waitobj){
+				.ops = &ext4_sim_wbio_wo_ops,
+				.name = "ext4 write bio" };
 			c[i].next = io->free_bios;
 			io->free_bios = &c[i];
 		}
@@ -72,6 +88,8 @@ static struct ext4_sim_wbio *ext4_sim_wbio_alloc(struct ext4_sim_io *io)
 	wb->next = NULL;
 	wb->nr = 0;
 	wb->io_end = NULL;
+	/* Until ext4_io_submit nothing but its builder can send it off. */
+	wb->holder = sim_current_task();
 	bio_init(&wb->bio);
 	return wb;
 }
@@ -99,7 +117,8 @@ ext4_io_end_t *ext4_init_io_end(struct inode *inode)
 	}
 	e = io->free_ends;
 	io->free_ends = e->next_free;
-	*e = (ext4_io_end_t){ .inode = inode, .count = 1 };
+	*e = (ext4_io_end_t){ .inode = inode, .count = 1,
+			      .holder = sim_current_task() };
 	sim_list_init(&e->list);
 	return e;
 }
@@ -132,6 +151,12 @@ static void ext4_finish_bio(struct ext4_sim_wbio *wb)
 		} while (bh != head);
 		if (!under_io)
 			end_page_writeback(page);
+		else if (page->wb_via == &wb->wo)
+			/* Its other buffers are in bios submitted before
+			 * this one (a page's bios are built in order): the
+			 * device has them.  The bio goes back to the pool,
+			 * so nothing may point at it. */
+			page->wb_via = NULL;
 	}
 }
 
@@ -173,6 +198,9 @@ int ext4_put_io_end(ext4_io_end_t *io_end)
 
 	SIM_BUG_ON(io_end->count <= 0);
 	if (--io_end->count == 0) {
+		/* The last reference: this task converts, the pages wait
+		 * for it. */
+		io_end->holder = current;
 		if (io_end->flag & EXT4_IO_END_UNWRITTEN) {
 			err = ext4_convert_unwritten_extents(NULL,
 					io_end->inode, io_end->offset,
@@ -181,6 +209,9 @@ int ext4_put_io_end(ext4_io_end_t *io_end)
 			io_end->flag &= ~EXT4_IO_END_UNWRITTEN;
 		}
 		ext4_release_io_end(io_end);
+	} else if (io_end->holder == current) {
+		/* What is left is bios in flight: the device's. */
+		io_end->holder = NULL;
 	}
 	return err;
 }
@@ -190,14 +221,22 @@ void ext4_put_io_end_defer(ext4_io_end_t *io_end)
 	struct ext4_sim_io *io = ext4_sim_io(io_end->inode->i_sb);
 
 	SIM_BUG_ON(io_end->count <= 0);
-	if (--io_end->count)
+	if (--io_end->count) {
+		/* A task dropping its reference (ext4_writepage) no longer
+		 * holds the io_end up; a bio completing (event context,
+		 * current == NULL) changes nothing for the holder. */
+		if (current && io_end->holder == current)
+			io_end->holder = NULL;
 		return;
+	}
 	if (!(io_end->flag & EXT4_IO_END_UNWRITTEN) || !io_end->size) {
 		io_end->flag &= ~EXT4_IO_END_UNWRITTEN;
 		ext4_release_io_end(io_end);
 		return;
 	}
-	/* ext4_add_complete_io: queue for the conversion worker. */
+	/* ext4_add_complete_io: queue for the conversion worker, which the
+	 * pages now wait for. */
+	io_end->holder = io->worker;
 	sim_list_add_tail(&io_end->list, &io->conversion_list);
 	sim_waitq_wake_all(&io->worker_wait);
 }
@@ -289,6 +328,8 @@ void ext4_io_submit(struct ext4_io_submit *io)
 	if (wb) {
 		int rw = WRITE;
 
+		/* From here the device completes it on its own. */
+		wb->holder = NULL;
 		if (io->io_wbc->sync_mode == WB_SYNC_ALL)
 			rw |= REQ_SYNC;
 		ext4_sim_io(wb->io_end->inode->i_sb)->stats.bios++;
@@ -383,6 +424,11 @@ int ext4_bio_write_page(struct ext4_io_submit *io, struct page *page,
 		if (!buffer_async_write(bh))
 			continue;
 		io_submit_add_bh(io, bh);
+		/* Waiting for this page's writeback now waits for
+		 * io->io_bio (its builder, until ext4_io_submit).  The last
+		 * bio wins: the page's earlier bios were submitted when this
+		 * one was started. */
+		page_sim_set_wb_via(page, &io->io_bio->wo);
 		nr_submitted++;
 		clear_buffer_dirty(bh);
 	} while ((bh = bh->b_this_page) != head);
@@ -395,6 +441,54 @@ int ext4_bio_write_page(struct ext4_io_submit *io, struct page *page,
 		sio->stats.pages_submitted++;
 	return 0;
 }
+
+/* ---- the bio in the wait-for graph ------------------------------------------------------- */
+
+/* Tasks a page in this bio waits for before its writeback can end: the
+ * builder while the bio is unsubmitted (ext4_writepages keeps it across
+ * the next extent's ext4_map_blocks — i_data_sem, mballoc — and the
+ * journal stop); for unwritten extents also whoever holds the io_end up
+ * (its submitter's reference, the task or worker converting).  Nobody
+ * while the device has it. */
+static void ext4_sim_wbio_for_each_blocker(const struct sim_waitobj *o,
+					   const struct sim_task *waiter,
+					   sim_blocker_fn fn, void *ctx)
+{
+	const struct ext4_sim_wbio *wb =
+		container_of(o, struct ext4_sim_wbio, wo);
+	const ext4_io_end_t *io_end = wb->io_end;
+
+	(void)waiter;
+	if (wb->holder)
+		fn(wb->holder, ctx);
+	if (io_end && (io_end->flag & EXT4_IO_END_UNWRITTEN) &&
+	    io_end->holder && io_end->holder != wb->holder)
+		fn(io_end->holder, ctx);
+}
+
+static void ext4_sim_wbio_describe(const struct sim_waitobj *o, char *buf,
+				   size_t len)
+{
+	const struct ext4_sim_wbio *wb =
+		container_of(o, struct ext4_sim_wbio, wo);
+	const ext4_io_end_t *io_end = wb->io_end;
+
+	if (wb->holder)
+		snprintf(buf, len, "write bio of %u blocks built by %s, not "
+			 "submitted", wb->nr, sim_task_name(wb->holder));
+	else if (io_end && (io_end->flag & EXT4_IO_END_UNWRITTEN))
+		snprintf(buf, len, "write bio of %u blocks, unwritten "
+			 "conversion by %s", wb->nr, io_end->holder ?
+			 sim_task_name(io_end->holder) : "IO completion");
+	else
+		snprintf(buf, len, "write bio of %u blocks, submitted", wb->nr);
+}
+
+static const struct sim_waitobj_ops ext4_sim_wbio_wo_ops = {
+	.kind = "bio",
+	.for_each_blocker = ext4_sim_wbio_for_each_blocker,
+	.describe = ext4_sim_wbio_describe,
+};
 
 /* ---- per-fs set-up ---------------------------------------------------------------------- */
 

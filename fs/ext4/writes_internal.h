@@ -41,6 +41,12 @@ typedef struct ext4_io_end {
 	ssize_t size;
 	struct ext4_sim_wbio *bio;     /* completed bios awaiting conversion */
 	struct ext4_io_end *next_free;
+	/* Wait-for graph: the task that must still act before an unwritten
+	 * io_end's pages can leave writeback — the submitter while it holds
+	 * its reference (and converts, if it drops the last one), then the
+	 * conversion worker once the io_end is queued.  NULL: only the device
+	 * (bios in flight) is left. */
+	struct sim_task *holder;
 } ext4_io_end_t;
 
 /* A write bio: the device request and the page buffers it writes, in
@@ -49,6 +55,11 @@ struct ext4_sim_wbio {
 	struct bio bio;
 	ext4_io_end_t *io_end;
 	struct ext4_sim_wbio *next;    /* free list, or io_end's chain */
+	/* What its pages' writeback waits for (each page's wb_via points
+	 * here): the task building the bio until ext4_io_submit, then the
+	 * device, then for unwritten extents the io_end's holder. */
+	struct sim_waitobj wo;
+	struct sim_task *holder;       /* building it, not yet submitted */
 	unsigned nr;
 	struct buffer_head *bhs[EXT4_SIM_BIO_BLOCKS];
 };

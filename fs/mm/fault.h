@@ -190,6 +190,12 @@ struct sim_rbio {
 	struct sim_rbio_vec vec[SIM_RBIO_MAX_VECS];
 	void (*end_io)(struct sim_rbio *rb);  /* after the contents landed */
 	struct sim_rbio *next_free;
+	/* Wait-for graph: a page's lock held by this read waits for the
+	 * task building the bio until sim_rbio_submit (ext4_mpage_readpages
+	 * keeps it across the next page's ext4_map_blocks), then for the
+	 * device only.  Pages name it in page->lock_io_via. */
+	struct sim_waitobj wo;
+	struct sim_task *holder;        /* building it, not yet submitted */
 };
 
 /* A bio reading from disk block `block` on sb's device. */

@@ -15,6 +15,12 @@
  *    so no lock stealing by a trylock in between);
  *  - no shadow entries, cleancache, memcg or dirty accounting.
  *
+ * Wait-for edges of IO waits: a page under writeback, or locked by read
+ * IO, waits for the tasks its request names (page->wb_via, lock_io_via:
+ * the task still holding an unsubmitted bio); with no request named, for
+ * the device only, which needs no task — as the kernel's hung-task
+ * detector would see it.
+ *
  * Page lock states (PG_locked, lock_owner, lock_counted):
  *
  *   unlocked ──lock/trylock (task T)──► locked(T, counted)
@@ -102,7 +108,9 @@ find_waiter(const struct page *page, const struct sim_task *t)
 
 /* A locker waits for the holder and for the lockers queued ahead of it
  * (they get the lock first); a wait_on_page_locked sleeper for the holder
- * only.  A page held by IO has no task to blame. */
+ * only.  A page held by IO waits for whatever its request names
+ * (lock_io_via: the task still building an unsubmitted read bio), else
+ * for the device alone. */
 static void page_lock_for_each_blocker(const struct sim_waitobj *o,
 				       const struct sim_task *waiter,
 				       sim_blocker_fn fn, void *ctx)
@@ -113,6 +121,10 @@ static void page_lock_for_each_blocker(const struct sim_waitobj *o,
 
 	if (page->lock_owner)
 		fn(page->lock_owner, ctx);
+	else if (PageLocked(page) && page->lock_io_via &&
+		 page->lock_io_via->ops->for_each_blocker)
+		page->lock_io_via->ops->for_each_blocker(page->lock_io_via,
+							 waiter, fn, ctx);
 	if (!me || me->kind != PW_LOCK)
 		return;
 	sim_list_for_each(pos, &page->waiters) {
@@ -140,6 +152,25 @@ static unsigned count_waiters(const struct page *page, int kind)
 	return n;
 }
 
+/* ", in <request>" when the page's IO sits in a known request. */
+static void page_io_via_describe(const struct sim_waitobj *via, char *buf,
+				 size_t len)
+{
+	size_t n;
+
+	if (!via || !len)
+		return;
+	n = strlen(buf);
+	if (n + 6 >= len)
+		return;
+	memcpy(buf + n, ", in ", 6);
+	n += 5;
+	if (via->ops->describe)
+		via->ops->describe(via, buf + n, len - n);
+	else
+		snprintf(buf + n, len - n, "%s", via->name ? via->name : "?");
+}
+
 static void page_lock_describe(const struct sim_waitobj *o, char *buf,
 			       size_t len)
 {
@@ -157,14 +188,25 @@ static void page_lock_describe(const struct sim_waitobj *o, char *buf,
 			 page->lock_owner ? sim_task_name(page->lock_owner) :
 					    "read IO",
 			 count_waiters(page, PW_LOCK));
+	if (PageLocked(page) && !page->lock_owner)
+		page_io_via_describe(page->lock_io_via, buf, len);
 }
 
-/* Writeback ends in an IO completion event, not in a task. */
+/* Writeback ends in an IO completion event, not in a task — once the
+ * request is with the device.  Before that (and, for ext4's unwritten
+ * extents, after it until the conversion) the request's waitobj names the
+ * tasks that must act first: the page's wb_via. */
 static void page_wb_for_each_blocker(const struct sim_waitobj *o,
 				     const struct sim_task *waiter,
 				     sim_blocker_fn fn, void *ctx)
 {
+	const struct page *page = container_of(o, struct page, wb_wo);
+	const struct sim_waitobj *via = page->wb_via;
+
+	if (PageWriteback(page) && via && via->ops->for_each_blocker)
+		via->ops->for_each_blocker(via, waiter, fn, ctx);
 }
+
 
 static void page_wb_describe(const struct sim_waitobj *o, char *buf,
 			     size_t len)
@@ -177,6 +219,8 @@ static void page_wb_describe(const struct sim_waitobj *o, char *buf,
 		 ino, (unsigned long long)page->index,
 		 PageWriteback(page) ? "under IO" : "done",
 		 count_waiters(page, PW_WRITEBACK));
+	if (PageWriteback(page))
+		page_io_via_describe(page->wb_via, buf, len);
 }
 
 const struct sim_waitobj_ops page_lock_wo_ops = {
@@ -260,6 +304,7 @@ void unlock_page(struct page *page)
 		page_lock_dep_dec(page->sim, page->lock_owner);
 	page->lock_owner = NULL;
 	page->lock_counted = false;
+	page->lock_io_via = NULL;   /* whatever IO held it is over */
 	/* Wake in queue order: every wait_on_page_locked sleeper, and the
 	 * first locker, who now holds the lock. */
 	sim_list_for_each_safe(pos, tmp, &page->waiters) {
@@ -357,6 +402,7 @@ void end_page_writeback(struct page *page)
 
 	if (!test_clear_page_writeback(page))
 		BUG();
+	page->wb_via = NULL;
 	sim_list_for_each_safe(pos, tmp, &page->waiters) {
 		struct page_sim_waiter *w =
 			sim_list_entry(pos, struct page_sim_waiter, node);

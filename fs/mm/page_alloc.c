@@ -169,6 +169,8 @@ struct page *page_sim_alloc(struct mm_sim *s)
 	page->private = NULL;
 	page->lock_owner = NULL;
 	page->lock_counted = false;
+	page->wb_via = NULL;
+	page->lock_io_via = NULL;
 	page->sim_id = ++s->next_page_id;
 	SIM_BUG_ON(!sim_list_empty(&page->waiters));
 	s->nr_pages++;
@@ -203,6 +205,8 @@ static void free_page_sim(struct page *page)
 	SIM_BUG_ON(PageLocked(page) || PageWriteback(page) || PageLRU(page));
 	SIM_BUG_ON(page->mapping || page_mapped(page));
 	SIM_BUG_ON(!sim_list_empty(&page->waiters));
+	/* Cleared when the IO ended: nothing may point into a freed request. */
+	SIM_BUG_ON(page->wb_via || page->lock_io_via);
 	/* Buffers hold a page reference, so a page with buffers cannot get
 	 * here. */
 	SIM_BUG_ON(PagePrivate(page));

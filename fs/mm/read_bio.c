@@ -10,6 +10,11 @@
  * what the hardware does; it matters when a write lands in the block while
  * the read is in flight.
  *
+ * Until submission the bio is its builder's: a task that waits in
+ * lock_page for one of its pages waits for that task (rb->wo, named by the
+ * page's lock_io_via), so a builder blocked before submitting (on
+ * i_data_sem, mapping the next page) can close a wait-for cycle.
+ *
  * Storage: a per-filesystem pool (the kernel's fs_bio_set) that grows in
  * chunks and recycles bios, so steady-state IO allocates nothing; freed at
  * unmount (sim_rbio_pool_destroy, from ext4_sim_unmount).
@@ -41,6 +46,35 @@ static struct sim_rbio_pool *rbio_pool(struct super_block *sb)
 	return sbi->s_sim_rbio_pool;
 }
 
+static void sim_rbio_for_each_blocker(const struct sim_waitobj *o,
+				      const struct sim_task *waiter,
+				      sim_blocker_fn fn, void *ctx)
+{
+	const struct sim_rbio *rb = container_of(o, struct sim_rbio, wo);
+
+	(void)waiter;
+	if (rb->holder)
+		fn(rb->holder, ctx);
+}
+
+static void sim_rbio_describe(const struct sim_waitobj *o, char *buf,
+			      size_t len)
+{
+	const struct sim_rbio *rb = container_of(o, struct sim_rbio, wo);
+
+	if (rb->holder)
+		snprintf(buf, len, "read bio of %u pages built by %s, not "
+			 "submitted", rb->vcnt, sim_task_name(rb->holder));
+	else
+		snprintf(buf, len, "read bio of %u pages, submitted", rb->vcnt);
+}
+
+static const struct sim_waitobj_ops sim_rbio_wo_ops = {
+	.kind = "bio",
+	.for_each_blocker = sim_rbio_for_each_blocker,
+	.describe = sim_rbio_describe,
+};
+
 static void rbio_pool_grow(struct sim_rbio_pool *p)
 {
 	struct sim_rbio *chunk = calloc(RBIO_PER_CHUNK, sizeof(*chunk));
@@ -53,6 +87,8 @@ static void rbio_pool_grow(struct sim_rbio_pool *p)
 	}
 	p->chunks[p->nchunks++] = chunk;
 	for (int i = RBIO_PER_CHUNK - 1; i >= 0; i--) {
+		chunk[i].wo = (struct sim_waitobj){ .ops = &sim_rbio_wo_ops,
+						    .name = "read bio" };
 		chunk[i].next_free = p->free;
 		p->free = &chunk[i];
 	}
@@ -112,6 +148,7 @@ struct sim_rbio *sim_rbio_alloc(struct super_block *sb, uint64_t block,
 	rb->vcnt = 0;
 	rb->end_io = end_io;
 	rb->next_free = NULL;
+	rb->holder = sim_current_task();
 	return rb;
 }
 
@@ -126,12 +163,15 @@ bool sim_rbio_add_page(struct sim_rbio *rb, struct page *page,
 		.page = page, .bh = bh, .offset = offset, .len = len,
 	};
 	rb->bio.bi_iter.bi_size += len;
+	/* The page's lock, once handed to the IO, waits for this bio. */
+	page_sim_set_lock_io_via(page, &rb->wo);
 	return true;
 }
 
 void sim_rbio_submit(struct sim_rbio *rb)
 {
 	SIM_BUG_ON(rb->vcnt == 0);
+	rb->holder = NULL;   /* the device completes it from here */
 	/* The block layer and driver run before the device sees it. */
 	fault_sim_charge(EXT4_SB(rb->sb)->s_costs ?
 			 EXT4_SB(rb->sb)->s_costs->bio_submit : 0);
@@ -143,6 +183,12 @@ void sim_rbio_put(struct sim_rbio *rb)
 	struct sim_rbio_pool *p = rbio_pool(rb->sb);
 
 	SIM_BUG_ON(p->in_use == 0);
+	/* A page whose other buffers are still being read (buffer reads:
+	 * one bio per buffer, all submitted) must not point at a bio going
+	 * back to the pool; unlock_page cleared the others. */
+	for (unsigned i = 0; i < rb->vcnt; i++)
+		if (rb->vec[i].page->lock_io_via == &rb->wo)
+			rb->vec[i].page->lock_io_via = NULL;
 	p->in_use--;
 	rb->vcnt = 0;
 	rb->next_free = p->free;
