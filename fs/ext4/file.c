@@ -194,6 +194,23 @@ static void ext4_sim_dax_map_bh(struct inode *inode, struct buffer_head *bh,
 	bh->b_size = (size_t)map->m_len << inode->i_sb->s_blocksize_bits;
 }
 
+/* Model-only: the oracle hears a zeroing DAX allocation as an fallocate
+ * (blocks added, contents unchanged).  From the extent insertion until
+ * the zeroes land the tree maps blocks that still hold old data; no kernel
+ * reader sees them (i_data_sem (w) is held, the es cache does not have
+ * them yet), but the oracle's end-of-job check reads the tree without
+ * locks, and an operation in flight tells it that a job stopped there has
+ * no verdict for the file. */
+static uint64_t ext4_sim_dax_alloc_begin(struct inode *inode,
+					 const struct ext4_map_blocks *map)
+{
+	unsigned bits = inode->i_sb->s_blocksize_bits;
+
+	return fs_oracle_remove_begin(inode, FS_ORACLE_FALLOCATE,
+				      (loff_t)map->m_lblk << bits,
+				      (loff_t)map->m_len << bits);
+}
+
 /* v4.5 ext4_dax_mmap_get_block: new blocks are allocated written and
  * zeroed inside ext4_map_blocks (CREATE_ZERO: before the es cache shows
  * them, under i_data_sem (w)); an unwritten extent found on the way —
@@ -205,6 +222,7 @@ static int ext4_dax_mmap_get_block(struct inode *inode, sector_t iblock,
 {
 	struct ext4_map_blocks map;
 	handle_t *handle = NULL;
+	uint64_t op = 0;
 	int ret, err, err2, credits, flags = 0;
 
 	map.m_lblk = (ext4_lblk_t)iblock;
@@ -216,9 +234,11 @@ static int ext4_dax_mmap_get_block(struct inode *inode, sector_t iblock,
 		handle = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS, credits);
 		if (IS_ERR(handle))
 			return (int)PTR_ERR(handle);
+		op = ext4_sim_dax_alloc_begin(inode, &map);
 	}
 	ret = ext4_map_blocks(handle, inode, &map, flags);
 	if (create) {
+		fs_oracle_remove_end(inode, op, ret < 0 ? ret : 0);
 		err = ext4_journal_stop(handle);
 		if (ret >= 0 && err < 0)
 			ret = err;
@@ -257,6 +277,7 @@ out:
 static int ext4_iomap_alloc(struct inode *inode, struct ext4_map_blocks *map)
 {
 	handle_t *handle;
+	uint64_t op;
 	int ret, retries = 0;
 
 	if (map->m_len > DIO_MAX_BLOCKS)
@@ -267,7 +288,9 @@ retry:
 							    (int)map->m_len));
 	if (IS_ERR(handle))
 		return (int)PTR_ERR(handle);
+	op = ext4_sim_dax_alloc_begin(inode, map);
 	ret = ext4_map_blocks(handle, inode, map, EXT4_GET_BLOCKS_CREATE_ZERO);
+	fs_oracle_remove_end(inode, op, ret < 0 ? ret : 0);
 	ext4_journal_stop(handle);
 	if (ret == -ENOSPC && ext4_should_retry_alloc(inode->i_sb, &retries))
 		goto retry;
