@@ -3,8 +3,9 @@
  * ext4_get_block_write_nolock), delayed allocation at write time
  * (ext4_da_map_blocks, ext4_da_get_block_prep, ext4_da_reserve_space,
  * ext4_da_release_space, ext4_da_page_release_reservation), i_disksize
- * updates (ext4_update_i_disksize, ext4_update_inode_size) and
- * ext4_nonda_switch, after fs/ext4/inode.c and ext4.h of v4.4.1.  The
+ * updates (ext4_update_i_disksize, ext4_update_inode_size),
+ * ext4_nonda_switch and ext4_issue_zeroout, after fs/ext4/inode.c and
+ * ext4.h of v4.4.1 (EXT4_GET_BLOCKS_ZERO: v4.5).  The
  * write paths that use them are in inode_write.c.
  *
  * ext4_map_blocks (FIDELITY 2.0): (1) extent-status cache lookup without
@@ -12,8 +13,9 @@
  * EXT4_GET_BLOCKS_NO_LOCK or when the task's fault path already holds it —
  * ext4_ext_map_blocks lookup, es insert, release; (3) no CREATE, or
  * already mapped (and no CONVERT_UNWRITTEN): done; (4) i_data_sem (w),
- * ext4_ext_map_blocks with the caller's flags (allocate / convert), es
- * insert, release.  Creating requires the caller's handle.
+ * ext4_ext_map_blocks with the caller's flags (allocate / convert), with
+ * EXT4_GET_BLOCKS_ZERO (v4.5+ DAX faults) ext4_issue_zeroout of new
+ * blocks, es insert, release.  Creating requires the caller's handle.
  *
  * CPU costs ([costs]): es_lookup per cache lookup, extent_lookup_level per
  * tree level read, extent_modify per create/convert and block_alloc when
