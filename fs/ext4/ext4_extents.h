@@ -264,6 +264,12 @@ struct ext4_map_blocks {
 #define EXT4_GET_BLOCKS_KEEP_SIZE         0x0080
 #define EXT4_GET_BLOCKS_NO_LOCK           0x0100
 #define EXT4_GET_BLOCKS_CONVERT_UNWRITTEN 0x0200
+/* v4.5+ (DAX faults): zero newly allocated (or converted) blocks before
+ * they become visible in the extent-status cache, under i_data_sem (w).
+ * (Kernel value 0x0200; the model keeps v4.4.1's NO_LOCK and numbering.) */
+#define EXT4_GET_BLOCKS_ZERO              0x0400
+#define EXT4_GET_BLOCKS_CREATE_ZERO \
+	(EXT4_GET_BLOCKS_CREATE | EXT4_GET_BLOCKS_ZERO)
 /* Flags for ext4_find_extent() and the tree readers, kept clear of the
  * EXT4_GET_BLOCKS_* bits they travel with. */
 #define EXT4_EX_NOCACHE                   0x40000000
@@ -348,6 +354,10 @@ int ext4_ext_max_entries(struct inode *inode, int depth);
  * ext4_map_blocks, which lives in fs/ext4/inode.c with the kernel paths. */
 int ext4_map_blocks(handle_t *handle, struct inode *inode,
 		    struct ext4_map_blocks *map, int flags);
+/* ext4_issue_zeroout (fs/ext4/inode.c): zeroes over [pblk, pblk + len),
+ * file blocks lblk.., written to the disk and waited for. */
+int ext4_issue_zeroout(struct inode *inode, ext4_lblk_t lblk,
+		       ext4_fsblk_t pblk, ext4_lblk_t len);
 int ext4_convert_unwritten_extents(handle_t *handle, struct inode *inode,
 				   loff_t offset, ssize_t len);
 

@@ -332,6 +332,15 @@ static int ext4_ext_handle_unwritten_extents(handle_t *handle,
 		goto out;
 	}
 	if (flags & EXT4_GET_BLOCKS_CONVERT) {
+		/* v4.5+ DAX: zero the blocks before they turn written */
+		if (flags & EXT4_GET_BLOCKS_ZERO) {
+			if (allocated > map->m_len)
+				allocated = map->m_len;
+			err = ext4_issue_zeroout(inode, map->m_lblk, newblock,
+						 allocated);
+			if (err < 0)
+				return err;
+		}
 		ret = ext4_convert_unwritten_extents_endio(handle, inode, map,
 							   ppath);
 		if (ret < 0)

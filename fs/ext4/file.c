@@ -3,9 +3,23 @@
  * ext4_dax_pmd_fault, ext4_dax_mkwrite, ext4_dax_pfn_mkwrite), ->mmap
  * (ext4_file_mmap) and ->read_iter, after fs/ext4/file.c and
  * fs/ext4/inode.c of v4.4.1 / v4.5 / v5.15 (the strategy's kver picks the
- * version), plus the DAX block mappers ext4_get_block_dax (v4.4.1) and
- * ext4_dax_mmap_get_block (v4.5; kernel: fs/ext4/inode.c), and the model's
- * open / mmap / read entry points.
+ * version), plus the DAX block mappers ext4_get_block_dax (v4.4.1),
+ * ext4_dax_mmap_get_block (v4.5) and ext4_iomap_begin / ext4_iomap_alloc
+ * (v5.15) (kernel: fs/ext4/inode.c), and the model's open / mmap / read
+ * entry points.
+ *
+ * Zeroing of blocks a DAX fault maps (so no fault shows the data a block
+ * held for its previous owner, e.g. before a punch freed it):
+ *   v4.4.1  allocations are unwritten; dax_insert_mapping clears a new or
+ *           unwritten block (clear_pmem) before the PTE goes in, and the
+ *           extent is converted afterwards (ext4_end_io_unwritten);
+ *   v4.5    EXT4_GET_BLOCKS_CREATE_ZERO: ext4_map_blocks zeroes new blocks
+ *           (ext4_issue_zeroout) under i_data_sem (w) before the es cache
+ *           shows them; unwritten extents met by any fault are converted
+ *           with CONVERT | CREATE_ZERO, zeroed inside the conversion;
+ *   v5.15   ext4_iomap_alloc with CREATE_ZERO (same zeroing for holes and,
+ *           via ext4_ext_convert_to_initialized's NEW, unwritten extents);
+ *           a read of an unwritten extent maps the zero page instead.
  *
  * Where the strategy's shared ("fault") lock goes (FIDELITY 2.1-2.3):
  *   ext4_filemap_fault   around filemap_fault (v4.5 i_mmap_sem; also the
@@ -26,12 +40,11 @@
  * (page lock of a hole page) > i_data_sem (ext4_map_blocks) >
  * i_mmap_rwsem (dax_insert_mapping).
  *
- * Simplified: no encryption or inline data; v4.5's CREATE_ZERO is an
- * allocation (or conversion) followed by a synchronous zero-out of the
- * new blocks, done after ext4_map_blocks returns rather than inside it
- * under i_data_sem (the fault lock keeps other faults out meanwhile);
- * v5.15's iomap DAX path is modelled by v4.5's __dax_fault steps under
- * v5.15's locks, and its ENOSPC retry and MAP_SYNC are not modelled.
+ * Simplified: no encryption or inline data; v5.15's iomap DAX path is
+ * modelled by v4.5's __dax_fault steps under v5.15's locks, with
+ * ext4_iomap_begin as their get_block (its hole zero page is a page-cache
+ * page as in v4.5); ext4_dax_huge_fault's ENOSPC retry and MAP_SYNC are
+ * not modelled (ext4_iomap_alloc's retry is).
  */
 #include "config.h"
 
@@ -167,106 +180,177 @@ static void ext4_end_io_unwritten(struct inode *inode, struct buffer_head *bh,
 				       (ssize_t)bh->b_size);
 }
 
-/* ext4_issue_zeroout -> sb_issue_zeroout: write zeroes over [pblk,
- * pblk + len) and wait. */
-static int ext4_sim_issue_zeroout(struct inode *inode, ext4_lblk_t lblk,
-				  ext4_fsblk_t pblk, unsigned len)
+/* Result of a DAX block mapping in bh (both v4.5 and v5.15 mappers). */
+static void ext4_sim_dax_map_bh(struct inode *inode, struct buffer_head *bh,
+				const struct ext4_map_blocks *map)
 {
-	struct super_block *sb = inode->i_sb;
-	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
-	struct bio bio;
-	int err;
-
-	bio_init(&bio);
-	bio.bi_bdev = &disk->bdev;
-	bio.bi_iter.bi_sector = pblk << (sb->s_blocksize_bits - SECTOR_SHIFT);
-	bio.bi_iter.bi_size = len << sb->s_blocksize_bits;
-	err = submit_bio_wait(WRITE, &bio);
-	for (unsigned i = 0; !err && i < len; i++) {
-		struct ext4_sim_owner was;
-		bool foreign = ext4_sim_disk_write_zero(disk, pblk + i, 0,
-							sb->s_blocksize,
-							(uint32_t)inode->i_ino,
-							lblk + i, &was);
-
-		fs_oracle_disk_write(sb, inode, lblk + i, pblk + i, foreign,
-				     &was, "dax");
-	}
-	return err;
+	map_bh(bh, inode->i_sb, map->m_pblk);
+	bh->b_state = (bh->b_state & ~(unsigned long)EXT4_MAP_FLAGS) |
+		      map->m_flags;
+	/* The blocks were zeroed under i_data_sem (EXT4_GET_BLOCKS_ZERO):
+	 * DAX must not zero them again, racily (a store through another
+	 * task's PTE may already be in them). */
+	clear_buffer_new(bh);
+	bh->b_size = (size_t)map->m_len << inode->i_sb->s_blocksize_bits;
 }
 
-/* v4.5 ext4_dax_mmap_get_block (also the v5.15 iomap mapping): new
- * blocks are allocated written and zeroed; an unwritten extent found on
- * the way — even by a read — is zeroed and converted, under the fault
- * lock, so DAX never maps unwritten blocks. */
+/* Model-only: the oracle hears a zeroing DAX allocation as an fallocate
+ * (blocks added, contents unchanged).  From the extent insertion until
+ * the zeroes land the tree maps blocks that still hold old data; no kernel
+ * reader sees them (i_data_sem (w) is held, the es cache does not have
+ * them yet), but the oracle's end-of-job check reads the tree without
+ * locks, and an operation in flight tells it that a job stopped there has
+ * no verdict for the file. */
+static uint64_t ext4_sim_dax_alloc_begin(struct inode *inode,
+					 const struct ext4_map_blocks *map)
+{
+	unsigned bits = inode->i_sb->s_blocksize_bits;
+
+	return fs_oracle_remove_begin(inode, FS_ORACLE_FALLOCATE,
+				      (loff_t)map->m_lblk << bits,
+				      (loff_t)map->m_len << bits);
+}
+
+/* v4.5 ext4_dax_mmap_get_block: new blocks are allocated written and
+ * zeroed inside ext4_map_blocks (CREATE_ZERO: before the es cache shows
+ * them, under i_data_sem (w)); an unwritten extent found on the way —
+ * even by a read — is zeroed and converted the same way (CONVERT |
+ * CREATE_ZERO), so DAX never maps unwritten blocks.  The fault lock keeps
+ * the blocks from going away between the two ext4_map_blocks calls. */
 static int ext4_dax_mmap_get_block(struct inode *inode, sector_t iblock,
 				   struct buffer_head *bh_result, int create)
 {
 	struct ext4_map_blocks map;
 	handle_t *handle = NULL;
-	int ret, err, credits;
+	uint64_t op = 0;
+	int ret, err, err2, credits, flags = 0;
 
 	map.m_lblk = (ext4_lblk_t)iblock;
 	map.m_len = bh_result->b_size >> inode->i_sb->s_blocksize_bits;
 	map.m_flags = 0;
 	credits = ext4_chunk_trans_blocks(inode, (int)map.m_len);
 	if (create) {
+		flags |= EXT4_GET_BLOCKS_PRE_IO | EXT4_GET_BLOCKS_CREATE_ZERO;
 		handle = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS, credits);
 		if (IS_ERR(handle))
 			return (int)PTR_ERR(handle);
+		op = ext4_sim_dax_alloc_begin(inode, &map);
 	}
-	ret = ext4_map_blocks(handle, inode, &map,
-			      create ? EXT4_GET_BLOCKS_PRE_IO |
-				       EXT4_GET_BLOCKS_CREATE : 0);
+	ret = ext4_map_blocks(handle, inode, &map, flags);
 	if (create) {
+		fs_oracle_remove_end(inode, op, ret < 0 ? ret : 0);
 		err = ext4_journal_stop(handle);
 		if (ret >= 0 && err < 0)
 			ret = err;
-		/* CREATE_ZERO: fresh blocks never show old data. */
-		if (ret > 0 && (map.m_flags & EXT4_MAP_NEW))
-			err = ext4_sim_issue_zeroout(inode, map.m_lblk,
-						     map.m_pblk, map.m_len);
 	}
 	if (ret <= 0)
 		goto out;
 	if (map.m_flags & EXT4_MAP_UNWRITTEN) {
-		/* Protected by the fault lock: the block cannot go away
-		 * although i_data_sem was dropped.  Zero it and make it
-		 * written. */
 		handle = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS, credits);
 		if (IS_ERR(handle)) {
 			ret = (int)PTR_ERR(handle);
 			goto out;
 		}
-		err = ext4_sim_issue_zeroout(inode, map.m_lblk, map.m_pblk,
-					     map.m_len);
-		if (!err)
-			err = ext4_map_blocks(handle, inode, &map,
-					      EXT4_GET_BLOCKS_CONVERT |
-					      EXT4_GET_BLOCKS_CREATE);
+		err = ext4_map_blocks(handle, inode, &map,
+				      EXT4_GET_BLOCKS_CONVERT |
+				      EXT4_GET_BLOCKS_CREATE_ZERO);
 		if (err < 0)
 			ret = err;
-		err = ext4_journal_stop(handle);
-		if (err < 0 && ret > 0)
-			ret = err;
+		err2 = ext4_journal_stop(handle);
+		if (err2 < 0 && ret > 0)
+			ret = err2;
 	}
 out:
 	WARN_ON(ret == 0 && create);
 	if (ret > 0) {
-		map_bh(bh_result, inode->i_sb, map.m_pblk);
-		bh_result->b_state = (bh_result->b_state &
-				      ~(unsigned long)EXT4_MAP_FLAGS) |
-				     map.m_flags;
-		/* DAX must not zero the block again, racily. */
-		clear_buffer_new(bh_result);
-		clear_buffer_unwritten(bh_result);
-		bh_result->b_size = map.m_len << inode->i_sb->s_blocksize_bits;
+		ext4_sim_dax_map_bh(inode, bh_result, &map);
 		ret = 0;
 	}
 	return ret;
 }
 
+/* v5.15 ext4_iomap_alloc for a DAX inode: one handle, ext4_map_blocks
+ * with CREATE_ZERO (a hole is allocated written and zeroed; an unwritten
+ * extent is converted by ext4_ext_convert_to_initialized, which marks it
+ * NEW, so it is zeroed too — both under i_data_sem (w) before the es
+ * cache shows the blocks), ENOSPC retried after a commit. */
+static int ext4_iomap_alloc(struct inode *inode, struct ext4_map_blocks *map)
+{
+	handle_t *handle;
+	uint64_t op;
+	int ret, retries = 0;
+
+	if (map->m_len > DIO_MAX_BLOCKS)
+		map->m_len = DIO_MAX_BLOCKS;
+retry:
+	handle = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS,
+				    ext4_chunk_trans_blocks(inode,
+							    (int)map->m_len));
+	if (IS_ERR(handle))
+		return (int)PTR_ERR(handle);
+	op = ext4_sim_dax_alloc_begin(inode, map);
+	ret = ext4_map_blocks(handle, inode, map, EXT4_GET_BLOCKS_CREATE_ZERO);
+	fs_oracle_remove_end(inode, op, ret < 0 ? ret : 0);
+	ext4_journal_stop(handle);
+	if (ret == -ENOSPC && ext4_should_retry_alloc(inode->i_sb, &retries))
+		goto retry;
+	return ret;
+}
+
+/* v5.15 ext4_iomap_begin as a get_block for the __dax_fault steps: a
+ * lookup (create=0) reports an unwritten extent as a hole, because
+ * dax_iomap_pte_fault treats IOMAP_UNWRITTEN like IOMAP_HOLE (a read maps
+ * the zero page, a write asks for an allocation); create=1 is the
+ * IOMAP_WRITE branch: blocks already mapped inside i_size are used as
+ * they are, anything else goes through ext4_iomap_alloc. */
+static int ext4_sim_dax_iomap_get_block(struct inode *inode, sector_t iblock,
+					struct buffer_head *bh_result,
+					int create)
+{
+	unsigned blkbits = inode->i_sb->s_blocksize_bits;
+	struct ext4_map_blocks map;
+	loff_t offset = (loff_t)iblock << blkbits;
+	int ret;
+
+	map.m_lblk = (ext4_lblk_t)iblock;
+	map.m_len = bh_result->b_size >> blkbits;
+	map.m_flags = 0;
+	if (create) {
+		ret = 0;
+		if (offset + (loff_t)bh_result->b_size <= i_size_read(inode))
+			ret = ext4_map_blocks(NULL, inode, &map, 0);
+		if (!(ret > 0 && (map.m_flags & EXT4_MAP_MAPPED)))
+			ret = ext4_iomap_alloc(inode, &map);
+	} else {
+		ret = ext4_map_blocks(NULL, inode, &map, 0);
+	}
+	if (ret < 0)
+		return ret;
+	/* ext4_set_iomap: hole and unwritten both leave bh unmapped here */
+	if (ret > 0 && (map.m_flags & EXT4_MAP_MAPPED) &&
+	    !(map.m_flags & EXT4_MAP_UNWRITTEN))
+		ext4_sim_dax_map_bh(inode, bh_result, &map);
+	else if (ret > 0)
+		bh_result->b_size = (size_t)map.m_len << blkbits;
+	WARN_ON(create && !buffer_mapped(bh_result));
+	return 0;
+}
+
 /* ---- DAX faults ------------------------------------------------------------------------------- */
+
+/* The block mapper of the strategy's kernel version. */
+static get_block_t *ext4_sim_dax_get_block(enum ext4_kver kver)
+{
+	switch (kver) {
+	case EXT4_KVER_4_4:
+		return ext4_get_block_dax;
+	case EXT4_KVER_4_5:
+		return ext4_dax_mmap_get_block;
+	case EXT4_KVER_5_15:
+		break;
+	}
+	return ext4_sim_dax_iomap_get_block;
+}
 
 int ext4_dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
@@ -294,11 +378,10 @@ int ext4_dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 	}
 	if (IS_ERR(handle))
 		result = VM_FAULT_SIGBUS;
-	else if (kver == EXT4_KVER_4_4)
-		result = __dax_fault(vma, vmf, ext4_get_block_dax,
-				     ext4_end_io_unwritten);
 	else
-		result = __dax_fault(vma, vmf, ext4_dax_mmap_get_block, NULL);
+		result = __dax_fault(vma, vmf, ext4_sim_dax_get_block(kver),
+				     kver == EXT4_KVER_4_4 ?
+				     ext4_end_io_unwritten : NULL);
 	if (write) {
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
@@ -343,9 +426,7 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 		result = VM_FAULT_SIGBUS;
 	else
 		result = __dax_pmd_fault(vma, addr, flags,
-					 kver == EXT4_KVER_4_4 ?
-					 ext4_get_block_dax :
-					 ext4_dax_mmap_get_block,
+					 ext4_sim_dax_get_block(kver),
 					 kver == EXT4_KVER_4_4 ?
 					 ext4_end_io_unwritten : NULL, kver);
 	if (write) {

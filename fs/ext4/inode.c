@@ -3,8 +3,9 @@
  * ext4_get_block_write_nolock), delayed allocation at write time
  * (ext4_da_map_blocks, ext4_da_get_block_prep, ext4_da_reserve_space,
  * ext4_da_release_space, ext4_da_page_release_reservation), i_disksize
- * updates (ext4_update_i_disksize, ext4_update_inode_size) and
- * ext4_nonda_switch, after fs/ext4/inode.c and ext4.h of v4.4.1.  The
+ * updates (ext4_update_i_disksize, ext4_update_inode_size),
+ * ext4_nonda_switch and ext4_issue_zeroout, after fs/ext4/inode.c and
+ * ext4.h of v4.4.1 (EXT4_GET_BLOCKS_ZERO: v4.5).  The
  * write paths that use them are in inode_write.c.
  *
  * ext4_map_blocks (FIDELITY 2.0): (1) extent-status cache lookup without
@@ -12,8 +13,9 @@
  * EXT4_GET_BLOCKS_NO_LOCK or when the task's fault path already holds it —
  * ext4_ext_map_blocks lookup, es insert, release; (3) no CREATE, or
  * already mapped (and no CONVERT_UNWRITTEN): done; (4) i_data_sem (w),
- * ext4_ext_map_blocks with the caller's flags (allocate / convert), es
- * insert, release.  Creating requires the caller's handle.
+ * ext4_ext_map_blocks with the caller's flags (allocate / convert), with
+ * EXT4_GET_BLOCKS_ZERO (v4.5+ DAX faults) ext4_issue_zeroout of new
+ * blocks, es insert, release.  Creating requires the caller's handle.
  *
  * CPU costs ([costs]): es_lookup per cache lookup, extent_lookup_level per
  * tree level read, extent_modify per create/convert and block_alloc when
@@ -208,6 +210,20 @@ found:
 	if (retval > 0 && (map->m_flags & EXT4_MAP_NEW))
 		ext4_sim_charge_cpu(c->block_alloc);
 	if (retval > 0) {
+		/* v4.5+ DAX (EXT4_GET_BLOCKS_ZERO): new blocks are zeroed
+		 * before the es cache shows them, still under i_data_sem (w),
+		 * or another fault could look them up and map a block that
+		 * still holds its previous owner's data. */
+		if ((flags & EXT4_GET_BLOCKS_ZERO) &&
+		    (map->m_flags & EXT4_MAP_MAPPED) &&
+		    (map->m_flags & EXT4_MAP_NEW)) {
+			ret = ext4_issue_zeroout(inode, map->m_lblk,
+						 map->m_pblk, map->m_len);
+			if (ret) {
+				retval = ret;
+				goto has_zeroout;
+			}
+		}
 		/* A pre-IO split zeroed the extent out instead: the es cache
 		 * already says written. */
 		if ((flags & EXT4_GET_BLOCKS_PRE_IO) &&
@@ -225,6 +241,36 @@ has_zeroout:
 			return ret;
 	}
 	return retval;
+}
+
+/* ext4_issue_zeroout -> sb_issue_zeroout: a zeroing write over [pblk,
+ * pblk + len), waited for; the zeroes land on the simulated disk and the
+ * oracle hears of each block.  (No encryption: ext4_encrypted_zeroout is
+ * not modelled.) */
+int ext4_issue_zeroout(struct inode *inode, ext4_lblk_t lblk,
+		       ext4_fsblk_t pblk, ext4_lblk_t len)
+{
+	struct super_block *sb = inode->i_sb;
+	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
+	struct bio bio;
+	int err;
+
+	bio_init(&bio);
+	bio.bi_bdev = &disk->bdev;
+	bio.bi_iter.bi_sector = pblk << (sb->s_blocksize_bits - SECTOR_SHIFT);
+	bio.bi_iter.bi_size = len << sb->s_blocksize_bits;
+	err = submit_bio_wait(WRITE, &bio);
+	for (ext4_lblk_t i = 0; !err && i < len; i++) {
+		struct ext4_sim_owner was;
+		bool foreign = ext4_sim_disk_write_zero(disk, pblk + i, 0,
+							sb->s_blocksize,
+							(uint32_t)inode->i_ino,
+							lblk + i, &was);
+
+		fs_oracle_disk_write(sb, inode, lblk + i, pblk + i, foreign,
+				     &was, "zeroout");
+	}
+	return err;
 }
 
 /* ---- get_block callbacks ------------------------------------------------------------ */

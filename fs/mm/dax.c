@@ -12,8 +12,10 @@
  * (or zeros) into the private page; otherwise the hole page (if any) is
  * unmapped and deleted, and dax_insert_mapping takes mapping->i_mmap_rwsem
  * (r), re-checks i_size (truncate only: a punch leaves i_size alone —
- * FIDELITY 3.1's DAX variant), zeroes a new or unwritten block and inserts
- * a PTE to the block's pfn.  Stores through that PTE reach the disk block
+ * FIDELITY 3.1's DAX variant), zeroes a new or unwritten block (v4.4.1
+ * ext4 allocates unwritten; from v4.5 ext4 zeroes inside ext4_map_blocks
+ * and clears BH_New, so this does not fire for it) and inserts a PTE to
+ * the block's pfn.  Stores through that PTE reach the disk block
  * directly (fs/mm/arch_fault.c).
  *
  * Simplified: the "pfn" of a block is its block number (DAX needs

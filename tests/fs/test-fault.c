@@ -8,7 +8,8 @@
  * page cache untouched; madvise(DONTNEED) zaps; under the i_mmap_sem
  * strategy a fault waits for a task holding the lock for write, under
  * invalidate_lock only when it must create a page; DAX faults map the disk
- * block itself. */
+ * block itself, and a block allocated over a hole never shows its old
+ * contents, even to a fault racing the allocation. */
 #include "config.h"
 
 #include "fs/disk.h"
@@ -699,6 +700,87 @@ static void test_dax_fault_waits_for_i_mmap_sem(void)
 	fh_free(h);
 }
 
+/* A DAX write fault into a hole whose new block held someone's data (a
+ * punch freed it): no load may see those old bytes, not even one racing
+ * the allocation — v4.4.1 clears the unwritten block before mapping it,
+ * v4.5/v5.15 zero it in ext4_map_blocks before the es cache shows it.
+ * The load starts at a sweep of delays so that one lands inside the
+ * allocation whatever its length. */
+static void dax_reused_hole_block(const struct ext4_lock_ops *ops)
+{
+	const pgoff_t pg = NPAGES + 1;
+
+	for (sim_time_t d = 0; d <= 20 * SIM_USEC; d += SIM_USEC / 2) {
+		struct fh_opts o = { .file_blocks = NPAGES, .dax = true,
+				     .lock_ops = ops };
+		struct fh *h = fh_new(&o);
+		struct ext4_sim_disk *disk = EXT4_SB(h->sb)->s_disk;
+		struct access store, load;
+		struct vm_area_struct *vma;
+		const struct sim_contents *blk;
+		struct sim_contents old;
+		uint64_t first = fh_pblk(h, NPAGES - 1) + 1;
+		sim_stamp_t st, got;
+
+		/* stale data in the free blocks the allocator will pick */
+		sim_contents_init(&old, PAGE_SIZE);
+		sim_contents_set(&old, 0, PAGE_SIZE, FH_STAMP(1000), 0);
+		for (uint64_t b = first; b < first + 64; b++) {
+			g_assert_cmpint(ext4_sim_disk_owner(disk, b)->kind, ==,
+					EXT4_SIM_OWN_FREE);
+			ext4_sim_disk_write(disk, b, 0, PAGE_SIZE, &old, 0, 0, 0,
+					    NULL);
+		}
+		sim_contents_destroy(&old);
+		i_size_write(h->inode, (NPAGES + 4) * PAGE_SIZE);
+		vma = fh_mmap(h, NPAGES + 4, true, true);
+
+		st = new_stamp(h, pg * PAGE_SIZE, 4);
+		store = (struct access){ .h = h, .vma = vma, .page = pg,
+					 .len = 4, .write = true, .stamp = st };
+		load = (struct access){ .h = h, .vma = vma, .page = pg,
+					.len = PAGE_SIZE, .delay = d };
+		sim_contents_init(&store.got, PAGE_SIZE);
+		sim_contents_init(&load.got, PAGE_SIZE);
+		fh_spawn(h, "store", access_task, &store);
+		fh_spawn(h, "load", access_task, &load);
+		fh_run(h);
+		g_assert_true(store.done && load.done);
+		g_assert_cmpint(store.err, ==, 0);
+		g_assert_cmpint(load.err, ==, 0);
+
+		/* the load: the store's bytes or zeros, and zeros after */
+		got = sim_contents_at(&load.got, 0, NULL);
+		g_assert_true(got == 0 || got == st);
+		g_assert_true(sim_contents_is_zero(&load.got, 4, PAGE_SIZE - 4));
+		/* the block: zeros outside the stored bytes (v4.4.1 may lose
+		 * the store itself to the racing fault's clear_pmem) */
+		g_assert_cmpuint(fh_pblk(h, (uint32_t)pg), >=, first);
+		blk = ext4_sim_disk_contents(disk, fh_pblk(h, (uint32_t)pg));
+		g_assert_true(sim_contents_is_zero(blk, 4, PAGE_SIZE - 4));
+		if (ops)
+			g_assert_cmpuint(sim_contents_at(blk, 0, NULL), ==, st);
+		sim_contents_destroy(&store.got);
+		sim_contents_destroy(&load.got);
+		fh_free(h);
+	}
+}
+
+static void test_dax_reused_hole_block_v44(void)
+{
+	dax_reused_hole_block(NULL);
+}
+
+static void test_dax_reused_hole_block_v45(void)
+{
+	dax_reused_hole_block(&ext4_lock_i_mmap_sem);
+}
+
+static void test_dax_reused_hole_block_v515(void)
+{
+	dax_reused_hole_block(&ext4_lock_invalidate_lock);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -721,5 +803,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/fault/dax/hole", test_dax_hole);
 	g_test_add_func("/fault/dax/i_mmap_sem-waits",
 			test_dax_fault_waits_for_i_mmap_sem);
+	g_test_add_func("/fault/dax/reused-hole-block/v4.4.1",
+			test_dax_reused_hole_block_v44);
+	g_test_add_func("/fault/dax/reused-hole-block/v4.5",
+			test_dax_reused_hole_block_v45);
+	g_test_add_func("/fault/dax/reused-hole-block/v5.15",
+			test_dax_reused_hole_block_v515);
 	return g_test_run();
 }
