@@ -315,21 +315,17 @@ const struct sim_waitobj *sim_task_waiting_on(const struct sim_task *t)
 void sim_task_note(struct sim_task *t, const char *func, const char *what,
 		   const char *obj, int64_t arg)
 {
-	t->notes[t->note_head] = (struct sim_note){
-		.time = t->world->now, .func = func, .what = what, .obj = obj,
-		.arg = arg,
-	};
-	t->note_head = (t->note_head + 1) % SIM_NOTES;
-	if (t->note_count < SIM_NOTES)
-		t->note_count++;
+	sim_task_note_inline(t, func, what, obj, arg);
 }
 
 unsigned sim_task_notes(const struct sim_task *t, struct sim_note *out,
 			unsigned max)
 {
-	unsigned n = t->note_count < max ? t->note_count : max;
+	unsigned count = t->note_seq < SIM_NOTES ? (unsigned)t->note_seq
+						 : SIM_NOTES;
+	unsigned n = count < max ? count : max;
 	/* the newest n of them, oldest first */
-	unsigned start = (t->note_head + SIM_NOTES - n) % SIM_NOTES;
+	uint64_t start = t->note_seq - n;
 
 	for (unsigned i = 0; i < n; i++)
 		out[i] = t->notes[(start + i) % SIM_NOTES];
