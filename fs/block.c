@@ -43,6 +43,7 @@
 #include "fs/block.h"
 #include "fs/disk.h"
 #include "fs/ext4/ext4.h"
+#include "fs/oracle.h"
 
 #define MBps(x) ((uint64_t)(x) * 1000 * 1000)
 #define GBps(x) ((uint64_t)((x) * 1000.0 * 1000 * 1000))
@@ -366,7 +367,15 @@ int sync_dirty_buffer(struct buffer_head *bh)
 	clear_buffer_locked(bh);
 	if (err)
 		return err;
-	ext4_sim_disk_write_meta(EXT4_SB(m->sb)->s_disk, bh->b_blocknr, NULL);
+	{
+		struct ext4_sim_owner was;
+		bool foreign = ext4_sim_disk_write_meta(EXT4_SB(m->sb)->s_disk,
+							bh->b_blocknr, &was);
+
+		/* the oracle: a metadata block written over its next owner */
+		fs_oracle_disk_write(m->sb, NULL, 0, bh->b_blocknr, foreign,
+				     &was, "meta");
+	}
 	return 0;
 }
 

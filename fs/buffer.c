@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "fs/mm/internal.h"
+#include "fs/ext4/ext4.h"
+#include "fs/oracle.h"
 
 #define BH_PER_CHUNK 512
 
@@ -110,9 +112,46 @@ struct buffer_head *create_page_buffers(struct page *page, struct inode *inode,
 	return page_buffers(page);
 }
 
-/* The block is gone (truncated or punched): forget where it lived. */
-static void discard_buffer(struct buffer_head *bh)
+/* The other half of buffer_sim_report_mapped's rule (fs/buffer_write.h):
+ * a page buffer maps b_blocknr while BH_Mapped and not BH_Delay, so such a
+ * buffer about to lose BH_Mapped or be freed is reported unmapped.  i is
+ * the buffer's position in its page.  inode is the page's owner, looked up
+ * while the page is still in its mapping; NULL (a detached page) reports
+ * nothing: the map was not reported without a mapping either, and a page
+ * leaves its mapping only after its buffers were discarded or released —
+ * except at address_space_sim_destroy, which is teardown only: the oracle
+ * is gone by then (ext4_model_destroy), or the superblock is (test
+ * harnesses), so nothing may be reported there. */
+static void buffer_sim_report_unmapped(struct inode *inode,
+				       struct buffer_head *bh, unsigned i)
 {
+	struct super_block *sb;
+
+	if (!inode || !buffer_mapped(bh) || buffer_delay(bh))
+		return;
+	/* ext4_da_invalidatepage clears BH_Delay (ext4_da_page_release_
+	 * reservation) just before block_invalidatepage discards the buffer:
+	 * it still carries the placeholder past the end of the disk, which
+	 * was never reported. */
+	sb = inode->i_sb;
+	if (sb && sb->s_fs_info && bh->b_blocknr >= EXT4_SB(sb)->s_blocks_count)
+		return;
+	fs_oracle_bh_unmap(inode,
+			   (uint32_t)(bh->b_page->index *
+				      (PAGE_SIZE / bh->b_size) + i),
+			   bh->b_blocknr);
+}
+
+static struct inode *page_sim_owner(const struct page *page)
+{
+	return page->mapping ? page->mapping->host : NULL;
+}
+
+/* The block is gone (truncated or punched): forget where it lived. */
+static void discard_buffer(struct inode *inode, struct buffer_head *bh,
+			   unsigned i)
+{
+	buffer_sim_report_unmapped(inode, bh, i);
 	clear_buffer_dirty(bh);
 	clear_buffer_mapped(bh);
 	clear_buffer_new(bh);
@@ -122,8 +161,9 @@ static void discard_buffer(struct buffer_head *bh)
 
 void block_invalidatepage(struct page *page, unsigned offset, unsigned length)
 {
+	struct inode *inode = page_sim_owner(page);
 	struct buffer_head *head, *bh;
-	unsigned curr_off = 0;
+	unsigned curr_off = 0, i = 0;
 	unsigned stop = offset + length;
 
 	SIM_BUG_ON(!PageLocked(page));
@@ -141,9 +181,10 @@ void block_invalidatepage(struct page *page, unsigned offset, unsigned length)
 			return;
 		/* Wholly inside the range: discard. */
 		if (offset <= curr_off)
-			discard_buffer(bh);
+			discard_buffer(inode, bh, i);
 		curr_off = next_off;
 		bh = next;
+		i++;
 	} while (bh != head);
 	/* The whole page went: try to drop the buffers too. */
 	if (offset == 0)
@@ -155,14 +196,18 @@ static bool buffer_busy(const struct buffer_head *bh)
 	return bh->b_count || buffer_dirty(bh) || buffer_locked(bh);
 }
 
-static void free_page_buffers(struct page *page)
+/* Mapped buffers among them stop mapping their blocks: reported for the
+ * page's owner (NULL: the page is detached, see above). */
+static void free_page_buffers(struct page *page, struct inode *inode)
 {
 	struct mm_sim *s = page->sim;
 	struct buffer_head *head = page->private, *bh = head;
+	unsigned i = 0;
 
 	do {
 		struct buffer_head *next = bh->b_this_page;
 
+		buffer_sim_report_unmapped(inode, bh, i++);
 		bh_sim_free(s, bh);
 		bh = next;
 	} while (bh != head);
@@ -174,7 +219,7 @@ static void free_page_buffers(struct page *page)
 void buffers_sim_drop(struct page *page)
 {
 	if (PagePrivate(page))
-		free_page_buffers(page);
+		free_page_buffers(page, page_sim_owner(page));
 }
 
 bool try_to_free_buffers(struct page *page)
@@ -197,7 +242,7 @@ bool try_to_free_buffers(struct page *page)
 	 * cleaned them; the page follows). */
 	if (page->mapping)
 		cancel_dirty_page(page);
-	free_page_buffers(page);
+	free_page_buffers(page, page_sim_owner(page));
 	return true;
 }
 

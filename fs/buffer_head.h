@@ -16,6 +16,7 @@ enum bh_state_bits {
 	BH_Delay,
 	BH_Unwritten,
 	BH_Boundary,
+	BH_Async_Write,   /* [writes] under write IO (ext4_bio_write_page) */
 };
 
 struct buffer_head {
@@ -44,5 +45,6 @@ BH_FNS(New, new)
 BH_FNS(Delay, delay)
 BH_FNS(Unwritten, unwritten)
 BH_FNS(Boundary, boundary)
+BH_FNS(Async_Write, async_write)
 
 #endif /* FS_BUFFER_HEAD_H */

@@ -13,6 +13,7 @@ struct page;
 struct inode;
 struct super_block;
 struct vm_area_struct;
+struct bdi_writeback;
 struct mm_sim;
 
 typedef int64_t loff_t;
@@ -54,6 +55,13 @@ struct inode {
 	struct address_space i_data;
 	struct address_space *i_mapping; /* = &i_data */
 	sim_time_t i_mtime, i_ctime;
+	/* [writes] fs/fs-writeback.c: dirty-inode tracking for the flusher
+	 * (I_DIRTY_PAGES in i_state; dirtied_when = when it last went from
+	 * clean to dirty; i_io_list links it on the fs's dirty list, zeroed
+	 * = not linked). */
+	unsigned long i_state;
+	sim_time_t dirtied_when;
+	struct sim_list i_io_list;
 };
 
 struct super_block {
@@ -61,6 +69,7 @@ struct super_block {
 	unsigned int s_blocksize_bits;
 	void *s_fs_info;                 /* struct ext4_sb_info */
 	struct sim_world *s_world;
+	struct bdi_writeback *s_bdi_wb;  /* [writes] the flusher (fs-writeback.c) */
 };
 
 static inline loff_t i_size_read(const struct inode *inode)

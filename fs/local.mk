@@ -6,3 +6,8 @@ include fs/extents.mk
 include fs/alloc.mk
 include fs/mm.mk
 include fs/jbd2.mk
+include fs/oracle.mk
+include fs/faults.mk
+include fs/writes.mk
+include fs/removes.mk
+include fs/workload.mk

@@ -28,6 +28,8 @@
 #ifndef FS_MM_H
 #define FS_MM_H
 
+#include <sys/types.h>
+
 #include "fs/fs.h"
 #include "fs/buffer_head.h"
 #include "fs/contents.h"
@@ -43,6 +45,8 @@ struct page;
 struct mm_struct;
 struct vm_area_struct;
 struct writeback_control;
+struct kiocb;
+struct iov_iter;
 
 /* ---- costs ----------------------------------------------------------------
  * CPU time of the primitives, charged with sim_task_delay(current, ...) to
@@ -738,6 +742,15 @@ struct address_space_operations {
 			       unsigned length);
 	/* NULL: try_to_free_buffers */
 	int (*releasepage)(struct page *page, gfp_t gfp);
+	/* [writes] buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
+	int (*write_begin)(struct file *file, struct address_space *mapping,
+			   loff_t pos, unsigned len, unsigned flags,
+			   struct page **pagep, void **fsdata);
+	int (*write_end)(struct file *file, struct address_space *mapping,
+			 loff_t pos, unsigned len, unsigned copied,
+			 struct page *page, void *fsdata);
+	ssize_t (*direct_IO)(struct kiocb *iocb, struct iov_iter *iter,
+			     loff_t offset);
 };
 
 #endif /* FS_MM_H */

@@ -31,6 +31,8 @@ const char *const fs_op_names[] = {
 	"insert_range", "fallocate", "truncate", "fsync", "madvise_dontneed",
 	NULL,
 };
+_Static_assert(SIM_ARRAY_SIZE(fs_op_names) == FS_NR_OPS + 1,
+	       "fs_op_names and enum fs_op disagree");
 
 static const char *const devices[] = { "nvme", "ssd", "hdd", "pmem", NULL };
 static const char *const mount_opts[] = {
@@ -111,6 +113,14 @@ static const struct sim_option costs_opts[] = {
 	COST(es_lookup, "40ns", "extent-status cache lookup"),
 	COST(block_alloc, "500ns", "one mballoc allocation"),
 	COST(journal_handle, "150ns", "jbd2 handle start or stop bookkeeping"),
+	COST(bio_submit, "500ns", "building and submitting one bio (block layer + driver)"),
+	COST(user_fault_in, "30ns", "write(2): faulting in (touching) one page of the user buffer"),
+	COST(writeback_page, "250ns", "writeback: preparing one page and adding it to a bio"),
+	{ .name = "dirty_writeback_interval", .type = SIM_OPT_TIME, .offset = offsetof(struct fs_costs, dirty_writeback_interval), .unit = SIM_UNIT_S, .min = "1ms", .max = "3600s", .def = "5s", .help = "flusher wake-up period (vm.dirty_writeback_centisecs = 500)" },
+	{ .name = "dirty_expire_interval", .type = SIM_OPT_TIME, .offset = offsetof(struct fs_costs, dirty_expire_interval), .unit = SIM_UNIT_S, .min = "0", .max = "3600s", .def = "30s", .help = "dirty data older than this is written by the flusher (vm.dirty_expire_centisecs = 3000)" },
+	{ .name = "dirty_background_ratio", .type = SIM_OPT_INT, .offset = offsetof(struct fs_costs, dirty_background_ratio), .min = "0", .max = "100", .def = "10", .help = "% of page_budget dirty that starts background writeback (0 or no budget: off)" },
+	{ .name = "dirty_ratio", .type = SIM_OPT_INT, .offset = offsetof(struct fs_costs, dirty_ratio), .min = "0", .max = "100", .def = "20", .help = "% of page_budget dirty at which writers are throttled (0 or no budget: off)" },
+	COST(dirty_pause, "10ms", "one sleep of a writer throttled in balance_dirty_pages"),
 	{ NULL }
 };
 #undef COST
@@ -122,7 +132,7 @@ static const struct sim_option file_opts[] = {
 	  .help = "file size at the start of a job" },
 	{ .name = "layout", .type = SIM_OPT_STRING, .offset = F(layout),
 	  .def = "dense",
-	  .help = "initial blocks: dense | sparse:FRACTION (allocated) | fragmented:N (extents)" },
+	  .help = "initial blocks: dense | sparse:FRACTION (allocated) | fragmented:N (extents) | empty (size 0)" },
 	{ NULL }
 };
 #undef F
@@ -239,10 +249,11 @@ static bool fs_validate(struct sim_cfg *cfg, GError **err)
 			const char *l = file->layout;
 			if (!parse_tagged(l, "dense", 0, 0, false) &&
 			    !parse_tagged(l, "sparse", 0, 1, true) &&
-			    !parse_tagged(l, "fragmented", 0, 1e9, true)) {
+			    !parse_tagged(l, "fragmented", 0, 1e9, true) &&
+			    !parse_tagged(l, "empty", 0, 0, false)) {
 				sim_cfg_error_at(cfg, sec, "layout", err,
 						 SIM_CFG_ERROR_VALUE,
-						 "expected dense, sparse:FRACTION or fragmented:N, got '%s'",
+						 "expected dense, sparse:FRACTION, fragmented:N or empty, got '%s'",
 						 l);
 				return false;
 			}

@@ -44,6 +44,15 @@ struct fs_costs {
 	sim_time_t es_lookup;
 	sim_time_t block_alloc;
 	sim_time_t journal_handle;
+	sim_time_t bio_submit;        /* [faults] building + submitting one bio */
+	/* [writes] write paths, writeback and the flusher */
+	sim_time_t user_fault_in;            /* iov_iter_fault_in_readable, per page */
+	sim_time_t writeback_page;           /* preparing one page for write IO */
+	sim_time_t dirty_writeback_interval; /* flusher period (vm.dirty_writeback_centisecs) */
+	sim_time_t dirty_expire_interval;    /* age making dirty data old (vm.dirty_expire_centisecs) */
+	int64_t dirty_background_ratio;      /* % of page_budget: background writeback */
+	int64_t dirty_ratio;                 /* % of page_budget: writers throttled */
+	sim_time_t dirty_pause;              /* one balance_dirty_pages sleep */
 };
 
 struct fs_file {
@@ -64,6 +73,26 @@ struct fs_job {
 };
 
 enum { FS_SEC_GLOBAL, FS_SEC_COSTS, FS_SEC_FILE, FS_SEC_JOB };
+
+/* Operation kinds, in the order of fs_op_names (the `ops` mix indexes). */
+enum fs_op {
+	FS_OP_MMAP_READ,
+	FS_OP_MMAP_WRITE,
+	FS_OP_READ,
+	FS_OP_WRITE,
+	FS_OP_READAHEAD,
+	FS_OP_DIO_READ,
+	FS_OP_DIO_WRITE,
+	FS_OP_PUNCH_HOLE,
+	FS_OP_ZERO_RANGE,
+	FS_OP_COLLAPSE_RANGE,
+	FS_OP_INSERT_RANGE,
+	FS_OP_FALLOCATE,
+	FS_OP_TRUNCATE,
+	FS_OP_FSYNC,
+	FS_OP_MADVISE_DONTNEED,
+	FS_NR_OPS,
+};
 
 extern const struct sim_schema fs_schema;
 extern const char *const fs_strategy_names[];

@@ -11,9 +11,8 @@ include sim/locks.mk
 include sim/stats.mk
 include sim/config.mk
 
-bin_PROGRAMS += sim/sim
-sim_sim_SOURCES = sim/main.c sim/demo.c sim/demo.h
-sim_sim_LDADD = fs/libfs.a sim/libsim.a $(GLIB_LIBS) $(JEMALLOC_LIBS)
+# sim/sim itself (sim/main.c) is built by sim/runner.mk.
+include sim/runner.mk
 
 # Everything a test or benchmark links against.
 SIM_TEST_LIBS = sim/libsim.a $(GLIB_LIBS) $(JEMALLOC_LIBS)

@@ -6,7 +6,8 @@ bld=${FAULTLINE_BUILDDIR:-$src}
 sim="$bld/sim/sim"
 t="$src/tests/cli"
 n=0
-plan=14
+nw=$(ls "$src"/workloads/*.cfg | wc -l)
+plan=$((13 + nw))
 echo "1..$plan"
 result() { # desc status
 	n=$((n + 1))
@@ -36,4 +37,6 @@ expect_error "job names a missing file section" "nofile-section.cfg:6: \[job\] f
 expect_error "bad offset syntax" "offset.cfg:7: \[job\] offset: " "$t/offset.cfg"
 expect_error "--set of an unknown key" "--set global.replica.*did you mean 'replicas'" --set global.replica=3 "$src/workloads/punch_heavy.cfg"
 expect_error "--set out of range" "--set global.replicas: " --set global.replicas=0 "$src/workloads/punch_heavy.cfg"
-"$sim" --dump-config "$src/workloads/punch_heavy.cfg" >/dev/null 2>&1; result "punch_heavy.cfg is valid" $?
+for w in "$src"/workloads/*.cfg; do
+	"$sim" --dump-config "$w" >/dev/null 2>&1; result "$(basename "$w") is valid" $?
+done

@@ -28,6 +28,7 @@ typedef uint32_t ext4_group_t;
 #define EXT4_MOUNT_DELALLOC       0x0008
 #define EXT4_MOUNT_DAX            0x0010
 #define EXT4_MOUNT_NOJOURNAL      0x0020   /* model: no journal at all */
+#define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock [writes] */
 
 struct ext4_sim_disk;       /* fs/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
@@ -37,6 +38,8 @@ struct fs_costs;            /* fs/options.h */
 struct fs_oracle;           /* fs/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block.h */
+struct sim_rbio_pool;       /* fs/mm/read_bio.c */
+struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
 	struct super_block *s_sb;
@@ -70,6 +73,28 @@ struct ext4_sb_info {
 	const struct ext4_lock_ops *s_lock_ops;
 	const struct fs_costs *s_costs;
 	struct fs_oracle *s_oracle;
+	/* [faults] the pool of read bios (fs/mm/read_bio.c), created on
+	 * first use, freed by ext4_sim_unmount. */
+	struct sim_rbio_pool *s_sim_rbio_pool;
+	/* [writes] writeback IO state: io_end/bio pools, the unwritten-
+	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
+	struct ext4_sim_io *s_sim_io;
+};
+
+/* Per-inode statistics of the extent-tree operations (fs/ext4/extents*.c;
+ * model only).  Cumulative: tests and reports take differences. */
+struct ext4_sim_ext_stats {
+	uint64_t credits_used;       /* handle credits consumed by tree ops */
+	uint64_t credits_requested;  /* asked for through extend / restart */
+	uint64_t extends;            /* successful ext4_journal_extend calls */
+	uint64_t restarts;           /* handle restarts (i_data_sem dropped) */
+	uint64_t node_dirties;       /* node buffers / inode root dirtied */
+	uint64_t nodes_allocated, nodes_freed;
+	uint64_t splits;             /* ext4_ext_split */
+	uint64_t grows;              /* ext4_ext_grow_indepth */
+	uint64_t merges;             /* neighbouring extents merged */
+	uint64_t merge_ups;          /* ext4_ext_try_to_merge_up collapses */
+	uint64_t max_depth;          /* deepest tree seen */
 };
 
 /* ext4_inode_info state bits (i_state_flags). */
@@ -85,6 +110,7 @@ struct ext4_inode_info {
 	struct sim_rwsem i_data_sem;    /* extent tree / block map */
 	struct sim_rwsem i_mmap_sem;    /* v4.5 strategy */
 	struct ext4_es_tree i_es_tree;  /* [i_es_lock] */
+	struct ext4_sim_ext_stats i_ext_stats;  /* extents*.c, model only */
 	struct jbd2_inode *jinode;
 	struct inode vfs_inode;
 };
@@ -92,6 +118,35 @@ struct ext4_inode_info {
 static inline struct ext4_inode_info *EXT4_I(struct inode *inode)
 {
 	return container_of(inode, struct ext4_inode_info, vfs_inode);
+}
+
+/* [removes] i_state_flags accessors and the DIOREAD_LOCK pseudo-lock
+ * (v4.4 fs/ext4/ext4.h; the barriers are moot in a one-thread world).
+ * Block-removing paths set it around inode_dio_wait so that lockless
+ * (dioread_nolock) DIO readers fall back to the i_mutex path. */
+static inline bool ext4_test_inode_state(struct inode *inode, int bit)
+{
+	return (EXT4_I(inode)->i_state_flags >> bit) & 1;
+}
+
+static inline void ext4_set_inode_state(struct inode *inode, int bit)
+{
+	EXT4_I(inode)->i_state_flags |= 1ul << bit;
+}
+
+static inline void ext4_clear_inode_state(struct inode *inode, int bit)
+{
+	EXT4_I(inode)->i_state_flags &= ~(1ul << bit);
+}
+
+static inline void ext4_inode_block_unlocked_dio(struct inode *inode)
+{
+	ext4_set_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
+}
+
+static inline void ext4_inode_resume_unlocked_dio(struct inode *inode)
+{
+	ext4_clear_inode_state(inode, EXT4_STATE_DIOREAD_LOCK);
 }
 
 static inline struct ext4_sb_info *EXT4_SB(struct super_block *sb)
@@ -215,6 +270,9 @@ void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
 void ext4_sim_unmount(struct super_block *sb);
+/* [faults] frees the read-bio pool (fs/mm/read_bio.c); called by
+ * ext4_sim_unmount. */
+void sim_rbio_pool_destroy(struct super_block *sb);
 /* Disk block of journal block n (jbd2_journal_bmap over the journal
  * inode); n < s_sim_journal_blocks. */
 ext4_fsblk_t ext4_sim_journal_bmap(struct super_block *sb, uint64_t n);

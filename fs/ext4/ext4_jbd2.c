@@ -21,6 +21,7 @@
 
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/ext4/mballoc.h"
+#include "fs/ext4/locking.h"
 #include "fs/block.h"
 #include "fs/task_state.h"
 
@@ -207,12 +208,17 @@ int ext4_sim_force_commit(struct super_block *sb)
 int ext4_truncate_restart_trans(handle_t *handle, struct inode *inode,
 				int nblocks)
 {
+	/* Strategy i_data_sem_held (design A, fs/ext4/locking.h) keeps
+	 * i_data_sem across the restart — the deadlock this drop avoids. */
+	bool keep = ext4_sim_data_sem_held_across(inode);
 	int ret;
 
 	SIM_BUG_ON(EXT4_JOURNAL(inode) == NULL);
-	up_write(&EXT4_I(inode)->i_data_sem);
+	if (!keep)
+		up_write(&EXT4_I(inode)->i_data_sem);
 	ret = ext4_journal_restart(handle, nblocks);
-	down_write(&EXT4_I(inode)->i_data_sem);
+	if (!keep)
+		down_write(&EXT4_I(inode)->i_data_sem);
 	return ret;
 }
 

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "fs/ext4/ext4.h"
+#include "fs/ext4/extents_status.h"
 
 struct inode *ext4_sim_new_inode(struct super_block *sb)
 {
@@ -48,6 +49,9 @@ struct inode *ext4_sim_new_inode(struct super_block *sb)
 
 void ext4_sim_free_inode(struct inode *inode)
 {
-	if (inode)
-		g_free(EXT4_I(inode));
+	if (!inode)
+		return;
+	/* The es cache owns its nodes; release them with the inode. */
+	ext4_sim_es_release(&EXT4_I(inode)->i_es_tree);
+	g_free(EXT4_I(inode));
 }

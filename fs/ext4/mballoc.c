@@ -47,6 +47,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/oracle.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "bitmaps are accessed as little-endian 64-bit words");
@@ -429,6 +430,11 @@ void ext4_sim_mb_free_range(struct super_block *sb, ext4_fsblk_t block,
 			grp->bb_first_free = s;
 		ext4_sim_disk_free_now(sbi->s_disk, block, count);
 	}
+	/* the oracle: who freed it, and (no deferral) a buffer or DAX PTE
+	 * still mapping a block that is reusable now is a stale mapping */
+	fs_oracle_block_free(sb, block, count);
+	if (!defer)
+		fs_oracle_block_reusable(sb, block, count);
 	mb->nr_frees++;
 	mb->nr_free_blocks += count;
 }
@@ -459,6 +465,8 @@ void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid)
 		ext4_sim_disk_release(sbi->s_disk,
 				      ext4_group_first_block_no(sb, e->efd_group) + s,
 				      n, tid);
+		fs_oracle_block_reusable(sb,
+				ext4_group_first_block_no(sb, e->efd_group) + s, n);
 		released += n;
 	}
 	mb->npending = o;

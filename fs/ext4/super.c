@@ -24,6 +24,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
 
@@ -159,8 +160,15 @@ static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
 	err = submit_bio_wait(rw, &bio);
 	if (err)
 		return err;
-	for (unsigned i = 0; i < count; i++)
-		ext4_sim_disk_write_meta(sbi->s_disk, home + i, NULL);
+	for (unsigned i = 0; i < count; i++) {
+		struct ext4_sim_owner was;
+		bool foreign = ext4_sim_disk_write_meta(sbi->s_disk, home + i,
+							&was);
+
+		/* the oracle: a checkpoint written over a block's next owner */
+		fs_oracle_disk_write(sb, NULL, 0, home + i, foreign, &was,
+				     "meta");
+	}
 	return 0;
 }
 
@@ -293,6 +301,7 @@ void ext4_sim_unmount(struct super_block *sb)
 	 * commit, checkpoint, stop kjournald2. */
 	if (sbi->s_journal)
 		ext4_sim_journal_free(sb);
+	sim_rbio_pool_destroy(sb);   /* [faults] read bios */
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);

@@ -389,6 +389,13 @@ int jbd2__journal_restart(handle_t *handle, int nblocks)
 
 	sim_lockdep_release(current, handle);
 	handle->h_buffer_credits = nblocks;
+	/* In the kernel kjournald2 runs on another CPU while this task goes
+	 * on; here no simulated time passes between the detach and the new
+	 * start, so without letting the events due now run first (the
+	 * committer's wake-up among them) a caller that keeps needing
+	 * restarts would re-join the same transaction forever.  A yield
+	 * costs no simulated time. */
+	sim_task_yield(current);
 	return start_this_handle(journal, handle);
 }
 

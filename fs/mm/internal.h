@@ -40,7 +40,9 @@ struct page *page_sim_alloc(struct mm_sim *s);
 /* [buffer.c] buffer-head pool */
 struct buffer_head *bh_sim_alloc(struct mm_sim *s);
 void bh_sim_free(struct mm_sim *s, struct buffer_head *bh);
-/* Drop a page's buffers whatever their state (page teardown). */
+/* Drop a page's buffers whatever their state (page teardown); mapped
+ * ones are reported unmapped to the oracle if the page still has its
+ * mapping. */
 void buffers_sim_drop(struct page *page);
 
 /* Lock a rwsem only inside a task: set-up and teardown code (no task

@@ -17,10 +17,30 @@
 #include "config.h"
 
 #include "fs/mm/internal.h"
+#include "fs/oracle.h"
 
 static inline void pte_sim_changed(pte_t *pte)
 {
 	pte->gen++;
+}
+
+/* A DAX PTE maps a disk block: the oracle's reverse index hears of every
+ * install and zap here, where they happen, so the two always pair.  The
+ * file offset is vm_pgoff + the PTE's index in the VMA. */
+static void pte_sim_report_pfn(struct vm_area_struct *vma, const pte_t *pte,
+			       bool map)
+{
+	struct inode *inode;
+	uint64_t pgoff;
+
+	if (!vma->vm_file || !vma->vm_file->f_mapping)
+		return;
+	inode = vma->vm_file->f_mapping->host;
+	pgoff = vma->vm_pgoff + (uint64_t)(pte - vma->ptes);
+	if (map)
+		fs_oracle_dax_pte_map(inode, pgoff, pte->u.pfn);
+	else
+		fs_oracle_dax_pte_unmap(inode, pgoff, pte->u.pfn);
 }
 
 void do_set_pte(struct vm_area_struct *vma, unsigned long address,
@@ -61,6 +81,7 @@ int vm_insert_mixed(struct vm_area_struct *vma, unsigned long address,
 	pte->dirty = false;
 	pte_sim_changed(pte);
 	vma->nr_ptes_present++;
+	pte_sim_report_pfn(vma, pte, true);
 	mm_sim_charge(s, mm_costs(s)->pte_set);
 	return 0;
 }
@@ -105,6 +126,7 @@ static void zap_one(struct vm_area_struct *vma, pte_t *pte)
 		page_remove_rmap(page);
 		put_page(page);   /* the PTE's reference */
 	} else if (pte->kind == PTE_SIM_PFN) {
+		pte_sim_report_pfn(vma, pte, false);
 		pte->kind = PTE_SIM_NONE;
 		pte->u.pfn = 0;
 		pte->write = pte->dirty = false;

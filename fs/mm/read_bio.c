@@ -1,0 +1,150 @@
+/* fs/mm/read_bio.c — bios that read file data into page-cache pages: the
+ * bio + bio_vec[] of the kernel's readpage paths (block/bio.c bio_alloc,
+ * bio_add_page, submit_bio, v4.4) with the data movement the model needs.
+ *
+ * A read bio covers contiguous disk blocks.  At completion — the moment the
+ * device's DMA is done — each block's disk contents (fs/disk.h) are copied
+ * into its page at the vector's offset, then the owner's end_io runs
+ * (mpage_end_io, end_buffer_async_read), which sets PG_uptodate and
+ * unlocks.  Reading the disk at completion rather than at submission is
+ * what the hardware does; it matters when a write lands in the block while
+ * the read is in flight.
+ *
+ * Storage: a per-filesystem pool (the kernel's fs_bio_set) that grows in
+ * chunks and recycles bios, so steady-state IO allocates nothing; freed at
+ * unmount (sim_rbio_pool_destroy, from ext4_sim_unmount).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "fs/mm/fault.h"
+#include "fs/disk.h"
+
+#define RBIO_PER_CHUNK 32
+
+struct sim_rbio_pool {
+	struct sim_rbio *free;
+	void **chunks;
+	unsigned nchunks, cap;
+	uint64_t in_use;
+};
+
+static struct sim_rbio_pool *rbio_pool(struct super_block *sb)
+{
+	struct ext4_sb_info *sbi = EXT4_SB(sb);
+
+	if (!sbi->s_sim_rbio_pool) {
+		sbi->s_sim_rbio_pool = calloc(1, sizeof(struct sim_rbio_pool));
+		SIM_BUG_ON(!sbi->s_sim_rbio_pool);
+	}
+	return sbi->s_sim_rbio_pool;
+}
+
+static void rbio_pool_grow(struct sim_rbio_pool *p)
+{
+	struct sim_rbio *chunk = calloc(RBIO_PER_CHUNK, sizeof(*chunk));
+
+	SIM_BUG_ON(!chunk);
+	if (p->nchunks == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 8;
+		p->chunks = realloc(p->chunks, p->cap * sizeof(void *));
+		SIM_BUG_ON(!p->chunks);
+	}
+	p->chunks[p->nchunks++] = chunk;
+	for (int i = RBIO_PER_CHUNK - 1; i >= 0; i--) {
+		chunk[i].next_free = p->free;
+		p->free = &chunk[i];
+	}
+}
+
+void sim_rbio_pool_destroy(struct super_block *sb)
+{
+	struct ext4_sb_info *sbi = EXT4_SB(sb);
+	struct sim_rbio_pool *p = sbi->s_sim_rbio_pool;
+
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	free(p);
+	sbi->s_sim_rbio_pool = NULL;
+}
+
+/* The device finished: the data lands in the pages, then the owner
+ * completes them. */
+static void sim_rbio_endio(struct bio *bio)
+{
+	struct sim_rbio *rb = container_of(bio, struct sim_rbio, bio);
+	const struct ext4_sim_disk *disk = EXT4_SB(rb->sb)->s_disk;
+	unsigned bs = rb->sb->s_blocksize;
+	uint64_t blk = rb->first_block;
+
+	for (unsigned i = 0; i < rb->vcnt; i++) {
+		struct sim_rbio_vec *v = &rb->vec[i];
+
+		for (uint32_t off = 0; off < v->len; off += bs, blk++)
+			sim_contents_copy(&v->page->contents, v->offset + off,
+					  ext4_sim_disk_contents(disk, blk), 0,
+					  bs);
+	}
+	rb->end_io(rb);
+}
+
+struct sim_rbio *sim_rbio_alloc(struct super_block *sb, uint64_t block,
+				void (*end_io)(struct sim_rbio *rb))
+{
+	struct sim_rbio_pool *p = rbio_pool(sb);
+	struct sim_rbio *rb;
+
+	if (!p->free)
+		rbio_pool_grow(p);
+	rb = p->free;
+	p->free = rb->next_free;
+	p->in_use++;
+	bio_init(&rb->bio);
+	rb->bio.bi_bdev = &EXT4_SB(sb)->s_disk->bdev;
+	rb->bio.bi_iter.bi_sector = block << (sb->s_blocksize_bits - SECTOR_SHIFT);
+	rb->bio.bi_end_io = sim_rbio_endio;
+	rb->sb = sb;
+	rb->first_block = block;
+	rb->vcnt = 0;
+	rb->end_io = end_io;
+	rb->next_free = NULL;
+	return rb;
+}
+
+bool sim_rbio_add_page(struct sim_rbio *rb, struct page *page,
+		       struct buffer_head *bh, uint32_t offset, uint32_t len)
+{
+	SIM_BUG_ON(len == 0 || len % rb->sb->s_blocksize ||
+		   offset + len > PAGE_SIZE);
+	if (rb->vcnt == SIM_RBIO_MAX_VECS)
+		return false;
+	rb->vec[rb->vcnt++] = (struct sim_rbio_vec){
+		.page = page, .bh = bh, .offset = offset, .len = len,
+	};
+	rb->bio.bi_iter.bi_size += len;
+	return true;
+}
+
+void sim_rbio_submit(struct sim_rbio *rb)
+{
+	SIM_BUG_ON(rb->vcnt == 0);
+	/* The block layer and driver run before the device sees it. */
+	fault_sim_charge(EXT4_SB(rb->sb)->s_costs ?
+			 EXT4_SB(rb->sb)->s_costs->bio_submit : 0);
+	submit_bio(READ, &rb->bio);
+}
+
+void sim_rbio_put(struct sim_rbio *rb)
+{
+	struct sim_rbio_pool *p = rbio_pool(rb->sb);
+
+	SIM_BUG_ON(p->in_use == 0);
+	p->in_use--;
+	rb->vcnt = 0;
+	rb->next_free = p->free;
+	p->free = rb;
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# The run command line (TAP), on sim/sim's CLI over the toy model
+# (tests/sim/toy-sim) and on sim/sim itself: bad inputs give exit status 2
+# and one line; -j1 and -j2 write the same results.json but for "host";
+# shards merge into the whole run; SIGINT writes marked outputs and no
+# temporaries; workload files are found from anywhere.
+src=${FAULTLINE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+bld=${FAULTLINE_BUILDDIR:-$src}
+toy="$bld/tests/sim/toy-sim"
+sim="$bld/sim/sim"
+cfg="$src/tests/sim/toy.cfg"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+echo "1..31"
+result() { # desc status
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+}
+# expect_error DESC REGEX PROGRAM ARGS...: exit 2, one line matching REGEX
+expect_error() {
+	desc=$1 re=$2; shift 2
+	err=$("$@" 2>&1 >/dev/null); rc=$?
+	lines=$(printf '%s\n' "$err" | wc -l)
+	if [ "$rc" = 2 ] && [ "$lines" = 1 ] && printf '%s' "$err" | grep -Eq -- "$re"; then
+		result "$desc" 0
+	else
+		result "$desc" 1
+		printf '# rc=%s lines=%s: %s\n' "$rc" "$lines" "$err"
+	fi
+}
+# the part of a results.json that must not depend on the host
+nohost() { sed '/^  "host": {/,$d' "$1"; }
+
+printf '[toy]\ntaks = 3\n' > "$tmp/typo.cfg"
+expect_error "missing file" "cannot open .*nosuch.cfg" "$toy" "$tmp/nosuch.cfg"
+expect_error "typo'd key" "typo.cfg:2: \[toy\] taks: .*did you mean 'tasks'" "$toy" "$tmp/typo.cfg"
+expect_error "--set of an unknown key" "--set toy.taks.*did you mean 'tasks'" "$toy" --set toy.taks=2 "$cfg"
+expect_error "-j 0" "^sim: -j '0': expected a number of threads" "$toy" -j 0 "$cfg"
+expect_error "-j0" "^sim: -j '0': " "$toy" -j0 "$cfg"
+expect_error "-j x" "^sim: -j 'x': " "$toy" -j x "$cfg"
+expect_error "--shard 3/2" "^sim: --shard '3/2': expected K/N with 1 <= K <= N" "$toy" --shard 3/2 -o "$tmp/s.json" "$cfg"
+expect_error "--shard without -o" "--shard K/N needs -o" "$toy" --shard 1/2 "$cfg"
+expect_error "--replay garbage" "^sim: --replay 'x:y': expected SEED:JOB" "$toy" --replay x:y "$cfg"
+expect_error "--replay outside the plan" "--replay 7:999: the plan has 12 jobs" "$toy" --replay 7:999 "$cfg"
+expect_error "--sweep of an unknown key" "toy.taks.*did you mean 'tasks'" "$toy" --sweep toy.taks=1,2 "$cfg"
+expect_error "--sweep of a plan key" "cannot be swept" "$toy" --sweep global.replicas=1,2 "$cfg"
+expect_error "-s unknown strategy" "mutx" "$toy" -s mutx "$cfg"
+expect_error "merge of a non-shard file" "not a faultline shard file" "$toy" merge "$tmp/m.json" "$cfg"
+expect_error "sim/sim: --set of an unknown key" "--set global.replica.*did you mean 'replicas'" \
+	"$sim" --set global.replica=3 "$src/workloads/punch_heavy.cfg"
+expect_error "sim/sim: -j 0" "^sim: -j '0'" "$sim" -j 0 "$src/workloads/punch_heavy.cfg"
+
+# -j1 and -j2: the same results.json but for host
+"$toy" -q -j1 -o "$tmp/j1.json" "$cfg"; a=$?
+"$toy" -q -j 2 -o "$tmp/j2.json" "$cfg"; b=$?
+[ $a = 0 ] && [ $b = 0 ] && nohost "$tmp/j1.json" > "$tmp/j1.nohost" &&
+	nohost "$tmp/j2.json" > "$tmp/j2.nohost" && cmp -s "$tmp/j1.nohost" "$tmp/j2.nohost" &&
+	[ "$(wc -l < "$tmp/j1.nohost")" -gt 100 ]
+result "-j1 and -j2 give the same results.json without host" $?
+grep -q '"interrupted": false' "$tmp/j1.json"; result "a whole run is not marked interrupted" $?
+
+# shards and merge (run from another directory: relative paths, lookups)
+(cd "$tmp" && for k in 1 2 3; do "$toy" -q --shard $k/3 -o "s$k.json" "$cfg" || exit 1; done &&
+	"$toy" merge -q merged.json s2.json s3.json s1.json) &&
+	nohost "$tmp/merged.json" | cmp -s - "$tmp/j1.nohost"
+result "three shards merged == the whole run" $?
+expect_error "merge with a shard missing" "shard 2/3 missing" "$toy" merge "$tmp/m.json" "$tmp/s1.json" "$tmp/s3.json"
+
+# SIGINT: outputs written, marked, no temporaries; exit 130
+"$toy" -q -j1 --set global.replicas=30 --set toy.sigint_job=2 -o "$tmp/int.json" "$cfg" 2>"$tmp/int.err"
+rc=$?
+[ $rc = 130 ] && grep -q '"interrupted": true' "$tmp/int.json" &&
+	grep -q "interrupted" "$tmp/int.err"
+result "SIGINT: exit 130, results marked interrupted" $?
+ls "$tmp" | grep -q '\.tmp-'; [ $? = 1 ]; result "no temporary file left" $?
+
+# replay and trace
+"$toy" --replay 7:9 --trace "$tmp/trace.json" "$cfg" > "$tmp/replay.txt" &&
+	grep -q '^job 9 of 12: strategy racy, replica 1, seed 7' "$tmp/replay.txt" &&
+	grep -q 'overlap at t=' "$tmp/replay.txt" &&
+	head -c 40 "$tmp/trace.json" | grep -q traceEvents && tail -n 1 "$tmp/trace.json" | grep -q ']}'
+result "--replay explains the job, --trace writes it" $?
+"$toy" --replay 7:9 "$cfg" | cmp -s - "$tmp/replay.txt"
+result "--replay is byte-identical run to run" $?
+
+# text output: a verdict per strategy, the comparison, percentiles
+"$toy" -j2 "$cfg" > "$tmp/text.txt" &&
+	grep -q '^  mutex_long: .* vs mutex' "$tmp/text.txt" &&
+	grep -q '^== comparison: paired over replicas, 95% CI, baseline mutex' "$tmp/text.txt" &&
+	grep -q '99.99th=\[' "$tmp/text.txt" && grep -q 'lock_stat (ns):' "$tmp/text.txt"
+result "text summary: percentiles, lock_stat, comparison, verdicts" $?
+"$toy" -q --list-strategies | grep -q '^racy ' && "$toy" --help-config | grep -q long_extra
+result "--list-strategies and --help-config" $?
+
+# workload files are found from anywhere
+(cd "$tmp" && "$sim" --dump-config punch_heavy.cfg >/dev/null && \
+	"$sim" --dump-config workloads/punch_heavy.cfg >/dev/null)
+result "sim/sim finds workloads/*.cfg from another directory" $?
+(cd "$tmp" && "$sim" -q --report "$tmp/rep" -s lockless -r 1 punch_heavy.cfg >/dev/null 2>&1); rc=$?
+[ $rc = 0 ] || [ $rc = 2 ]
+result "sim/sim runs (or says in one line why it cannot)" $?
+
+# the report writer reads what we write
+"$toy" -q -j2 --report "$tmp/toyrep" --sweep toy.tasks=2,3 "$cfg" 2>"$tmp/rep.err" &&
+	[ -s "$tmp/toyrep/results.json" ] && [ -s "$tmp/toyrep/index.html" ] &&
+	! grep -q 'error' "$tmp/rep.err"
+result "--report: results.json rendered by the report writer" $?
+
+# -o onto something that is not a regular file is written in place (a
+# rename would replace a device or FIFO with a plain file); a symlink
+# stays a symlink
+mkfifo "$tmp/fifo" && { cat "$tmp/fifo" > "$tmp/fromfifo" & } &&
+	"$toy" -q -o "$tmp/fifo" "$cfg" && wait && [ -p "$tmp/fifo" ] &&
+	grep -q '"schema": "faultline-results"' "$tmp/fromfifo"
+result "-o FIFO: written in place, still a FIFO" $?
+: > "$tmp/target.json" && ln -s target.json "$tmp/link.json" &&
+	"$toy" -q -o "$tmp/link.json" "$cfg" && [ -L "$tmp/link.json" ] &&
+	grep -q '"schema": "faultline-results"' "$tmp/target.json"
+result "-o symlink: the target is replaced, the link stays" $?
