@@ -104,6 +104,7 @@ static void sim_task_stack_free(struct sim_task *t)
 
 	if (!t->stack)
 		return;
+	sim_context_destroy(&t->ctx);
 #ifdef HAVE_VALGRIND_VALGRIND_H
 	VALGRIND_STACK_DEREGISTER(t->valgrind_stack_id);
 #endif
@@ -164,6 +165,7 @@ struct sim_task *sim_task_spawn(struct sim_world *w, const char *name,
 	sim_list_init(&t->lock_wait_node);
 	sim_context_init(&t->ctx, t->stack, t->stack_size, &w->loop_ctx,
 			 sim_task_entry, t);
+	sim_context_set_name(&t->ctx, t->name);
 	sim_event_init(w, &t->wake, sim_task_resume);
 	t->state = SIM_TASK_RUNNABLE;
 	sim_eq_schedule(w->q, &t->wake, w->now, w->now);
