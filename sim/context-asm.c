@@ -41,6 +41,9 @@ void sim_context_init(struct sim_context *c, void *stack, size_t size,
 #error "no assembly context backend for this CPU"
 #endif
 	c->sp = f;
+#ifdef SIM_CONTEXT_TSAN
+	c->tsan_fiber = __tsan_create_fiber(0);
+#endif
 #ifdef SIM_CONTEXT_ASAN
 	c->stack_bottom = stack;
 	c->stack_size = size;

@@ -26,13 +26,20 @@ struct sim_context_boot {
 	sim_context_entry_fn entry;
 	void *arg;
 	ucontext_t back;
+#ifdef SIM_CONTEXT_TSAN
+	void *creator_fiber;
+#endif
 };
 
 void sim_context_swap_portable(struct sim_context *from,
 			       struct sim_context *to)
 {
-	if (_setjmp(from->jb) == 0)
+	if (_setjmp(from->jb) == 0) {
+#ifdef SIM_CONTEXT_TSAN
+		sim_context_tsan_switch(from, to);
+#endif
 		_longjmp(to->jb, 1);
+	}
 }
 
 static void sim_context_trampoline(unsigned hi, unsigned lo)
@@ -55,6 +62,9 @@ static void sim_context_trampoline(unsigned hi, unsigned lo)
 #ifdef SIM_CONTEXT_ASAN
 		__sanitizer_start_switch_fiber(&c->fake_stack, from_bottom,
 					       from_size);
+#endif
+#ifdef SIM_CONTEXT_TSAN
+		__tsan_switch_to_fiber(b->creator_fiber, 0);
 #endif
 		setcontext(&b->back);
 		abort();
@@ -82,6 +92,10 @@ void sim_context_init(struct sim_context *c, void *stack, size_t size,
 #else
 	(void)parent;
 #endif
+#ifdef SIM_CONTEXT_TSAN
+	c->tsan_fiber = __tsan_create_fiber(0);
+	b.creator_fiber = __tsan_get_current_fiber();
+#endif
 	if (getcontext(&uc) != 0)
 		abort();
 	uc.uc_stack.ss_sp = stack;
@@ -91,6 +105,10 @@ void sim_context_init(struct sim_context *c, void *stack, size_t size,
 		    (unsigned)((uintptr_t)&b >> 32), (unsigned)(uintptr_t)&b);
 #ifdef SIM_CONTEXT_ASAN
 	__sanitizer_start_switch_fiber(&fake, stack, size);
+#endif
+#ifdef SIM_CONTEXT_TSAN
+	/* the trampoline runs (and _setjmps) as c's fiber */
+	__tsan_switch_to_fiber(c->tsan_fiber, 0);
 #endif
 	if (swapcontext(&b.back, &uc) != 0)
 		abort();

@@ -13,7 +13,12 @@
  *             swapcontext per switch, which costs ~300 ns).
  *
  * Under AddressSanitizer every switch is announced with the fiber hooks;
- * under valgrind task stacks are registered by sim/task.c, which owns them.
+ * under ThreadSanitizer every context is a TSan fiber and every switch a
+ * synchronising __tsan_switch_to_fiber (a hand-off on one thread: each
+ * task's run happens after the loop's, and the loop's next step after the
+ * task's), so TSan keeps one shadow stack per context and checks only
+ * what really crosses threads; under valgrind task stacks are registered
+ * by sim/task.c, which owns them.
  */
 #ifndef SIM_CONTEXT_H
 #define SIM_CONTEXT_H
@@ -32,6 +37,10 @@
 #define SIM_CONTEXT_ASAN 1
 #include <sanitizer/common_interface_defs.h>
 #endif
+#if defined(__SANITIZE_THREAD__)
+#define SIM_CONTEXT_TSAN 1
+#include <sanitizer/tsan_interface.h>
+#endif
 
 typedef void (*sim_context_entry_fn)(void *arg);
 
@@ -47,6 +56,12 @@ struct sim_context {
 	size_t stack_size;
 	struct sim_context *parent;  /* learns its bounds on our first entry */
 #endif
+#ifdef SIM_CONTEXT_TSAN
+	/* A task's own fiber (sim_context_init); the loop's is the thread's
+	 * current one, noted at each switch away from it (a world may run on
+	 * any worker thread). */
+	void *tsan_fiber;
+#endif
 };
 
 /* Prepares c to run entry(arg) on [stack, stack + size) when first switched
@@ -55,6 +70,41 @@ struct sim_context {
 void sim_context_init(struct sim_context *c, void *stack, size_t size,
 		      struct sim_context *parent, sim_context_entry_fn entry,
 		      void *arg);
+
+/* Frees what sim_context_init set up beyond the stack (the TSan fiber).
+ * Never called on c itself: from the loop, after c exited or for good. */
+static inline void sim_context_destroy(struct sim_context *c)
+{
+#ifdef SIM_CONTEXT_TSAN
+	if (c->tsan_fiber)
+		__tsan_destroy_fiber(c->tsan_fiber);
+	c->tsan_fiber = NULL;
+#else
+	(void)c;
+#endif
+}
+
+/* Names c in sanitizer reports; name must outlive c. */
+static inline void sim_context_set_name(struct sim_context *c,
+					const char *name)
+{
+#ifdef SIM_CONTEXT_TSAN
+	__tsan_set_fiber_name(c->tsan_fiber, name);
+#else
+	(void)c, (void)name;
+#endif
+}
+
+#ifdef SIM_CONTEXT_TSAN
+/* Immediately before the stack changes (TSan's rule): from here on TSan
+ * attributes accesses, and setjmp/longjmp bookkeeping, to `to`. */
+static inline void sim_context_tsan_switch(struct sim_context *from,
+					   struct sim_context *to)
+{
+	from->tsan_fiber = __tsan_get_current_fiber();
+	__tsan_switch_to_fiber(to->tsan_fiber, 0);
+}
+#endif
 
 /* Backend primitive: save into from, resume to.  The portable one is out
  * of line so only context-portable.c (built without _FORTIFY_SOURCE, whose
@@ -87,8 +137,14 @@ static inline void sim_context__raw(struct sim_context *from,
 				    struct sim_context *to)
 {
 #ifdef SIM_CONTEXT_ASM
+#ifdef SIM_CONTEXT_TSAN
+	sim_context_tsan_switch(from, to);
+#endif
 	sim_context_swap_asm(&from->sp, to->sp);
 #else
+	/* announces the fiber switch itself, between _setjmp and _longjmp:
+	 * TSan files a jmp_buf under the fiber current at _setjmp and looks
+	 * it up under the one current at _longjmp */
 	sim_context_swap_portable(from, to);
 #endif
 }

@@ -42,18 +42,23 @@ struct sim_dl_search {
 	uint64_t epoch;
 };
 
-static void sim_dl_push(struct sim_world *w, struct sim_task *t)
+static void sim_dl_grow(struct sim_world *w)
 {
-	if (w->dl_n == w->dl_cap) {
-		w->dl_cap = w->dl_cap ? w->dl_cap * 2 : 64;
-		w->dl_stack = g_renew(struct sim_task *, w->dl_stack, w->dl_cap);
-	}
-	w->dl_stack[w->dl_n++] = t;
+	w->dl_cap = w->dl_cap ? w->dl_cap * 2 : 64;
+	w->dl_stack = g_renew(struct sim_task *, w->dl_stack, w->dl_cap);
 }
 
+/* A blocker that is not blocked (running, runnable, exited) can still act:
+ * it has no edge out, so it can neither be on a cycle nor lead to one, and
+ * is not even marked.  Only blocked blockers are pushed for expansion.
+ * Skipping the others changes neither the answer nor the cycle reported:
+ * every task on a reported cycle is blocked, and the blocked tasks are
+ * pushed, marked and parented exactly as when every blocker was pushed
+ * and the unblocked ones were dropped at pop time. */
 static void sim_dl_visit(struct sim_task *b, void *ctx)
 {
 	struct sim_dl_search *s = ctx;
+	struct sim_world *w;
 
 	if (s->closer)
 		return;
@@ -61,11 +66,14 @@ static void sim_dl_visit(struct sim_task *b, void *ctx)
 		s->closer = s->from;
 		return;
 	}
-	if (b->visit_epoch == s->epoch)
+	if (b->state != SIM_TASK_BLOCKED || b->visit_epoch == s->epoch)
 		return;
 	b->visit_epoch = s->epoch;
 	b->dl_parent = s->from;
-	sim_dl_push(s->w, b);
+	w = s->w;
+	if (sim_unlikely(w->dl_n == w->dl_cap))
+		sim_dl_grow(w);
+	w->dl_stack[w->dl_n++] = b;
 }
 
 static void sim_dl_expand(struct sim_dl_search *s, struct sim_task *t,
@@ -77,6 +85,9 @@ static void sim_dl_expand(struct sim_dl_search *s, struct sim_task *t,
 	on->ops->for_each_blocker(on, t, sim_dl_visit, s);
 }
 
+/* Cost: one for_each_blocker call on `on`, plus one per blocked task
+ * reachable from it; when none of on's blockers is blocked (an uncontended
+ * chain: the owner runs) that first call is the whole check. */
 bool sim_deadlock_check(struct sim_task *t, const struct sim_waitobj *on)
 {
 	struct sim_world *w = t->world;
@@ -92,9 +103,7 @@ bool sim_deadlock_check(struct sim_task *t, const struct sim_waitobj *on)
 	while (!s.closer && w->dl_n) {
 		struct sim_task *b = w->dl_stack[--w->dl_n];
 
-		/* A runnable or running blocker can still act: no edge out. */
-		if (b->state == SIM_TASK_BLOCKED)
-			sim_dl_expand(&s, b, b->waiting_on);
+		sim_dl_expand(&s, b, b->waiting_on);
 	}
 	if (!s.closer)
 		return false;

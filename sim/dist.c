@@ -7,7 +7,14 @@
  * bit-identical on every IEEE-754 machine.
  *
  * Algorithms, and why:
- *   exp        inversion, -mean log(1 - U)            (one draw, exact law)
+ *   exp        ziggurat (Marsaglia & Tsang 2000, 256 layers, tables in
+ *              ziggurat.c): one 64-bit draw gives the layer (low 8 bits)
+ *              and a 53-bit uniform (high bits); 98.9% of samples are one
+ *              multiply and one compare, the rest go to the wedge test
+ *              (one sim_exp) or, 0.03%, to the tail (r + an inversion
+ *              sample: the law is memoryless).  Exact law, as inversion;
+ *              ~6x cheaper than -mean log(1 - U), which cost one sim_log
+ *              (~110 instructions) per sample
  *   normal     Marsaglia polar; the second variate of the pair is dropped
  *              so no spare has to live in the stream (Box-Muller would need
  *              sin/cos, which fmath.c does not have)
@@ -27,6 +34,7 @@
 #include <stdlib.h>
 
 #include "sim/rng.h"
+#include "sim/ziggurat.h"
 
 static struct sim_dist sim_dist_make(enum sim_dist_kind kind, double a, double b)
 {
@@ -165,6 +173,26 @@ uint64_t sim_dist_zipf_sample(const struct sim_dist *d, struct sim_rng *r)
 
 /* ---- sampling ------------------------------------------------------------ */
 
+/* Exp(1) by the ziggurat (see the top of the file and ziggurat.c). */
+static double sim_exp01(struct sim_rng *r)
+{
+	for (;;) {
+		uint64_t u = sim_rng_next(r);
+		unsigned i = (unsigned)(u & (SIM_ZIG_EXP_LAYERS - 1));
+		uint64_t j = u >> 11;                 /* 53 bits */
+		double x = (double)j * sim_zig_exp_w[i];
+
+		if (sim_likely(j < sim_zig_exp_k[i]))
+			return x;
+		if (i == 0)   /* the tail beyond r */
+			return SIM_ZIG_EXP_R - sim_log(1 - sim_rng_double(r));
+		/* the wedge between layer i and the one above it */
+		if (sim_zig_exp_f[i] + sim_rng_double(r) *
+		    (sim_zig_exp_f[i - 1] - sim_zig_exp_f[i]) < sim_exp(-x))
+			return x;
+	}
+}
+
 /* Standard normal, Marsaglia polar (the pair's second value is dropped). */
 static double sim_normal01(struct sim_rng *r)
 {
@@ -190,7 +218,7 @@ double sim_dist_sample(const struct sim_dist *d, struct sim_rng *r)
 		x = d->a + (d->b - d->a) * sim_rng_double(r);
 		break;
 	case SIM_DIST_EXP:
-		x = -d->a * sim_log(1 - sim_rng_double(r));	/* 1 - U in (0, 1] */
+		x = d->a * sim_exp01(r);
 		break;
 	case SIM_DIST_NORMAL:
 		x = d->a + d->b * sim_normal01(r);

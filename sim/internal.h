@@ -55,8 +55,7 @@ struct sim_task {
 	uint64_t visit_epoch;        /* [deadlock.c] DFS mark */
 	struct sim_task *dl_parent;  /* [deadlock.c] DFS tree, for the cycle */
 	struct sim_note notes[SIM_NOTES];
-	unsigned note_head;          /* next slot */
-	unsigned note_count;
+	uint64_t note_seq;           /* notes ever made; next slot = seq % SIM_NOTES */
 	/* [lock.c, lockdep.c] */
 	struct sim_held_lock held[SIM_MAX_HELD];
 	unsigned nheld;
@@ -114,6 +113,21 @@ extern __thread struct sim_task *sim_tls_task;
 
 /* [task.c] */
 void sim_task_free_all(struct sim_world *w);
+
+/* [task.c] sim_task_note, inline for the engine's own callers (every lock
+ * acquisition, wait and release notes): no call, no branch. */
+static inline void sim_task_note_inline(struct sim_task *t, const char *func,
+					const char *what, const char *obj,
+					int64_t arg)
+{
+	struct sim_note *n = &t->notes[t->note_seq++ % SIM_NOTES];
+
+	n->time = t->world->now;
+	n->func = func;
+	n->what = what;
+	n->obj = obj;
+	n->arg = arg;
+}
 
 /* [deadlock.c] called by sim_task_block before switching out; returns true
  * (and has stopped the world with a report) if blocking t on `on` closes a

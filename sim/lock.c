@@ -206,7 +206,8 @@ void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 	t->lock_wait_wo = wo;
 	t->wait_start = w->now;
 	sim_list_add_tail(&t->lock_wait_node, waiters);
-	sim_task_note(t, ip, write ? "wait" : "wait-read", c->name, 0);
+	sim_task_note_inline(t, ip, write ? "wait" : "wait-read", c->name,
+			     0);
 	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-wait", c->name);
 
 	/* Only the releaser's hand-off wakes us; loop in case anything else
@@ -233,8 +234,8 @@ void sim_lock_release(struct sim_task *t, struct sim_held_lock *h,
 	sim_time_t held = w->now - h->acquired_at;
 
 	sim_hist_record(&c->hold, held);
-	sim_task_note(t, func, h->shared ? "release-read" : "release", c->name,
-		      held);
+	sim_task_note_inline(t, func, h->shared ? "release-read" : "release",
+			     c->name, held);
 	sim_lock_trace(w, t, SIM_TRACE_END, "lock-hold", c->name);
 	if (h->node.next != &h->node)
 		sim_list_del(&h->node);

@@ -101,7 +101,8 @@ static inline void sim_lock_acquired(struct sim_task *t, unsigned class_id,
 	struct sim_world *w = t->world;
 	const char *name = w->classes[class_id].name;
 
-	sim_task_note(t, ip, shared ? "acquire-read" : "acquire", name, waited);
+	sim_task_note_inline(t, ip, shared ? "acquire-read" : "acquire", name,
+			     waited);
 	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-hold", name);
 }
 

@@ -1,13 +1,13 @@
 # sim/stats.mk — random streams, distributions, histograms, replica
 # statistics (see sim/local.mk).
 sim_libsim_a_SOURCES += \
-	sim/rng.c sim/fmath.c sim/dist.c sim/hist.c
+	sim/rng.c sim/fmath.c sim/dist.c sim/ziggurat.c sim/ziggurat.h sim/hist.c
 
 # The tests link these objects directly rather than libsim.a, so they do
 # not wait for (or drag in) the engine; each test defines its own sim_bug.
 # libm is linked for the tests only, as the reference the code is checked
 # against.
-SIM_STATS_SRCS = sim/rng.c sim/fmath.c sim/dist.c sim/hist.c
+SIM_STATS_SRCS = sim/rng.c sim/fmath.c sim/dist.c sim/ziggurat.c sim/hist.c
 
 check_PROGRAMS += tests/sim/test-rng tests/sim/test-hist
 TESTS += tests/sim/test-rng tests/sim/test-hist

@@ -104,6 +104,7 @@ static void sim_task_stack_free(struct sim_task *t)
 
 	if (!t->stack)
 		return;
+	sim_context_destroy(&t->ctx);
 #ifdef HAVE_VALGRIND_VALGRIND_H
 	VALGRIND_STACK_DEREGISTER(t->valgrind_stack_id);
 #endif
@@ -164,6 +165,7 @@ struct sim_task *sim_task_spawn(struct sim_world *w, const char *name,
 	sim_list_init(&t->lock_wait_node);
 	sim_context_init(&t->ctx, t->stack, t->stack_size, &w->loop_ctx,
 			 sim_task_entry, t);
+	sim_context_set_name(&t->ctx, t->name);
 	sim_event_init(w, &t->wake, sim_task_resume);
 	t->state = SIM_TASK_RUNNABLE;
 	sim_eq_schedule(w->q, &t->wake, w->now, w->now);
@@ -315,21 +317,17 @@ const struct sim_waitobj *sim_task_waiting_on(const struct sim_task *t)
 void sim_task_note(struct sim_task *t, const char *func, const char *what,
 		   const char *obj, int64_t arg)
 {
-	t->notes[t->note_head] = (struct sim_note){
-		.time = t->world->now, .func = func, .what = what, .obj = obj,
-		.arg = arg,
-	};
-	t->note_head = (t->note_head + 1) % SIM_NOTES;
-	if (t->note_count < SIM_NOTES)
-		t->note_count++;
+	sim_task_note_inline(t, func, what, obj, arg);
 }
 
 unsigned sim_task_notes(const struct sim_task *t, struct sim_note *out,
 			unsigned max)
 {
-	unsigned n = t->note_count < max ? t->note_count : max;
+	unsigned count = t->note_seq < SIM_NOTES ? (unsigned)t->note_seq
+						 : SIM_NOTES;
+	unsigned n = count < max ? count : max;
 	/* the newest n of them, oldest first */
-	unsigned start = (t->note_head + SIM_NOTES - n) % SIM_NOTES;
+	uint64_t start = t->note_seq - n;
 
 	for (unsigned i = 0; i < n; i++)
 		out[i] = t->notes[(start + i) % SIM_NOTES];

@@ -18,6 +18,14 @@ sim_task_resume_inline(struct sim_world *w, struct sim_event *ev)
 {
 	struct sim_task *t = container_of(ev, struct sim_task, wake);
 
+	/* The run loop prefetched t's struct an event ago; ask for the top
+	 * of its stack now, all three lines at once, rather than one miss
+	 * after the other as the switch pops them.  (Peeking at the queue
+	 * after the task returns to prefetch the next task's stack, as this
+	 * did before, cost a read of a struct that was often still in flight:
+	 * -72 instructions per M/M/1 customer, ~-3% time with 4 tasks and
+	 * ~-25% with 30 000.) */
+	sim_context_prefetch(&t->ctx);
 	t->state = SIM_TASK_RUNNING;
 	w->current = t;
 	sim_tls_task = t;
@@ -27,11 +35,6 @@ sim_task_resume_inline(struct sim_world *w, struct sim_event *ev)
 	sim_tls_task = NULL;
 	if (sim_unlikely(t->state == SIM_TASK_EXITED))
 		sim_task_exited_cleanup(t);
-	/* If the next event resumes a task too (the run loop has prefetched
-	 * its struct), fetch that task's stack while the loop pops it. */
-	ev = sim_eq_peek(w->q);
-	if (ev && ev->fn == sim_task_resume)
-		sim_context_prefetch(&container_of(ev, struct sim_task, wake)->ctx);
 }
 
 #endif /* SIM_TASK_H */

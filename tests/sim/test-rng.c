@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/rng.h"
+#include "sim/ziggurat.h"
 
 /* Linked against rng/fmath/dist only, so the engine's sim_bug is not
  * available: abort, which g_test_trap_subprocess sees as a failure. */
@@ -576,6 +577,88 @@ static void test_format(void)
 
 /* Same stream, same samples: a distribution's output depends only on the
  * calls made on its stream (no hidden spare in the normal sampler). */
+/* The ziggurat's tables are what their recurrence gives with sim_exp and
+ * sim_log, to the last bit (sim/ziggurat.c). */
+static void test_exp_ziggurat_tables(void)
+{
+	const double m2 = 0x1p53;
+	double x = SIM_ZIG_EXP_R, prev = x, q;
+	uint64_t k[SIM_ZIG_EXP_LAYERS];
+	double w[SIM_ZIG_EXP_LAYERS], f[SIM_ZIG_EXP_LAYERS];
+	int i;
+
+	q = SIM_ZIG_EXP_V / sim_exp(-x);
+	k[0] = (uint64_t)((x / q) * m2);
+	k[1] = 0;
+	w[0] = q / m2;
+	w[255] = x / m2;
+	f[0] = 1;
+	f[255] = sim_exp(-x);
+	for (i = 254; i >= 1; i--) {
+		x = -sim_log(SIM_ZIG_EXP_V / x + sim_exp(-x));
+		k[i + 1] = (uint64_t)((x / prev) * m2);
+		prev = x;
+		f[i] = sim_exp(-x);
+		w[i] = x / m2;
+	}
+	/* the top layer closes the ziggurat: x_1 (1 - exp(-x_1)) = v */
+	g_assert_cmpfloat(fabs(x * (1 - exp(-x)) - SIM_ZIG_EXP_V), <, 1e-9);
+	for (i = 0; i < SIM_ZIG_EXP_LAYERS; i++) {
+		g_assert_cmphex(k[i], ==, sim_zig_exp_k[i]);
+		g_assert_cmpfloat(w[i], ==, sim_zig_exp_w[i]);
+		g_assert_cmpfloat(f[i], ==, sim_zig_exp_f[i]);
+	}
+}
+
+/* Pinned first exponential samples: the sampler (ziggurat, tables and
+ * bit use) decides every simulated think time and service time, so a
+ * change must show up here. */
+static void test_exp_golden(void)
+{
+	static const double want[6] = {
+		0x1.9cc93576ff8cbp+8, 0x1.3565888fc69d6p+8, 0x1.3ef1af3c5f11fp+8,
+		0x1.e1287f30e5116p+8, 0x1.d59cb24447567p+9, 0x1.9bb45ec261676p+11,
+	};
+	struct sim_dist d = sim_dist_exp(1000);
+	struct sim_rng r;
+	int i;
+
+	sim_rng_seed(&r, 1, 0, 0, 0);
+	for (i = 0; i < 6; i++)
+		g_assert_cmpfloat(sim_dist_sample(&d, &r), ==, want[i]);
+}
+
+/* The exponential sampler against the exact law: counts in bins of width
+ * 1/8 up to 12 (the ziggurat's tail starts at r = 7.7) and beyond, each
+ * within 5 binomial standard errors; samples falling in every path
+ * (rectangles, wedges, tail) are all binned. */
+static void test_exp_law(void)
+{
+	enum { N = 2000000, BINS = 96 };
+	struct sim_dist d = sim_dist_exp(1);
+	unsigned long count[BINS + 1] = { 0 };
+	struct sim_rng r;
+	int i;
+
+	sim_rng_seed(&r, 7, 0, 0, sim_rng_purpose("exp-law"));
+	for (i = 0; i < N; i++) {
+		double x = sim_dist_sample(&d, &r);
+		int b = x >= 12 ? BINS : (int)(x * 8);
+
+		g_assert_cmpfloat(x, >=, 0);
+		count[b]++;
+	}
+	for (i = 0; i <= BINS; i++) {
+		double p = i < BINS ? exp(-i / 8.0) - exp(-(i + 1) / 8.0)
+				    : exp(-12.0);
+		double se = sqrt(N * p * (1 - p));
+
+		if (fabs(count[i] - N * p) > SIGMAS * se)
+			g_error("exp bin %d: %lu samples, expected %.1f (se %.1f)",
+				i, count[i], N * p, se);
+	}
+}
+
 static void test_dist_deterministic(void)
 {
 	struct sim_dist n = sim_dist_normal(0, 1), e = sim_dist_exp(1);
@@ -610,5 +693,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/dist/choice", test_choice);
 	g_test_add_func("/dist/format", test_format);
 	g_test_add_func("/dist/deterministic", test_dist_deterministic);
+	g_test_add_func("/dist/exp-ziggurat-tables", test_exp_ziggurat_tables);
+	g_test_add_func("/dist/exp-law", test_exp_law);
+	g_test_add_func("/dist/exp-golden", test_exp_golden);
 	return g_test_run();
 }
