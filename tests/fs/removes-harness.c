@@ -213,6 +213,32 @@ void rh_fill(struct rh *h, ext4_lblk_t lblk, unsigned n, sim_stamp_t stamp,
 		fs_oracle_write(inode, (loff_t)lblk * bs, (uint64_t)n * bs, stamp);
 }
 
+void rh_file_fill(struct rh *h, void *f)
+{
+	const struct rh_file *rf = f;
+
+	rh_fill(h, 0, rf->nblk, rf->stamp, false);
+	if (rf->isize)
+		i_size_write(h->inode, rf->isize);
+	for (const pgoff_t *p = rf->cached; p && *p != (pgoff_t)-1; p++)
+		rh_cache_page(h, *p, false);
+}
+
+struct rh *rh_file_new(const struct rh_opts *o, unsigned nblk,
+		       const pgoff_t *cached, unsigned spare,
+		       struct rh_model *m)
+{
+	struct rh *h = rh_new(o);
+	loff_t bs = (loff_t)h->sb->s_blocksize;
+	struct rh_file f = { .nblk = nblk, .cached = cached };
+
+	f.stamp = rh_stamp(h, 0, (uint32_t)(nblk * bs));
+	rh_run(h, rh_file_fill, &f);
+	rh_model_init(m, (nblk + spare) * bs);
+	rh_model_fill(m, 0, nblk * bs, f.stamp);
+	return h;
+}
+
 sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len)
 {
 	return sim_stamp_new(&EXT4_SB(h->sb)->s_disk->stamps, h->inode->i_ino,
