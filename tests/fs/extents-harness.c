@@ -168,54 +168,57 @@ int xh_map(struct xh *h, ext4_lblk_t lblk, unsigned int len, int flags,
 	return ret;
 }
 
+/* punch, collapse and insert range: the truncate handle, then i_data_sem
+ * (w) around the tree work. */
+static handle_t *xh_remove_begin(struct xh *h)
+{
+	handle_t *handle = xh_start(h, EXT4_HT_TRUNCATE,
+				    ext4_writepage_trans_blocks(h->inode));
+
+	down_write(&EXT4_I(h->inode)->i_data_sem);
+	return handle;
+}
+
+static void xh_remove_end(struct xh *h, handle_t *handle)
+{
+	up_write(&EXT4_I(h->inode)->i_data_sem);
+	xh_stop(handle);
+}
+
 int xh_punch(struct xh *h, ext4_lblk_t start, ext4_lblk_t end)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
-	handle_t *handle;
+	handle_t *handle = xh_remove_begin(h);
 	int ret;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	ret = ext4_es_remove_extent(h->inode, start, end - start + 1);
 	if (!ret)
 		ret = ext4_ext_remove_space(h->inode, start, end);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
 int xh_collapse(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
-	handle_t *handle;
+	handle_t *handle = xh_remove_begin(h);
 	int ret;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	ret = ext4_es_remove_extent(h->inode, start, EXT_MAX_BLOCKS - start);
 	if (!ret)
 		ret = ext4_ext_remove_space(h->inode, start, start + len - 1);
 	if (!ret)
 		ret = ext4_ext_shift_extents(h->inode, handle, start + len, len,
 					     SHIFT_LEFT);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
 int xh_insert_range(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
+	handle_t *handle = xh_remove_begin(h);
 	struct ext4_ext_path *path;
 	ext4_lblk_t ee_start = 0;
-	handle_t *handle;
 	int ret = 0;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	path = ext4_find_extent(h->inode, start, NULL, 0);
 	g_assert_false(IS_ERR(path));
 	if (path[path->p_depth].p_ext) {
@@ -237,8 +240,7 @@ int xh_insert_range(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 		ret = ext4_ext_shift_extents(h->inode, handle,
 					     ee_start > start ? ee_start : start,
 					     len, SHIFT_RIGHT);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
