@@ -406,10 +406,11 @@ static int ext4_sim_shift_prepare(struct inode *inode, loff_t ioffset,
  * version's DIO wait and exclusive side, the page-cache preparation, then
  * the handle (the same type and credits for collapse and insert).  Returns
  * the handle or ERR_PTR(-errno); either way the caller releases with
- * ext4_sim_shift_unlock. */
-static handle_t *ext4_sim_shift_start(struct inode *inode, loff_t offset,
-				      loff_t ioffset, loff_t wb_end,
-				      loff_t tail)
+ * ext4_sim_shift_unlock.  (Lock notes and lockdep name the remove side as
+ * taken here, under this name.) */
+static handle_t *ext4_sim_shift_lock(struct inode *inode, loff_t offset,
+				     loff_t ioffset, loff_t wb_end,
+				     loff_t tail)
 {
 	enum ext4_kver kver = ext4_sim_kver(inode);
 	int credits, ret = 0;
@@ -474,7 +475,7 @@ int ext4_collapse_range(struct inode *inode, loff_t offset, loff_t len)
 
 	/* v4.5+: write the tail of the page before the range, and the data
 	 * that will shift, then drop the page cache from ioffset */
-	handle = ext4_sim_shift_start(inode, offset, ioffset, offset,
+	handle = ext4_sim_shift_lock(inode, offset, ioffset, offset,
 				      offset + len);
 	if (IS_ERR(handle)) {
 		ret = (int)PTR_ERR(handle);
@@ -556,7 +557,7 @@ int ext4_insert_range(struct inode *inode, loff_t offset, loff_t len)
 	op = fs_oracle_remove_begin(inode, FS_ORACLE_INSERT, offset, len);
 
 	/* v4.5+: write out all dirty pages from ioffset under the lock */
-	handle = ext4_sim_shift_start(inode, offset, ioffset, LLONG_MAX, -1);
+	handle = ext4_sim_shift_lock(inode, offset, ioffset, LLONG_MAX, -1);
 	if (IS_ERR(handle)) {
 		ret = (int)PTR_ERR(handle);
 		goto out_mmap;

@@ -145,10 +145,12 @@ void ext4_truncate_failed_write(struct inode *inode)
  * was truncated meanwhile.  *pagep NULL: grab a page; otherwise the
  * caller's ENOSPC retry (retry_journal), which keeps its referenced page.
  * Returns the handle with *pagep locked, or ERR_PTR(-errno) with the page
- * released. */
-static handle_t *ext4_sim_write_begin_start(struct address_space *mapping,
-					    pgoff_t index, unsigned flags,
-					    int credits, struct page **pagep)
+ * released.  ip: the caller's name, which the page lock is noted at (as
+ * the kernel's lockdep would name it). */
+static handle_t *ext4_sim__write_begin_start(struct address_space *mapping,
+					     pgoff_t index, unsigned flags,
+					     int credits, struct page **pagep,
+					     const char *ip)
 {
 	struct page *page = *pagep;
 	handle_t *handle;
@@ -168,7 +170,7 @@ retry_journal:
 		put_page(page);
 		return handle;
 	}
-	lock_page(page);
+	lock_page_sim(page, ip);
 	if (page->mapping != mapping) {
 		/* The page got truncated from under us */
 		unlock_page(page);
@@ -181,6 +183,9 @@ retry_journal:
 	*pagep = page;
 	return handle;
 }
+#define ext4_sim_write_begin_start(mapping, index, flags, credits, pagep) \
+	ext4_sim__write_begin_start((mapping), (index), (flags), (credits), \
+				    (pagep), __func__)
 
 int ext4_write_begin(struct file *file, struct address_space *mapping,
 		     loff_t pos, unsigned len, unsigned flags,
