@@ -10,7 +10,8 @@ fs_libfs_a_SOURCES += \
 check_PROGRAMS += tests/fs/test-extents tests/fs/test-extents-status
 TESTS += tests/fs/test-extents tests/fs/test-extents-status
 tests_fs_test_extents_SOURCES = tests/fs/test-extents.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+	tests/fs/extents-harness.c tests/fs/extents-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_extents_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_extents_status_SOURCES = tests/fs/test-extents-status.c
 tests_fs_test_extents_status_LDADD = $(FS_TEST_LIBS)
@@ -18,5 +19,6 @@ tests_fs_test_extents_status_LDADD = $(FS_TEST_LIBS)
 EXTRA_PROGRAMS += bench/bench-extents
 BENCH_LIST += bench/bench-extents
 bench_bench_extents_SOURCES = bench/bench-extents.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+	tests/fs/extents-harness.c tests/fs/extents-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 bench_bench_extents_LDADD = $(FS_TEST_LIBS) -lm

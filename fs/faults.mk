@@ -14,7 +14,8 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/file.h fs/ext4/file.c \
 	fs/ext4/readpage.c
 
-FAULTS_TEST_UTIL = tests/fs/faults-harness.c tests/fs/faults-harness.h
+FAULTS_TEST_UTIL = tests/fs/faults-harness.c tests/fs/faults-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 check_PROGRAMS += tests/fs/test-fault
 TESTS += tests/fs/test-fault
 tests_fs_test_fault_SOURCES = tests/fs/test-fault.c $(FAULTS_TEST_UTIL)

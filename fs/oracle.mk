@@ -7,16 +7,19 @@ fs_libfs_a_SOURCES += \
 check_PROGRAMS += tests/fs/test-oracle tests/fs/test-fsck
 TESTS += tests/fs/test-oracle tests/fs/test-fsck
 tests_fs_test_oracle_SOURCES = tests/fs/test-oracle.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+	tests/fs/extents-harness.c tests/fs/extents-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_oracle_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_fsck_SOURCES = tests/fs/test-fsck.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+	tests/fs/extents-harness.c tests/fs/extents-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_fsck_LDADD = $(FS_TEST_LIBS)
 
 EXTRA_PROGRAMS += bench/bench-oracle
 BENCH_LIST += bench/bench-oracle
 bench_bench_oracle_SOURCES = bench/bench-oracle.c \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h
+	tests/fs/extents-harness.c tests/fs/extents-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 bench_bench_oracle_LDADD = $(FS_TEST_LIBS)
 
 # The model's results through the runner and the outputs (first detection

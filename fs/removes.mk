@@ -12,7 +12,8 @@ check_PROGRAMS += tests/fs/test-strategies tests/fs/test-punch \
 	tests/fs/test-falloc tests/fs/test-truncate
 TESTS += tests/fs/test-strategies tests/fs/test-punch \
 	tests/fs/test-falloc tests/fs/test-truncate
-REMOVES_HARNESS = tests/fs/removes-harness.c tests/fs/removes-harness.h
+REMOVES_HARNESS = tests/fs/removes-harness.c tests/fs/removes-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_strategies_SOURCES = tests/fs/test-strategies.c $(REMOVES_HARNESS)
 tests_fs_test_strategies_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_punch_SOURCES = tests/fs/test-punch.c $(REMOVES_HARNESS)

@@ -12,9 +12,12 @@ fs_libfs_a_SOURCES += \
 
 check_PROGRAMS += tests/fs/test-write tests/fs/test-writeback tests/fs/test-dio
 TESTS += tests/fs/test-write tests/fs/test-writeback tests/fs/test-dio
-tests_fs_test_write_SOURCES = tests/fs/test-write.c tests/fs/writes-harness.h
+tests_fs_test_write_SOURCES = tests/fs/test-write.c tests/fs/writes-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_write_LDADD = $(FS_TEST_LIBS)
-tests_fs_test_writeback_SOURCES = tests/fs/test-writeback.c tests/fs/writes-harness.h
+tests_fs_test_writeback_SOURCES = tests/fs/test-writeback.c tests/fs/writes-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_writeback_LDADD = $(FS_TEST_LIBS)
-tests_fs_test_dio_SOURCES = tests/fs/test-dio.c tests/fs/writes-harness.h
+tests_fs_test_dio_SOURCES = tests/fs/test-dio.c tests/fs/writes-harness.h \
+	tests/fs/fs-harness.c tests/fs/fs-harness.h
 tests_fs_test_dio_LDADD = $(FS_TEST_LIBS)

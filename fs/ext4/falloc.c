@@ -71,6 +71,23 @@ static int ext4_force_commit(struct super_block *sb)
 	return journal ? jbd2_journal_force_commit(journal) : 0;
 }
 
+/* The size check of ext4_zero_range and ext4_fallocate, the same in both
+ * in every version: without KEEP_SIZE a range past i_size (v5.15: or past
+ * i_disksize) sets *new_size, which must pass inode_newsize_ok. */
+static int ext4_sim_falloc_new_size(struct inode *inode, int mode,
+				    loff_t offset, loff_t len,
+				    loff_t *new_size)
+{
+	if (!(mode & FALLOC_FL_KEEP_SIZE) &&
+	    (offset + len > i_size_read(inode) ||
+	     (ext4_sim_kver(inode) == EXT4_KVER_5_15 &&
+	      offset + len > EXT4_I(inode)->i_disksize))) {
+		*new_size = offset + len;
+		return inode_newsize_ok(inode, *new_size);
+	}
+	return 0;
+}
+
 /* Block lookups and allocations inside a strategy that already holds
  * i_data_sem (w) (design A) must not take it again. */
 static int ext4_sim_nolock_if_held(struct inode *inode)
@@ -218,15 +235,9 @@ static long ext4_zero_range(struct file *file, loff_t offset, loff_t len,
 
 	mutex_lock(&inode->i_mutex);
 
-	if (!(mode & FALLOC_FL_KEEP_SIZE) &&
-	    (offset + len > i_size_read(inode) ||
-	     (kver == EXT4_KVER_5_15 &&
-	      offset + len > EXT4_I(inode)->i_disksize))) {
-		new_size = offset + len;
-		ret = inode_newsize_ok(inode, new_size);
-		if (ret)
-			goto out_mutex;
-	}
+	ret = ext4_sim_falloc_new_size(inode, mode, offset, len, &new_size);
+	if (ret)
+		goto out_mutex;
 
 	flags = EXT4_GET_BLOCKS_CREATE_UNWRIT_EXT;
 	if ((mode & FALLOC_FL_KEEP_SIZE) && kver != EXT4_KVER_5_15)
@@ -333,6 +344,37 @@ out_mutex:
 
 /* ---- collapse and insert range --------------------------------------------------- */
 
+/* The checks and flushes collapse and insert range share, in the kernel's
+ * order (the same in both, every version): block alignment, the
+ * data=journal commit, and v4.4.1's writeback from the page holding offset
+ * to EOF before i_mutex.  *ioffset: offset rounded down to a page (page
+ * size > block size).  The kernel computes the range's block numbers
+ * between the alignment check and the commit; that arithmetic has no side
+ * effect, so the callers do it after this returns. */
+static int ext4_sim_shift_begin(struct inode *inode, loff_t offset,
+				loff_t len, loff_t *ioffset)
+{
+	struct super_block *sb = inode->i_sb;
+	int ret;
+
+	/* only on cluster- (here: block-) aligned ranges */
+	if ((offset & (sb->s_blocksize - 1)) || (len & (sb->s_blocksize - 1)))
+		return -EINVAL;
+
+	if (ext4_should_journal_data(inode)) {
+		ret = ext4_force_commit(sb);
+		if (ret)
+			return ret;
+	}
+
+	*ioffset = round_down(offset, (loff_t)PAGE_SIZE);
+	/* v4.4.1: write out all dirty pages from there, before i_mutex */
+	if (ext4_sim_lock_has(inode, EXT4_LOCK_UNLOCKED_WRITEBACK))
+		return filemap_write_and_wait_range(inode->i_mapping,
+						    *ioffset, LLONG_MAX);
+	return 0;
+}
+
 /* The page-cache part of collapse/insert once the exclusive side is held:
  * v4.5+ write back what the truncation below would otherwise discard
  * (32ebffd3bbb4; v4.4.1 did it before i_mutex), then drop the page cache
@@ -360,13 +402,18 @@ static int ext4_sim_shift_prepare(struct inode *inode, loff_t ioffset,
 	return 0;
 }
 
-/* Everything between the checks and the handle: the version's DIO wait and
- * exclusive side, then the page-cache preparation. */
-static int ext4_sim_shift_lock(struct inode *inode, loff_t offset,
-			       loff_t ioffset, loff_t wb_end, loff_t tail)
+/* Everything between the checks under i_mutex and the tree work: the
+ * version's DIO wait and exclusive side, the page-cache preparation, then
+ * the handle (the same type and credits for collapse and insert).  Returns
+ * the handle or ERR_PTR(-errno); either way the caller releases with
+ * ext4_sim_shift_unlock.  (Lock notes and lockdep name the remove side as
+ * taken here, under this name.) */
+static handle_t *ext4_sim_shift_lock(struct inode *inode, loff_t offset,
+				     loff_t ioffset, loff_t wb_end,
+				     loff_t tail)
 {
 	enum ext4_kver kver = ext4_sim_kver(inode);
-	int ret;
+	int credits, ret = 0;
 
 	if (kver == EXT4_KVER_4_4) {
 		/* design A takes i_data_sem (w) here */
@@ -375,19 +422,23 @@ static int ext4_sim_shift_lock(struct inode *inode, loff_t offset,
 		/* wait for existing DIO to complete */
 		ext4_inode_block_unlocked_dio(inode);
 		inode_dio_wait(inode);
-		return ret;
+	} else {
+		if (kver == EXT4_KVER_4_5)
+			ext4_inode_block_unlocked_dio(inode);
+		inode_dio_wait(inode);
+		/* keep faults from reinstantiating the released pages */
+		ext4_sim_remove_lock(inode, offset, LLONG_MAX);
+		if (kver == EXT4_KVER_5_15)
+			ret = ext4_break_layouts(inode);
+		if (!ret)
+			ret = ext4_sim_shift_prepare(inode, ioffset, wb_end,
+						     tail);
 	}
-	if (kver == EXT4_KVER_4_5)
-		ext4_inode_block_unlocked_dio(inode);
-	inode_dio_wait(inode);
-	/* keep faults from reinstantiating the released pages */
-	ext4_sim_remove_lock(inode, offset, LLONG_MAX);
-	if (kver == EXT4_KVER_5_15) {
-		ret = ext4_break_layouts(inode);
-		if (ret)
-			return ret;
-	}
-	return ext4_sim_shift_prepare(inode, ioffset, wb_end, tail);
+	if (ret)
+		return ERR_PTR(ret);
+
+	credits = ext4_writepage_trans_blocks(inode);
+	return ext4_journal_start(inode, EXT4_HT_TRUNCATE, credits);
 }
 
 static void ext4_sim_shift_unlock(struct inode *inode, loff_t offset)
@@ -406,31 +457,13 @@ int ext4_collapse_range(struct inode *inode, loff_t offset, loff_t len)
 	loff_t new_size, ioffset;
 	uint64_t op;
 	bool held;
-	int credits, ret;
+	int ret;
 
-	/* only on cluster- (here: block-) aligned ranges */
-	if ((offset & (sb->s_blocksize - 1)) || (len & (sb->s_blocksize - 1)))
-		return -EINVAL;
-
+	ret = ext4_sim_shift_begin(inode, offset, len, &ioffset);
+	if (ret)
+		return ret;
 	punch_start = (ext4_lblk_t)(offset >> sb->s_blocksize_bits);
 	punch_stop = (ext4_lblk_t)((offset + len) >> sb->s_blocksize_bits);
-
-	if (ext4_should_journal_data(inode)) {
-		ret = ext4_force_commit(sb);
-		if (ret)
-			return ret;
-	}
-
-	/* round down to a page boundary (page size > block size) */
-	ioffset = round_down(offset, (loff_t)PAGE_SIZE);
-
-	/* v4.4.1: write out all dirty pages from there, before i_mutex */
-	if (ext4_sim_lock_has(inode, EXT4_LOCK_UNLOCKED_WRITEBACK)) {
-		ret = filemap_write_and_wait_range(inode->i_mapping, ioffset,
-						   LLONG_MAX);
-		if (ret)
-			return ret;
-	}
 
 	mutex_lock(&inode->i_mutex);
 	/* overlapping EOF would be a truncate */
@@ -442,12 +475,8 @@ int ext4_collapse_range(struct inode *inode, loff_t offset, loff_t len)
 
 	/* v4.5+: write the tail of the page before the range, and the data
 	 * that will shift, then drop the page cache from ioffset */
-	ret = ext4_sim_shift_lock(inode, offset, ioffset, offset, offset + len);
-	if (ret)
-		goto out_mmap;
-
-	credits = ext4_writepage_trans_blocks(inode);
-	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, credits);
+	handle = ext4_sim_shift_lock(inode, offset, ioffset, offset,
+				      offset + len);
 	if (IS_ERR(handle)) {
 		ret = (int)PTR_ERR(handle);
 		goto out_mmap;
@@ -506,29 +535,13 @@ int ext4_insert_range(struct inode *inode, loff_t offset, loff_t len)
 	loff_t ioffset;
 	uint64_t op;
 	bool held;
-	int ret = 0, depth, split_flag = 0, credits;
+	int ret = 0, depth, split_flag = 0;
 
-	/* only on cluster- (here: block-) aligned ranges */
-	if ((offset & (sb->s_blocksize - 1)) || (len & (sb->s_blocksize - 1)))
-		return -EINVAL;
-
+	ret = ext4_sim_shift_begin(inode, offset, len, &ioffset);
+	if (ret)
+		return ret;
 	offset_lblk = (ext4_lblk_t)(offset >> sb->s_blocksize_bits);
 	len_lblk = (ext4_lblk_t)(len >> sb->s_blocksize_bits);
-
-	if (ext4_should_journal_data(inode)) {
-		ret = ext4_force_commit(sb);
-		if (ret)
-			return ret;
-	}
-
-	ioffset = round_down(offset, (loff_t)PAGE_SIZE);
-	/* v4.4.1: write out all dirty pages from there, before i_mutex */
-	if (ext4_sim_lock_has(inode, EXT4_LOCK_UNLOCKED_WRITEBACK)) {
-		ret = filemap_write_and_wait_range(inode->i_mapping, ioffset,
-						   LLONG_MAX);
-		if (ret)
-			return ret;
-	}
 
 	mutex_lock(&inode->i_mutex);
 	/* the maximum file size must not be exceeded */
@@ -544,12 +557,7 @@ int ext4_insert_range(struct inode *inode, loff_t offset, loff_t len)
 	op = fs_oracle_remove_begin(inode, FS_ORACLE_INSERT, offset, len);
 
 	/* v4.5+: write out all dirty pages from ioffset under the lock */
-	ret = ext4_sim_shift_lock(inode, offset, ioffset, LLONG_MAX, -1);
-	if (ret)
-		goto out_mmap;
-
-	credits = ext4_writepage_trans_blocks(inode);
-	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, credits);
+	handle = ext4_sim_shift_lock(inode, offset, ioffset, LLONG_MAX, -1);
 	if (IS_ERR(handle)) {
 		ret = (int)PTR_ERR(handle);
 		goto out_mmap;
@@ -658,15 +666,9 @@ long ext4_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 
 	mutex_lock(&inode->i_mutex);
 
-	if (!(mode & FALLOC_FL_KEEP_SIZE) &&
-	    (offset + len > i_size_read(inode) ||
-	     (kver == EXT4_KVER_5_15 &&
-	      offset + len > EXT4_I(inode)->i_disksize))) {
-		new_size = offset + len;
-		ret = inode_newsize_ok(inode, new_size);
-		if (ret)
-			goto out;
-	}
+	ret = ext4_sim_falloc_new_size(inode, mode, offset, len, &new_size);
+	if (ret)
+		goto out;
 	op = fs_oracle_remove_begin(inode, FS_ORACLE_FALLOCATE, offset, len);
 
 	/* v4.5+: wait for DIO here (v4.4.1: in ext4_alloc_file_blocks) */

@@ -137,38 +137,40 @@ void ext4_truncate_failed_write(struct inode *inode)
 
 /* ---- nodelalloc write_begin / write_end ---------------------------------------------- */
 
-int ext4_write_begin(struct file *file, struct address_space *mapping,
-		     loff_t pos, unsigned len, unsigned flags,
-		     struct page **pagep, void **fsdata)
+/* The start ext4_write_begin and ext4_da_write_begin share (the same steps
+ * in both in v4.4.1 and v4.5): grab the page before the handle — finding
+ * or allocating it (and waiting for its writeback) may take long, and the
+ * page lock ranks below transaction start — unlock it, start the handle
+ * with the caller's credits, lock the page again and grab it anew if it
+ * was truncated meanwhile.  *pagep NULL: grab a page; otherwise the
+ * caller's ENOSPC retry (retry_journal), which keeps its referenced page.
+ * Returns the handle with *pagep locked, or ERR_PTR(-errno) with the page
+ * released.  ip: the caller's name, which the page lock is noted at (as
+ * the kernel's lockdep would name it). */
+static handle_t *ext4_sim__write_begin_start(struct address_space *mapping,
+					     pgoff_t index, unsigned flags,
+					     int credits, struct page **pagep,
+					     const char *ip)
 {
-	struct inode *inode = mapping->host;
-	int ret, needed_blocks, retries = 0;
+	struct page *page = *pagep;
 	handle_t *handle;
-	struct page *page;
-	pgoff_t index;
 
-	(void)file;
-	(void)fsdata;
-	/* One block more for the orphan list should the write fail. */
-	needed_blocks = ext4_writepage_trans_blocks(inode) + 1;
-	index = (pgoff_t)(pos >> PAGE_SHIFT);
-
-	/* Grab the page before the handle: finding or allocating it (and
-	 * waiting for its writeback) may take long, and the page lock
-	 * ranks below transaction start. */
+	if (page)
+		goto retry_journal;
 retry_grab:
 	page = grab_cache_page_write_begin(mapping, index, flags);
 	if (!page)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	unlock_page(page);
 
 retry_journal:
-	handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, needed_blocks);
+	handle = ext4_journal_start(mapping->host, EXT4_HT_WRITE_PAGE,
+				    credits);
 	if (IS_ERR(handle)) {
 		put_page(page);
-		return (int)PTR_ERR(handle);
+		return handle;
 	}
-	lock_page(page);
+	lock_page_sim(page, ip);
 	if (page->mapping != mapping) {
 		/* The page got truncated from under us */
 		unlock_page(page);
@@ -178,16 +180,48 @@ retry_journal:
 	}
 	/* In case writeback began while the page was unlocked */
 	wait_for_stable_page(page);
+	*pagep = page;
+	return handle;
+}
+#define ext4_sim_write_begin_start(mapping, index, flags, credits, pagep) \
+	ext4_sim__write_begin_start((mapping), (index), (flags), (credits), \
+				    (pagep), __func__)
+
+int ext4_write_begin(struct file *file, struct address_space *mapping,
+		     loff_t pos, unsigned len, unsigned flags,
+		     struct page **pagep, void **fsdata)
+{
+	struct inode *inode = mapping->host;
+	int ret, needed_blocks, retries = 0;
+	handle_t *handle;
+	struct page *page = NULL;
+	pgoff_t index;
+
+	(void)file;
+	(void)fsdata;
+	/* One block more for the orphan list should the write fail. */
+	needed_blocks = ext4_writepage_trans_blocks(inode) + 1;
+	index = (pgoff_t)(pos >> PAGE_SHIFT);
+
+retry_journal:
+	handle = ext4_sim_write_begin_start(mapping, index, flags,
+					    needed_blocks, &page);
+	if (IS_ERR(handle))
+		return (int)PTR_ERR(handle);
 
 	if (ext4_should_dioread_nolock(inode))
 		ret = __block_write_begin(page, pos, len, ext4_get_block_write);
 	else
 		ret = __block_write_begin(page, pos, len, ext4_get_block);
+	/* data=journal's do_journal_get_write_access walk: not modelled */
 	if (ret) {
 		unlock_page(page);
 		ext4_journal_stop(handle);
 		/* __block_write_begin may have instantiated blocks beyond
-		 * i_size: trim them (i_mutex held, i_size stable). */
+		 * i_size: trim them (i_mutex held, i_size stable).  The
+		 * kernel brackets this with ext4_orphan_add/_del, which
+		 * ext4_da_write_begin does not: no orphan list here, so the
+		 * two error paths look alike but are kept apart. */
 		if (pos + len > inode->i_size)
 			ext4_truncate_failed_write(inode);
 		if (ret == -ENOSPC &&
@@ -249,7 +283,7 @@ int ext4_da_write_begin(struct file *file, struct address_space *mapping,
 {
 	struct inode *inode = mapping->host;
 	int ret, retries = 0;
-	struct page *page;
+	struct page *page = NULL;
 	pgoff_t index = (pgoff_t)(pos >> PAGE_SHIFT);
 	handle_t *handle;
 
@@ -260,31 +294,13 @@ int ext4_da_write_begin(struct file *file, struct address_space *mapping,
 	}
 	*fsdata = NULL;
 
-retry_grab:
-	page = grab_cache_page_write_begin(mapping, index, flags);
-	if (!page)
-		return -ENOMEM;
-	unlock_page(page);
-
 	/* The handle only journals an i_disksize update when the write
 	 * extends the file over an already mapped buffer (write_end):
 	 * ext4_da_write_credits = 1 with LARGE_FILE set. */
 retry_journal:
-	handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
-	if (IS_ERR(handle)) {
-		put_page(page);
+	handle = ext4_sim_write_begin_start(mapping, index, flags, 1, &page);
+	if (IS_ERR(handle))
 		return (int)PTR_ERR(handle);
-	}
-	lock_page(page);
-	if (page->mapping != mapping) {
-		/* The page got truncated from under us */
-		unlock_page(page);
-		put_page(page);
-		ext4_journal_stop(handle);
-		goto retry_grab;
-	}
-	/* In case writeback began while the page was unlocked */
-	wait_for_stable_page(page);
 
 	ret = __block_write_begin(page, pos, len, ext4_da_get_block_prep);
 	if (ret < 0) {

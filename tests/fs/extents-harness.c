@@ -7,6 +7,7 @@
 
 #include "fs/disk.h"
 #include "tests/fs/extents-harness.h"
+#include "tests/fs/fs-harness.h"
 
 static void xh_task(struct sim_task *t, void *arg)
 {
@@ -27,10 +28,7 @@ void xh_run(struct xh *h, void (*fn)(struct xh *h, void *arg), void *arg)
 	fs_task_spawn(h->w, "xh", xh_task, h, &h->ts);
 	stop = sim_world_run(h->w, SIM_TIME_MAX);
 	if (!h->done)
-		g_error("extents harness task did not finish (stop %d)%s%s", stop,
-			sim_world_deadlock_report(h->w) ? ": " : "",
-			sim_world_deadlock_report(h->w) ?
-			sim_world_deadlock_report(h->w) : "");
+		fsh_stopped(h->w, "extents harness task did not finish", stop);
 }
 
 static void xh_holder(struct sim_task *t, void *arg)
@@ -62,33 +60,23 @@ void xh_spawn(struct xh *h, const char *name,
 static void xh_init_inode(struct xh *h, void *arg)
 {
 	(void)arg;
-	down_write(&EXT4_I(h->inode)->i_data_sem);
-	ext4_ext_tree_init(NULL, h->inode);
-	up_write(&EXT4_I(h->inode)->i_data_sem);
+	fsh_init_extents(h->inode);
 }
 
 struct xh *xh_new(const struct xh_opts *o)
 {
-	struct sim_world_params wp = { .seed = 1 };
-	struct ext4_sim_mount_opts mo;
+	struct fsh_opts fo = {
+		.blocksize = o->blocksize, .size = o->size,
+		.blocks_per_group = o->blocks_per_group,
+		.journal = o->journal, .journal_blocks = o->journal_blocks,
+	};
 	struct xh *h = g_new0(struct xh, 1);
-	struct ext4_sb_info *sbi;
 
-	ext4_sim_mount_opts_default(&mo);
-	mo.blocksize = o->blocksize;
-	mo.size = o->size;
-	mo.blocks_per_group = o->blocks_per_group;
-	mo.journal = o->journal;
-	mo.journal_blocks = o->journal_blocks;
-	mo.delalloc = false;
-	h->w = sim_world_new(&wp);
-	h->sb = ext4_sim_mount(h->w, &mo);
-	g_assert_false(IS_ERR(h->sb));
-	sbi = EXT4_SB(h->sb);
+	h->sb = fsh_mount(&fo, &h->w);
 	h->journal = o->journal;
 	if (o->journal)
-		g_assert_nonnull(sbi->s_journal);
-	h->inode = ext4_sim_new_inode(h->sb);
+		g_assert_nonnull(EXT4_SB(h->sb)->s_journal);
+	h->inode = fsh_new_inode(h->sb, NULL);
 	xh_run(h, xh_init_inode, NULL);
 	return h;
 }
@@ -96,7 +84,7 @@ struct xh *xh_new(const struct xh_opts *o)
 static void xh_detach(struct xh *h, void *arg)
 {
 	(void)arg;
-	g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
+	fsh_detach(h->inode, false);
 }
 
 /* Every node-buffer reference the tree code took has been dropped
@@ -122,10 +110,7 @@ void xh_free(struct xh *h)
 	/* a clean unmount: commit and checkpoint from a task first */
 	if (h->journal && EXT4_SB(h->sb)->s_journal)
 		xh_run(h, xh_detach, NULL);
-	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
-	ext4_sim_free_inode(h->inode);
-	ext4_sim_unmount(h->sb);
-	sim_world_free(h->w);
+	fsh_free(h->w, h->inode, NULL, false);
 	g_free(h);
 }
 
@@ -183,54 +168,57 @@ int xh_map(struct xh *h, ext4_lblk_t lblk, unsigned int len, int flags,
 	return ret;
 }
 
+/* punch, collapse and insert range: the truncate handle, then i_data_sem
+ * (w) around the tree work. */
+static handle_t *xh_remove_begin(struct xh *h)
+{
+	handle_t *handle = xh_start(h, EXT4_HT_TRUNCATE,
+				    ext4_writepage_trans_blocks(h->inode));
+
+	down_write(&EXT4_I(h->inode)->i_data_sem);
+	return handle;
+}
+
+static void xh_remove_end(struct xh *h, handle_t *handle)
+{
+	up_write(&EXT4_I(h->inode)->i_data_sem);
+	xh_stop(handle);
+}
+
 int xh_punch(struct xh *h, ext4_lblk_t start, ext4_lblk_t end)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
-	handle_t *handle;
+	handle_t *handle = xh_remove_begin(h);
 	int ret;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	ret = ext4_es_remove_extent(h->inode, start, end - start + 1);
 	if (!ret)
 		ret = ext4_ext_remove_space(h->inode, start, end);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
 int xh_collapse(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
-	handle_t *handle;
+	handle_t *handle = xh_remove_begin(h);
 	int ret;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	ret = ext4_es_remove_extent(h->inode, start, EXT_MAX_BLOCKS - start);
 	if (!ret)
 		ret = ext4_ext_remove_space(h->inode, start, start + len - 1);
 	if (!ret)
 		ret = ext4_ext_shift_extents(h->inode, handle, start + len, len,
 					     SHIFT_LEFT);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
 int xh_insert_range(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 {
-	struct ext4_inode_info *ei = EXT4_I(h->inode);
+	handle_t *handle = xh_remove_begin(h);
 	struct ext4_ext_path *path;
 	ext4_lblk_t ee_start = 0;
-	handle_t *handle;
 	int ret = 0;
 
-	handle = xh_start(h, EXT4_HT_TRUNCATE,
-			  ext4_writepage_trans_blocks(h->inode));
-	down_write(&ei->i_data_sem);
 	path = ext4_find_extent(h->inode, start, NULL, 0);
 	g_assert_false(IS_ERR(path));
 	if (path[path->p_depth].p_ext) {
@@ -252,8 +240,7 @@ int xh_insert_range(struct xh *h, ext4_lblk_t start, ext4_lblk_t len)
 		ret = ext4_ext_shift_extents(h->inode, handle,
 					     ee_start > start ? ee_start : start,
 					     len, SHIFT_RIGHT);
-	up_write(&ei->i_data_sem);
-	xh_stop(handle);
+	xh_remove_end(h, handle);
 	return ret;
 }
 
@@ -261,27 +248,12 @@ int xh_lookup(struct xh *h, ext4_lblk_t lblk, ext4_fsblk_t *pblk,
 	      bool *unwritten, unsigned int *len)
 {
 	struct ext4_inode_info *ei = EXT4_I(h->inode);
-	struct ext4_ext_path *path;
-	struct ext4_extent *ex;
-	int ret = 0;
+	bool found;
 
 	down_read(&ei->i_data_sem);
-	path = ext4_find_extent(h->inode, lblk, NULL, 0);
-	g_assert_false(IS_ERR(path));
-	ex = path[path->p_depth].p_ext;
-	if (ex && lblk >= le32_to_cpu(ex->ee_block) &&
-	    lblk < le32_to_cpu(ex->ee_block) +
-		   (ext4_lblk_t)ext4_ext_get_actual_len(ex)) {
-		ext4_lblk_t off = lblk - le32_to_cpu(ex->ee_block);
-
-		*pblk = ext4_ext_pblock(ex) + off;
-		*unwritten = ext4_ext_is_unwritten(ex);
-		*len = (unsigned int)ext4_ext_get_actual_len(ex) - off;
-		ret = 1;
-	}
-	ext4_ext_path_free(path);
+	found = fsh_tree_lookup(h->inode, lblk, pblk, unwritten, len);
 	up_read(&ei->i_data_sem);
-	return ret;
+	return found ? 1 : 0;
 }
 
 struct ext4_sim_ext_census xh_check(struct xh *h, unsigned int flags)

@@ -5,27 +5,19 @@
 
 #include "fs/disk.h"
 #include "tests/fs/faults-harness.h"
+#include "tests/fs/fs-harness.h"
 
 struct fh *fh_new(const struct fh_opts *o)
 {
-	struct sim_world_params wp = {
-		.seed = o->shuffle_seed ? o->shuffle_seed : 1,
-		.tie_shuffle = o->shuffle_seed != 0,
+	struct fsh_opts fo = {
+		.blocksize = o->blocksize, .journal = o->journal,
+		.dax = o->dax, .shuffle_seed = o->shuffle_seed,
 	};
-	struct ext4_sim_mount_opts mo;
 	struct fh *h = g_new0(struct fh, 1);
 	struct mm_sim_costs mc;
 
-	ext4_sim_mount_opts_default(&mo);
-	mo.blocksize = o->blocksize ? o->blocksize : 4096;
-	mo.size = (uint64_t)64 << 20;
-	mo.journal = o->journal;
-	mo.dax = o->dax;
-	mo.delalloc = false;
 	h->journal = o->journal;
-	h->w = sim_world_new(&wp);
-	h->sb = ext4_sim_mount(h->w, &mo);
-	g_assert_false(IS_ERR(h->sb));
+	h->sb = fsh_mount(&fo, &h->w);
 
 	/* The [costs] defaults, as a config file without [costs] gives. */
 	if (!o->zero_costs) {
@@ -44,8 +36,7 @@ struct fh *fh_new(const struct fh_opts *o)
 	mm_sim_costs_from_config(&mc, &h->costs);
 	h->mm = mm_sim_new(h->w, &mc);
 
-	h->inode = ext4_sim_new_inode(h->sb);
-	address_space_sim_init(h->inode->i_mapping, h->inode, h->mm);
+	h->inode = fsh_new_inode(h->sb, h->mm);
 	h->aops = (struct address_space_operations){
 		.readpage = ext4_readpage,
 		.readpages = ext4_readpages,
@@ -63,13 +54,7 @@ struct fh *fh_new(const struct fh_opts *o)
 void fh_free(struct fh *h)
 {
 	mmput(h->proc);
-	address_space_sim_destroy(h->inode->i_mapping);
-	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
-	ext4_sim_free_inode(h->inode);
-	/* the disk's device events live in the world: unmount first */
-	ext4_sim_unmount(h->sb);
-	sim_world_free(h->w);
-	mm_sim_free(h->mm);
+	fsh_free(h->w, h->inode, h->mm, false);
 	g_free(h);
 }
 
@@ -91,10 +76,7 @@ void fh_run(struct fh *h)
 	enum sim_stop stop = sim_world_run(h->w, SIM_TIME_MAX);
 
 	if (stop != SIM_STOP_IDLE)
-		g_error("world stopped with %d%s%s", stop,
-			sim_world_deadlock_report(h->w) ? ": " : "",
-			sim_world_deadlock_report(h->w) ?
-			sim_world_deadlock_report(h->w) : "");
+		fsh_stopped(h->w, "world stopped", stop);
 }
 
 struct fh_alloc_arg {
@@ -155,16 +137,9 @@ void fh_alloc(struct fh *h, uint32_t lblk, uint32_t len)
 
 uint64_t fh_pblk(struct fh *h, uint32_t lblk)
 {
-	struct ext4_ext_path *path = ext4_find_extent(h->inode, lblk, NULL, 0);
-	struct ext4_extent *ex;
-	uint64_t pblk = 0;
+	ext4_fsblk_t pblk = 0;
 
-	g_assert_false(IS_ERR(path));
-	ex = path[ext_depth(h->inode)].p_ext;
-	if (ex && lblk >= le32_to_cpu(ex->ee_block) &&
-	    lblk < le32_to_cpu(ex->ee_block) + ext4_ext_get_actual_len(ex))
-		pblk = ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block));
-	ext4_ext_path_free(path);
+	fsh_tree_lookup(h->inode, lblk, &pblk, NULL, NULL);
 	return pblk;
 }
 

@@ -1,12 +1,12 @@
 /* tests/fs/removes-harness.c — see removes-harness.h. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "fs/disk.h"
 #include "fs/oracle.h"
 #include "fs/ext4/file.h"
+#include "tests/fs/fs-harness.h"
 #include "tests/fs/removes-harness.h"
 
 static void rh_finding(void *ctx, struct sim_world *w, const char *kind,
@@ -71,10 +71,7 @@ void rh_go_all(struct rh *h)
 	enum sim_stop stop = rh_go(h);
 
 	if (stop != SIM_STOP_REQUESTED || !rh_all_done(h))
-		g_error("harness tasks did not finish (stop %d)%s%s", stop,
-			sim_world_deadlock_report(h->w) ? ": " : "",
-			sim_world_deadlock_report(h->w) ?
-			sim_world_deadlock_report(h->w) : "");
+		fsh_stopped(h->w, "harness tasks did not finish", stop);
 	h->ntasks = 0;
 }
 
@@ -86,19 +83,14 @@ void rh_run(struct rh *h, rh_fn fn, void *arg)
 	rh_spawn(h, "rh", fn, arg);
 	stop = rh_go(h);
 	if (!rh_all_done(h))
-		g_error("harness task did not finish (stop %d)%s%s", stop,
-			sim_world_deadlock_report(h->w) ? ": " : "",
-			sim_world_deadlock_report(h->w) ?
-			sim_world_deadlock_report(h->w) : "");
+		fsh_stopped(h->w, "harness task did not finish", stop);
 	h->ntasks = 0;
 }
 
 static void rh_init_inode(struct rh *h, void *arg)
 {
 	(void)arg;
-	down_write(&EXT4_I(h->inode)->i_data_sem);
-	ext4_ext_tree_init(NULL, h->inode);
-	up_write(&EXT4_I(h->inode)->i_data_sem);
+	fsh_init_extents(h->inode);
 	/* open(2): the struct file, and the jbd2 inode (with a journal) */
 	ext4_sim_file_open(&h->file, h->inode);
 	g_assert_cmpint(ext4_inode_attach_jinode(h->inode), ==, 0);
@@ -106,25 +98,19 @@ static void rh_init_inode(struct rh *h, void *arg)
 
 struct rh *rh_new(const struct rh_opts *o)
 {
-	struct sim_world_params wp = { .seed = 1 };
-	struct ext4_sim_mount_opts mo;
-	struct mm_sim_costs costs;
 	struct rh *h = g_new0(struct rh, 1);
+	struct fsh_opts fo = {
+		.blocksize = o->blocksize, .size = o->size,
+		.journal = !o->nojournal, .data = o->data,
+		.delalloc = !o->nodelalloc, .dax = o->dax,
+		.journal_blocks = o->journal_blocks,
+		.blocks_per_group = o->blocks_per_group,
+		.finding = rh_finding, .finding_ctx = h,
+	};
+	struct mm_sim_costs costs;
 	struct ext4_sb_info *sbi;
 
-	ext4_sim_mount_opts_default(&mo);
-	mo.blocksize = o->blocksize ? o->blocksize : 4096;
-	mo.size = o->size ? o->size : (uint64_t)64 << 20;
-	mo.journal = !o->nojournal;
-	mo.data = o->data;
-	mo.delalloc = !o->nodelalloc;
-	mo.dax = o->dax;
-	mo.journal_blocks = o->journal_blocks;
-	mo.blocks_per_group = o->blocks_per_group;
-	h->w = sim_world_new(&wp);
-	sim_world_set_finding_hook(h->w, rh_finding, h);
-	h->sb = ext4_sim_mount(h->w, &mo);
-	g_assert_false(IS_ERR(h->sb));
+	h->sb = fsh_mount(&fo, &h->w);
 	sbi = EXT4_SB(h->sb);
 	if (o->strategy) {
 		sbi->s_lock_ops = ext4_lock_ops_find(o->strategy);
@@ -136,8 +122,7 @@ struct rh *rh_new(const struct rh_opts *o)
 	g_assert_cmpint(ext4_sim_writes_init(h->sb), ==, 0);
 	/* and its read side (helper "faults") */
 	ext4_sim_set_read_aops(h->sb, ext4_readpage, ext4_readpages);
-	h->inode = ext4_sim_new_inode(h->sb);
-	address_space_sim_init(h->inode->i_mapping, h->inode, h->mm);
+	h->inode = fsh_new_inode(h->sb, h->mm);
 	ext4_set_aops(h->inode);
 	h->proc = mm_alloc(h->mm);
 	if (o->oracle) {
@@ -154,20 +139,15 @@ static void rh_detach(struct rh *h, void *arg)
 	(void)arg;
 	mmput(h->proc);        /* munmap: dirty PTEs dirty their pages */
 	h->proc = NULL;
-	inode_sim_wb_detach(h->inode);
-	ext4_sim_writes_stop(h->sb);
-	ext4_sim_inode_release_jinode(h->inode);
-	if (EXT4_SB(h->sb)->s_journal)
-		g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
+	fsh_detach(h->inode, true);
 }
 
 void rh_free(struct rh *h)
 {
 	/* A deadlocked world cannot unmount cleanly (its tasks hold locks
-	 * and handles): then only memory is released. */
-	bool deadlocked = sim_world_deadlock_report(h->w) != NULL;
-
-	if (!deadlocked)
+	 * and handles): then only memory is released (fsh_free frees the
+	 * jbd2 inode left attached). */
+	if (!sim_world_deadlock_report(h->w))
 		rh_run(h, rh_detach, NULL);
 	else
 		mmput(h->proc);
@@ -175,16 +155,7 @@ void rh_free(struct rh *h)
 		fs_oracle_remove_inode(h->inode);
 		fs_oracle_free(h->oracle);
 	}
-	ext4_sim_writes_free(h->sb);
-	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
-	/* the journal, disk and device events go before the world */
-	ext4_sim_unmount(h->sb);
-	if (deadlocked)
-		free(EXT4_I(h->inode)->jinode);   /* its journal is gone */
-	sim_world_free(h->w);
-	address_space_sim_destroy(h->inode->i_mapping);
-	ext4_sim_free_inode(h->inode);
-	mm_sim_free(h->mm);
+	fsh_free(h->w, h->inode, h->mm, true);
 	g_free(h->report);
 	g_free(h);
 }
@@ -242,6 +213,32 @@ void rh_fill(struct rh *h, ext4_lblk_t lblk, unsigned n, sim_stamp_t stamp,
 		fs_oracle_write(inode, (loff_t)lblk * bs, (uint64_t)n * bs, stamp);
 }
 
+void rh_file_fill(struct rh *h, void *f)
+{
+	const struct rh_file *rf = f;
+
+	rh_fill(h, 0, rf->nblk, rf->stamp, false);
+	if (rf->isize)
+		i_size_write(h->inode, rf->isize);
+	for (const pgoff_t *p = rf->cached; p && *p != (pgoff_t)-1; p++)
+		rh_cache_page(h, *p, false);
+}
+
+struct rh *rh_file_new(const struct rh_opts *o, unsigned nblk,
+		       const pgoff_t *cached, unsigned spare,
+		       struct rh_model *m)
+{
+	struct rh *h = rh_new(o);
+	loff_t bs = (loff_t)h->sb->s_blocksize;
+	struct rh_file f = { .nblk = nblk, .cached = cached };
+
+	f.stamp = rh_stamp(h, 0, (uint32_t)(nblk * bs));
+	rh_run(h, rh_file_fill, &f);
+	rh_model_init(m, (nblk + spare) * bs);
+	rh_model_fill(m, 0, nblk * bs, f.stamp);
+	return h;
+}
+
 sim_stamp_t rh_stamp(struct rh *h, loff_t off, uint32_t len)
 {
 	return sim_stamp_new(&EXT4_SB(h->sb)->s_disk->stamps, h->inode->i_ino,
@@ -262,38 +259,17 @@ struct vm_area_struct *rh_mmap(struct rh *h, unsigned long npages)
 	return ext4_sim_mmap(h->proc, &h->file, 0, npages, true, true);
 }
 
-/* Lookup without side effects on the es cache; i_data_sem (r) when run in
- * a task. */
-static bool rh_tree_lookup(struct rh *h, ext4_lblk_t lblk, ext4_fsblk_t *pblk,
-			   bool *unwritten)
-{
-	struct ext4_ext_path *path;
-	struct ext4_extent *ex;
-	bool found = false;
-
-	path = ext4_find_extent(h->inode, lblk, NULL, 0);
-	g_assert_false(IS_ERR(path));
-	ex = path[path->p_depth].p_ext;
-	if (ex && lblk >= le32_to_cpu(ex->ee_block) &&
-	    lblk < le32_to_cpu(ex->ee_block) +
-		   (ext4_lblk_t)ext4_ext_get_actual_len(ex)) {
-		*pblk = ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block));
-		*unwritten = ext4_ext_is_unwritten(ex);
-		found = true;
-	}
-	ext4_ext_path_free(path);
-	return found;
-}
-
 static const struct sim_contents *rh_disk_block(struct rh *h,
 					       ext4_lblk_t lblk);
 static sim_stamp_t rh_byte_with(struct rh *h, loff_t pos,
 				const struct sim_contents *c, uint32_t *origin);
 
+/* Without side effects on the es cache; i_data_sem (r) when run in a
+ * task. */
 bool rh_lookup(struct rh *h, ext4_lblk_t lblk, ext4_fsblk_t *pblk,
 	       bool *unwritten)
 {
-	return rh_tree_lookup(h, lblk, pblk, unwritten);
+	return fsh_tree_lookup(h->inode, lblk, pblk, unwritten, NULL);
 }
 
 struct page *rh_cache_page(struct rh *h, pgoff_t index, bool dirty)
@@ -327,7 +303,7 @@ struct page *rh_cache_page(struct rh *h, pgoff_t index, bool dirty)
 		ext4_fsblk_t pblk;
 		bool unwritten;
 
-		if (rh_tree_lookup(h, lblk, &pblk, &unwritten)) {
+		if (rh_lookup(h, lblk, &pblk, &unwritten)) {
 			set_buffer_mapped(bh);
 			bh->b_blocknr = pblk;
 			if (unwritten)
@@ -380,7 +356,7 @@ static const struct sim_contents *rh_disk_block(struct rh *h, ext4_lblk_t lblk)
 	ext4_fsblk_t pblk;
 	bool unwritten;
 
-	if (!rh_tree_lookup(h, lblk, &pblk, &unwritten) || unwritten)
+	if (!rh_lookup(h, lblk, &pblk, &unwritten) || unwritten)
 		return NULL;
 	return ext4_sim_disk_contents(EXT4_SB(h->sb)->s_disk, pblk);
 }

@@ -169,4 +169,23 @@ void rh_model_truncate(struct rh_model *m, loff_t size);
 /* Compare every byte of the file (and i_size) with the model. */
 void rh_model_assert(struct rh *h, const struct rh_model *m);
 
+/* The file test-punch and test-truncate start from: blocks [0, nblk) in
+ * one rh_fill of stamp, i_size isize (0: as the fill leaves it), the pages
+ * of cached (ended by (pgoff_t)-1, may be NULL) clean in the page cache. */
+struct rh_file {
+	unsigned nblk;
+	sim_stamp_t stamp;
+	loff_t isize;
+	const pgoff_t *cached;
+};
+
+/* From a task: lay down f (struct rh_file *). */
+void rh_file_fill(struct rh *h, void *f);
+/* rh_new, then a file of nblk blocks under one fresh stamp with the pages
+ * of cached in the page cache, and its model m with room for spare blocks
+ * more. */
+struct rh *rh_file_new(const struct rh_opts *o, unsigned nblk,
+		       const pgoff_t *cached, unsigned spare,
+		       struct rh_model *m);
+
 #endif /* TESTS_FS_REMOVES_HARNESS_H */

@@ -26,36 +26,11 @@ static const char *const strategies[] = {
 	"invalidate_lock",
 };
 
-struct setup {
-	sim_stamp_t stamp;
-	unsigned nblk;
-	loff_t isize;              /* 0: nblk * BS */
-	const pgoff_t *cached;     /* pages to cache, ended by (pgoff_t)-1 */
-};
-
-static void setup_fn(struct rh *h, void *arg)
-{
-	struct setup *s = arg;
-
-	rh_fill(h, 0, s->nblk, s->stamp, false);
-	if (s->isize)
-		i_size_write(h->inode, s->isize);
-	for (const pgoff_t *p = s->cached; p && *p != (pgoff_t)-1; p++)
-		rh_cache_page(h, *p, false);
-}
-
-/* A file of nblk blocks, one stamp, model alongside. */
+/* A file of nblk blocks (BS each), one stamp, model alongside. */
 static struct rh *file_new(const struct rh_opts *o, unsigned nblk,
 			   const pgoff_t *cached, struct rh_model *m)
 {
-	struct rh *h = rh_new(o);
-	struct setup s = { .nblk = nblk, .cached = cached };
-
-	s.stamp = rh_stamp(h, 0, nblk * BS);
-	rh_run(h, setup_fn, &s);
-	rh_model_init(m, (loff_t)(nblk + 8) * BS);
-	rh_model_fill(m, 0, (loff_t)nblk * BS, s.stamp);
-	return h;
+	return rh_file_new(o, nblk, cached, 8, m);
 }
 
 struct op {
@@ -243,14 +218,14 @@ static void test_eof(void)
 	struct rh_opts o = { 0 };
 	struct rh_model m;
 	struct rh *h = rh_new(&o);
-	struct setup s = { .nblk = 8, .isize = 7 * BS + 1000 };
+	struct rh_file s = { .nblk = 8, .isize = 7 * BS + 1000 };
 	struct op past = { .off = 9 * BS, .len = BS };
 	struct op across = { .off = 6 * BS, .len = 20 * BS };
 	ext4_fsblk_t p;
 	bool unwritten;
 
 	s.stamp = rh_stamp(h, 0, 8 * BS);
-	rh_run(h, setup_fn, &s);
+	rh_run(h, rh_file_fill, &s);
 	rh_model_init(&m, 16 * BS);
 	rh_model_fill(&m, 0, 7 * BS + 1000, s.stamp);
 

@@ -19,32 +19,11 @@ static const char *const strategies[] = {
 	"invalidate_lock",
 };
 
-struct setup {
-	unsigned nblk;
-	sim_stamp_t stamp;
-	const pgoff_t *cached;
-};
-
-static void setup_fn(struct rh *h, void *arg)
-{
-	struct setup *s = arg;
-
-	rh_fill(h, 0, s->nblk, s->stamp, false);
-	for (const pgoff_t *p = s->cached; p && *p != (pgoff_t)-1; p++)
-		rh_cache_page(h, *p, false);
-}
-
+/* A file of nblk blocks (BS each), model alongside, room to grow by 16. */
 static struct rh *file_new(const struct rh_opts *o, unsigned nblk,
 			   const pgoff_t *cached, struct rh_model *m)
 {
-	struct rh *h = rh_new(o);
-	struct setup s = { .nblk = nblk, .cached = cached };
-
-	s.stamp = rh_stamp(h, 0, nblk * BS);
-	rh_run(h, setup_fn, &s);
-	rh_model_init(m, (loff_t)(nblk + 16) * BS);
-	rh_model_fill(m, 0, (loff_t)nblk * BS, s.stamp);
-	return h;
+	return rh_file_new(o, nblk, cached, 16, m);
 }
 
 struct op {

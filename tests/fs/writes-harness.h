@@ -15,6 +15,7 @@
 #include "fs/disk.h"
 #include "fs/oracle.h"
 #include "fs/task_state.h"
+#include "tests/fs/fs-harness.h"
 
 struct wh_opts {
 	bool journal;
@@ -87,7 +88,7 @@ static inline void wh_run_until(struct wh *h, sim_time_t until)
 	enum sim_stop stop = sim_world_run(h->w, until);
 
 	if (stop == SIM_STOP_DEADLOCK)
-		g_error("deadlock: %s", sim_world_deadlock_report(h->w));
+		fsh_stopped(h->w, "world deadlocked", stop);
 }
 
 /* Run every spawned task to completion (and the world to idle). */
@@ -109,29 +110,20 @@ static inline void wh_run(struct wh *h, wh_fn fn, void *arg)
 static void wh_init_inode(struct wh *h, void *arg)
 {
 	(void)arg;
-	down_write(&EXT4_I(h->inode)->i_data_sem);
-	ext4_ext_tree_init(NULL, h->inode);
-	up_write(&EXT4_I(h->inode)->i_data_sem);
+	fsh_init_extents(h->inode);
 }
 
 static inline struct wh *wh_new(const struct wh_opts *o)
 {
-	struct sim_world_params wp = { .seed = 1 };
-	struct ext4_sim_mount_opts mo;
+	struct fsh_opts fo = {
+		.blocksize = o->blocksize, .blocks_per_group = 8 * o->blocksize,
+		.journal = o->journal, .data = o->data,
+		.delalloc = o->delalloc, .device = o->device,
+	};
 	struct mm_sim_costs zero = { 0 };
 	struct wh *h = g_new0(struct wh, 1);
 
-	ext4_sim_mount_opts_default(&mo);
-	mo.blocksize = o->blocksize;
-	mo.size = 64u << 20;
-	mo.blocks_per_group = 8 * o->blocksize;
-	mo.journal = o->journal;
-	mo.data = o->data;
-	mo.delalloc = o->delalloc;
-	mo.device = o->device;
-	h->w = sim_world_new(&wp);
-	h->sb = ext4_sim_mount(h->w, &mo);
-	g_assert_false(IS_ERR(h->sb));
+	h->sb = fsh_mount(&fo, &h->w);
 	h->sbi = EXT4_SB(h->sb);
 	if (o->dioread_nolock)
 		h->sbi->s_mount_opt |= EXT4_MOUNT_DIOREAD_NOLOCK;
@@ -139,9 +131,8 @@ static inline struct wh *wh_new(const struct wh_opts *o)
 	h->oracle = fs_oracle_new(h->w, h->sb);
 	h->mm = mm_sim_new(h->w, &zero);
 	g_assert_cmpint(ext4_sim_writes_init(h->sb), ==, 0);
-	h->inode = ext4_sim_new_inode(h->sb);
+	h->inode = fsh_new_inode(h->sb, h->mm);
 	h->mapping = h->inode->i_mapping;
-	address_space_sim_init(h->mapping, h->inode, h->mm);
 	ext4_set_aops(h->inode);
 	fs_oracle_add_inode(h->inode);
 	h->file.f_inode = h->inode;
@@ -153,10 +144,7 @@ static inline struct wh *wh_new(const struct wh_opts *o)
 static void wh_shutdown(struct wh *h, void *arg)
 {
 	(void)arg;
-	inode_sim_wb_detach(h->inode);
-	ext4_sim_writes_stop(h->sb);
-	ext4_sim_inode_release_jinode(h->inode);
-	g_assert_cmpint(ext4_sim_journal_detach(h->sb), ==, 0);
+	fsh_detach(h->inode, true);
 }
 
 /* Tear down; returns the oracle's violation total. */
@@ -169,15 +157,9 @@ static inline uint64_t wh_free(struct wh *h)
 	if (g_test_verbose())
 		fs_oracle_summary(h->oracle, stderr);
 	violations = fs_oracle_total(h->oracle);
-	ext4_sim_writes_free(h->sb);
 	fs_oracle_remove_inode(h->inode);
 	fs_oracle_free(h->oracle);
-	ext4_sim_es_release(&EXT4_I(h->inode)->i_es_tree);
-	ext4_sim_unmount(h->sb);
-	sim_world_free(h->w);
-	address_space_sim_destroy(h->mapping);
-	mm_sim_free(h->mm);
-	ext4_sim_free_inode(h->inode);
+	fsh_free(h->w, h->inode, h->mm, true);
 	g_free(h);
 	return violations;
 }
