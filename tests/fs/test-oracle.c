@@ -568,7 +568,7 @@ static void test_stale_mapping(void)
 	g_assert_nonnull(strstr(e, "jbd2_journal_commit_transaction callback"));
 	g_assert_nonnull(strstr(e, "0.100us"));   /* ns precision */
 	g_assert_nonnull(strstr(e, "acquire-read i_data_sem"));
-	g_assert_nonnull(strstr(e, "release-read i_data_sem"));
+	g_assert_nonnull(strstr(e, "up_read release i_data_sem(r)"));
 	/* the puncher still holds i_mutex at the detection */
 	g_assert_nonnull(strstr(e, "  held         | -"));
 	g_assert_nonnull(strstr(e, "i_mutex"));
