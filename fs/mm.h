@@ -188,6 +188,13 @@ struct page {
 	int _mapcount;                   /* PTEs mapping it (kernel stores this - 1) */
 	struct buffer_head *private;     /* [page lock] buffers when PG_private */
 	struct sim_contents contents;    /* byte-exact data */
+	/* The last read from disk into the page, for the oracle's
+	 * explanations (model-only): the reading task's id + 1 (0: never
+	 * read), when it queued the read (just after looking the block up)
+	 * and the disk block that went to the vector's offset. */
+	uint32_t sim_read_task;
+	sim_time_t sim_read_time;
+	uint64_t sim_read_pblk;
 	struct sim_list lru;             /* world LRU; free list; readahead lists */
 	struct mm_sim *sim;
 	struct sim_task *lock_owner;     /* holder of PG_locked; NULL: IO or none */

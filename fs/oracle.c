@@ -20,6 +20,7 @@
 #include "fs/disk.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/fsck.h"
+#include "fs/mm.h"
 #include "fs/oracle_internal.h"
 
 static const char *const kind_names[FS_ORACLE_NR_KINDS] = {
@@ -97,6 +98,7 @@ void fs_oracle_free(struct fs_oracle *o)
 	if (o->fsck_seen)
 		g_hash_table_destroy(o->fsck_seen);
 	g_free(o->index_drift_first);
+	g_free(o->snaps);
 	g_free(o->cfg);
 	g_free(o);
 }
@@ -248,6 +250,112 @@ static struct oracle_op *op_find(struct fs_oracle *o, uint64_t id)
 	return NULL;
 }
 
+struct oracle_opref oracle_opref_of(const struct oracle_op *op)
+{
+	return (struct oracle_opref){
+		.kind = op->kind, .ino = op->f->ino, .off = op->off,
+		.len = op->len, .t_begin = op->t_begin, .t_end = SIM_TIME_MAX,
+		.task = op->task,
+	};
+}
+
+struct oracle_op *oracle_task_op(const struct fs_oracle *o, uint32_t task)
+{
+	struct oracle_op *best = NULL;
+
+	for (unsigned i = 0; task && i < o->nops_cap; i++) {
+		struct oracle_op *x = &o->ops[i];
+
+		if (!x->id || x->task != task)
+			continue;
+		if (!best || (best->kind == ORACLE_OP_WRITE &&
+			      x->kind != ORACLE_OP_WRITE))
+			best = x;
+	}
+	return best;
+}
+
+/* Whether explanations of kind k are still to be written. */
+static bool explain_wanted(const struct fs_oracle *o, enum fs_oracle_kind k)
+{
+	return o->explain[k]->len < o->explain_max;
+}
+
+/* Gathers the step notes among the last few of op's task (see struct
+ * oracle_op), while some explanation that could use them is wanted. */
+static void op_harvest(struct fs_oracle *o, struct oracle_op *op)
+{
+	struct sim_note v[ORACLE_HARVEST];
+	struct sim_task *t;
+	unsigned n;
+
+	if (!op || op->kind == ORACLE_OP_WRITE ||
+	    op->nsteps == ORACLE_OP_STEPS || !o->w ||
+	    !op->task || op->task - 1 >= sim_world_task_count(o->w) ||
+	    !(explain_wanted(o, FS_ORACLE_STALE_READ) ||
+	      explain_wanted(o, FS_ORACLE_STALE_MAPPING) ||
+	      explain_wanted(o, FS_ORACLE_FOREIGN_WRITE)))
+		return;
+	t = sim_world_task(o->w, op->task - 1);
+	n = sim_task_notes(t, v, ORACLE_HARVEST);
+	for (unsigned i = 0; i < n && op->nsteps < ORACLE_OP_STEPS; i++) {
+		bool seen = v[i].time < op->t_begin || oracle_note_is_lock(&v[i]);
+
+		for (unsigned j = 0; j < op->nsteps && !seen; j++)
+			seen = oracle_note_eq(&op->steps[j], &v[i]) ||
+			       op->steps[j].time > v[i].time;
+		if (!seen)
+			op->steps[op->nsteps++] = v[i];
+	}
+}
+
+/* The running task's operation, gathering its steps (see op_harvest). */
+static void harvest_current(struct fs_oracle *o)
+{
+	uint32_t cur = oracle_task_now();
+
+	if (cur && o->nops_cap)
+		op_harvest(o, oracle_task_op(o, cur));
+}
+
+/* A zeroing operation op ends: a page fully inside its range that another
+ * task read from disk after op began may keep the bytes op zeroed (the
+ * fault between truncate_pagecache_range and the block removal).  Keep
+ * the first such page with snapshots of both tasks for a later stale_read
+ * explanation.  Walks only the pages present in the range (normally none:
+ * op truncated them). */
+static void raced_check(struct fs_oracle *o, const struct oracle_op *op)
+{
+	struct address_space *m = op->f->inode ? op->f->inode->i_mapping : NULL;
+	uint64_t first = (op->off + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t end = (op->off + op->len) >> PAGE_SHIFT;   /* exclusive */
+	struct page *page;
+	struct oracle_raced *r;
+
+	if (!m || !m->page_tree || first >= end)
+		return;
+	for (page = page_cache_sim_next(m, first, -1);
+	     page && page->index < end;
+	     page = page_cache_sim_next(m, page->index + 1, -1))
+		if (page->sim_read_task && page->sim_read_task != op->task &&
+		    page->sim_read_time >= op->t_begin)
+			break;
+	if (!page || page->index >= end)
+		return;
+	r = &o->raced[o->raced_next++ % ORACLE_RACED];
+	oracle_snap_put(o, r->op_snap);
+	oracle_snap_put(o, r->read_snap);
+	*r = (struct oracle_raced){
+		.op = op->id, .what = oracle_opref_of(op), .index = page->index,
+		.read_task = page->sim_read_task,
+		.read_time = page->sim_read_time,
+		.read_pblk = page->sim_read_pblk,
+	};
+	r->what.t_end = oracle_now(o);
+	r->op_snap = oracle_snap_take(o, op->task);
+	r->read_snap = oracle_snap_take(o, page->sim_read_task);
+}
+
 /* The oldest begin time of a read still in progress, else now: values
  * superseded before it can no longer be returned by anyone. */
 static sim_time_t read_horizon(const struct fs_oracle *o)
@@ -396,6 +504,7 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 	if (!o || !id || !(op = op_find(o, id)))
 		return;
 	now = oracle_now(o);
+	op_harvest(o, op);
 	switch (op->kind) {
 	case FS_ORACLE_PUNCH:
 	case FS_ORACLE_ZERO:
@@ -417,6 +526,10 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 	default:
 		break;
 	}
+	if ((op->kind == FS_ORACLE_PUNCH || op->kind == FS_ORACLE_ZERO ||
+	     op->kind == FS_ORACLE_TRUNCATE) && op->len &&
+	    explain_wanted(o, FS_ORACLE_STALE_READ))
+		raced_check(o, op);
 	if (!err && (op->kind == FS_ORACLE_COLLAPSE ||
 		     op->kind == FS_ORACLE_INSERT)) {
 		/* In-flight operations of this file move with their bytes. */
@@ -494,6 +607,7 @@ void fs_oracle_read_end(struct inode *inode, uint64_t token)
 struct read_ctx {
 	struct fs_oracle *o;
 	struct oracle_file *f;
+	const struct sim_contents *c;   /* what the read returned */
 	uint64_t file_off;       /* file offset of contents byte coff */
 	uint32_t coff, clen;     /* window of the contents */
 	sim_time_t tb, te;
@@ -501,13 +615,44 @@ struct read_ctx {
 	bool ok;
 };
 
+static const char *const truncate_steps[] = {
+	"truncate_pagecache_range", "truncate_pagecache", NULL,
+};
+static const char *const remove_steps[] = {
+	"ext4_ext_remove_space", "ext4_ext_truncate", "convert_to_unwritten",
+	NULL,
+};
+
+/* The page of file f at byte off, if it is the one whose contents c a read
+ * returned (NULL: DIO, DAX, a page no longer in the cache). */
+static const struct page *read_page(const struct oracle_file *f, uint64_t off,
+				    const struct sim_contents *c)
+{
+	struct address_space *m = f->inode ? f->inode->i_mapping : NULL;
+	const struct page *page;
+
+	if (!m || !m->page_tree || !c)
+		return NULL;
+	page = page_cache_sim_peek(m, off >> PAGE_SHIFT);
+	return page && &page->contents == c ? page : NULL;
+}
+
 static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 			       const struct oracle_mismatch *mm,
-			       sim_time_t tb, const char *via)
+			       sim_time_t tb, const char *via,
+			       const struct sim_contents *c)
 {
 	char head[256], detail[768], got[160], want[160], tbuf[32];
-	uint32_t tasks[2] = { mm->want_task, mm->got_task };
+	char race[768] = "", opname[96], rl[64], ol[64], t0[32], t1[32], t2[32];
 	struct ext4_sim_disk *d = EXT4_SB(o->sb)->s_disk;
+	struct oracle_story st = { 0 };
+	const struct oracle_raced *rr = NULL;
+	struct oracle_opref op = { .kind = -1 };
+	const struct page *page = read_page(f, mm->off, c);
+	uint64_t idx = mm->off >> PAGE_SHIFT;
+	uint32_t read_task = 0;
+	sim_time_t read_time = 0;
+	uint64_t read_pblk = 0;
 
 	if (mm->got)
 		sim_stamp_format(&d->stamps, mm->got, got, sizeof(got));
@@ -526,7 +671,95 @@ static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 		 "  returned byte %u of %s\n"
 		 "  expected byte %u of %s (one of %" PRIu64 " legal values)\n",
 		 mm->got_origin, got, mm->want_origin, want, mm->nallowed);
-	oracle_explain(o, FS_ORACLE_STALE_READ, head, detail, tasks, 2);
+	/* the operation whose value was expected, and who filled the page */
+	for (unsigned i = 0; mm->want_op && i < ORACLE_RACED; i++)
+		if (o->raced[i].op == mm->want_op)
+			rr = &o->raced[i];
+	if (rr) {
+		op = rr->what;
+	} else if (mm->want_op) {
+		const struct oracle_op *x = op_find(o, mm->want_op);
+
+		if (x)
+			op = oracle_opref_of(x);
+	}
+	if (page && page->sim_read_task) {
+		read_task = page->sim_read_task;
+		read_time = page->sim_read_time;
+		read_pblk = page->sim_read_pblk;
+	} else if (rr && rr->index == idx) {
+		read_task = rr->read_task;
+		read_time = rr->read_time;
+		read_pblk = rr->read_pblk;
+	}
+	oracle_story_task(&st, mm->want_task);
+	if (rr) {
+		oracle_story_snap(o, &st, rr->op_snap);
+		oracle_story_snap(o, &st, rr->read_snap);
+	}
+	if (op.kind >= 0) {
+		oracle_fmt_op(opname, sizeof(opname), &op);
+		oracle_story_moment(&st, op.task, op.t_begin, true, "%s begins",
+				    opname);
+		if (op.t_end != SIM_TIME_MAX)
+			oracle_story_moment(&st, op.task, op.t_end, false,
+					    "%s ends", opname);
+	}
+	if (read_task)
+		oracle_story_moment(&st, read_task, read_time, false,
+				    "reads page %" PRIu64 " from pblk %" PRIu64,
+				    idx, read_pblk);
+	oracle_story_moment(&st, oracle_task_now(), tb, true,
+			    "%s of offset %" PRIu64 " begins", via, mm->off);
+	oracle_story_task(&st, mm->got_task);
+	/* the race in words */
+	oracle_task_label(o, read_task, rl, sizeof(rl));
+	oracle_task_label(o, op.task, ol, sizeof(ol));
+	if (!mm->want && op.kind >= 0 && read_task &&
+	    read_time >= op.t_begin && read_time <= op.t_end) {
+		uint32_t snap = rr ? rr->op_snap : 0;
+		sim_time_t tt = oracle_step_time(o, snap, op.task,
+						 truncate_steps, op.t_begin,
+						 read_time, true);
+		sim_time_t tr = oracle_step_time(o, snap, op.task, remove_steps,
+						 read_time, op.t_end, false);
+		int k;
+
+		oracle_fmt_time(t0, sizeof(t0), read_time);
+		k = snprintf(race, sizeof(race),
+			     "page %" PRIu64 " was read from pblk %" PRIu64
+			     " by %s at %s, ", idx, read_pblk, rl, t0);
+		oracle_fmt_time(t1, sizeof(t1), tt >= 0 ? tt : op.t_begin);
+		oracle_fmt_time(t2, sizeof(t2), tr >= 0 ? tr : op.t_end);
+		k += snprintf(race + k, sizeof(race) - (size_t)k,
+			      "after %s of %s %s at %s and before it %s at %s",
+			      opname, ol, tt >= 0 ? "truncated the page cache"
+			      : "began", t1,
+			      tr >= 0 ? "removed the blocks" : "ended", t2);
+		oracle_fmt_time(t1, sizeof(t1), tb);
+		snprintf(race + k, sizeof(race) - (size_t)k,
+			 ": the page kept the old bytes, and this %s (begun at "
+			 "%s) returned them where %s's zeros belong", via, t1,
+			 oracle_remove_name(op.kind));
+	} else if (op.kind >= 0) {
+		oracle_fmt_time(t0, sizeof(t0), op.t_begin);
+		oracle_fmt_time(t1, sizeof(t1), op.t_end);
+		if (read_task)
+			oracle_fmt_time(t2, sizeof(t2), read_time);
+		snprintf(race, sizeof(race),
+			 "%s of %s (%s to %s) left %s there; the page returned "
+			 "%s%s%s%s%s", opname, ol, t0, t1, mm->want ?
+			 "another value" : "zeros", got,
+			 read_task ? " and was last read from disk by " : "",
+			 read_task ? rl : "", read_task ? " at " : "",
+			 read_task ? t2 : "");
+	} else if (read_task) {
+		oracle_fmt_time(t2, sizeof(t2), read_time);
+		snprintf(race, sizeof(race),
+			 "page %" PRIu64 " was last read from pblk %" PRIu64
+			 " by %s at %s", idx, read_pblk, rl, t2);
+	}
+	oracle_explain_story(o, FS_ORACLE_STALE_READ, head, race, detail, &st);
 }
 
 static bool check_run(void *ctx, uint32_t start, uint32_t len,
@@ -545,7 +778,8 @@ static bool check_run(void *ctx, uint32_t start, uint32_t len,
 				 rc->tb, rc->te, &mm)) {
 		rc->ok = false;
 		if (oracle_count(rc->o, FS_ORACLE_STALE_READ))
-			explain_stale_read(rc->o, rc->f, &mm, rc->tb, rc->via);
+			explain_stale_read(rc->o, rc->f, &mm, rc->tb, rc->via,
+					   rc->c);
 		return false;   /* one violation per read call */
 	}
 	return true;
@@ -561,8 +795,9 @@ bool fs_oracle_read(struct inode *inode, uint64_t token, loff_t off,
 	if (!o || !len)
 		return true;
 	rc = (struct read_ctx){
-		.o = o, .f = oracle_file_get(o, inode), .file_off = (uint64_t)off,
-		.coff = coff, .clen = len, .tb = oracle_now(o),
+		.o = o, .f = oracle_file_get(o, inode), .c = c,
+		.file_off = (uint64_t)off, .coff = coff, .clen = len,
+		.tb = oracle_now(o),
 		.te = oracle_now(o), .via = via ? via : "read", .ok = true,
 	};
 	for (unsigned i = 0; token && i < o->nreads_cap; i++)
@@ -669,6 +904,23 @@ static void map_delete(struct oracle_map_index *m, struct oracle_map *e)
 	m->n--;
 }
 
+static void map_drop_snaps(struct fs_oracle *o, struct oracle_map *e)
+{
+	oracle_snap_put(o, e->map_snap);
+	oracle_snap_put(o, e->free_snap);
+	e->map_snap = e->free_snap = 0;
+}
+
+/* e was explained: its snapshots are not needed any more, unless the
+ * other kind they serve is still to be explained (a stale mapping whose
+ * block then takes a foreign write). */
+static void map_done_snaps(struct fs_oracle *o, struct oracle_map *e)
+{
+	if (!explain_wanted(o, FS_ORACLE_STALE_MAPPING) &&
+	    !explain_wanted(o, FS_ORACLE_FOREIGN_WRITE))
+		map_drop_snaps(o, e);
+}
+
 static void map_add(struct inode *inode, uint32_t lblk, uint64_t pblk,
 		    bool pte)
 {
@@ -699,12 +951,16 @@ static void map_remove(struct inode *inode, uint64_t pblk, bool pte)
 	e = oracle_map_find(&o->map, pblk);
 	/* An unpaired unmap is a bug in the caller's hook placement. */
 	SIM_BUG_ON(!e || (pte ? e->npte == 0 : e->nbh == 0));
+	/* truncate_pagecache_range drops buffers just after its step note */
+	harvest_current(o);
 	if (pte)
 		e->npte--;
 	else
 		e->nbh--;
-	if (!e->nbh && !e->npte)
+	if (!e->nbh && !e->npte) {
+		map_drop_snaps(o, e);
 		map_delete(&o->map, e);
+	}
 }
 
 void fs_oracle_bh_map(struct inode *inode, uint32_t lblk, uint64_t pblk)
@@ -769,21 +1025,117 @@ void fs_oracle_block_free(struct super_block *sb, uint64_t pblk,
 
 	if (!o || !o->map.n)
 		return;
+	harvest_current(o);
 	for (uint64_t b = pblk; b < pblk + count; b++) {
 		struct oracle_map *e = oracle_map_find(&o->map, b);
 
-		if (e) {
-			e->free_task = oracle_task_now();
-			e->free_time = oracle_now(o);
+		if (!e)
+			continue;
+		e->free_task = oracle_task_now();
+		e->free_time = oracle_now(o);
+		/* freed while mapped: what the explanation will show, kept
+		 * now (the tasks' notes move on before the block is reused) */
+		if (explain_wanted(o, FS_ORACLE_STALE_MAPPING) ||
+		    explain_wanted(o, FS_ORACLE_FOREIGN_WRITE)) {
+			map_drop_snaps(o, e);
+			e->free_snap = oracle_snap_take(o, e->free_task);
+			if (e->map_task != e->free_task)
+				e->map_snap = oracle_snap_take(o, e->map_task);
 		}
 	}
 }
 
-static void explain_stale_mapping(struct fs_oracle *o,
-				  const struct oracle_map *e)
+/* The story of a block freed while mapped (stale_mapping, foreign_write):
+ * moments, snapshots and the race in words; returns the freeing
+ * operation (kind -1: unknown). */
+static struct oracle_opref map_story(struct fs_oracle *o,
+				     const struct oracle_map *e,
+				     struct oracle_story *st, char *race,
+				     size_t racelen, char *detail,
+				     size_t detlen)
 {
-	char head[256], detail[512], t1[32], t2[32];
-	uint32_t tasks[2] = { e->map_task, e->free_task };
+	const struct oracle_snap *fs = oracle_snap_get(o, e->free_snap);
+	const struct oracle_op *x = oracle_task_op(o, e->free_task);
+	struct oracle_opref op = fs ? fs->op : x ? oracle_opref_of(x)
+				: (struct oracle_opref){ .kind = -1 };
+	const struct oracle_file *f = oracle_file_find(o, e->ino);
+	struct address_space *m = f && f->inode ? f->inode->i_mapping : NULL;
+	const struct page *page = NULL;
+	char opname[96] = "", ml[64], fl[64], rl[64], t0[32], t1[32], t2[32];
+	uint64_t idx = 0;
+	size_t dl = strlen(detail);
+
+	oracle_task_label(o, e->map_task, ml, sizeof(ml));
+	oracle_task_label(o, e->free_task, fl, sizeof(fl));
+	if (op.kind >= 0) {
+		oracle_fmt_op(opname, sizeof(opname), &op);
+		oracle_story_moment(st, op.task, op.t_begin, true, "%s begins",
+				    opname);
+	}
+	if (m && m->page_tree && f) {
+		idx = (uint64_t)e->lblk >> (PAGE_SHIFT - f->shadow.blockbits);
+		page = page_cache_sim_peek(m, idx);
+		if (page && (!page->sim_read_task ||
+			     page->sim_read_pblk != e->pblk))
+			page = NULL;
+	}
+	/* a page read during the freeing operation (an older read is not
+	 * part of this race) */
+	if (page && (op.kind < 0 || page->sim_read_time < op.t_begin))
+		page = NULL;
+	if (page) {
+		oracle_task_label(o, page->sim_read_task, rl, sizeof(rl));
+		oracle_fmt_time(t0, sizeof(t0), page->sim_read_time);
+		oracle_story_moment(st, page->sim_read_task,
+				    page->sim_read_time, false,
+				    "reads page %" PRIu64 " from pblk %" PRIu64,
+				    idx, e->pblk);
+		snprintf(detail + dl, detlen - dl,
+			 "  page %" PRIu64 " was read from pblk %" PRIu64
+			 " by %s at %s\n", idx, e->pblk, rl, t0);
+	}
+	oracle_story_moment(st, e->map_task, e->map_time, false,
+			    "maps lblk %u to pblk %" PRIu64 " (%s)", e->lblk,
+			    e->pblk, e->npte ? "DAX PTE" : "buffer");
+	if (e->free_time)
+		oracle_story_moment(st, e->free_task, e->free_time, false,
+				    "frees pblk %" PRIu64 ", still mapped",
+				    e->pblk);
+	oracle_story_snap(o, st, e->free_snap);
+	oracle_story_snap(o, st, e->map_snap);
+	oracle_fmt_time(t0, sizeof(t0), e->map_time);
+	oracle_fmt_time(t2, sizeof(t2), e->free_time);
+	if (!e->free_time) {
+		snprintf(race, racelen, "%s mapped lblk %u to pblk %" PRIu64
+			 " at %s; the block was released without a recorded "
+			 "free", ml, e->lblk, e->pblk, t0);
+	} else if (op.kind >= 0 && e->map_time >= op.t_begin &&
+		   e->map_time <= e->free_time) {
+		sim_time_t tt = oracle_step_time(o, e->free_snap, op.task,
+						 truncate_steps, op.t_begin,
+						 e->map_time, true);
+
+		oracle_fmt_time(t1, sizeof(t1), tt >= 0 ? tt : op.t_begin);
+		snprintf(race, racelen,
+			 "%s mapped lblk %u to pblk %" PRIu64 " at %s, after %s "
+			 "of %s %s at %s and before it freed the block at %s: "
+			 "the mapping outlived the block", ml, e->lblk,
+			 e->pblk, t0, opname, fl,
+			 tt >= 0 ? "truncated the page cache" : "began", t1, t2);
+	} else {
+		snprintf(race, racelen,
+			 "%s mapped lblk %u to pblk %" PRIu64 " at %s; %s freed "
+			 "the block at %s%s%s with the mapping still in place",
+			 ml, e->lblk, e->pblk, t0, fl, t2,
+			 op.kind >= 0 ? " in " : "", opname);
+	}
+	return op;
+}
+
+static void explain_stale_mapping(struct fs_oracle *o, struct oracle_map *e)
+{
+	char head[256], detail[768], race[768] = "", t1[32], t2[32];
+	struct oracle_story st = { 0 };
 
 	oracle_fmt_time(t1, sizeof(t1), e->map_time);
 	oracle_fmt_time(t2, sizeof(t2), e->free_time);
@@ -791,11 +1143,12 @@ static void explain_stale_mapping(struct fs_oracle *o,
 		 "stale_mapping: ino %u lblk %u pblk %" PRIu64
 		 " reusable while %u buffer(s) and %u DAX PTE(s) map it",
 		 e->ino, e->lblk, e->pblk, e->nbh, e->npte);
-	if (!e->map_task && !e->map_time)
+	if (!e->map_task && !e->map_time) {
 		snprintf(detail, sizeof(detail),
 			 "  found by scanning the page cache (mappings are not "
 			 "reported to the oracle: the mapping task is unknown)\n");
-	else
+		oracle_story_task(&st, e->free_task);
+	} else {
 		snprintf(detail, sizeof(detail),
 			 "  mapping established by %s%u at %s; block freed by "
 			 "%s%u at %s\n",
@@ -804,7 +1157,12 @@ static void explain_stale_mapping(struct fs_oracle *o,
 			 e->free_task ? "task " : "event context/unknown ",
 			 e->free_task ? e->free_task - 1 : 0,
 			 e->free_time ? t2 : "-");
-	oracle_explain(o, FS_ORACLE_STALE_MAPPING, head, detail, tasks, 2);
+		map_story(o, e, &st, race, sizeof(race), detail,
+			  sizeof(detail));
+	}
+	oracle_explain_story(o, FS_ORACLE_STALE_MAPPING, head, race, detail,
+			     &st);
+	map_done_snaps(o, e);
 }
 
 unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
@@ -838,6 +1196,7 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 		 * hook call: drop it (fsck's audit reports such drift). */
 		if (!oracle_confirm_mapping(o, e)) {
 			o->index_stale++;
+			map_drop_snaps(o, e);
 			map_delete(&o->map, e);
 			continue;
 		}
@@ -855,9 +1214,9 @@ void fs_oracle_disk_write(struct super_block *sb, struct inode *inode,
 			  const struct ext4_sim_owner *was, const char *via)
 {
 	struct fs_oracle *o = fs_oracle_of(sb);
-	char head[256], owner[128], detail[512];
-	uint32_t tasks[2] = { 0, 0 };
-	const struct oracle_map *e;
+	char head[256], owner[128], detail[768], race[768] = "";
+	struct oracle_story st = { 0 };
+	struct oracle_map *e;
 
 	if (!o || !foreign)
 		return;
@@ -868,10 +1227,6 @@ void fs_oracle_disk_write(struct super_block *sb, struct inode *inode,
 	else
 		snprintf(owner, sizeof(owner), "?");
 	e = oracle_map_find(&o->map, pblk);
-	if (e) {
-		tasks[0] = e->map_task;
-		tasks[1] = e->free_task;
-	}
 	if (inode)
 		snprintf(head, sizeof(head),
 			 "foreign_write: %s of ino %lu lblk %u landed in pblk %"
@@ -885,7 +1240,13 @@ void fs_oracle_disk_write(struct super_block *sb, struct inode *inode,
 		 "  the writer's mapping of pblk %" PRIu64 " %s\n", pblk,
 		 e ? "was established by the other task shown" :
 		     "is not in the buffer/PTE index");
-	oracle_explain(o, FS_ORACLE_FOREIGN_WRITE, head, detail, tasks, 2);
+	if (e)
+		map_story(o, e, &st, race, sizeof(race), detail,
+			  sizeof(detail));
+	oracle_explain_story(o, FS_ORACLE_FOREIGN_WRITE, head, race, detail,
+			     &st);
+	if (e)
+		map_done_snaps(o, e);
 }
 
 /* ---- engine findings, fsck ----------------------------------------------------------- */
@@ -1151,7 +1512,6 @@ void fs_oracle_summary(const struct fs_oracle *o, FILE *out)
 				o->count[k]);
 }
 
-const char *oracle_remove_name(int kind);
 const char *oracle_remove_name(int kind)
 {
 	return kind >= 0 && kind <= FS_ORACLE_FALLOCATE ? remove_names[kind]

@@ -11,9 +11,13 @@
  *   fsck           model invariants broken (fs/ext4/fsck.h)
  *
  * Each kind is counted per job; the first instance of each kind is
- * explained: the involved tasks' recent steps (sim_task_notes) side by side
- * with simulated times, kernel functions and held locks, ending at the
- * detection, headed by kind, file, block and the replay line
+ * explained: the involved tasks' steps (sim_task_notes, plus snapshots the
+ * oracle keeps at the decisive events) side by side with simulated times,
+ * kernel functions and held locks, lock chatter folded, the decisive
+ * moments (mapping established, block freed, page read from disk,
+ * operation begin/end, read begin) as rows of their own, ending at the
+ * detection; headed by kind, file, block, a "race:" line saying the race in
+ * words where the oracle can tell, and the replay line
  * "seed S job J: replay with sim/sim --replay S:J FILE.cfg".
  *
  * Calling convention: every hook takes the inode (or the super_block) and

@@ -86,6 +86,10 @@ struct oracle_mismatch {
 	uint32_t want_task;           /* writer of the current value (+1) */
 	uint32_t got_task;            /* writer of the returned value if known (+1) */
 	sim_time_t want_end;          /* when the current value completed */
+	sim_time_t want_begin;        /* ... and when its operation began */
+	uint64_t want_op;             /* that operation (0: set-up) */
+	sim_time_t got_super;         /* when the returned value was superseded
+				       * (if got_task; SIM_TIME_MAX: current) */
 	uint64_t nallowed;            /* candidate values there */
 };
 bool oracle_shadow_check(const struct oracle_shadow *s, uint64_t off,
@@ -115,6 +119,13 @@ struct oracle_file {
 
 enum oracle_op_kind { ORACLE_OP_WRITE = 100 };   /* below: enum fs_oracle_remove */
 
+/* Step notes (not lock traffic) of an operation's task, gathered while it
+ * runs at the oracle hooks it calls (block_free, bh_unmap, its end): the
+ * task's note ring is short, and a long punch or zero_range pushes its
+ * truncate_pagecache_range step out of it long before the race is seen. */
+#define ORACLE_OP_STEPS 6
+#define ORACLE_HARVEST 8              /* last notes looked at per hook */
+
 struct oracle_op {
 	uint64_t id;                  /* 0: free slot */
 	struct oracle_file *f;
@@ -124,6 +135,8 @@ struct oracle_op {
 	sim_time_t t_begin;
 	uint32_t task;                /* +1 */
 	bool torn;                    /* a shift split or removed its range */
+	unsigned nsteps;
+	struct sim_note steps[ORACLE_OP_STEPS];
 };
 
 struct oracle_read {
@@ -140,6 +153,53 @@ struct oracle_map {
 	uint32_t map_task;            /* task that established the last one (+1) */
 	uint32_t free_task;           /* task that freed the block while mapped (+1) */
 	sim_time_t map_time, free_time;
+	/* snapshots (seq, 0: none) of the mapping and the freeing task's
+	 * notes taken when the block was freed while mapped */
+	uint32_t map_snap, free_snap;
+};
+
+/* ---- what explanations keep (oracle_explain.c) -------------------------------------
+ * An operation as explanations name it: "punch_hole [off, +len) of task N". */
+struct oracle_opref {
+	int kind;                     /* fs_oracle_remove, ORACLE_OP_WRITE; -1: none */
+	uint64_t ino, off, len;
+	sim_time_t t_begin, t_end;    /* t_end SIM_TIME_MAX: in flight */
+	uint32_t task;                /* +1 */
+};
+
+/* A snapshot of a task's recent notes, taken at an event an explanation
+ * will need (a block freed while still mapped; a zeroing operation ending
+ * with a page in its range that was read from disk while it ran), with the
+ * task's reported operation in flight then.  Only while explanations of
+ * the kinds they serve are still wanted; a fixed pool of ORACLE_SNAPS
+ * slots (allocated on first use), reference-counted by the records that
+ * name them; with every slot in use the oldest snapshot is replaced (its
+ * records then fall back to the task's live notes). */
+#define ORACLE_SNAPS 32
+struct oracle_snap {
+	uint32_t seq;                 /* 0: free slot */
+	uint32_t refs;
+	uint32_t task;                /* +1 */
+	sim_time_t time;
+	struct oracle_opref op;
+	unsigned nsteps;              /* op's steps gathered so far */
+	struct sim_note steps[ORACLE_OP_STEPS];
+	unsigned n;
+	struct sim_note notes[SIM_NOTES];
+};
+
+/* A zeroing operation that ended with a page in its range read from disk
+ * after it began: the page may keep the bytes the operation zeroed (the
+ * stale_read race).  A ring of the last ORACLE_RACED. */
+#define ORACLE_RACED 8
+struct oracle_raced {
+	uint64_t op;                  /* operation id; 0: free */
+	struct oracle_opref what;
+	uint64_t index;               /* the page */
+	uint32_t read_task;           /* +1 */
+	sim_time_t read_time;
+	uint64_t read_pblk;
+	uint32_t op_snap, read_snap;  /* snapshot seqs (0: none) */
 };
 
 struct oracle_map_index {
@@ -177,6 +237,10 @@ struct fs_oracle {
 	char *index_drift_first;
 	uint64_t fsck_runs;
 	GHashTable *fsck_seen;        /* fsck messages already counted */
+	struct oracle_snap *snaps;    /* ORACLE_SNAPS, or NULL until needed */
+	uint32_t snap_seq;
+	struct oracle_raced raced[ORACLE_RACED];
+	unsigned raced_next;
 };
 
 void oracle_map_index_init(struct oracle_map_index *m);
@@ -194,6 +258,8 @@ unsigned oracle_index_audit(struct fs_oracle *o,
 			    void *ctx);
 
 /* oracle.c */
+/* "punch_hole", ... for enum fs_oracle_remove; "write" otherwise. */
+const char *oracle_remove_name(int kind);
 struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
 /* The registered file with inode number ino, or NULL. */
 struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
@@ -206,6 +272,74 @@ struct oracle_map *oracle_map_find(const struct oracle_map_index *m,
 /* ---- explanations (oracle_explain.c) ------------------------------------------ */
 
 #define ORACLE_EXPLAIN_TASKS 3
+
+/* A decisive moment the oracle knows (a mapping established, a block
+ * freed, a page read, an operation's begin or end, a read's begin): shown
+ * as a row of its own ("** ...") in its task's column, and the table's
+ * window is chosen to contain it.  `before`: the row goes before the
+ * task's notes of the same time (an operation's begin). */
+struct oracle_moment {
+	uint32_t task;                /* +1; 0: none (no row) */
+	sim_time_t time;
+	bool before;
+	char text[120];
+};
+
+#define ORACLE_MOMENTS 8
+#define ORACLE_STORY_SNAPS 4
+
+/* What one explanation shows beyond its headline: the involved tasks (the
+ * detecting task is always the first column), the moments and the
+ * snapshots (each shown in its task's column, before its live notes). */
+struct oracle_story {
+	uint32_t tasks[ORACLE_EXPLAIN_TASKS];   /* +1 */
+	unsigned ntasks;
+	struct oracle_moment m[ORACLE_MOMENTS];
+	unsigned nm;
+	uint32_t snaps[ORACLE_STORY_SNAPS];
+	unsigned nsnaps;
+};
+
+/* Adds task (+1; 0 and duplicates ignored) as a column. */
+void oracle_story_task(struct oracle_story *st, uint32_t task);
+/* Adds a moment (its task becomes a column). */
+void oracle_story_moment(struct oracle_story *st, uint32_t task, sim_time_t t,
+			 bool before, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+/* Adds snapshot seq (0 or stale: ignored) and its task as a column. */
+void oracle_story_snap(struct fs_oracle *o, struct oracle_story *st,
+		       uint32_t seq);
+/* Appends the explanation: headline (one line, no newline), the race in
+ * words (`race`, wrapped; may be NULL), the replay and detection lines,
+ * detail (may be NULL) and the tasks' steps side by side. */
+void oracle_explain_story(struct fs_oracle *o, enum fs_oracle_kind k,
+			  const char *headline, const char *race,
+			  const char *detail, const struct oracle_story *st);
+
+/* Snapshots (see struct oracle_snap): take one of task's notes now, with
+ * its operation in flight (0: skipped — no task, no free slot); get by seq
+ * (NULL if gone); put drops a reference. */
+uint32_t oracle_snap_take(struct fs_oracle *o, uint32_t task);
+const struct oracle_snap *oracle_snap_get(const struct fs_oracle *o,
+					  uint32_t seq);
+void oracle_snap_put(struct fs_oracle *o, uint32_t seq);
+/* The reported operation of task (+1) in flight now, or NULL.  Zeroing
+ * and shifting kinds are preferred over writes. */
+struct oracle_op *oracle_task_op(const struct fs_oracle *o, uint32_t task);
+struct oracle_opref oracle_opref_of(const struct oracle_op *op);
+/* Lock traffic (sim/lock.h, the page lock) as opposed to a step. */
+bool oracle_note_is_lock(const struct sim_note *n);
+bool oracle_note_eq(const struct sim_note *a, const struct sim_note *b);
+/* "task 4 (mapper/0)", "event context" for 0. */
+void oracle_task_label(const struct fs_oracle *o, uint32_t task, char *buf,
+		       size_t len);
+/* "punch_hole [4096, +8192)" */
+void oracle_fmt_op(char *buf, size_t len, const struct oracle_opref *op);
+/* The step note of what (one of a NULL-terminated list) in the notes of
+ * snapshot s and task's live notes, latest with time in [lo, hi] (last)
+ * or earliest (!last); -1 if none. */
+sim_time_t oracle_step_time(const struct fs_oracle *o, uint32_t snap,
+			    uint32_t task, const char *const *what,
+			    sim_time_t lo, sim_time_t hi, bool last);
 
 /* headline: one line saying what was found (no newline); detail: further
  * lines (may be NULL); tasks: involved task ids + 1 (0 entries skipped,

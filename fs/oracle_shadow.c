@@ -378,6 +378,8 @@ static void fill_mismatch(const struct oracle_shadow *s,
 				  (uint32_t)((int64_t)fx - cur->delta) : 0;
 		mm->want_task = cur->task;
 		mm->want_end = cur->t_end;
+		mm->want_begin = cur->t_begin;
+		mm->want_op = cur->op;
 	}
 	for (uint32_t i = 0; r && i < r->n; i++) {
 		const struct oracle_val *v = &r->v[i];
@@ -386,8 +388,10 @@ static void fill_mismatch(const struct oracle_shadow *s,
 			continue;
 		if (val_allowed(v, tb, te))
 			mm->nallowed++;
-		if (val_matches(v, stamp, delta) && !mm->got_task)
+		if (val_matches(v, stamp, delta) && !mm->got_task) {
 			mm->got_task = v->task;
+			mm->got_super = v->t_super;
+		}
 	}
 	if (!r)
 		mm->nallowed = 1;   /* never written: zeros only */

@@ -166,6 +166,7 @@ struct page *page_sim_alloc(struct mm_sim *s)
 	page->index = 0;
 	page->_count = 1;
 	page->_mapcount = 0;
+	page->sim_read_task = 0;
 	page->private = NULL;
 	page->lock_owner = NULL;
 	page->lock_counted = false;

@@ -128,6 +128,19 @@ static void sim_rbio_endio(struct bio *bio)
 	rb->end_io(rb);
 }
 
+/* Who read the page from which block, and when (the block was just looked
+ * up): what an explanation of stale data in the page needs.  The disk
+ * block at the vector's offset is the next one of the bio. */
+static void sim_rbio_note_reader(const struct sim_rbio *rb, struct page *page)
+{
+	struct sim_task *t = sim_current_task();
+
+	page->sim_read_task = t ? sim_task_id(t) + 1 : 0;
+	page->sim_read_time = t ? sim_task_now(t) : 0;
+	page->sim_read_pblk = rb->first_block +
+			      (rb->bio.bi_iter.bi_size >> rb->sb->s_blocksize_bits);
+}
+
 struct sim_rbio *sim_rbio_alloc(struct super_block *sb, uint64_t block,
 				void (*end_io)(struct sim_rbio *rb))
 {
@@ -159,6 +172,7 @@ bool sim_rbio_add_page(struct sim_rbio *rb, struct page *page,
 		   offset + len > PAGE_SIZE);
 	if (rb->vcnt == SIM_RBIO_MAX_VECS)
 		return false;
+	sim_rbio_note_reader(rb, page);
 	rb->vec[rb->vcnt++] = (struct sim_rbio_vec){
 		.page = page, .bh = bh, .offset = offset, .len = len,
 	};

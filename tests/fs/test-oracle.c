@@ -14,10 +14,18 @@
  *   - each kind's first detection time is the world's clock then;
  *   - at the end of a job a completed write that is not visible is a
  *     lost_write; concurrent writes get no verdict;
- *   - with no oracle every hook is a no-op; explanations are deterministic.
+ *   - with no oracle every hook is a no-op; explanations are deterministic;
+ *   - explanations fold lock chatter (acquire+release -> "held", runs ×N)
+ *     but keep steps and locks still held, show the decisive moments as
+ *     "** ..." rows even when later notes pushed them out of the window,
+ *     and say the race in words; a stale_read of a page read from disk
+ *     during a punch names the read, the truncation and the removal;
+ *   - the real punch-write-fault scenario (sim/sim) explains the
+ *     establishing fault and the block removal.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -568,7 +576,7 @@ static void test_stale_mapping(void)
 	g_assert_nonnull(strstr(e, "jbd2_journal_commit_transaction callback"));
 	g_assert_nonnull(strstr(e, "0.100us"));   /* ns precision */
 	g_assert_nonnull(strstr(e, "acquire-read i_data_sem"));
-	g_assert_nonnull(strstr(e, "release-read i_data_sem"));
+	g_assert_nonnull(strstr(e, "up_read release i_data_sem(r)"));
 	/* the puncher still holds i_mutex at the detection */
 	g_assert_nonnull(strstr(e, "  held         | -"));
 	g_assert_nonnull(strstr(e, "i_mutex"));
@@ -934,6 +942,298 @@ static void test_shadow_compact(void)
 	fx_fini(&f);
 }
 
+
+/* ---- explanations -------------------------------------------------------------------------- */
+
+static unsigned occurrences(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The explanation with its wrapped "race:" lines joined. */
+static char *unwrap(const char *e)
+{
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = e; *p; p++) {
+		if (p[0] == '\n' && strncmp(p + 1, "      ", 6) == 0 &&
+		    p[7] != ' ' && p[7] != '|') {
+			g_string_append_c(s, ' ');
+			p += 6;
+			continue;
+		}
+		g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+struct chatter {
+	struct fx *f;
+	uint64_t pblk;
+	struct buffer_head *bh;
+	struct sim_mutex chat;
+};
+
+/* Maps the block, then makes 30 acquire+release pairs of lock noise
+ * (60 notes: with a window of the last notes the mapping would be gone). */
+static void chatty_mapper_fn(struct sim_task *t, void *arg)
+{
+	struct chatter *r = arg;
+
+	sim_task_note(t, "ext4_page_mkwrite", "buffer mapped", "pblk",
+		      (int64_t)r->pblk);
+	fs_oracle_bh_map(r->f->inode, 0, r->pblk);
+	for (int i = 0; i < 30; i++) {
+		sim_task_delay(t, 5);
+		mutex_lock(&r->chat);
+		sim_task_delay(t, 10);
+		mutex_unlock(&r->chat);
+	}
+}
+
+static void chatty_puncher_fn(struct sim_task *t, void *arg)
+{
+	struct chatter *r = arg;
+	uint64_t op;
+
+	mutex_lock(&r->f->inode->i_mutex);
+	op = fs_oracle_remove_begin(r->f->inode, FS_ORACLE_PUNCH, 0, 4096);
+	sim_task_note(t, "ext4_punch_hole", "truncate_pagecache_range", NULL, 0);
+	sim_task_sleep(t, 1000);
+	sim_task_note(t, "ext4_punch_hole", "ext4_ext_remove_space", NULL, 0);
+	/* no journal: reusable at once, detected here */
+	ext4_sim_mb_free_range(r->f->h->sb, r->pblk, 1, false, 0);
+	fs_oracle_remove_end(r->f->inode, op, 0);
+	mutex_unlock(&r->f->inode->i_mutex);
+}
+
+static char *run_chatter(void)
+{
+	struct fx f;
+	struct chatter r = { .f = &f };
+	char *text;
+
+	fx_init(&f, false);
+	fx_init_mm(&f);
+	sim_mutex_init(f.h->w, &r.chat, "chat_lock");
+	r.pblk = alloc_block(&f, 0);
+	r.bh = fx_add_buffer(&f, 0, r.pblk);
+	sim_task_spawn(f.h->w, "mapper", chatty_mapper_fn, &r);
+	sim_task_spawn(f.h->w, "puncher", chatty_puncher_fn, &r);
+	g_assert_cmpint(sim_world_run(f.h->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_MAPPING), ==, 1);
+	text = g_strdup(fs_oracle_explanation(f.o, FS_ORACLE_STALE_MAPPING, 0));
+	fs_oracle_unmap_bh(f.inode, r.bh, 0);
+	fx_fini(&f);
+	return text;
+}
+
+static void test_explain_compress(void)
+{
+	char *e = run_chatter(), *again = run_chatter();
+
+	if (g_test_verbose())
+		g_printerr("%s", e);
+	/* 30 pairs: one row "... (held 10 ns) ×30", no release rows */
+	g_assert_nonnull(strstr(e, "chatty_mapper_fn chat_lock (held 10 ns) ×30"));
+	g_assert_cmpuint(occurrences(e, "chat_lock"), ==, 1);
+	g_assert_null(strstr(e, "release chat_lock"));
+	/* the mapping 60 notes back: its step and its moment row */
+	g_assert_nonnull(strstr(e, "ext4_page_mkwrite buffer mapped pblk"));
+	g_assert_nonnull(strstr(e, "** maps lblk 0 to pblk "));
+	g_assert_nonnull(strstr(e, "** frees pblk "));
+	/* steps kept, and the lock the puncher still holds */
+	g_assert_nonnull(strstr(e, "ext4_punch_hole truncate_pagecache_range"));
+	g_assert_nonnull(strstr(e, "ext4_punch_hole ext4_ext_remove_space"));
+	g_assert_nonnull(strstr(e, "chatty_puncher_fn acquire i_mutex"));
+	/* the race in words: mapped after the truncation, before the free */
+	{
+		char *u = unwrap(e);
+
+		g_assert_nonnull(strstr(u, "race: task 1 (mapper) mapped lblk 0 "
+					"to pblk "));
+		g_assert_nonnull(strstr(u, "after punch_hole [0, +4096) of task 2 "
+					"(puncher) truncated the page cache at "
+					"0.000us and before it freed the block "
+					"at 1.000us"));
+		g_free(u);
+	}
+	g_assert_cmpstr(e, ==, again);
+	g_free(e);
+	g_free(again);
+}
+
+/* The stale_read race: the punch truncates the page cache, a fault reads
+ * the old block into a new page, the punch removes the block.  The page
+ * keeps the old bytes; a later read returns them where zeros belong. */
+struct sr {
+	struct fx *f;
+	sim_stamp_t old;
+	struct page *page;
+};
+
+static void sr_puncher_fn(struct sim_task *t, void *arg)
+{
+	struct sr *r = arg;
+	uint64_t op;
+
+	mutex_lock(&r->f->inode->i_mutex);
+	op = fs_oracle_remove_begin(r->f->inode, FS_ORACLE_PUNCH, 0, 4096);
+	sim_task_note(t, "ext4_punch_hole", "truncate_pagecache_range", NULL, 0);
+	sim_task_sleep(t, 100);
+	sim_task_note(t, "ext4_punch_hole", "ext4_ext_remove_space", NULL, 0);
+	sim_task_sleep(t, 100);
+	fs_oracle_remove_end(r->f->inode, op, 0);
+	mutex_unlock(&r->f->inode->i_mutex);
+}
+
+static void sr_faulter_fn(struct sim_task *t, void *arg)
+{
+	struct sr *r = arg;
+	struct page *page;
+
+	sim_task_sleep(t, 50);
+	sim_task_note(t, "filemap_fault", "page not cached", NULL, 0);
+	page = page_cache_alloc(r->f->inode->i_mapping);
+	g_assert_cmpint(add_to_page_cache_lru(page, r->f->inode->i_mapping, 0),
+			==, 0);
+	/* what sim_rbio_add_page records; the old block's bytes land */
+	page->sim_read_task = sim_task_id(t) + 1;
+	page->sim_read_time = sim_task_now(t);
+	page->sim_read_pblk = 777;
+	sim_contents_set(&page->contents, 0, 4096, r->old, 0);
+	SetPageUptodate(page);
+	unlock_page(page);
+	put_page(page);
+	r->page = page;
+}
+
+static void sr_reader_fn(struct sim_task *t, void *arg)
+{
+	struct sr *r = arg;
+	uint64_t tok;
+
+	sim_task_sleep(t, 1000);
+	sim_task_note(t, "vfs_read", "buffered", NULL, 0);
+	tok = fs_oracle_read_begin(r->f->inode);
+	g_assert_false(fs_oracle_read(r->f->inode, tok, 0, 4096,
+				      &r->page->contents, 0, "read"));
+	fs_oracle_read_end(r->f->inode, tok);
+}
+
+static char *run_stale_read_race(void)
+{
+	struct fx f;
+	struct sr r = { .f = &f };
+	char *text;
+
+	fx_init(&f, false);
+	fx_init_mm(&f);
+	r.old = stamp(&f, 0, 4096);
+	fs_oracle_write(f.inode, 0, 4096, r.old);
+	sim_task_spawn(f.h->w, "puncher", sr_puncher_fn, &r);
+	sim_task_spawn(f.h->w, "faulter", sr_faulter_fn, &r);
+	sim_task_spawn(f.h->w, "reader", sr_reader_fn, &r);
+	g_assert_cmpint(sim_world_run(f.h->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 1);
+	text = g_strdup(fs_oracle_explanation(f.o, FS_ORACLE_STALE_READ, 0));
+	fx_fini(&f);
+	return text;
+}
+
+static void test_explain_stale_read_race(void)
+{
+	char *e = run_stale_read_race(), *again = run_stale_read_race();
+	char *u = unwrap(e);
+
+	if (g_test_verbose())
+		g_printerr("%s", e);
+	g_assert_nonnull(strstr(u, "race: page 0 was read from pblk 777 by task 2 "
+				"(faulter) at 0.050us, after punch_hole [0, +4096) "
+				"of task 1 (puncher) truncated the page cache at "
+				"0.000us and before it removed the blocks at "
+				"0.100us: the page kept the old bytes"));
+	g_free(u);
+	g_assert_nonnull(strstr(e, "** reads page 0 from pblk 777"));
+	g_assert_nonnull(strstr(e, "** punch_hole [0, +4096) begins"));
+	g_assert_nonnull(strstr(e, "** punch_hole [0, +4096) ends"));
+	g_assert_nonnull(strstr(e, "** read of offset 0 begins"));
+	g_assert_nonnull(strstr(e, "filemap_fault page not cached"));
+	g_assert_nonnull(strstr(e, "reader (detecting)"));
+	g_assert_cmpstr(e, ==, again);
+	g_free(e);
+	g_free(again);
+}
+
+/* The real scenario: sim/sim on workloads/regress/punch-write-fault.cfg
+ * (lockless): the explanation shows the fault that established the
+ * mapping (its do_page_mkwrite row for the page) and the punch's block
+ * removal, and says the race in words. */
+static void test_explain_punch_write_fault(void)
+{
+	const char *src = g_getenv("FAULTLINE_SRCDIR");
+	const char *bld = g_getenv("FAULTLINE_BUILDDIR");
+	char *sim, *cfg, *out = NULL, *err = NULL, *e, *end, *row;
+	const char *lb;
+	gint status = 0;
+	unsigned lblk;
+
+	if (!src || !bld) {
+		g_test_skip("FAULTLINE_SRCDIR/BUILDDIR not set (run by make check)");
+		return;
+	}
+	sim = g_build_filename(bld, "sim", "sim", NULL);
+	cfg = g_build_filename(src, "workloads", "regress",
+			       "punch-write-fault.cfg", NULL);
+	if (!g_file_test(sim, G_FILE_TEST_IS_EXECUTABLE)) {
+		g_test_skip("sim/sim not built");
+		g_free(sim);
+		g_free(cfg);
+		return;
+	}
+	{
+		char *argv[] = { sim, "-s", "lockless", "--replay", "1:0", cfg,
+				 NULL };
+
+		g_assert_true(g_spawn_sync(NULL, argv, NULL,
+					   G_SPAWN_DEFAULT, NULL, NULL, &out,
+					   &err, &status, NULL));
+	}
+	g_assert_cmpint(status, ==, 0);
+	e = strstr(out, "stale_mapping: ino ");
+	g_assert_nonnull(e);
+	end = strstr(e, "  state ");
+	g_assert_nonnull(end);
+	*end = '\0';
+	if (g_test_verbose())
+		g_printerr("%s\n", e);
+	lb = strstr(e, " lblk ");
+	g_assert_nonnull(lb);
+	lblk = (unsigned)strtoul(lb + 6, NULL, 10);
+	/* 4 KiB blocks: page == lblk; the establishing fault's row */
+	row = g_strdup_printf("do_page_mkwrite page %u", lblk);
+	g_assert_nonnull(strstr(e, row));
+	g_free(row);
+	row = g_strdup_printf("** maps lblk %u to pblk ", lblk);
+	g_assert_nonnull(strstr(e, row));
+	g_free(row);
+	g_assert_nonnull(strstr(e, "ext4_ext_remove_space"));
+	g_assert_nonnull(strstr(e, "** frees pblk "));
+	g_assert_nonnull(strstr(e, "truncate_pagecache_range"));
+	g_assert_nonnull(strstr(e, "race: task "));
+	g_assert_nonnull(strstr(e, "truncated the page cache at"));
+	/* chatter folded: no bare page-lock release rows */
+	g_assert_null(strstr(e, "lock_release release page lock"));
+	g_free(out);
+	g_free(err);
+	g_free(sim);
+	g_free(cfg);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -948,6 +1248,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/oracle/store-per-page", test_store_per_page);
 	g_test_add_func("/oracle/stale-mapping", test_stale_mapping);
 	g_test_add_func("/oracle/stale-mapping-scan", test_stale_mapping_scan);
+	g_test_add_func("/oracle/explain-compress", test_explain_compress);
+	g_test_add_func("/oracle/explain-stale-read-race",
+			test_explain_stale_read_race);
+	g_test_add_func("/oracle/explain-punch-write-fault",
+			test_explain_punch_write_fault);
 	g_test_add_func("/oracle/stale-index-entry", test_stale_index_entry);
 	g_test_add_func("/oracle/index-position-moved",
 			test_index_position_moved);
