@@ -57,14 +57,27 @@ static void visible_page(struct inode *inode, const GArray *exts, pgoff_t idx,
 	struct page *page = inode->i_mapping && inode->i_mapping->page_tree ?
 			    page_cache_sim_peek(inode->i_mapping, idx) : NULL;
 
+	struct buffer_head *bh = page && page_has_buffers(page) ?
+				 page_buffers(page) : NULL;
+
 	if (page && PageUptodate(page)) {
 		sim_contents_copy_all(out, &page->contents);
 		return;
 	}
 	sim_contents_zero(out, 0, PAGE_SIZE);
-	for (unsigned o = 0; o < PAGE_SIZE; o += bs) {
+	for (unsigned o = 0; o < PAGE_SIZE; o += bs,
+	     bh = bh ? bh->b_this_page : NULL) {
 		uint32_t lblk = (uint32_t)((((uint64_t)idx << PAGE_SHIFT) + o) >> bits);
 		const struct ext4_extent *ex = ext_find(exts, lblk);
+
+		/* A page that is not uptodate can still hold uptodate
+		 * buffers (partial-block zeroing reads and dirties just its
+		 * buffer): a read keeps them (block_read_full_page reads
+		 * only the others), so they are what the file shows. */
+		if (bh && buffer_uptodate(bh)) {
+			sim_contents_copy(out, o, &page->contents, o, bs);
+			continue;
+		}
 
 		if (!ex || ext4_ext_is_unwritten(ex))
 			continue;   /* holes and unwritten extents read zero */

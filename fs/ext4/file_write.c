@@ -2,7 +2,8 @@
  * (fs/ext4/file.c, v4.4.1) and the system-call entries the workload
  * drives (vfs_write → sb_start_write → ->write_iter; O_DIRECT reads;
  * vfs_fsync_range → ->fsync), which also issue the write's stamp and
- * report writes and direct reads to the oracle.
+ * report direct reads to the oracle; ext4_file_write_iter reports the
+ * write once it holds i_mutex.
  *
  * ext4_file_write_iter: i_mutex; generic_write_checks; for O_DIRECT with
  * dioread_nolock, no cached pages and a range inside i_size fully mapped
@@ -42,6 +43,7 @@ ssize_t ext4_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct inode *inode = file_inode(file);
 	bool o_direct = iocb->ki_flags & IOCB_DIRECT;
 	int overwrite = 0;
+	uint64_t op;
 	loff_t start;
 	ssize_t ret;
 
@@ -50,6 +52,12 @@ ssize_t ext4_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (ret <= 0)
 		goto out;
 	start = iocb->ki_pos;
+	/* The oracle hears of the write once it holds i_mutex: the position
+	 * is final only now (O_APPEND), and a collapse or insert that ran
+	 * while the write waited for i_mutex must not move it — the write
+	 * lands at its own position after the shift. */
+	op = fs_oracle_write_begin(inode, start, iov_iter_count(from),
+				   from->stamp);
 
 	iocb->private = &overwrite;
 	if (o_direct) {
@@ -77,6 +85,7 @@ ssize_t ext4_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 	}
 	ret = __generic_file_write_iter(iocb, from);
+	fs_oracle_write_end(inode, op, ret > 0 ? (uint64_t)ret : 0);
 	mutex_unlock(&inode->i_mutex);
 
 	/* generic_write_sync: outside i_mutex. */
@@ -103,7 +112,6 @@ ssize_t ext4_sim_sys_write(struct file *file, loff_t pos, size_t len,
 			       .ki_sim_seq = seq };
 	struct iov_iter iter;
 	sim_stamp_t stamp;
-	uint64_t op;
 	ssize_t ret;
 
 	ext4_sim_charge_cpu(ext4_sim_costs(inode->i_sb)->syscall_entry);
@@ -119,11 +127,9 @@ ssize_t ext4_sim_sys_write(struct file *file, loff_t pos, size_t len,
 	iov_iter_sim_init_write(&iter, len, stamp);
 	sim_task_note(current, "vfs_write", direct ? "dio" : "buffered",
 		      "file offset", pos);
-	op = fs_oracle_write_begin(inode, pos, len, stamp);
 	sb_start_write(inode->i_sb);
 	ret = ext4_file_write_iter(&kiocb, &iter);
 	sb_end_write(inode->i_sb);
-	fs_oracle_write_end(inode, op, ret > 0 ? (uint64_t)ret : 0);
 	return ret;
 }
 
