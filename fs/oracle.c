@@ -1455,9 +1455,9 @@ void fs_oracle_finish(struct fs_oracle *o)
 	for (unsigned i = 0; i < o->nfiles; i++) {
 		struct oracle_file *f = o->files[i];
 
-		/* a job stopped mid-operation: that file has no verdict */
-		if (!f->inflight)
-			oracle_visible_check(o, f);
+		/* a job stopped mid-operation: the ranges those operations
+		 * touch have no verdict (oracle_visible_check skips them) */
+		oracle_visible_check(o, f);
 	}
 	oracle_fsck_flags(o, quiet ? EXT4_SIM_FSCK_QUIESCENT : 0);
 }

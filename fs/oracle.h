@@ -226,9 +226,10 @@ bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
 
 /* End of job: lost_write (visible contents — page cache over disk through
  * the extent tree — against the shadow, for every registered file), then
- * fsck.  Call from outside any task, after the world stopped.  Files with a
- * reported operation still in flight (a job stopped mid-operation) are not
- * compared, and fsck then skips its quiescent-only checks. */
+ * fsck.  Call from outside any task, after the world stopped.  The bytes a
+ * reported operation still in flight touches (a job stopped mid-operation;
+ * a shift or truncate: from its offset to EOF) are not compared, and fsck
+ * then skips its quiescent-only checks. */
 void fs_oracle_finish(struct fs_oracle *o);
 
 /* ---- results ---------------------------------------------------------------- */

@@ -91,6 +91,29 @@ static void visible_page(struct inode *inode, const GArray *exts, pgoff_t idx,
 
 /* Compares every byte below i_size with the shadow; returns the number of
  * inconsistent blocks. */
+/* Does an operation of f still in flight (the job stopped in the middle of
+ * it) touch bytes [lo, hi)?  Its partial work there has no verdict.  A
+ * shift or a truncate reaches from its offset to the end of the file. */
+static bool inflight_touches(const struct fs_oracle *o,
+			     const struct oracle_file *f, uint64_t lo,
+			     uint64_t hi)
+{
+	for (unsigned i = 0; i < o->nops_cap; i++) {
+		const struct oracle_op *x = &o->ops[i];
+		uint64_t end;
+
+		if (!x->id || x->f != f)
+			continue;
+		end = x->kind == FS_ORACLE_COLLAPSE ||
+		      x->kind == FS_ORACLE_INSERT ||
+		      x->kind == FS_ORACLE_TRUNCATE || x->torn ?
+		      UINT64_MAX : x->off + x->len;
+		if (x->off < hi && lo < end)
+			return true;
+	}
+	return false;
+}
+
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f)
 {
 	struct inode *inode = f->inode;
@@ -106,6 +129,8 @@ unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f)
 	for (uint64_t pos = 0; pos < size; pos += PAGE_SIZE) {
 		uint32_t n = (uint32_t)MIN((uint64_t)PAGE_SIZE, size - pos);
 
+		if (f->inflight && inflight_touches(o, f, pos, pos + n))
+			continue;
 		visible_page(inode, exts, (pgoff_t)(pos >> PAGE_SHIFT), &page);
 		fs_oracle_check_visible(inode, (loff_t)pos, n, &page, 0);
 	}

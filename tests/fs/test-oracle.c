@@ -850,6 +850,18 @@ static void test_finish_inflight(void)
 	fs_oracle_finish(f.o);
 	g_assert_cmpuint(fs_oracle_total(f.o), ==, 0);
 	fx_fini(&f);
+
+	/* only the bytes the in-flight operation touches lose their verdict:
+	 * a completed write elsewhere that the file does not show is still a
+	 * lost_write */
+	fx_init(&f, false);
+	i_size_write(f.inode, 8192);
+	a = stamp(&f, 0, 4096);
+	(void)fs_oracle_write_begin(f.inode, 0, 4096, a);
+	fs_oracle_write(f.inode, 4096, 4096, stamp(&f, 4096, 4096));
+	fs_oracle_finish(f.o);
+	g_assert_cmpuint(count(&f, FS_ORACLE_LOST_WRITE), ==, 1);
+	fx_fini(&f);
 }
 
 /* ---- no oracle, paranoid ------------------------------------------------------------------------ */
