@@ -230,7 +230,7 @@ void sim_cfg_error_at(const struct sim_cfg *cfg,
 		      GError **err, int code, const char *fmt, ...)
 {
 	const char *type_key = cfg->schema->type_key;
-	int i = key ? option_index(sec, key) : -1;
+	int i = sec && key ? option_index(sec, key) : -1;
 	int origin = i >= 0 ? sec->origin[i] : 0;
 	char *msg;
 	va_list ap;
@@ -238,6 +238,12 @@ void sim_cfg_error_at(const struct sim_cfg *cfg,
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	if (!sec) {
+		/* about the file as a whole (e.g. it has no job section) */
+		loc_error(err, code, cfg->file, 0, NULL, key, "%s", msg);
+		g_free(msg);
+		return;
+	}
 	if (key && type_key && strcmp(key, type_key) == 0)
 		origin = sec->type_line;
 	if (origin == SIM_CFG_ORIGIN_SET || origin == SIM_CFG_ORIGIN_SWEEP) {

@@ -120,7 +120,8 @@ void sim_cfg_section_foreach(const struct sim_cfg *cfg,
 
 /* Sets *err to "FILE:LINE: [section] key: <fmt>" using where `key` of `sec`
  * came from (or the header line when key is NULL or defaulted; "--set
- * section.key" when overridden) — for schema->validate and later checks. */
+ * section.key" when overridden) — for schema->validate and later checks.
+ * sec NULL: an error about the file as a whole ("FILE: <fmt>"). */
 void sim_cfg_error_at(const struct sim_cfg *cfg,
 		      const struct sim_cfg_section *sec, const char *key,
 		      GError **err, int code, const char *fmt, ...)

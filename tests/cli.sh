@@ -7,7 +7,7 @@ sim="$bld/sim/sim"
 t="$src/tests/cli"
 n=0
 nw=$(ls "$src"/workloads/*.cfg | wc -l)
-plan=$((13 + nw))
+plan=$((15 + nw))
 echo "1..$plan"
 result() { # desc status
 	n=$((n + 1))
@@ -34,6 +34,10 @@ expect_error "out of range" "range.cfg:2: \[global\] replicas: .*range" "$t/rang
 expect_error "wrong type" "type.cfg:2: \[global\] replicas: " "$t/type.cfg"
 expect_error "unknown section" "section.cfg:2: \[globl\] replicas: .*did you mean section \[global\]" "$t/section.cfg"
 expect_error "job names a missing file section" "nofile-section.cfg:6: \[job\] file: no file section \[nosuch\]" "$t/nofile-section.cfg"
+: > "${TMPDIR:-/tmp}/faultline-empty-$$.cfg"
+expect_error "a file with no job section" "nojob.cfg: no job section: nothing would run" "$t/nojob.cfg"
+expect_error "an empty file" "faultline-empty-$$.cfg: no job section" "${TMPDIR:-/tmp}/faultline-empty-$$.cfg"
+rm -f "${TMPDIR:-/tmp}/faultline-empty-$$.cfg"
 expect_error "bad offset syntax" "offset.cfg:7: \[job\] offset: " "$t/offset.cfg"
 expect_error "--set of an unknown key" "--set global.replica.*did you mean 'replicas'" --set global.replica=3 "$src/workloads/punch_heavy.cfg"
 expect_error "--set out of range" "--set global.replicas: " --set global.replicas=0 "$src/workloads/punch_heavy.cfg"
