@@ -70,12 +70,16 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 	const struct sim_model_ops *m = env->model;
 	char *found = find_config(env, path);
 	struct sim_cfg *cfg = sim_cfg_load(m->schema, found, err);
-	const struct { const char *key, *value; } dedicated[] = {
-		{ sim_model_key(m, SIM_MODEL_KEY_STRATEGIES), o->strategy },
-		{ sim_model_key(m, SIM_MODEL_KEY_REPLICAS), o->replicas },
+	const struct { const char *key, *value, *opt; } dedicated[] = {
+		{ sim_model_key(m, SIM_MODEL_KEY_STRATEGIES), o->strategy,
+		  "-s/--strategy" },
+		{ sim_model_key(m, SIM_MODEL_KEY_REPLICAS), o->replicas,
+		  "-r/--replicas" },
 		{ sim_model_key(m, SIM_MODEL_KEY_SEED),
-		  seed_override ? seed_override : o->seed },
-		{ sim_model_key(m, SIM_MODEL_KEY_DURATION), o->duration },
+		  seed_override ? seed_override : o->seed,
+		  seed_override ? "--replay" : "--seed" },
+		{ sim_model_key(m, SIM_MODEL_KEY_DURATION), o->duration,
+		  "--duration" },
 	};
 	unsigned i;
 
@@ -87,8 +91,23 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 			goto bad;
 	for (i = 0; i < G_N_ELEMENTS(dedicated); i++)
 		if (dedicated[i].value &&
-		    !sim_cfg_set(cfg, dedicated[i].key, dedicated[i].value, err))
+		    !sim_cfg_set(cfg, dedicated[i].key, dedicated[i].value, err)) {
+			/* name the option the user typed, not the key it sets */
+			char *set = g_strdup_printf("--set %s: ",
+						    dedicated[i].key);
+
+			if (err && *err &&
+			    g_str_has_prefix((*err)->message, set)) {
+				char *msg = g_strdup_printf(
+					"%s: %s", dedicated[i].opt,
+					(*err)->message + strlen(set));
+
+				g_free((*err)->message);
+				(*err)->message = msg;
+			}
+			g_free(set);
 			goto bad;
+		}
 	if (!sim_cfg_check(cfg, err))
 		goto bad;
 	/* messages and results name the file as given */

@@ -7,7 +7,7 @@ sim="$bld/sim/sim"
 t="$src/tests/cli"
 n=0
 nw=$(ls "$src"/workloads/*.cfg | wc -l)
-plan=$((15 + nw))
+plan=$((16 + nw))
 echo "1..$plan"
 result() { # desc status
 	n=$((n + 1))
@@ -40,6 +40,7 @@ expect_error "an empty file" "faultline-empty-$$.cfg: no job section" "${TMPDIR:
 rm -f "${TMPDIR:-/tmp}/faultline-empty-$$.cfg"
 expect_error "bad offset syntax" "offset.cfg:7: \[job\] offset: " "$t/offset.cfg"
 expect_error "--set of an unknown key" "--set global.replica.*did you mean 'replicas'" --set global.replica=3 "$src/workloads/punch_heavy.cfg"
+expect_error "-r 0 names the option" "^sim: -r/--replicas: 0 is out of range" -r 0 "$src/workloads/punch_heavy.cfg"
 expect_error "--set out of range" "--set global.replicas: " --set global.replicas=0 "$src/workloads/punch_heavy.cfg"
 for w in "$src"/workloads/*.cfg; do
 	"$sim" --dump-config "$w" >/dev/null 2>&1; result "$(basename "$w") is valid" $?
