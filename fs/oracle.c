@@ -754,10 +754,32 @@ static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 			 read_task ? rl : "", read_task ? " at " : "",
 			 read_task ? t2 : "");
 	} else if (read_task) {
+		uint32_t lblk = (uint32_t)(mm->off >> f->shadow.blockbits);
+		bool unw;
+		int64_t now_p = oracle_file_pblk(f, lblk, &unw);
+		int k;
+
 		oracle_fmt_time(t2, sizeof(t2), read_time);
-		snprintf(race, sizeof(race),
-			 "page %" PRIu64 " was last read from pblk %" PRIu64
-			 " by %s at %s", idx, read_pblk, rl, t2);
+		k = snprintf(race, sizeof(race),
+			     "page %" PRIu64 " was last read from pblk %" PRIu64
+			     " by %s at %s", idx, read_pblk, rl, t2);
+		/* Say whether the page outlived the block it was read from
+		 * (e.g. readpages mapped the block before a punch removed it
+		 * and filled the page after): a fact of the tree now, no
+		 * guess about when. */
+		if (f->shadow.blockbits != PAGE_SHIFT)
+			;   /* read_pblk may be another block of the page */
+		else if (now_p < 0)
+			snprintf(race + k, sizeof(race) - (size_t)k,
+				 "; the file has a hole at lblk %u now: the "
+				 "page outlived the block it was read from",
+				 lblk);
+		else if ((uint64_t)now_p != read_pblk)
+			snprintf(race + k, sizeof(race) - (size_t)k,
+				 "; the file maps lblk %u to pblk %" PRId64
+				 "%s now: the page outlived the block it was "
+				 "read from", lblk, now_p,
+				 unw ? " (unwritten)" : "");
 	}
 	oracle_explain_story(o, FS_ORACLE_STALE_READ, head, race, detail, &st);
 }

@@ -250,6 +250,8 @@ struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
 
 /* oracle_visible.c */
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f);
+int64_t oracle_file_pblk(struct oracle_file *f, uint32_t lblk,
+			 bool *unwritten);
 unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
 			   struct oracle_map *hit);
 bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e);

@@ -48,6 +48,26 @@ static const struct ext4_extent *ext_find(const GArray *exts, uint32_t lblk)
 	return NULL;
 }
 
+/* The block the file maps lblk to now (through the extent tree), or -1
+ * for a hole; *unwritten says if the extent is unwritten.  Walks the whole
+ * tree: for explanations only. */
+int64_t oracle_file_pblk(struct oracle_file *f, uint32_t lblk,
+			 bool *unwritten)
+{
+	GArray *exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent));
+	const struct ext4_extent *ex;
+	int64_t p = -1;
+
+	*unwritten = false;
+	if (ext4_sim_ext_for_each_extent(f->inode, collect_extent, exts) == 0 &&
+	    (ex = ext_find(exts, lblk))) {
+		p = (int64_t)(ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block)));
+		*unwritten = ext4_ext_is_unwritten(ex);
+	}
+	g_array_free(exts, TRUE);
+	return p;
+}
+
 /* out (PAGE_SIZE) = page idx as a read would see it now. */
 static void visible_page(struct inode *inode, const GArray *exts, pgoff_t idx,
 			 struct sim_contents *out)
