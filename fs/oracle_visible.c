@@ -30,22 +30,8 @@ static void collect_extent(void *ctx, const struct ext4_extent *ex)
 /* The extent covering lblk (exts sorted), or NULL. */
 static const struct ext4_extent *ext_find(const GArray *exts, uint32_t lblk)
 {
-	const struct ext4_extent *v =
-		(const struct ext4_extent *)(void *)exts->data;
-	size_t lo = 0, hi = exts->len;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		uint32_t s = le32_to_cpu(v[mid].ee_block);
-
-		if (s + (uint32_t)ext4_ext_get_actual_len(&v[mid]) <= lblk)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < exts->len && le32_to_cpu(v[lo].ee_block) <= lblk)
-		return &v[lo];
-	return NULL;
+	return ext4_sim_ext_array_find(
+		(const struct ext4_extent *)(void *)exts->data, exts->len, lblk);
 }
 
 /* The block the file maps lblk to now (through the extent tree), or -1

@@ -532,12 +532,8 @@ struct sim_run *sim_merge_load(char *const *paths, unsigned n,
 				    plan->shard_n);
 			goto fail;
 		}
-		if (!rec)
-			continue;
-		run->jobs_run++;
-		run->events += rec->events;
-		run->job_heap_peak = MAX(run->job_heap_peak, rec->heap_peak);
-		run->job_stack_bytes = MAX(run->job_stack_bytes, rec->stack_bytes);
+		if (rec)
+			sim_run_count(run, rec);
 	}
 	run->shards = n;
 	/* the merged run is the whole plan */

@@ -665,6 +665,14 @@ struct sim_run *sim_run_new(const struct sim_plan *plan)
 	return run;
 }
 
+void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec)
+{
+	run->jobs_run++;
+	run->events += rec->events;
+	run->job_heap_peak = MAX(run->job_heap_peak, rec->heap_peak);
+	run->job_stack_bytes = MAX(run->job_stack_bytes, rec->stack_bytes);
+}
+
 void sim_run_free(struct sim_run *run)
 {
 	unsigned i;
@@ -754,12 +762,8 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 			rn.errs[i] = NULL;
 		}
 		g_clear_error(&rn.errs[i]);
-		if (!rec)
-			continue;
-		run->jobs_run++;
-		run->events += rec->events;
-		run->job_heap_peak = MAX(run->job_heap_peak, rec->heap_peak);
-		run->job_stack_bytes = MAX(run->job_stack_bytes, rec->stack_bytes);
+		if (rec)
+			sim_run_count(run, rec);
 	}
 	if (rn.trace_err && err && !*err)
 		g_propagate_error(err, rn.trace_err);

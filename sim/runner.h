@@ -60,6 +60,8 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 			       const struct sim_runner_opts *o, GError **err);
 /* An empty run of plan (merge fills it). */
 struct sim_run *sim_run_new(const struct sim_plan *plan);
+/* Adds a job's record to the run's totals (jobs run, events, memory). */
+void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
 void sim_run_free(struct sim_run *run);
 
 /* Peak heap of the calling thread since the last reset (jemalloc's

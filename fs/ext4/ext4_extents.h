@@ -396,6 +396,25 @@ int ext4_sim_ext_for_each_node(struct inode *inode,
 int ext4_sim_ext_for_each_extent(struct inode *inode,
 				 void (*fn)(void *ctx, const struct ext4_extent *ex),
 				 void *ctx);
+/* The extent of v[0..n) (in logical order, as for_each_extent gives them)
+ * covering lblk, or NULL: for audits that collected a tree once. */
+static inline const struct ext4_extent *
+ext4_sim_ext_array_find(const struct ext4_extent *v, size_t n, uint32_t lblk)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint32_t s = le32_to_cpu(v[mid].ee_block);
+
+		if (s + (uint32_t)ext4_ext_get_actual_len(&v[mid]) <= lblk)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && le32_to_cpu(v[lo].ee_block) <= lblk ? &v[lo] : NULL;
+}
+
 /* Every WRITTEN/UNWRITTEN/HOLE entry of the es cache agrees with the tree. */
 int ext4_sim_es_check_against_tree(struct inode *inode, char *why,
 				   size_t whylen);

@@ -127,25 +127,12 @@ static const struct claim *claim_find(const struct fsck *f, uint64_t pblk)
  * a hole; *unwritten says whether the extent is unwritten. */
 static uint64_t ext_lookup(const struct fsck *f, uint32_t lblk, bool *unwritten)
 {
-	const struct ext4_extent *v =
-		(const struct ext4_extent *)(void *)f->exts->data;
-	size_t lo = 0, hi = f->exts->len;
+	const struct ext4_extent *ex = ext4_sim_ext_array_find(
+		(const struct ext4_extent *)(void *)f->exts->data, f->exts->len,
+		lblk);
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		uint32_t s = le32_to_cpu(v[mid].ee_block);
-
-		if (s + (uint32_t)ext4_ext_get_actual_len(&v[mid]) <= lblk)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < f->exts->len && le32_to_cpu(v[lo].ee_block) <= lblk) {
-		*unwritten = ext4_ext_is_unwritten(&v[lo]);
-		return ext4_ext_pblock(&v[lo]) + (lblk - le32_to_cpu(v[lo].ee_block));
-	}
-	*unwritten = false;
-	return 0;
+	*unwritten = ex && ext4_ext_is_unwritten(ex);
+	return ex ? ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block)) : 0;
 }
 
 /* Nothing can reach the disk or a user from this page. */

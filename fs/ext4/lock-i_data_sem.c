@@ -36,14 +36,16 @@
 
 #include "fs/ext4/locking.h"
 
-static void ext4_sim_data_sem_down_read(struct inode *inode, loff_t start,
+/* The fault side, shared with design A (lock-i_data_sem_held.c). */
+
+void ext4_sim_data_sem_down_read(struct inode *inode, loff_t start,
 					loff_t end, const char *ip)
 {
 	(void)start, (void)end;
 	sim_down_read(current, &EXT4_I(inode)->i_data_sem, ip);
 }
 
-static bool ext4_sim_data_sem_down_read_trylock(struct inode *inode,
+bool ext4_sim_data_sem_down_read_trylock(struct inode *inode,
 						loff_t start, loff_t end,
 						const char *ip)
 {
@@ -51,7 +53,7 @@ static bool ext4_sim_data_sem_down_read_trylock(struct inode *inode,
 	return sim_down_read_trylock(current, &EXT4_I(inode)->i_data_sem, ip);
 }
 
-static void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start,
+void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start,
 				      loff_t end)
 {
 	(void)start, (void)end;

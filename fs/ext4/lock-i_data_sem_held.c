@@ -40,27 +40,7 @@
 
 #include "fs/ext4/locking.h"
 
-static void ext4_sim_data_sem_down_read(struct inode *inode, loff_t start,
-					loff_t end, const char *ip)
-{
-	(void)start, (void)end;
-	sim_down_read(current, &EXT4_I(inode)->i_data_sem, ip);
-}
-
-static bool ext4_sim_data_sem_down_read_trylock(struct inode *inode,
-						loff_t start, loff_t end,
-						const char *ip)
-{
-	(void)start, (void)end;
-	return sim_down_read_trylock(current, &EXT4_I(inode)->i_data_sem, ip);
-}
-
-static void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start,
-				      loff_t end)
-{
-	(void)start, (void)end;
-	up_read(&EXT4_I(inode)->i_data_sem);
-}
+/* The fault side is design B's (lock-i_data_sem.c). */
 
 static void ext4_sim_data_sem_down_write(struct inode *inode, loff_t start,
 					 loff_t end, const char *ip)

@@ -100,6 +100,13 @@ struct ext4_lock_ops {
 
 /* The strategies (fs/ext4/lock-*.c) and the registry (fs/ext4/locking.c),
  * in the order --list-strategies prints them. */
+/* i_data_sem (r) as the fault lock: designs A and B (lock-i_data_sem.c). */
+void ext4_sim_data_sem_down_read(struct inode *inode, loff_t start, loff_t end,
+				 const char *ip);
+bool ext4_sim_data_sem_down_read_trylock(struct inode *inode, loff_t start,
+					 loff_t end, const char *ip);
+void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start, loff_t end);
+
 extern const struct ext4_lock_ops ext4_lock_lockless;
 extern const struct ext4_lock_ops ext4_lock_i_data_sem;
 extern const struct ext4_lock_ops ext4_lock_i_data_sem_held;
