@@ -248,6 +248,8 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 	for (i = 0; i < s->ops->len; i++) {
 		const struct rep_latency *l = s->ops->pdata[i];
 
+		if (!l->count && !l->skipped)
+			continue;       /* never drawn: no row */
 		html_printf(h, "<tr><td class=\"l\">%s</td><td>", l->op);
 		html_take(h, report_fmt_count(l->count));
 		g_string_append(h, "</td><td>");
@@ -291,8 +293,9 @@ static void locks_table(GString *h, const struct rep_strategy *s)
 	for (i = 0; i < s->locks->len; i++) {
 		const struct rep_lock *l = s->locks->pdata[i];
 
-		html_printf(h, "<tr class=\"%s\"><td class=\"l\">%s</td><td>",
-			    l->acquisitions ? "" : "zero", l->name);
+		if (!l->acquisitions)
+			continue;       /* never acquired: no row */
+		html_printf(h, "<tr><td class=\"l\">%s</td><td>", l->name);
 		html_take(h, report_fmt_count(l->contentions));
 		g_string_append(h, "</td>");
 		times_cells(h, &l->wait);

@@ -370,8 +370,12 @@ static struct rep_strategy *read_strategy(struct rep_run *run, JsonObject *o)
 		while (json_object_iter_next_ordered(&it, &key, &val)) {
 			if (!JSON_NODE_HOLDS_OBJECT(val))
 				continue;
-			g_ptr_array_add(s->ops, read_latency(key, json_node_get_object(val)));
-			note_name(run->op_names, key);
+			struct rep_latency *l = read_latency(key, json_node_get_object(val));
+
+			g_ptr_array_add(s->ops, l);
+			/* tables and plots show ops that have samples */
+			if (l->count > 0)
+				note_name(run->op_names, key);
 		}
 	}
 	if ((v = get_obj(o, "locks"))) {
@@ -379,8 +383,12 @@ static struct rep_strategy *read_strategy(struct rep_run *run, JsonObject *o)
 		while (json_object_iter_next_ordered(&it, &key, &val)) {
 			if (!JSON_NODE_HOLDS_OBJECT(val))
 				continue;
-			g_ptr_array_add(s->locks, read_lock(key, json_node_get_object(val)));
-			note_name(run->lock_names, key);
+			struct rep_lock *l = read_lock(key, json_node_get_object(val));
+
+			g_ptr_array_add(s->locks, l);
+			/* ... and lock classes that were acquired */
+			if (l->acquisitions > 0)
+				note_name(run->lock_names, key);
 		}
 	}
 	read_replicas(s, get_arr(o, "replica_results"));

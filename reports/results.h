@@ -124,7 +124,9 @@ struct rep_run {
 	GPtrArray *comparisons;         /* struct rep_comparison * */
 	struct rep_host host;
 	GPtrArray *config;              /* "section", "key = value" text lines */
-	/* Unions over all strategies, in first-seen order: what plots iterate. */
+	/* Unions over all strategies, in first-seen order: what tables and plots
+	 * iterate.  Only ops some strategy completed and lock classes some
+	 * strategy acquired: nothing is drawn for a name without samples. */
 	GPtrArray *op_names, *lock_names, *kind_names;
 };
 

@@ -19,7 +19,7 @@
 
 struct opts {
 	gboolean version, help_config, list_strategies, demo, dump_config;
-	gboolean explain, quiet;
+	gboolean explain, quiet, brief;
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
 	gchar **set, **sweep;
 	gchar *output, *report, *trace, *replay, *shard;
@@ -198,6 +198,8 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 		  "Print each first violation's explanation in full", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
 		  "No text summary", NULL },
+		{ "brief", 0, 0, G_OPTION_ARG_NONE, &o.brief,
+		  "Print the run header and the summary only", NULL },
 		{ NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("OUT.json SHARD.json...");
@@ -231,7 +233,7 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	if (!o.quiet)
-		sim_out_text(out, stdout, o.explain);
+		sim_out_text(out, stdout, o.explain, o.brief);
 	rc = run->interrupted ? 130 : 0;
 	o.output = NULL;
 out:
@@ -385,6 +387,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Print the resolved workload (every key, defaults included) and exit", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
 		  "No text summary and no progress line", NULL },
+		{ "brief", 0, 0, G_OPTION_ARG_NONE, &o.brief,
+		  "Print the run header and the summary only (no detail blocks)",
+		  NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
 		  "Print the version and exit", NULL },
 		{ "demo", 0, env->demo ? 0 : G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
@@ -544,7 +549,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			goto out;
 		}
 		if (!o.quiet)
-			sim_out_text(out, stdout, o.explain);
+			sim_out_text(out, stdout, o.explain, o.brief);
 		fflush(stdout);
 	}
 	if (run->interrupted) {

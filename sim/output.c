@@ -47,6 +47,29 @@ static struct sim_hist *hist_new(void)
 	return h;
 }
 
+const char *sim_out_word_name(enum sim_out_word w)
+{
+	switch (w) {
+	case SIM_OUT_SAFE:
+		return "safe";
+	case SIM_OUT_UNSAFE:
+		return "UNSAFE";
+	case SIM_OUT_DEADLOCKS:
+		return "deadlocks";
+	case SIM_OUT_NO_RESULT:
+		break;
+	}
+	return "-";
+}
+
+/* The engine's own findings (sim/deadlock.c, sim/lockdep.c): a cycle that
+ * happened or one lockdep says can happen; every other kind is a model's
+ * wrong result. */
+bool sim_out_kind_is_lock_finding(const char *kind)
+{
+	return strcmp(kind, "deadlock") == 0 || strcmp(kind, "lock_order") == 0;
+}
+
 double sim_out_op_rate(const struct sim_out_group *g, unsigned op)
 {
 	return g->sim_time > 0 ? (double)g->ops[op].h->count /
@@ -56,6 +79,7 @@ double sim_out_op_rate(const struct sim_out_group *g, unsigned op)
 static void build_violations(struct sim_out *out, struct sim_out_group *g)
 {
 	unsigned nk = out->kinds->len, k, r;
+	bool data = false;
 
 	g->viol = g_new0(uint64_t, nk + 1);
 	g->viol_reps = g_new0(unsigned, nk + 1);
@@ -66,6 +90,8 @@ static void build_violations(struct sim_out *out, struct sim_out_group *g)
 
 		if (sim_job_rec_violations(rec))
 			g->violating_reps++;
+		if (rec->stop == SIM_STOP_DEADLOCK)
+			g->deadlock_reps++;
 		for (k = 0; k < nk; k++) {
 			const struct sim_rec_kind *rk =
 				sim_job_rec_kind(rec, g_ptr_array_index(out->kinds, k));
@@ -75,6 +101,9 @@ static void build_violations(struct sim_out *out, struct sim_out_group *g)
 			g->viol[k] += rk->count;
 			g->viol_total += rk->count;
 			g->viol_reps[k]++;
+			if (!sim_out_kind_is_lock_finding(
+				    g_ptr_array_index(out->kinds, k)))
+				data = true;
 			/* the earliest instance; ties go to the lower replica,
 			 * an unknown time (-1) comes after every known one */
 			if (!g->first[k] ||
@@ -86,6 +115,14 @@ static void build_violations(struct sim_out *out, struct sim_out_group *g)
 			}
 		}
 	}
+	if (!g->n_rep)
+		g->word = SIM_OUT_NO_RESULT;
+	else if (data)
+		g->word = SIM_OUT_UNSAFE;
+	else if (g->viol_total || g->deadlock_reps)
+		g->word = SIM_OUT_DEADLOCKS;
+	else
+		g->word = SIM_OUT_SAFE;
 }
 
 static void build_ops(struct sim_out *out, struct sim_out_group *g,
@@ -214,6 +251,15 @@ static void build_cmp(struct sim_out *out, struct sim_out_group *g)
 		vb[k] = b->throughput[ib[k]];
 	}
 	g->cmp_throughput = sim_stats_paired95(va, vb, n);
+	/* the op whose p99 rose most (or fell least) */
+	g->worst_p99 = -1;
+	for (o = 0; o < no; o++) {
+		const struct sim_paired *p = &g->cmp[o].p[1];
+
+		if (g->cmp[o].present && p->rel == p->rel &&
+		    (g->worst_p99 < 0 || p->rel > g->cmp[g->worst_p99].p[1].rel))
+			g->worst_p99 = (int)o;
+	}
 	g_free(ig);
 	g_free(ib);
 	g_free(va);
@@ -298,6 +344,57 @@ static void build_verdict(const struct sim_out *out, struct sim_out_group *g)
 	g->verdict = g_string_free(s, FALSE);
 }
 
+/* The safe strategies at point p (safe in every replica of the plan),
+ * by mean throughput: the best and the next, compared paired. */
+static void build_cheapest(struct sim_out *out, unsigned p)
+{
+	const struct sim_plan *plan = out->plan;
+	const struct sim_out_group *gs = &out->groups[p * plan->n_strategies];
+	struct sim_out_cheapest *c = &out->cheapest[p];
+	double best = -1, next = -1;
+	unsigned s, n, k;
+
+	c->best = c->next = -1;
+	for (s = 0; s < plan->n_strategies; s++) {
+		const struct sim_out_group *g = &gs[s];
+		double m;
+
+		if (g->word != SIM_OUT_SAFE || g->n_rep < plan->replicas)
+			continue;
+		m = sim_stats_mean(g->throughput, g->n_rep);
+		if (m > best) {
+			c->next = c->best;
+			next = best;
+			c->best = (int)s;
+			best = m;
+		} else if (m > next) {
+			c->next = (int)s;
+			next = m;
+		}
+	}
+	if (c->best < 0 || c->next < 0)
+		return;
+	{
+		const struct sim_out_group *a = &gs[c->best], *b = &gs[c->next];
+		unsigned *ia = g_new(unsigned, a->n_rep + 1);
+		unsigned *ib = g_new(unsigned, a->n_rep + 1);
+		double *va = g_new(double, a->n_rep + 1);
+		double *vb = g_new(double, a->n_rep + 1);
+
+		n = pairs(a, b, ia, ib);
+		for (k = 0; k < n; k++) {
+			va[k] = a->throughput[ia[k]];
+			vb[k] = b->throughput[ib[k]];
+		}
+		c->best_vs_next = sim_stats_paired95(va, vb, n);
+		c->within_noise = !sim_stats_paired_significant(&c->best_vs_next);
+		g_free(ia);
+		g_free(ib);
+		g_free(va);
+		g_free(vb);
+	}
+}
+
 struct sim_out *sim_out_build(const struct sim_plan *plan,
 			      const struct sim_run *run,
 			      const char *const *model_kinds)
@@ -333,6 +430,7 @@ struct sim_out *sim_out_build(const struct sim_plan *plan,
 
 			g->point = p;
 			g->strategy = s;
+			g->worst_p99 = -1;
 			g->name = plan->strategies[s];
 			g->sweep_value = plan->sweep_values ?
 					 plan->sweep_values[p] : NULL;
@@ -360,6 +458,9 @@ struct sim_out *sim_out_build(const struct sim_plan *plan,
 			}
 			build_verdict(out, g);
 		}
+	out->cheapest = g_new0(struct sim_out_cheapest, plan->n_points + 1);
+	for (p = 0; p < plan->n_points; p++)
+		build_cheapest(out, p);
 	g_free(tmp);
 	return out;
 }
@@ -395,6 +496,7 @@ void sim_out_free(struct sim_out *out)
 		g_free(g->verdict);
 	}
 	g_free(out->groups);
+	g_free(out->cheapest);
 	g_ptr_array_unref(out->kinds);
 	g_ptr_array_unref(out->ops);
 	g_free(out);

@@ -47,6 +47,15 @@ struct sim_out_cmp_op {
 	struct sim_paired p[SIM_OUT_NCMP];
 };
 
+/* The summary's verdict word for a group (sim_out_word_name). */
+enum sim_out_word {
+	SIM_OUT_SAFE,               /* no violation in any finished replica */
+	SIM_OUT_UNSAFE,             /* a violation other than a lock finding */
+	SIM_OUT_DEADLOCKS,          /* only deadlock / lock_order findings, or
+				       a replica stopped on a deadlock */
+	SIM_OUT_NO_RESULT,          /* no replica finished */
+};
+
 struct sim_out_group {
 	unsigned point, strategy;
 	const char *name;
@@ -63,6 +72,8 @@ struct sim_out_group {
 	const struct sim_rec_kind **first;
 	uint64_t viol_total;
 	unsigned violating_reps;    /* replicas with any violation */
+	unsigned deadlock_reps;     /* replicas stopped on a deadlock */
+	enum sim_out_word word;
 	/* per op of out->ops */
 	struct sim_out_op *ops;
 	unsigned n_locks;
@@ -74,7 +85,18 @@ struct sim_out_group {
 	unsigned n_pairs;
 	struct sim_out_cmp_op *cmp; /* per op */
 	struct sim_paired cmp_throughput;
+	int worst_p99;              /* op whose p99 rose most vs the baseline
+				       (largest relative change); -1: none */
 	char *verdict;
+};
+
+/* The summary's last line, per sweep point: the safe strategy (safe in
+ * every replica of the plan) with the highest throughput, and the next
+ * one, compared with it directly (paired over the replicas both ran). */
+struct sim_out_cheapest {
+	int best, next;             /* strategy indices; -1: none */
+	struct sim_paired best_vs_next;   /* a = best, b = next */
+	bool within_noise;          /* that difference's CI includes 0 */
 };
 
 struct sim_out {
@@ -84,6 +106,7 @@ struct sim_out {
 	GPtrArray *ops;             /* const char *: first-seen plan order */
 	unsigned n_groups;          /* n_points × n_strategies, plan order */
 	struct sim_out_group *groups;
+	struct sim_out_cheapest *cheapest;   /* per sweep point */
 };
 
 struct sim_out *sim_out_build(const struct sim_plan *plan,
@@ -93,14 +116,24 @@ void sim_out_free(struct sim_out *out);
 
 /* Throughput of an op kind over the group, ops per simulated second. */
 double sim_out_op_rate(const struct sim_out_group *g, unsigned op);
+/* "safe", "UNSAFE", "deadlocks", "-". */
+const char *sim_out_word_name(enum sim_out_word w);
+/* Whether a violation kind is an engine lock finding (deadlock,
+ * lock_order) rather than a wrong result. */
+bool sim_out_kind_is_lock_finding(const char *kind);
 /* Index of name in out->ops / out->kinds, -1 if absent. */
 int sim_out_op_index(const struct sim_out *out, const char *name);
 
 /* ---- renderers ----------------------------------------------------------------- */
 
-/* The summary (DESIGN §7).  explain: print every first violation's
- * explanation in full. */
-void sim_out_text(const struct sim_out *out, FILE *f, bool explain);
+/* The text output (DESIGN §7): run header, the summary table and the
+ * cheapest-safe line, then (unless brief) the detail blocks.  explain:
+ * print every first violation's explanation in full. */
+void sim_out_text(const struct sim_out *out, FILE *f, bool explain,
+		  bool brief);
+/* The summary alone (output_summary.c): per sweep point one table, a row
+ * per strategy, and the cheapest-safe line. */
+void sim_out_text_summary(const struct sim_out *out, FILE *f);
 /* One job, as --replay prints it: header, violations with their
  * explanations in full, op latencies. */
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,

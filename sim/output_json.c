@@ -367,6 +367,64 @@ static void put_comparison(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_end_object(j);
 }
 
+/* summary[]: per sweep point what the text summary shows. */
+static void put_summary(struct sim_jw *j, const struct sim_out *out,
+			unsigned p)
+{
+	const struct sim_plan *plan = out->plan;
+	const struct sim_out_group *gs = &out->groups[p * plan->n_strategies];
+	const struct sim_out_cheapest *c = &out->cheapest[p];
+	unsigned s;
+
+	sim_jw_begin_object(j);
+	put_sweep_point(j, plan, gs[0].sweep_value);
+	sim_jw_key(j, "strategies");
+	sim_jw_begin_array(j);
+	for (s = 0; s < plan->n_strategies; s++) {
+		const struct sim_out_group *g = &gs[s];
+
+		sim_jw_begin_object(j);
+		sim_jw_kstring(j, "strategy", g->name);
+		sim_jw_kstring(j, "verdict", sim_out_word_name(g->word));
+		sim_jw_kuint(j, "violating_replicas", g->violating_reps);
+		sim_jw_kuint(j, "replicas", g->n_rep);
+		sim_jw_kuint(j, "deadlocked_replicas", g->deadlock_reps);
+		sim_jw_kuint(j, "violations", g->viol_total);
+		sim_jw_kdouble(j, "throughput_ops_s",
+			       g->n_rep ? sim_stats_mean(g->throughput, g->n_rep) : 0);
+		if (g->base && g->worst_p99 >= 0) {
+			sim_jw_kstring(j, "worst_p99_op",
+				       g_ptr_array_index(out->ops, g->worst_p99));
+			put_diff(j, "worst_p99", &g->cmp[g->worst_p99].p[1], true);
+		} else {
+			sim_jw_key(j, "worst_p99_op");
+			sim_jw_null(j);
+			sim_jw_key(j, "worst_p99");
+			sim_jw_null(j);
+		}
+		sim_jw_end_object(j);
+	}
+	sim_jw_end_array(j);
+	sim_jw_key(j, "cheapest_safe");
+	if (c->best >= 0)
+		sim_jw_string(j, gs[c->best].name);
+	else
+		sim_jw_null(j);
+	sim_jw_key(j, "next_safe");
+	if (c->next >= 0)
+		sim_jw_string(j, gs[c->next].name);
+	else
+		sim_jw_null(j);
+	if (c->best >= 0 && c->next >= 0)
+		put_diff(j, "cheapest_vs_next", &c->best_vs_next, false);
+	else {
+		sim_jw_key(j, "cheapest_vs_next");
+		sim_jw_null(j);
+	}
+	sim_jw_kbool(j, "within_noise", c->next >= 0 && c->within_noise);
+	sim_jw_end_object(j);
+}
+
 char *sim_out_json(const struct sim_out *out)
 {
 	GString *s = g_string_sized_new(1 << 16);
@@ -388,6 +446,11 @@ char *sim_out_json(const struct sim_out *out)
 	for (i = 0; i < out->n_groups; i++)
 		if (out->groups[i].base)
 			put_comparison(&j, out, &out->groups[i]);
+	sim_jw_end_array(&j);
+	sim_jw_key(&j, "summary");
+	sim_jw_begin_array(&j);
+	for (i = 0; i < out->plan->n_points; i++)
+		put_summary(&j, out, i);
 	sim_jw_end_array(&j);
 	put_host(&j, out->run);
 	sim_jw_end_object(&j);

@@ -1,9 +1,12 @@
-/* sim/output_text.c — the text summary (DESIGN §7): per strategy a run
- * header, violations (per kind: count, replicas affected, "first in
- * replica R at T" — the earliest detection), fio-style latency lines (with
- * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and
- * one verdict line per strategy.  Host figures (wall time, events/s) are
- * printed here but never in results.json's deterministic part.
+/* sim/output_text.c — the text output (DESIGN §7): the run header, the
+ * summary (output_summary.c: the answer first), then the detail blocks:
+ * per strategy a header, violations (per kind: count, replicas affected,
+ * "first in replica R at T" — the earliest detection), fio-style latency
+ * lines (with the ops skipped, when any) and percentile blocks, a
+ * lock_stat-style table; then the paired comparison across strategies.
+ * Ops and lock classes with no sample are left out of every table.  Host
+ * figures (wall time, events/s) are printed here but never in
+ * results.json's deterministic part.
  */
 #include "config.h"
 
@@ -105,12 +108,16 @@ static void print_latency(FILE *f, const char *op, const struct sim_hist *h,
 
 static void print_locks(FILE *f, const struct sim_out_group *g)
 {
-	unsigned l, w = 10;
+	unsigned l, w = 10, shown = 0;
 
-	if (!g->n_locks)
-		return;
+	/* classes never acquired are in results.json only */
 	for (l = 0; l < g->n_locks; l++)
-		w = MAX(w, (unsigned)strlen(g->locks[l].name));
+		if (g->locks[l].acquisitions) {
+			w = MAX(w, (unsigned)strlen(g->locks[l].name));
+			shown++;
+		}
+	if (!shown)
+		return;
 	fprintf(f, "  lock_stat (ns):\n    %-*s %12s %12s %12s %12s %14s %12s %12s %12s %12s %14s\n",
 		w, "class", "contentions", "wait-min", "wait-avg", "wait-max",
 		"wait-total", "acquisitions", "hold-min", "hold-avg",
@@ -118,6 +125,8 @@ static void print_locks(FILE *f, const struct sim_out_group *g)
 	for (l = 0; l < g->n_locks; l++) {
 		const struct sim_out_lock *k = &g->locks[l];
 
+		if (!k->acquisitions)
+			continue;
 		fprintf(f, "    %-*s %12" PRIu64 " %12" PRId64 " %12.0f %12" PRId64
 			" %14.0f %12" PRIu64 " %12" PRId64 " %12.0f %12" PRId64
 			" %14.0f\n", w, k->name, k->contentions,
@@ -320,21 +329,10 @@ static void print_comparison(FILE *f, const struct sim_out *out)
 			fprintf(f, "\n");
 		}
 	}
-	fprintf(f, "\n== verdict\n");
-	for (p = 0; p < plan->n_points; p++)
-		for (s = 0; s < plan->n_strategies; s++) {
-			const struct sim_out_group *g =
-				&out->groups[p * plan->n_strategies + s];
-
-			if (plan->sweep_key)
-				fprintf(f, "  [%s=%s] %s\n", plan->sweep_key,
-					g->sweep_value, g->verdict);
-			else
-				fprintf(f, "  %s\n", g->verdict);
-		}
 }
 
-void sim_out_text(const struct sim_out *out, FILE *f, bool explain)
+void sim_out_text(const struct sim_out *out, FILE *f, bool explain,
+		  bool brief)
 {
 	const struct sim_plan *plan = out->plan;
 	const struct sim_run *run = out->run;
@@ -362,6 +360,9 @@ void sim_out_text(const struct sim_out *out, FILE *f, bool explain)
 	if (run->interrupted)
 		fprintf(f, "INTERRUPTED: %u of %u jobs finished; figures cover those only\n",
 			run->jobs_run, plan->n_jobs);
+	sim_out_text_summary(out, f);
+	if (brief)
+		return;
 	for (g = 0; g < out->n_groups; g++)
 		print_group(f, out, &out->groups[g], explain);
 	print_comparison(f, out);

@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..31"
+echo "1..33"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -84,12 +84,26 @@ result "--replay explains the job, --trace writes it" $?
 "$toy" --replay 7:9 "$cfg" | cmp -s - "$tmp/replay.txt"
 result "--replay is byte-identical run to run" $?
 
-# text output: a verdict per strategy, the comparison, percentiles
+# text output: the summary first (a row and a verdict word per strategy,
+# the cheapest-safe line), then the detail blocks and the comparison
 "$toy" -j2 "$cfg" > "$tmp/text.txt" &&
-	grep -q '^  mutex_long: .* vs mutex' "$tmp/text.txt" &&
+	sed -n 4p "$tmp/text.txt" | grep -q '^== summary: baseline mutex' &&
+	sed -n 5p "$tmp/text.txt" | grep -q '^  strategy .* violating .* throughput (ops/s) .* verdict$' &&
+	grep -q '^  mutex_long  *4/4  *rare [0-9]* .* -[0-9.]*% ±[0-9.]*%  *lock +[0-9.]*% .* UNSAFE$' "$tmp/text.txt" &&
+	sed -n 9p "$tmp/text.txt" | grep -q '^  cheapest safe: none' &&
 	grep -q '^== comparison: paired over replicas, 95% CI, baseline mutex' "$tmp/text.txt" &&
 	grep -q '99.99th=\[' "$tmp/text.txt" && grep -q 'lock_stat (ns):' "$tmp/text.txt"
-result "text summary: percentiles, lock_stat, comparison, verdicts" $?
+result "text: summary first, then percentiles, lock_stat, comparison" $?
+# with rare violations off, mutex and mutex_long are safe in every
+# replica; racy still overlaps
+"$toy" -j2 --set toy.rare=0 -s mutex,mutex_long,racy "$cfg" > "$tmp/safe.txt" &&
+	grep -q '^  mutex  *0/4  *-  .* safe$' "$tmp/safe.txt" &&
+	grep -q '^  racy  *4/4  *overlap [0-9]* .* UNSAFE$' "$tmp/safe.txt" &&
+	grep -q '^  cheapest safe: mutex, [0-9.]* M ops/s ±[0-9.]* [kM]* (the baseline); +[0-9.]*% ±[0-9.]*% over mutex_long, the next safe$' "$tmp/safe.txt"
+result "summary: verdict words and the cheapest strategy safe in every replica" $?
+"$toy" -j2 --brief "$cfg" > "$tmp/brief.txt" &&
+	[ "$(wc -l < "$tmp/brief.txt")" = 9 ] && ! grep -q 'lock_stat' "$tmp/brief.txt"
+result "--brief: header and summary only" $?
 "$toy" -q --list-strategies | grep -q '^racy ' && "$toy" --help-config | grep -q long_extra
 result "--list-strategies and --help-config" $?
 

@@ -194,7 +194,7 @@ static void test_plan_results(void)
 	/* the text summary: "first in replica R at T", skips per op */
 	out = sim_out_build(p, r1, ext4_model_ops.kinds);
 	f = open_memstream(&text, &len);
-	sim_out_text(out, f, false);
+	sim_out_text(out, f, false, false);
 	fclose(f);
 	g_assert_nonnull(strstr(text, "stale_read: "));
 	g_assert_true(g_regex_match_simple(

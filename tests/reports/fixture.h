@@ -18,6 +18,9 @@ char *report_fixture_json(gboolean sweep);
 void report_fixture_write(const char *path, gboolean sweep);
 
 /* What the fixture contains, for the tests' expectations. */
+/* An op kind and a lock class every strategy lists with no sample. */
+#define FIXTURE_UNUSED_OP "collapse_range"
+#define FIXTURE_UNUSED_LOCK "invalidate_lock"
 #define FIXTURE_EXPLANATION_RAW "if (page->index < end && bh->b_blocknr > 0) & stale"
 #define FIXTURE_EXPLANATION_ESCAPED \
 	"if (page-&gt;index &lt; end &amp;&amp; bh-&gt;b_blocknr &gt; 0) &amp; stale"

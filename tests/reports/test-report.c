@@ -354,6 +354,9 @@ static void test_render(void)
 	assert_contains(html, "<b>Host-dependent</b>");
 	assert_contains(html, "<th colspan=\"4\">waittime</th>");
 	g_assert_null(strstr(html, "Plots are missing"));
+	/* an op never run and a class never acquired: no column, row or plot */
+	g_assert_null(strstr(html, FIXTURE_UNUSED_OP));
+	g_assert_null(strstr(html, ">" FIXTURE_UNUSED_LOCK "<"));
 	g_free(html);
 
 	/* The scripts are kept and runnable alone: unit conversion in the
