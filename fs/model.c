@@ -607,6 +607,76 @@ fail:
 
 /* ---- finish, destroy ----------------------------------------------------------------- */
 
+static void model_record_violations(void *model, unsigned max,
+				    bool explain_all)
+{
+	struct ext4_model *m = model;
+
+	fs_oracle_keep_records(m->oracle, max);
+	if (explain_all)
+		fs_oracle_set_explain_max(m->oracle, UINT_MAX);
+	m->stats.fsx_recs_max = max;
+	if (max && !m->stats.fsx_recs)
+		m->stats.fsx_recs = g_array_new(FALSE, FALSE,
+						sizeof(struct fs_wl_fsx_rec));
+}
+
+static char *task_label(struct sim_world *w, uint32_t task_plus1)
+{
+	if (!task_plus1 || task_plus1 - 1 >= sim_world_task_count(w))
+		return NULL;
+	return g_strdup(sim_task_name(sim_world_task(w, task_plus1 - 1)));
+}
+
+/* The oracle's records and fsx's, merged by detection time (the oracle's
+ * first on a tie), into r. */
+static void model_records(struct ext4_model *m, struct sim_world *w,
+			  struct sim_job_result *r)
+{
+	unsigned no = fs_oracle_records(m->oracle), i = 0, j = 0, n = 0;
+	GArray *fx = m->stats.fsx_recs;
+	unsigned nf = fx ? fx->len : 0;
+
+	r->vrecs_dropped = fs_oracle_records_dropped(m->oracle) +
+			   m->stats.fsx_recs_dropped;
+	if (!no && !nf)
+		return;
+	r->vrecs = g_new0(struct sim_violation, no + nf);
+	while (i < no || j < nf) {
+		const struct fs_oracle_record *a = fs_oracle_record(m->oracle, i);
+		const struct fs_wl_fsx_rec *b = j < nf ?
+			&g_array_index(fx, struct fs_wl_fsx_rec, j) : NULL;
+		struct sim_violation *v = &r->vrecs[n++];
+
+		if (a && (!b || a->time <= b->time)) {
+			*v = (struct sim_violation){
+				.kind = fs_oracle_kind_name(a->kind),
+				.time = a->time, .task = task_label(w, a->task),
+				.op = g_strdup(a->op),
+				.op_task = task_label(w, a->op_task),
+				.op_begin = a->op_begin, .op_end = a->op_end,
+				.ino = a->ino, .lblk = a->lblk, .pblk = a->pblk,
+				.off = a->off, .len = a->len,
+				.stamp_seen = a->stamp_seen,
+				.stamp_expected = a->stamp_expected,
+				.headline = g_strdup(a->headline),
+			};
+			i++;
+		} else {
+			*v = (struct sim_violation){
+				.kind = "fsx_mismatch", .time = b->time,
+				.task = task_label(w, b->task + 1),
+				.op_begin = -1, .op_end = -1, .ino = -1,
+				.lblk = -1, .pblk = -1, .off = -1, .len = -1,
+				.stamp_seen = -1, .stamp_expected = -1,
+				.headline = g_strdup(b->headline),
+			};
+			j++;
+		}
+	}
+	r->n_vrecs = n;
+}
+
 static void model_finish(void *model, struct sim_world *w,
 			 struct sim_job_result *r)
 {
@@ -639,6 +709,7 @@ static void model_finish(void *model, struct sim_world *w,
 	for (unsigned i = 0; i < r->n_locks; i++)
 		r->locks[i] = *sim_lock_class_stats(w, i);
 	/* no spans: the runner records the timeline (model_timeline) */
+	model_records(m, w, r);
 }
 
 void ext4_model_destroy(struct ext4_model *m)
@@ -778,6 +849,7 @@ const struct sim_model_ops ext4_model_ops = {
 	.create = model_create,
 	.duration = model_duration,
 	.timeline = model_timeline,
+	.record_violations = model_record_violations,
 	.finish = model_finish,
 	.destroy = model_destroy,
 };

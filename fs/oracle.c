@@ -70,6 +70,9 @@ struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb)
 		o->first_time[k] = -1;
 	}
 	oracle_map_index_init(&o->map);
+	o->history = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+					   g_free);
+	o->rec = &o->rec_scratch;
 	if (sb)
 		EXT4_SB(sb)->s_oracle = o;
 	if (w)
@@ -98,6 +101,14 @@ void fs_oracle_free(struct fs_oracle *o)
 	if (o->fsck_seen)
 		g_hash_table_destroy(o->fsck_seen);
 	g_free(o->index_drift_first);
+	g_hash_table_destroy(o->history);
+	if (o->records) {
+		for (unsigned i = 0; i < o->records->len; i++)
+			g_free(g_array_index(o->records, struct fs_oracle_record,
+					     i).headline);
+		g_array_free(o->records, TRUE);
+	}
+	g_free(o->rec_scratch.headline);
 	g_free(o->snaps);
 	g_free(o->cfg);
 	g_free(o);
@@ -117,6 +128,31 @@ void fs_oracle_set_paranoid(struct fs_oracle *o, bool on)
 void fs_oracle_set_explain_max(struct fs_oracle *o, unsigned n)
 {
 	o->explain_max = n;
+}
+
+void fs_oracle_keep_records(struct fs_oracle *o, unsigned max)
+{
+	o->records_max = max;
+	if (!o->records && max)
+		o->records = g_array_new(FALSE, FALSE,
+					 sizeof(struct fs_oracle_record));
+}
+
+unsigned fs_oracle_records(const struct fs_oracle *o)
+{
+	return o && o->records ? o->records->len : 0;
+}
+
+const struct fs_oracle_record *fs_oracle_record(const struct fs_oracle *o,
+						unsigned i)
+{
+	return i < fs_oracle_records(o) ?
+	       &g_array_index(o->records, struct fs_oracle_record, i) : NULL;
+}
+
+uint64_t fs_oracle_records_dropped(const struct fs_oracle *o)
+{
+	return o ? o->records_dropped : 0;
 }
 
 struct fs_oracle *fs_oracle_of(struct super_block *sb)
@@ -143,11 +179,52 @@ uint32_t oracle_task_now(void)
 
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k)
 {
+	struct fs_oracle_record r = {
+		.kind = k, .time = oracle_now(o), .task = oracle_task_now(),
+		.op_begin = -1, .op_end = -1, .ino = -1, .lblk = -1,
+		.pblk = -1, .off = -1, .len = -1, .stamp_seen = -1,
+		.stamp_expected = -1,
+	};
+
 	/* detection time, not the time of the fault that caused it: that is
 	 * what the explanation's steps show */
 	if (!o->count[k]++)
 		o->first_time[k] = oracle_now(o);
+	if (o->records && o->records->len < o->records_max) {
+		g_array_append_val(o->records, r);
+		o->rec = &g_array_index(o->records, struct fs_oracle_record,
+					o->records->len - 1);
+	} else {
+		o->records_dropped += o->records != NULL;
+		g_free(o->rec_scratch.headline);
+		o->rec_scratch = r;
+		o->rec = &o->rec_scratch;
+	}
 	return o->explain[k]->len < o->explain_max;
+}
+
+void oracle_rec_op(struct fs_oracle_record *r, const struct oracle_opref *op)
+{
+	if (!op || op->kind < 0)
+		return;
+	r->op = oracle_remove_name(op->kind);
+	r->op_task = op->task;
+	r->op_begin = op->t_begin;
+	r->op_end = op->t_end == SIM_TIME_MAX ? -1 : op->t_end;
+}
+
+void oracle_rec_headline(struct fs_oracle *o, enum fs_oracle_kind k,
+			 const char *text)
+{
+	if (o->rec->kind != k || o->rec->headline || !text)
+		return;
+	o->rec->headline = g_strndup(text, strcspn(text, "\n"));
+}
+
+const struct oracle_opref *oracle_op_history(const struct fs_oracle *o,
+					     uint64_t id)
+{
+	return id ? g_hash_table_lookup(o->history, &id) : NULL;
 }
 
 /* ---- files ------------------------------------------------------------------ */
@@ -274,6 +351,12 @@ struct oracle_op *oracle_task_op(const struct fs_oracle *o, uint32_t task)
 	}
 	return best;
 }
+
+/* o->history's values; op first, so the value is an opref too. */
+struct opref_entry {
+	struct oracle_opref op;
+	uint64_t id;
+};
 
 /* Whether explanations of kind k are still to be written. */
 static bool explain_wanted(const struct fs_oracle *o, enum fs_oracle_kind k)
@@ -471,8 +554,15 @@ uint64_t fs_oracle_remove_begin(struct inode *inode,
 		.t_begin = oracle_now(o), .task = oracle_task_now(),
 	};
 	op->f->inflight++;
-	if (kind != FS_ORACLE_FALLOCATE)
+	if (kind != FS_ORACLE_FALLOCATE) {
+		/* the key lives in the value: struct opref_entry */
+		struct opref_entry *h = g_new(struct opref_entry, 1);
+
+		h->id = op->id;
+		h->op = oracle_opref_of(op);
+		g_hash_table_insert(o->history, &h->id, h);
 		op->f->last_remove_task = op->task;
+	}
 	/* Zeroing kinds lay zeros in flight now: a read overlapping the
 	 * operation may see old bytes or zeros. Shifts act at the end. */
 	switch (kind) {
@@ -505,6 +595,14 @@ void fs_oracle_remove_end(struct inode *inode, uint64_t id, int err)
 		return;
 	now = oracle_now(o);
 	op_harvest(o, op);
+	{
+		struct opref_entry *h = g_hash_table_lookup(o->history, &id);
+
+		if (h) {
+			h->op.t_end = now;
+			h->op.len = op->len;
+		}
+	}
 	switch (op->kind) {
 	case FS_ORACLE_PUNCH:
 	case FS_ORACLE_ZERO:
@@ -635,6 +733,63 @@ static const struct page *read_page(const struct oracle_file *f, uint64_t off,
 		return NULL;
 	page = page_cache_sim_peek(m, off >> PAGE_SHIFT);
 	return page && &page->contents == c ? page : NULL;
+}
+
+/* The operation whose value a stale read should have returned: the
+ * zeroing operation (remembered in o->raced with the page it raced, in
+ * flight, or in the history however long ago it ended), else the write
+ * that laid the value down (kind ORACLE_OP_WRITE: no range known). */
+static struct oracle_opref stale_read_culprit(struct fs_oracle *o,
+					      const struct oracle_file *f,
+					      const struct oracle_mismatch *mm,
+					      const struct oracle_raced **rrp)
+{
+	const struct oracle_raced *rr = NULL;
+	const struct oracle_opref *h;
+	const struct oracle_op *x;
+	struct oracle_opref op = { .kind = -1 };
+
+	for (unsigned i = 0; mm->want_op && i < ORACLE_RACED; i++)
+		if (o->raced[i].op == mm->want_op)
+			rr = &o->raced[i];
+	if (rrp)
+		*rrp = rr;
+	if (rr)
+		return rr->what;
+	if (mm->want_op && (x = op_find(o, mm->want_op)))
+		return oracle_opref_of(x);
+	if ((h = oracle_op_history(o, mm->want_op)))
+		return *h;
+	if (mm->want_op && mm->want_task) {
+		/* a write: begin, end and task are the shadow value's */
+		op = (struct oracle_opref){
+			.kind = ORACLE_OP_WRITE, .ino = f->ino, .off = mm->off,
+			.t_begin = mm->want_begin, .t_end = mm->want_end,
+			.task = mm->want_task,
+		};
+	}
+	return op;
+}
+
+/* The record of a stale read: the bytes from the first bad one to the end
+ * of the run checked. */
+static void stale_read_record(struct fs_oracle *o, struct oracle_file *f,
+			      const struct oracle_mismatch *mm, uint64_t end,
+			      const struct sim_contents *c)
+{
+	struct fs_oracle_record *r = o->rec;
+	const struct page *page = read_page(f, mm->off, c);
+	struct oracle_opref op = stale_read_culprit(o, f, mm, NULL);
+
+	r->ino = (int64_t)f->ino;
+	r->off = (int64_t)mm->off;
+	r->len = (int64_t)(end - mm->off);
+	r->lblk = (int64_t)(mm->off >> f->shadow.blockbits);
+	if (page && page->sim_read_task)
+		r->pblk = (int64_t)page->sim_read_pblk;
+	r->stamp_seen = (int64_t)mm->got;
+	r->stamp_expected = (int64_t)mm->want;
+	oracle_rec_op(r, &op);
 }
 
 static void explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
@@ -798,8 +953,13 @@ static bool check_run(void *ctx, uint32_t start, uint32_t len,
 	if (!oracle_shadow_check(&rc->f->shadow, rc->file_off + (a - rc->coff),
 				 b - a, stamp, stamp ? origin + (a - start) : 0,
 				 rc->tb, rc->te, &mm)) {
+		bool explain;
+
 		rc->ok = false;
-		if (oracle_count(rc->o, FS_ORACLE_STALE_READ))
+		explain = oracle_count(rc->o, FS_ORACLE_STALE_READ);
+		stale_read_record(rc->o, rc->f, &mm,
+				  rc->file_off + (b - rc->coff), rc->c);
+		if (explain)
 			explain_stale_read(rc->o, rc->f, &mm, rc->tb, rc->via,
 					   rc->c);
 		return false;   /* one violation per read call */
@@ -1055,6 +1215,12 @@ void fs_oracle_block_free(struct super_block *sb, uint64_t pblk,
 			continue;
 		e->free_task = oracle_task_now();
 		e->free_time = oracle_now(o);
+		{
+			const struct oracle_op *x =
+				oracle_task_op(o, e->free_task);
+
+			e->free_op = x && x->kind != ORACLE_OP_WRITE ? x->id : 0;
+		}
 		/* freed while mapped: what the explanation will show, kept
 		 * now (the tasks' notes move on before the block is reused) */
 		if (explain_wanted(o, FS_ORACLE_STALE_MAPPING) ||
@@ -1154,6 +1320,43 @@ static struct oracle_opref map_story(struct fs_oracle *o,
 	return op;
 }
 
+/* The operation that freed e's block: in flight, else from the history. */
+static struct oracle_opref map_free_op(struct fs_oracle *o,
+				       const struct oracle_map *e)
+{
+	const struct oracle_op *x = e->free_op ? op_find(o, e->free_op) : NULL;
+	const struct oracle_opref *h = oracle_op_history(o, e->free_op);
+
+	if (x)
+		return oracle_opref_of(x);
+	if (h)
+		return *h;
+	return (struct oracle_opref){ .kind = -1, .task = e->free_task,
+				      .t_begin = e->free_time,
+				      .t_end = e->free_time };
+}
+
+/* The record of a violation on e's block (stale_mapping, foreign_write). */
+static void map_record(struct fs_oracle *o, const struct oracle_map *e)
+{
+	struct fs_oracle_record *r = o->rec;
+	const struct oracle_file *f = oracle_file_find(o, e->ino);
+	struct oracle_opref op = map_free_op(o, e);
+
+	r->ino = e->ino;
+	r->lblk = e->lblk;
+	r->pblk = (int64_t)e->pblk;
+	if (f) {
+		r->off = (int64_t)e->lblk << f->shadow.blockbits;
+		r->len = (int64_t)1 << f->shadow.blockbits;
+	}
+	oracle_rec_op(r, &op);
+	if (op.kind < 0 && e->free_task) {
+		r->op_task = e->free_task;
+		r->op_begin = r->op_end = e->free_time;
+	}
+}
+
 static void explain_stale_mapping(struct fs_oracle *o, struct oracle_map *e)
 {
 	char head[256], detail[768], race[768] = "", t1[32], t2[32];
@@ -1192,6 +1395,7 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 {
 	struct fs_oracle *o = fs_oracle_of(sb);
 	unsigned n = 0;
+	bool explain;
 
 	if (!o)
 		return 0;
@@ -1201,9 +1405,16 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 		struct oracle_map hit;
 
 		n = oracle_scan_range(o, pblk, count, &hit);
-		if (n && oracle_count(o, FS_ORACLE_STALE_MAPPING))
-			explain_stale_mapping(o, &hit);
-		o->count[FS_ORACLE_STALE_MAPPING] += n ? n - 1 : 0;
+		for (unsigned i = 0; i < n; i++) {
+			/* one count and record per block; the first block
+			 * found is the one explained */
+			explain = oracle_count(o, FS_ORACLE_STALE_MAPPING);
+			if (i == 0) {
+				map_record(o, &hit);
+				if (explain)
+					explain_stale_mapping(o, &hit);
+			}
+		}
 		return n;
 	}
 	if (!o->map.n)
@@ -1223,7 +1434,9 @@ unsigned fs_oracle_block_reusable(struct super_block *sb, uint64_t pblk,
 			continue;
 		}
 		n++;
-		if (oracle_count(o, FS_ORACLE_STALE_MAPPING))
+		explain = oracle_count(o, FS_ORACLE_STALE_MAPPING);
+		map_record(o, e);
+		if (explain)
 			explain_stale_mapping(o, e);
 	}
 	return n;
@@ -1239,16 +1452,31 @@ void fs_oracle_disk_write(struct super_block *sb, struct inode *inode,
 	char head[256], owner[128], detail[768], race[768] = "";
 	struct oracle_story st = { 0 };
 	struct oracle_map *e;
+	bool explain;
 
 	if (!o || !foreign)
 		return;
-	if (!oracle_count(o, FS_ORACLE_FOREIGN_WRITE))
+	explain = oracle_count(o, FS_ORACLE_FOREIGN_WRITE);
+	e = oracle_map_find(&o->map, pblk);
+	if (e)
+		map_record(o, e);
+	o->rec->pblk = (int64_t)pblk;
+	if (inode) {
+		const struct oracle_file *f = oracle_file_find(o, inode->i_ino);
+
+		o->rec->ino = (int64_t)inode->i_ino;
+		o->rec->lblk = lblk;
+		if (f) {
+			o->rec->off = (int64_t)lblk << f->shadow.blockbits;
+			o->rec->len = (int64_t)1 << f->shadow.blockbits;
+		}
+	}
+	if (!explain)
 		return;
 	if (was)
 		ext4_sim_owner_format(was, owner, sizeof(owner));
 	else
 		snprintf(owner, sizeof(owner), "?");
-	e = oracle_map_find(&o->map, pblk);
 	if (inode)
 		snprintf(head, sizeof(head),
 			 "foreign_write: %s of ino %lu lblk %u landed in pblk %"
@@ -1298,6 +1526,8 @@ void fs_oracle_finding(void *ctx, struct sim_world *w, const char *kind,
 	g_string_append(s, report ? report : "");
 	if (s->len && s->str[s->len - 1] != '\n')
 		g_string_append_c(s, '\n');
+	/* the headline: the engine's report's first line */
+	oracle_rec_headline(o, (enum fs_oracle_kind)k, report ? report : s->str);
 	g_ptr_array_add(o->explain[k], g_string_free(s, FALSE));
 }
 
@@ -1440,7 +1670,19 @@ static bool visible_run(void *ctx, uint32_t start, uint32_t len,
 			vc->ok = false;
 			if (blk != vc->last_bad_blk) {
 				vc->last_bad_blk = blk;
-				if (oracle_count(vc->o, k))
+				bool explain = oracle_count(vc->o, k);
+				struct fs_oracle_record *r = vc->o->rec;
+
+				r->ino = (int64_t)vc->f->ino;
+				r->off = (int64_t)x;
+				r->len = (int64_t)MIN(step, (uint32_t)(((blk + 1) <<
+					vc->f->shadow.blockbits) - x));
+				r->lblk = (int64_t)blk;
+				r->stamp_seen = (int64_t)stamp;
+				r->stamp_expected = (int64_t)want;
+				r->op = want ? "write" : NULL;
+				r->op_task = want ? wtask : vc->f->last_remove_task;
+				if (explain)
 					explain_visible(vc->o, vc->f, k, x, stamp,
 							g, want, worigin, wtask);
 			}

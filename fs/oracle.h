@@ -251,6 +251,31 @@ const char *fs_oracle_explanation(const struct fs_oracle *o,
  * missing or called twice).  *first (if non-NULL) gets the first audit
  * message or NULL.  0 when the hooks pair exactly. */
 uint64_t fs_oracle_index_drift(const struct fs_oracle *o, const char **first);
+/* ---- violation records (--violations, --check) -------------------------------
+ * With fs_oracle_keep_records(o, max) every counted violation also becomes
+ * a record, in detection order, up to max (the rest are counted in
+ * fs_oracle_records_dropped).  Fields the detector does not know are -1
+ * (op NULL). */
+struct fs_oracle_record {
+	enum fs_oracle_kind kind;
+	sim_time_t time;            /* detection */
+	uint32_t task;              /* detecting task id + 1; 0: none */
+	/* the operation it raced with: the one that freed or zeroed the
+	 * block or range, or the write whose data is missing */
+	const char *op;             /* "punch_hole", "write", ... (static) */
+	uint32_t op_task;           /* + 1; 0: unknown */
+	sim_time_t op_begin, op_end;    /* op_end -1: still running */
+	int64_t ino, lblk, pblk, off, len;
+	int64_t stamp_seen, stamp_expected;   /* 0: zeros */
+	char *headline;             /* explanation's first line (owned), or
+				       NULL when not explained */
+};
+void fs_oracle_keep_records(struct fs_oracle *o, unsigned max);
+unsigned fs_oracle_records(const struct fs_oracle *o);
+const struct fs_oracle_record *fs_oracle_record(const struct fs_oracle *o,
+						unsigned i);
+uint64_t fs_oracle_records_dropped(const struct fs_oracle *o);
+
 /* One line per kind with a non-zero count: "stale_read: 3". */
 void fs_oracle_summary(const struct fs_oracle *o, FILE *out);
 

@@ -899,6 +899,7 @@ void oracle_explain_story(struct fs_oracle *o, enum fs_oracle_kind k,
 	if (detail)
 		g_string_append(s, detail);
 	put_tasks(s, o, st);
+	oracle_rec_headline(o, k, s->str);
 	g_ptr_array_add(o->explain[k], g_string_free(s, FALSE));
 }
 

@@ -156,6 +156,7 @@ struct oracle_map {
 	/* snapshots (seq, 0: none) of the mapping and the freeing task's
 	 * notes taken when the block was freed while mapped */
 	uint32_t map_snap, free_snap;
+	uint64_t free_op;             /* the freeing operation's id (0: none) */
 };
 
 /* ---- what explanations keep (oracle_explain.c) -------------------------------------
@@ -241,6 +242,17 @@ struct fs_oracle {
 	uint32_t snap_seq;
 	struct oracle_raced raced[ORACLE_RACED];
 	unsigned raced_next;
+	/* every block-removing or zeroing operation of the job by id
+	 * (struct oracle_opref *, t_end set when it ended): explanations and
+	 * records name the operation that freed or zeroed a block however
+	 * long ago it ran */
+	GHashTable *history;
+	/* violation records (fs_oracle_keep_records): NULL unless kept */
+	GArray *records;              /* struct fs_oracle_record */
+	unsigned records_max;
+	uint64_t records_dropped;
+	struct fs_oracle_record rec_scratch;   /* past the cap */
+	struct fs_oracle_record *rec;          /* of the latest count */
 };
 
 void oracle_map_index_init(struct oracle_map_index *m);
@@ -266,8 +278,20 @@ struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
 /* The registered file with inode number ino, or NULL. */
 struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
 /* Counts a violation of kind k (the first of a kind also records the
- * simulated time of its detection); true if it should be explained. */
+ * simulated time of its detection) and starts its record (o->rec: kind,
+ * time and detecting task set, the rest -1 for the caller to fill); true
+ * if it should be explained. */
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k);
+/* Fills the record's racing operation from op (kind -1: nothing). */
+void oracle_rec_op(struct fs_oracle_record *r, const struct oracle_opref *op);
+/* An explanation of kind k was just written: its first line becomes the
+ * latest record's headline (when that record is of kind k). */
+void oracle_rec_headline(struct fs_oracle *o, enum fs_oracle_kind k,
+			 const char *text);
+/* The block-removing or zeroing operation with this id, in flight or
+ * ended (its t_end then set), or NULL (writes are not kept). */
+const struct oracle_opref *oracle_op_history(const struct fs_oracle *o,
+					     uint64_t id);
 struct oracle_map *oracle_map_find(const struct oracle_map_index *m,
 				   uint64_t pblk);
 

@@ -224,6 +224,13 @@ void fs_wl_stats_destroy(struct fs_wl_stats *s)
 {
 	g_free(s->fsx_first);
 	s->fsx_first = NULL;
+	if (s->fsx_recs) {
+		for (unsigned i = 0; i < s->fsx_recs->len; i++)
+			g_free(g_array_index(s->fsx_recs, struct fs_wl_fsx_rec,
+					     i).headline);
+		g_array_free(s->fsx_recs, TRUE);
+		s->fsx_recs = NULL;
+	}
 }
 
 /* ---- tasks ------------------------------------------------------------------------ */
@@ -538,22 +545,41 @@ static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	sim_time_t now;
+
 	if (!x->t->job->fsx_check || x->found)
 		return;
 	x->found = true;
 	st->fsx_mismatches++;
-	if (st->fsx_first)
+	if (st->fsx_recs && st->fsx_recs->len >= st->fsx_recs_max)
+		st->fsx_recs_dropped++;
+	if (st->fsx_first && (!st->fsx_recs ||
+			      st->fsx_recs->len >= st->fsx_recs_max))
 		return;
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	fsx_op_format(x->op, optext, sizeof(optext));
-	st->fsx_first_time = sim_task_now(x->t->task);
+	now = sim_task_now(x->t->task);
 	text = g_string_new(NULL);
 	g_string_append_printf(text,
 		"fsx_mismatch at %.3f us: task %s replaying %s:%u '%s': %s\n",
-		(double)st->fsx_first_time / SIM_USEC, x->t->name,
+		(double)now / SIM_USEC, x->t->name,
 		x->t->job->fsx->name, x->op->line, optext, msg);
+	if (st->fsx_recs && st->fsx_recs->len < st->fsx_recs_max) {
+		struct fs_wl_fsx_rec r = {
+			.time = now, .task = sim_task_id(x->t->task),
+			.headline = g_strndup(text->str, text->len - 1),
+		};
+
+		g_array_append_val(st->fsx_recs, r);
+	}
+	if (st->fsx_first) {
+		g_string_free(text, TRUE);
+		g_free(msg);
+		return;
+	}
+	st->fsx_first_time = now;
 	/* the replaying task's recent steps, oldest first */
 	n = sim_task_notes(x->t->task, notes, G_N_ELEMENTS(notes));
 	for (unsigned i = 0; i < n; i++)

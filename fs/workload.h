@@ -136,6 +136,16 @@ struct fs_wl_stats {
 	uint64_t fsx_mismatches;          /* reads or sizes that disagree with fsx */
 	sim_time_t fsx_first_time;        /* -1: none */
 	char *fsx_first;                  /* explanation of the first mismatch */
+	/* every mismatch as a record, when kept (fsx_recs_max > 0) */
+	GArray *fsx_recs;                 /* struct fs_wl_fsx_rec */
+	unsigned fsx_recs_max;
+	uint64_t fsx_recs_dropped;
+};
+
+struct fs_wl_fsx_rec {
+	sim_time_t time;
+	unsigned task;                    /* task id */
+	char *headline;
 };
 
 void fs_wl_stats_init(struct fs_wl_stats *s);

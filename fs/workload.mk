@@ -14,6 +14,6 @@ tests_fs_test_fsx_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_workload_SOURCES = tests/fs/test-workload.c
 tests_fs_test_workload_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_regress_SOURCES = tests/fs/test-regress.c
-tests_fs_test_regress_LDADD = $(FS_TEST_LIBS)
+tests_fs_test_regress_LDADD = sim/librun.a $(FS_TEST_LIBS) $(JSON_GLIB_LIBS)
 
 EXTRA_DIST += tests/fs/fsx/*.fsxops workloads/regress/*.cfg

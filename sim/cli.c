@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sim/check.h"
 #include "sim/cli.h"
 #include "sim/jsonw.h"
 #include "sim/merge.h"
@@ -19,9 +20,10 @@
 
 struct opts {
 	gboolean version, help_config, list_strategies, demo, dump_config;
-	gboolean explain, quiet, brief;
+	gboolean explain, quiet, brief, check;
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
-	gchar **set, **sweep;
+	gchar **set, **sweep, **expect;
+	gchar *fail_on;
 	gchar *output, *report, *trace, *replay, *shard;
 };
 
@@ -256,6 +258,8 @@ static void free_opts(struct opts *o)
 	g_free(o->duration);
 	g_strfreev(o->set);
 	g_strfreev(o->sweep);
+	g_strfreev(o->expect);
+	g_free(o->fail_on);
 	g_free(o->output);
 	g_free(o->report);
 	g_free(o->trace);
@@ -335,6 +339,324 @@ static char **split_short(int argc, char **argv, int *out_argc, char ***owned)
 
 static int cli_main(const struct sim_cli_env *env, int argc, char **argv);
 
+/* ---- expectations: --expect, --fail-on-violation, --check ------------------------ */
+
+static GPtrArray *parse_expects(const struct sim_cli_env *env,
+				char **texts, GError **err)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func((GDestroyNotify)sim_expect_free);
+
+	for (; *texts; texts++) {
+		char *where = g_strdup_printf("--expect '%s'", *texts);
+		struct sim_expect *e = sim_expect_parse(*texts, env->model->kinds,
+							where, err);
+
+		g_free(where);
+		if (!e) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		g_ptr_array_add(a, e);
+	}
+	return a;
+}
+
+/* "lockless,i_data_sem" or "all": names checked against the plan. */
+static char **parse_fail_on(const struct sim_plan *plan, const char *text,
+			    GError **err)
+{
+	char **v = g_strsplit(text, ",", -1);
+	unsigned i, s;
+
+	for (i = 0; v[i]; i++) {
+		bool found = strcmp(g_strstrip(v[i]), "all") == 0;
+
+		for (s = 0; s < plan->n_strategies && !found; s++)
+			found = strcmp(plan->strategies[s], v[i]) == 0;
+		if (!found) {
+			char *list = g_strjoinv(", ", (char **)plan->strategies);
+
+			g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_VALUE,
+				    "--fail-on-violation %s: '%s' is not a "
+				    "strategy of the plan (%s, or all)", text,
+				    v[i], list);
+			g_free(list);
+			g_strfreev(v);
+			return NULL;
+		}
+	}
+	if (!v[0]) {
+		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_VALUE,
+			    "--fail-on-violation: expected a list of strategies "
+			    "or all");
+		g_strfreev(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void print_lines(const char *prefix, const GString *s)
+{
+	char **lines = g_strsplit(s->str, "\n", -1);
+	unsigned i;
+
+	for (i = 0; lines[i]; i++)
+		if (lines[i][0])
+			fprintf(stderr, "sim: %s: %s\n", prefix, lines[i]);
+	g_strfreev(lines);
+}
+
+/* Judges the run; failures go to stderr, one line each. */
+static bool judge(const struct sim_out *out, GPtrArray *expects,
+		  char **fail_on)
+{
+	GString *e = g_string_new(NULL), *v = g_string_new(NULL);
+	bool ok = true;
+
+	if (expects)
+		ok &= sim_check_expects(out, expects, e);
+	if (fail_on)
+		ok &= sim_check_no_violation(out, (const char *const *)fail_on, v);
+	print_lines("expectation failed", e);
+	print_lines("--fail-on-violation", v);
+	g_string_free(e, TRUE);
+	g_string_free(v, TRUE);
+	return ok;
+}
+
+/* --check: a scenario's failed expectations, indented under its line. */
+static void print_check_lines(const GString *why, const char *known)
+{
+	char **lines = g_strsplit(why->str, "\n", -1);
+	unsigned i;
+
+	for (i = 0; lines[i]; i++)
+		if (lines[i][0])
+			printf("    %s\n", lines[i]);
+	if (known)
+		printf("    known: %s\n", known);
+	g_strfreev(lines);
+}
+
+/* --check: one scenario file. */
+struct scenario {
+	char *path;                 /* as found */
+	char *name;                 /* "regress/punch-write-fault" */
+	struct sim_cfg *cfg;
+	struct sim_plan *plan;
+	struct sim_expect_file ef;
+};
+
+static void scenario_free(struct scenario *sc)
+{
+	g_free(sc->path);
+	g_free(sc->name);
+	sim_plan_free(sc->plan);
+	if (sc->cfg)
+		sim_cfg_free(sc->cfg);
+	sim_expect_file_clear(&sc->ef);
+}
+
+/* Loads a scenario and checks its header against its plan: every
+ * strategy it runs has an expect line, every expect line names one (with
+ * -s, lines for strategies left out are skipped). */
+static bool scenario_load(const struct sim_cli_env *env, const struct opts *o,
+			  const char *arg, struct scenario *sc, GError **err)
+{
+	char *dir, *stem;
+	unsigned s;
+	guint i;
+
+	sc->path = find_config(env, arg);
+	stem = g_path_get_dirname(sc->path);
+	dir = g_path_get_basename(stem);
+	g_free(stem);
+	stem = g_path_get_basename(sc->path);
+	if (g_str_has_suffix(stem, ".cfg"))
+		stem[strlen(stem) - 4] = '\0';
+	sc->name = strcmp(dir, ".") ? g_strdup_printf("%s/%s", dir, stem)
+				    : g_strdup(stem);
+	g_free(dir);
+	g_free(stem);
+	if (!(sc->cfg = load_config(env, o, arg, NULL, err)) ||
+	    !(sc->plan = sim_plan_new(env->model, sc->cfg,
+				      o->sweep ? o->sweep[0] : NULL, err)) ||
+	    !sim_expect_file_load(&sc->ef, sc->path, NULL, env->model->kinds,
+				  err))
+		return false;
+	if (!sc->ef.expects->len) {
+		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_MISSING,
+			    "%s: no '; expect STRATEGY: TERM' lines: not a "
+			    "scenario for --check", arg);
+		return false;
+	}
+	for (s = 0; s < sc->plan->n_strategies; s++) {
+		bool found = false;
+
+		for (i = 0; i < sc->ef.expects->len && !found; i++)
+			found = strcmp(((struct sim_expect *)
+					sc->ef.expects->pdata[i])->strategy,
+				       sc->plan->strategies[s]) == 0;
+		if (!found) {
+			g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_MISSING,
+				    "%s: no expect line for strategy %s", arg,
+				    sc->plan->strategies[s]);
+			return false;
+		}
+	}
+	for (i = 0; i < sc->ef.expects->len; ) {
+		struct sim_expect *e = sc->ef.expects->pdata[i];
+		bool found = false;
+
+		for (s = 0; s < sc->plan->n_strategies && !found; s++)
+			found = strcmp(e->strategy, sc->plan->strategies[s]) == 0;
+		if (found) {
+			i++;
+		} else if (o->strategy) {
+			g_ptr_array_remove_index(sc->ef.expects, i);
+		} else {
+			g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_VALUE,
+				    "%s:%d: strategy %s is not in the scenario's "
+				    "strategies", arg, e->line, e->strategy);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A set-up error that says the build cannot run the scenario (an op
+ * without a kernel path yet): "not run", as xfstests says it. */
+static bool not_runnable(const GError *err)
+{
+	return strstr(err->message, "not modelled yet") ||
+	       strstr(err->message, "not in this build");
+}
+
+/* sim --check FILE.cfg...: every file loaded and checked first (bad input
+ * exits 2 before anything runs), then each run and judged on its own
+ * expect lines (a failing one with a known: line is a known failure, not
+ * a failure), xfstests-like:
+ *
+ *	regress/punch-write-fault 4.1s
+ *	regress/stale-hole        - expectation failed
+ *	    lockless: stale_read>0: term 1 (stale_read>0): got 0 (8 replicas)
+ *	regress/dax-thing         [not run] dax: not in this build
+ *	regress/fsx-race          [known failure] 5.2s
+ *	    lockless: none: expected none, got stale_read 3 (8 replicas)
+ *	    known: TEXT
+ *	Ran: regress/punch-write-fault regress/stale-hole ...
+ *	Not run: regress/dax-thing
+ *	Failures: regress/stale-hole
+ *	Failed 1 of 3 tests          (or: Passed all 3 tests)
+ */
+static int cmd_check(const struct sim_cli_env *env, const struct opts *o,
+		     int nfiles, char **files)
+{
+	struct scenario *sc = g_new0(struct scenario, nfiles + 1);
+	GString *ran = g_string_new(NULL), *failed = g_string_new(NULL);
+	GString *notrun = g_string_new(NULL);
+	unsigned threads, nran = 0, nfailed = 0, w = 0;
+	GError *err = NULL;
+	int i, rc = 0;
+
+	if (nfiles < 1) {
+		rc = fail("--check: no scenario files given");
+		goto out;
+	}
+	if (o->output || o->report || o->replay || o->shard || o->trace ||
+	    o->expect || o->fail_on) {
+		rc = fail("--check judges scenarios by their own expect lines: "
+			  "-o, --report, --replay, --shard, --trace, --expect "
+			  "and --fail-on-violation do not apply");
+		goto out;
+	}
+	if (!parse_jobs(o->jobs, &threads, &err)) {
+		rc = fail_err(err);
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++) {
+		if (!scenario_load(env, o, files[i], &sc[i], &err)) {
+			rc = fail_err(err);
+			goto out;
+		}
+		w = MAX(w, (unsigned)strlen(sc[i].name));
+	}
+	for (i = 0; i < nfiles; i++) {
+		struct sim_runner_opts ro = SIM_RUNNER_OPTS_INIT;
+		struct sim_run *run;
+		struct sim_out *out;
+		GString *why;
+		bool ok;
+
+		ro.threads = threads;
+		ro.progress = !o->quiet && isatty(STDERR_FILENO);
+		ro.catch_sigint = true;
+		sim_check_wants(sc[i].ef.expects, &ro);
+		printf("%-*s ", (int)w, sc[i].name);
+		fflush(stdout);
+		run = sim_runner_run(env->model, sc[i].plan, &ro, &err);
+		if (!run) {
+			if (not_runnable(err)) {
+				printf("[not run] %s\n", err->message);
+				g_string_append_printf(notrun, " %s", sc[i].name);
+			} else {
+				printf("- failed: %s\n", err->message);
+				g_string_append_printf(failed, " %s", sc[i].name);
+				nfailed++;
+				nran++;
+				g_string_append_printf(ran, " %s", sc[i].name);
+			}
+			g_clear_error(&err);
+			continue;
+		}
+		if (run->interrupted) {
+			printf("[interrupted]\n");
+			sim_run_free(run);
+			rc = 130;
+			break;
+		}
+		nran++;
+		g_string_append_printf(ran, " %s", sc[i].name);
+		out = sim_out_build(sc[i].plan, run, env->model->kinds);
+		why = g_string_new(NULL);
+		ok = sim_check_expects(out, sc[i].ef.expects, why);
+		if (ok) {
+			printf("%.1fs\n", run->wall_s);
+		} else if (sc[i].ef.known) {
+			printf("[known failure] %.1fs\n", run->wall_s);
+			print_check_lines(why, sc[i].ef.known);
+		} else {
+			printf("- expectation failed\n");
+			print_check_lines(why, NULL);
+			g_string_append_printf(failed, " %s", sc[i].name);
+			nfailed++;
+		}
+		g_string_free(why, TRUE);
+		sim_out_free(out);
+		sim_run_free(run);
+		fflush(stdout);
+	}
+	printf("Ran:%s\n", ran->str);
+	if (notrun->len)
+		printf("Not run:%s\n", notrun->str);
+	if (nfailed) {
+		printf("Failures:%s\n", failed->str);
+		printf("Failed %u of %u tests\n", nfailed, nran);
+	} else if (rc != 130) {
+		printf("Passed all %u tests\n", nran);
+	}
+	if (!rc && nfailed)
+		rc = 1;
+out:
+	for (i = 0; i < nfiles; i++)
+		scenario_free(&sc[i]);
+	g_free(sc);
+	g_string_free(ran, TRUE);
+	g_string_free(failed, TRUE);
+	g_string_free(notrun, TRUE);
+	return rc;
+}
+
 int sim_cli_main(const struct sim_cli_env *env, int argc, char **argv)
 {
 	char **owned, **v;
@@ -374,6 +696,16 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "the --replay job), for Perfetto", "FILE" },
 		{ "explain", 0, 0, G_OPTION_ARG_NONE, &o.explain,
 		  "Print each first violation's interleaving in full", NULL },
+		{ "expect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.expect,
+		  "Exit 1 unless STRATEGY's violations match TERM (repeatable; "
+		  "TERM: none, any, KIND>N, KIND1|KIND2=N, KIND~\"TEXT\">N)",
+		  "'STRATEGY: TERM...'" },
+		{ "fail-on-violation", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
+		  "Exit 1 when a listed strategy (or 'all') had any violation",
+		  "LIST" },
+		{ "check", 0, 0, G_OPTION_ARG_NONE, &o.check,
+		  "Run each scenario FILE.cfg and judge it by its own '; expect' "
+		  "lines (xfstests-like report)", NULL },
 		{ "replay", 0, 0, G_OPTION_ARG_STRING, &o.replay,
 		  "Rerun one job of the plan and explain it", "SEED:JOB" },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
@@ -404,6 +736,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	struct sim_run *run = NULL;
 	struct sim_out *out = NULL;
 	GError *err = NULL;
+	GPtrArray *expects = NULL;
+	char **fail_on = NULL;
 	uint64_t replay_seed = 0;
 	unsigned replay_job = 0, threads = 1, k, n;
 	char seedbuf[32];
@@ -429,10 +763,13 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		"Commands:\n"
 		"  sim [options] FILE.cfg       run a workload\n"
 		"  sim merge OUT.json SHARD...  combine --shard outputs\n"
-		"  sim report DIR               render DIR/results.json again\n\n"
+		"  sim report DIR               render DIR/results.json again\n"
+		"  sim --check FILE.cfg...      run scenarios, judge their expect lines\n\n"
 		"Workload files are fio-like INI files; --help-config lists every key.\n"
 		"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
-		"Exit status: 0 done, 2 bad input, 130 interrupted (outputs written).");
+		"Exit status: 0 done (expectations met), 1 an expectation failed (--expect,\n"
+		"--fail-on-violation, --check), 2 bad input, 3 a job hit a model error,\n"
+		"130 interrupted (outputs written).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		rc = fail_err(err);
@@ -457,6 +794,10 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = env->demo(stdout, o.seed ? g_ascii_strtoull(o.seed, NULL, 10) : 1);
 		goto out;
 	}
+	if (o.check) {
+		rc = cmd_check(env, &o, argc - 1, argv + 1);
+		goto out;
+	}
 	if (argc != 2) {
 		rc = fail(argc < 2 ? "no workload file given (see sim --help)"
 				   : "more than one workload file given");
@@ -477,6 +818,15 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	if (o.shard && !o.output) {
 		rc = fail("--shard K/N needs -o FILE (the shard's raw results, "
 			  "for 'sim merge')");
+		goto out;
+	}
+	if (o.shard && (o.expect || o.fail_on)) {
+		rc = fail("--shard writes raw results: judge expectations on "
+			  "the whole run");
+		goto out;
+	}
+	if (o.expect && !(expects = parse_expects(env, o.expect, &err))) {
+		rc = fail_err(err);
 		goto out;
 	}
 	if (o.shard && (o.replay || o.report)) {
@@ -509,6 +859,12 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = run_replay(env, &o, plan, replay_job);
 		goto out;
 	}
+	if ((expects && !sim_check_strategies(plan, expects, &err)) ||
+	    (o.fail_on && !(fail_on = parse_fail_on(plan, o.fail_on, &err)))) {
+		rc = fail_err(err);
+		goto out;
+	}
+	sim_check_wants(expects, &ro);
 
 	ro.threads = threads;
 	ro.progress = !o.quiet && isatty(STDERR_FILENO);
@@ -551,6 +907,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		if (!o.quiet)
 			sim_out_text(out, stdout, o.explain, o.brief);
 		fflush(stdout);
+		if (!run->interrupted && !judge(out, expects, fail_on))
+			rc = 1;
 	}
 	if (run->interrupted) {
 		fprintf(stderr, "sim: interrupted: %u of %u jobs finished%s\n",
@@ -560,6 +918,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = 130;
 	}
 out:
+	if (expects)
+		g_ptr_array_unref(expects);
+	g_strfreev(fail_on);
 	sim_out_free(out);
 	sim_run_free(run);
 	sim_plan_free(plan);

@@ -49,6 +49,27 @@ struct sim_timeline_span {
 	sim_time_t wait_begin, begin, end;
 };
 
+/* One violation as a record (--violations FILE.jsonl, and --check's
+ * K~TEXT terms, which match the headline).  Kept only when the runner
+ * asks for records (sim_model_ops.record_violations).  Strings are
+ * g_malloc'd and owned by the result; numbers are -1 when unknown. */
+struct sim_violation {
+	const char *kind;           /* one of the result's kind_names */
+	sim_time_t time;            /* detection, simulated ns */
+	char *task;                 /* detecting task's label; NULL: event
+				       context (IO completion, end of job) */
+	/* the operation the violation raced with (the block's freeing or
+	 * zeroing operation, the write that was lost, ...) */
+	char *op;                   /* "punch_hole", ...; NULL: none known */
+	char *op_task;              /* its task's label */
+	sim_time_t op_begin, op_end;    /* op_end -1: still running */
+	int64_t ino, lblk, pblk;
+	int64_t off, len;           /* the byte range concerned */
+	int64_t stamp_seen, stamp_expected;   /* data stamps (0: zeros) */
+	char *headline;             /* the explanation's first line; NULL: not
+				       explained */
+};
+
 /* What one job produced.  Histograms are owned by the result.  Names
  * (op_names, kind_names, lock names) may point into the model or the
  * world: the runner copies what it keeps before either is freed. */
@@ -80,6 +101,11 @@ struct sim_job_result {
 	 * only: that is the one results.json shows). */
 	unsigned n_spans;
 	struct sim_timeline_span *spans;        /* g_malloc'd */
+	/* violation records, in detection order (only when asked for:
+	 * sim_model_ops.record_violations); those past the cap are counted */
+	unsigned n_vrecs;
+	struct sim_violation *vrecs;            /* g_malloc'd */
+	uint64_t vrecs_dropped;
 };
 
 /* Frees what the result owns (histograms, explanations, locks, spans) and
@@ -127,6 +153,12 @@ struct sim_model_ops {
 	 * should still give the window here (without it the runner takes the
 	 * latest span end). */
 	sim_time_t (*timeline)(const void *model);
+	/* Called after create when the run wants violation records
+	 * (--violations, --check): keep up to max of them (more are counted
+	 * as dropped), and with explain_all explain every violation, not
+	 * only the first of each kind, so every record has its headline.
+	 * NULL: the model keeps no records. */
+	void (*record_violations)(void *model, unsigned max, bool explain_all);
 	/* After sim_world_run returns: end-of-job checks (fsck, lost writes)
 	 * and fill r (everything but id, sim_time, events, stop). */
 	void (*finish)(void *model, struct sim_world *w,

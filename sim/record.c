@@ -17,7 +17,23 @@ void sim_job_result_free(struct sim_job_result *r)
 		g_free(r->first_explanation[i]);
 	g_free(r->locks);
 	g_free(r->spans);
+	sim_violations_free(r->vrecs, r->n_vrecs, false);
 	memset(r, 0, sizeof(*r));
+}
+
+void sim_violations_free(struct sim_violation *v, unsigned n, bool kind)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (kind)
+			g_free((char *)v[i].kind);
+		g_free(v[i].task);
+		g_free(v[i].op);
+		g_free(v[i].op_task);
+		g_free(v[i].headline);
+	}
+	g_free(v);
 }
 
 void sim_job_result_copy_locks(struct sim_job_result *r,
@@ -128,6 +144,19 @@ struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r)
 		sim_hist_sparse_from(&rec->locks[i].wait, &l->wait);
 		sim_hist_sparse_from(&rec->locks[i].hold, &l->hold);
 	}
+	rec->n_vrecs = r->n_vrecs;
+	rec->vrecs_dropped = r->vrecs_dropped;
+	rec->vrecs = g_new0(struct sim_violation, r->n_vrecs + 1);
+	for (i = 0; i < r->n_vrecs; i++) {
+		struct sim_violation *v = &rec->vrecs[i];
+
+		*v = r->vrecs[i];
+		v->kind = g_strdup(v->kind);
+		v->task = g_strdup(v->task);
+		v->op = g_strdup(v->op);
+		v->op_task = g_strdup(v->op_task);
+		v->headline = g_strdup(v->headline);
+	}
 	return rec;
 }
 
@@ -154,6 +183,7 @@ void sim_job_rec_free(struct sim_job_rec *rec)
 		g_free(rec->spans[i].task);
 		g_free(rec->spans[i].lock);
 	}
+	sim_violations_free(rec->vrecs, rec->n_vrecs, true);
 	g_free(rec->ops);
 	g_free(rec->kinds);
 	g_free(rec->locks);

@@ -70,6 +70,9 @@ struct sim_job_rec {
 	unsigned n_spans;
 	struct sim_rec_span *spans;
 	sim_time_t timeline_ns;     /* window of spans; 0: none */
+	unsigned n_vrecs;           /* violation records (when asked for) */
+	struct sim_violation *vrecs;
+	uint64_t vrecs_dropped;
 	/* Host figures: never part of the deterministic output. */
 	double wall_s;
 	uint64_t heap_peak;         /* bytes (jemalloc thread.peak); 0 unknown */
@@ -80,6 +83,8 @@ struct sim_job_rec {
  * the world for task names). */
 struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r);
 void sim_job_rec_free(struct sim_job_rec *rec);
+/* Frees n records' strings (and kind when it is owned) and v. */
+void sim_violations_free(struct sim_violation *v, unsigned n, bool kind);
 
 const struct sim_rec_op *sim_job_rec_op(const struct sim_job_rec *rec,
 					const char *name);

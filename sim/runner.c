@@ -463,6 +463,7 @@ static enum sim_stop run_sliced(struct sim_world *w, sim_time_t until,
  * (then *err stays NULL). */
 static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 				   const struct sim_plan *plan,
+				   const struct sim_runner_opts *o,
 				   unsigned index, const char *trace_path,
 				   gint *stop, GError **err)
 {
@@ -489,6 +490,8 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 		return NULL;
 	}
 	tap.w = w;
+	if (ops->record_violations && (o->violation_records || o->explain_all))
+		ops->record_violations(m, o->violation_records, o->explain_all);
 	if (ops->timeline && id.replica == 0)
 		window = ops->timeline(m);
 	if (window > 0)
@@ -581,7 +584,7 @@ static void worker(gpointer data, gpointer user)
 	trace = (int)index == rn->o->trace_job ? rn->o->trace_path : NULL;
 	if (item & TRACE_ONLY) {
 		if (!g_atomic_int_get(&rn->stop))
-			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
+			sim_job_rec_free(run_job(rn->ops, rn->plan, rn->o, index,
 						 trace, &rn->stop, &err));
 		if (err) {
 			rn->trace_err = err;
@@ -592,7 +595,7 @@ static void worker(gpointer data, gpointer user)
 	} else {
 		/* a plan run traces in a separate TRACE_ONLY run */
 		double cpu0 = thread_cpu_s();
-		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
+		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, rn->o, index,
 						  rn->o->only_job >= 0 ? trace : NULL,
 						  &rn->stop, &err);
 

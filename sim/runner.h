@@ -33,6 +33,11 @@ struct sim_runner_opts {
 				       With only_job < 0 it is an extra run
 				       whose results are dropped. */
 	const char *trace_path;
+	/* Violation records (sim_model_ops.record_violations): keep up to
+	 * this many per job (0: none); explain_all: every violation gets its
+	 * explanation (for headline matches). */
+	unsigned violation_records;
+	bool explain_all;
 	bool reverse;               /* test hook: submit in reverse plan order */
 };
 

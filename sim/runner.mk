@@ -7,7 +7,8 @@ sim_librun_a_SOURCES = \
 	sim/model.h sim/record.c sim/record.h sim/plan.c sim/plan.h \
 	sim/runner.c sim/runner.h sim/trace.c sim/trace.h \
 	sim/jsonw.c sim/jsonw.h sim/output.c sim/output.h \
-	sim/output_text.c sim/output_summary.c sim/output_json.c sim/merge.c sim/merge.h \
+	sim/output_text.c sim/output_summary.c sim/output_json.c \
+	sim/expect.c sim/expect.h sim/check.c sim/check.h sim/merge.c sim/merge.h \
 	sim/cli.c sim/cli.h
 
 RUN_LIBS = sim/librun.a sim/libsim.a $(JSON_GLIB_LIBS) $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm

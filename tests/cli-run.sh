@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..33"
+echo "1..44"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -132,3 +132,50 @@ result "-o FIFO: written in place, still a FIFO" $?
 	"$toy" -q -o "$tmp/link.json" "$cfg" && [ -L "$tmp/link.json" ] &&
 	grep -q '"schema": "faultline-results"' "$tmp/target.json"
 result "-o symlink: the target is replaced, the link stays" $?
+
+# expectations: exit 1 and the reason on stderr, 0 when they hold, 2 for a
+# bad expectation
+"$toy" -q -j2 --expect 'mutex_long: any' --expect 'racy: overlap>0' \
+	--expect 'racy: overlap~"critical section">0' "$cfg"
+result "--expect: expectations met (a K~TEXT term too): exit 0" $?
+"$toy" -q -j2 --expect 'racy: none' "$cfg" 2> "$tmp/exp.err"; rc=$?
+[ $rc = 1 ] && grep -q '^sim: expectation failed: racy: none: expected none, got overlap [0-9]*, rare [0-9]* (4 replicas)$' "$tmp/exp.err"
+result "--expect 'racy: none': exit 1 saying what was found" $?
+"$toy" -q -j2 --expect 'racy: overlap~"nowhere">0' "$cfg" 2> "$tmp/exp.err"; rc=$?
+[ $rc = 1 ] && grep -q 'term 1 (overlap~"nowhere">0): got 0' "$tmp/exp.err"
+result "--expect K~TEXT counts the headlines that contain TEXT" $?
+expect_error "--expect of a strategy not in the plan" "strategy nope is not in the plan \(mutex, mutex_long, racy\)" \
+	"$toy" -q --expect 'nope: none' "$cfg"
+expect_error "--expect with an unknown kind" "unknown violation kind 'bogus' \(one of overlap, rare\)" \
+	"$toy" -q --expect 'racy: bogus>0' "$cfg"
+"$toy" -q -j2 --fail-on-violation racy "$cfg" 2> "$tmp/fov.err"; rc=$?
+[ $rc = 1 ] && grep -q '^sim: --fail-on-violation: racy: [0-9]* violations in 4/4 replicas (overlap [0-9]*, rare [0-9]*)$' "$tmp/fov.err" &&
+	"$toy" -q -j2 --set toy.rare=0 --fail-on-violation mutex,mutex_long "$cfg"
+result "--fail-on-violation: exit 1 when a listed strategy violated, else 0" $?
+expect_error "--fail-on-violation of a strategy not in the plan" "'nope' is not a strategy of the plan" \
+	"$toy" -q --fail-on-violation mutex,nope "$cfg"
+
+# --check: scenarios judged by their own expect lines
+{ echo '; expect mutex: overlap=0'; echo '; expect mutex_long: overlap=0'
+  echo '; expect racy: overlap>0'; cat "$cfg"; } > "$tmp/pass.cfg"
+{ echo '; expect mutex: none'; echo '; expect mutex_long: any'
+  echo '; expect racy: none'; cat "$cfg"; } > "$tmp/fail.cfg"
+{ echo '; expect mutex: none'; echo '; known: rare happens (the toy model draws it)'
+  echo '; expect mutex_long: any'; echo '; expect racy: any'; cat "$cfg"; } > "$tmp/known.cfg"
+"$toy" -j2 --check "$tmp/pass.cfg" "$tmp/fail.cfg" "$tmp/known.cfg" > "$tmp/check.txt"; rc=$?
+cat "$tmp/check.txt" | sed 's/^/# /'
+[ $rc = 1 ] && grep -q "^[^ ]*/pass  *[0-9.]*s$" "$tmp/check.txt" &&
+	grep -q "^[^ ]*/fail  *- expectation failed$" "$tmp/check.txt" &&
+	grep -q "^    racy: none: expected none, got overlap" "$tmp/check.txt" &&
+	grep -q "^[^ ]*/known  *\[known failure\]" "$tmp/check.txt" &&
+	grep -q "^    known: rare happens" "$tmp/check.txt" &&
+	grep -q "^Failures: [^ ]*/fail$" "$tmp/check.txt" &&
+	tail -n 1 "$tmp/check.txt" | grep -q "^Failed 1 of 3 tests$"
+result "--check: a line per scenario, Failures: and Failed 1 of 3" $?
+"$toy" -j2 --check "$tmp/pass.cfg" "$tmp/known.cfg" | tail -n 1 | grep -q '^Passed all 2 tests$'
+result "--check: Passed all 2 tests, exit 0" $?
+expect_error "--check of a file without expect lines" "no '; expect STRATEGY: TERM' lines" \
+	"$toy" --check "$tmp/pass.cfg" "$cfg"
+grep -v 'expect racy' "$tmp/pass.cfg" > "$tmp/partial.cfg"
+expect_error "--check of a scenario missing a strategy's expect line" "no expect line for strategy racy" \
+	"$toy" --check "$tmp/partial.cfg"

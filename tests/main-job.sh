@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..8"
+echo "1..10"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -28,13 +28,24 @@ total() {
 		want && /^        "total": / { gsub(/[^0-9]/, ""); print; exit }' "$1"
 }
 
-# lockless races, i_mmap_sem does not (4 replicas x 40 ms of punch_heavy)
-"$sim" -q -r 4 --duration 40ms -s lockless,i_mmap_sem -o "$tmp/ph.json" \
-	"$w/punch_heavy.cfg"; rc=$?
+# lockless races, i_mmap_sem does not (4 replicas x 40 ms of punch_heavy);
+# the expectations say so in the exit status
+"$sim" -r 4 --duration 40ms -s lockless,i_mmap_sem -o "$tmp/ph.json" \
+	--expect 'i_mmap_sem: none' --expect 'lockless: any' \
+	"$w/punch_heavy.cfg" > "$tmp/ph.txt"; rc=$?
 l=$(total "$tmp/ph.json" lockless); m=$(total "$tmp/ph.json" i_mmap_sem)
 echo "# lockless $l violations, i_mmap_sem $m"
 [ $rc = 0 ] && [ -n "$l" ] && [ "$l" -gt 0 ] && [ "$m" = 0 ]
-result "punch_heavy: lockless shows violations, i_mmap_sem none" $?
+result "punch_heavy: lockless shows violations, i_mmap_sem none (exit 0)" $?
+head -n 20 "$tmp/ph.txt" | grep -q '^== summary: baseline lockless' &&
+	head -n 20 "$tmp/ph.txt" | grep -q '^  i_mmap_sem .* 0/4 .* safe$' &&
+	head -n 20 "$tmp/ph.txt" | grep -q '^  lockless .* UNSAFE$' &&
+	head -n 20 "$tmp/ph.txt" | grep -q '^  cheapest safe: i_mmap_sem, throughput '
+result "punch_heavy: the summary and the cheapest-safe line in the first 20 lines" $?
+"$sim" -q -r 4 --duration 40ms -s lockless,i_mmap_sem \
+	--expect 'lockless: none' "$w/punch_heavy.cfg" 2> "$tmp/exp.err"; rc=$?
+[ $rc = 1 ] && grep -q "^sim: expectation failed: lockless: none: expected none, got stale_read $l (4 replicas)$" "$tmp/exp.err"
+result "--expect 'lockless: none' exits 1 and says why" $?
 
 # -j1 and -j2 on the ext4 model
 "$sim" -q -j1 -r 2 --duration 5ms -o "$tmp/j1.json" "$w/punch_heavy.cfg" &&

@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "sim/record.h"
 #include "tests/sim/toy-model.h"
 
 struct toy_global {
@@ -127,6 +128,11 @@ struct toy {
 	uint64_t viol[NKINDS];
 	sim_time_t first_time[NKINDS];
 	char *explanation[NKINDS];
+	/* violation records (record_violations): headline "KIND in TASK
+	 * (lock held by N)" */
+	GArray *recs;               /* struct sim_violation */
+	unsigned recs_max;
+	uint64_t recs_dropped;
 };
 
 /* Every task's latest steps, oldest first: what explanations print. */
@@ -166,6 +172,33 @@ static void violation(struct toy *m, struct sim_task *t, unsigned k)
 		m->first_time[k] = sim_task_now(t);
 		m->explanation[k] = explain(m, t, toy_kinds[k]);
 	}
+	if (m->recs && m->recs->len < m->recs_max) {
+		struct sim_violation v = {
+			.kind = toy_kinds[k], .time = sim_task_now(t),
+			.task = g_strdup(sim_task_name(t)),
+			.op = g_strdup(op_names[OP_LOCK]),
+			.op_begin = -1, .op_end = -1, .ino = -1, .lblk = -1,
+			.pblk = -1, .off = -1, .len = -1, .stamp_seen = -1,
+			.stamp_expected = -1,
+			.headline = g_strdup_printf("%s in %s (%u in the critical "
+						    "section)", toy_kinds[k],
+						    sim_task_name(t), m->in_cs),
+		};
+
+		g_array_append_val(m->recs, v);
+	} else if (m->recs) {
+		m->recs_dropped++;
+	}
+}
+
+static void toy_record_violations(void *model, unsigned max, bool explain_all)
+{
+	struct toy *m = model;
+
+	(void)explain_all;      /* every record has its headline */
+	m->recs_max = max;
+	if (!m->recs)
+		m->recs = g_array_new(FALSE, FALSE, sizeof(struct sim_violation));
 }
 
 static void op_span(struct sim_task *t, enum sim_trace_kind kind, unsigned op)
@@ -296,6 +329,12 @@ static void toy_finish(void *model, struct sim_world *w,
 		m->explanation[i] = NULL;
 	}
 	sim_job_result_copy_locks(r, w);
+	if (m->recs) {
+		r->n_vrecs = m->recs->len;
+		r->vrecs = (struct sim_violation *)g_array_free(m->recs, FALSE);
+		r->vrecs_dropped = m->recs_dropped;
+		m->recs = NULL;
+	}
 	if (m->o.sigint_job == (int64_t)m->id.index) {
 		kill(getpid(), SIGINT);
 		/* let the main thread see it before the next job starts */
@@ -312,6 +351,13 @@ static void toy_destroy(void *model)
 		g_free(m->lat[i]);
 	for (i = 0; i < NKINDS; i++)
 		g_free(m->explanation[i]);
+	if (m->recs) {
+		unsigned n = m->recs->len;
+
+		sim_violations_free((struct sim_violation *)g_array_free(m->recs,
+									FALSE),
+				    n, false);
+	}
 	g_free(m->workers);
 	g_free(m);
 }
@@ -338,6 +384,7 @@ const struct sim_model_ops toy_model_ops = {
 	.create = toy_create,
 	.duration = toy_duration,
 	.timeline = toy_timeline,
+	.record_violations = toy_record_violations,
 	.finish = toy_finish,
 	.destroy = toy_destroy,
 };
