@@ -30,14 +30,14 @@ typedef uint32_t ext4_group_t;
 #define EXT4_MOUNT_NOJOURNAL      0x0020   /* model: no journal at all */
 #define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock [writes] */
 
-struct ext4_sim_disk;       /* fs/disk.c */
+struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
-struct ext4_sim_meta;       /* fs/block.c: block-device buffer cache */
+struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/options.h */
-struct fs_oracle;           /* fs/oracle.h */
+struct fs_costs;            /* fs/workload/options.h */
+struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
-struct blk_sim_profile;     /* fs/block.h */
+struct blk_sim_profile;     /* fs/block/block.h */
 struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
@@ -67,8 +67,8 @@ struct ext4_sb_info {
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
 	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/options.h) and the
-	 * violation oracle (fs/oracle.h).  Set by the world set-up (fs/model.c);
+	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
+	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
 	 * s_oracle may be NULL in unit tests. */
 	const struct ext4_lock_ops *s_lock_ops;
 	const struct fs_costs *s_costs;

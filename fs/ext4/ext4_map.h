@@ -174,7 +174,7 @@ ssize_t ext4_sim_sys_dio_read(struct file *file, loff_t pos, size_t len,
 int ext4_sim_sys_fsync(struct file *file, loff_t start, loff_t end,
 		       bool datasync);
 
-/* A fresh stamp of the world (fs/contents.h) for a write of the inode. */
+/* A fresh stamp of the world (fs/block/contents.h) for a write of the inode. */
 sim_stamp_t ext4_sim_new_stamp(struct inode *inode, loff_t off, uint32_t len,
 			       enum sim_stamp_kind kind, uint64_t seq);
 

@@ -45,8 +45,8 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 
 /* The modes ext4 (and the v4.4 VFS) support. */
 #define FALLOC_FL_SUPPORTED_MASK                                          \

@@ -52,8 +52,8 @@
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/mm/dax.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 #define DIO_MAX_BLOCKS 4096

@@ -35,10 +35,10 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 #include "fs/task_state.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 
 static const struct fs_costs ext4_sim_no_costs;
 

@@ -1,7 +1,7 @@
 /* fs/ext4/locking.c — the strategy registry (DESIGN §4): every strategy
  * file's ops, in the order --list-strategies prints them.  A new strategy
  * is one file fs/ext4/lock-NAME.c and one line here (and its name in
- * fs_strategy_names, fs/options.c, so workload files may ask for it). */
+ * fs_strategy_names, fs/workload/options.c, so workload files may ask for it). */
 #include "config.h"
 
 #include <string.h>

@@ -24,7 +24,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
 

@@ -17,12 +17,12 @@
 
 #include "fs/mm.h"
 #include "fs/uio.h"
-#include "fs/block.h"
+#include "fs/block/block.h"
 #include "fs/buffer_write.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"      /* ext4_sim_lock_ops & the lock calls */
 #include "fs/ext4/ext4_map.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
 

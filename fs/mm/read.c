@@ -33,7 +33,7 @@
 #include "config.h"
 
 #include "fs/mm/fault.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 /* The bytes [offset, offset + bytes) of the page reach the user: the

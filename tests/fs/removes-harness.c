@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/ext4/file.h"
 #include "tests/fs/fs-harness.h"
 #include "tests/fs/removes-harness.h"

@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "tests/fs/removes-harness.h"
 
 #define BS 4096

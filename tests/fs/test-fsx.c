@@ -1,5 +1,5 @@
 /* tests/fs/test-fsx.c — the fsx log parser and fsx's model of the file
- * (fs/fsx.c): error messages (one line, FILE:LINE), rejected ops and flags,
+ * (fs/workload/fsx.c): error messages (one line, FILE:LINE), rejected ops and flags,
  * fsx's trimming and skip rules, and the byte model after each op against
  * hand-computed contents and against a plain byte-array reference under
  * random ops.  The xfstests logs in ../shared/fsx/ are parsed and run
@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "fs/fsx.h"
+#include "fs/workload/fsx.h"
 
 #define KB 1024u
 

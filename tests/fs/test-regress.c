@@ -41,7 +41,7 @@
 
 #include <glib.h>
 
-#include "fs/model.h"
+#include "fs/workload/model.h"
 
 struct term {
 	unsigned kinds;           /* bit k: kind k */
@@ -276,7 +276,7 @@ static void scenario_free(struct scenario *s)
 	g_free(s);
 }
 
-/* sim_job_result_free lives with the runner (sim/runner.c); the test frees
+/* sim_job_result_free lives with the runner (sim/run/runner.c); the test frees
  * what the model filled itself, so it does not depend on the runner. */
 static void result_clear(struct sim_job_result *r)
 {

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 #include "fs/mm/fault.h"
 #include "tests/fs/removes-harness.h"
 

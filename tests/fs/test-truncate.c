@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "tests/fs/removes-harness.h"
 
 #define BS 4096

@@ -12,8 +12,8 @@
 
 #include <glib.h>
 
-#include "fs/model.h"
-#include "fs/disk.h"
+#include "fs/workload/model.h"
+#include "fs/block/disk.h"
 #include "fs/mm.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/mballoc.h"
