@@ -71,14 +71,14 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 	char *found = find_config(env, path);
 	struct sim_cfg *cfg = sim_cfg_load(m->schema, found, err);
 	const struct { const char *key, *value, *opt; } dedicated[] = {
-		{ sim_model_key(m, SIM_MODEL_KEY_STRATEGIES), o->strategy,
+		{ SIM_MODEL_KEY_STRATEGIES, o->strategy,
 		  "-s/--strategy" },
-		{ sim_model_key(m, SIM_MODEL_KEY_REPLICAS), o->replicas,
+		{ SIM_MODEL_KEY_REPLICAS, o->replicas,
 		  "-r/--replicas" },
-		{ sim_model_key(m, SIM_MODEL_KEY_SEED),
+		{ SIM_MODEL_KEY_SEED,
 		  seed_override ? seed_override : o->seed,
 		  seed_override ? "--replay" : "--seed" },
-		{ sim_model_key(m, SIM_MODEL_KEY_DURATION), o->duration,
+		{ SIM_MODEL_KEY_DURATION, o->duration,
 		  "--duration" },
 	};
 	unsigned i;

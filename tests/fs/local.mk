@@ -77,4 +77,5 @@ tests_fs_test_writeback_LDADD = $(FS_FIXTURE_LIBS)
 
 # Test data: fsx op logs (tests/fs/fsx/, tests/data/fsx/) and the regression
 # scenarios the regress test runs.
-EXTRA_DIST += tests/fs/fsx/*.fsxops workloads/regress/*.cfg
+EXTRA_DIST += tests/fs/fsx/*.fsxops tests/data/fsx/*.fsxops tests/data/fsx/README.md \
+	workloads/regress/*.cfg
