@@ -9,7 +9,7 @@
 #include "fs/workload/options.h"
 #include "fs/oracle/oracle.h"
 #include "fs/mm/fault.h"
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 /* ---- registry --------------------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "fs/workload/model.h"
+#include "tests/fs/fixture/fs-harness.h"
 #include "fs/block/disk.h"
 #include "fs/mm.h"
 #include "fs/ext4/ext4_extents.h"
@@ -462,24 +463,6 @@ static void test_create_errors(void)
 
 /* ---- fsx replay through the kernel paths --------------------------------------------- */
 
-static const char *srcdir(void)
-{
-	const char *d = g_getenv("FAULTLINE_SRCDIR");
-
-	return d ? d : ".";
-}
-
-/* The xfstests op logs shipped as test data (tests/data/fsx/), or
- * FAULTLINE_FSX_DIR when set (to replay another set). */
-static char *shared_fsx_dir(void)
-{
-	const char *env = g_getenv("FAULTLINE_FSX_DIR");
-
-	if (env)
-		return g_strdup(env);
-	return g_build_filename(srcdir(), "tests", "data", "fsx", NULL);
-}
-
 struct replay_result {
 	uint64_t ops, skipped, mismatches;
 	uint64_t violations[FS_ORACLE_NR_KINDS];
@@ -573,7 +556,7 @@ static void test_fsx_own(void)
 		return;
 	}
 	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
+		char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", names[i],
 					      NULL);
 		struct fsx_log *log = fsx_log_load(path, NULL);
 
@@ -586,7 +569,7 @@ static void test_fsx_own(void)
 
 static void test_fsx_shared(void)
 {
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	GDir *d;
 	const char *name;
 	unsigned n = 0;
@@ -621,7 +604,7 @@ static void test_fsx_shared(void)
  * invalidate_lock (reads take the shared side) the replay stays clean. */
 static void test_fsx_with_readers(void)
 {
-	char *path = g_build_filename(srcdir(), "tests/fs/fsx",
+	char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx",
 				      "punch-zero.fsxops", NULL);
 	struct replay_result r;
 
