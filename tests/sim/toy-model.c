@@ -18,7 +18,7 @@
 
 #include <glib.h>
 
-#include "sim/record.h"
+#include "sim/run/record.h"
 #include "tests/sim/toy-model.h"
 
 struct toy_global {
@@ -377,10 +377,6 @@ const struct sim_model_ops toy_model_ops = {
 	.strategies = toy_strategies,
 	.strategy_summary = toy_summary,
 	.kinds = toy_kinds,
-	.strategies_key = "global.strategies",
-	.replicas_key = "global.replicas",
-	.seed_key = "global.seed",
-	.duration_key = "global.duration",
 	.create = toy_create,
 	.duration = toy_duration,
 	.timeline = toy_timeline,
