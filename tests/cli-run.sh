@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..44"
+echo "1..48"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -179,3 +179,24 @@ expect_error "--check of a file without expect lines" "no '; expect STRATEGY: TE
 grep -v 'expect racy' "$tmp/pass.cfg" > "$tmp/partial.cfg"
 expect_error "--check of a scenario missing a strategy's expect line" "no expect line for strategy racy" \
 	"$toy" --check "$tmp/partial.cfg"
+
+# --violations: one JSON object per violation, as many as results.json
+# counts, or the cap and a line saying how many were dropped
+"$toy" -q -j2 -o "$tmp/v.json" --violations "$tmp/v.jsonl" "$cfg" &&
+	total=$(awk '/^        "total": / { gsub(/[^0-9]/, ""); t += $0 } END { print t }' "$tmp/v.json") &&
+	[ "$(wc -l < "$tmp/v.jsonl")" = "$total" ] && [ "$total" -gt 100 ] &&
+	grep -q '^{"kind":"overlap","strategy":"racy","sweep":null,"replica":0,"job":8,"replay":"7:8","time_ns":[0-9]*,"task":"worker","op":"lock",.*"headline":"overlap in worker (2 in the critical section)"}$' "$tmp/v.jsonl"
+result "--violations: one line per violation, as many as results.json counts" $?
+if command -v jq >/dev/null 2>&1; then
+	jq -e -s 'length > 100 and all(.[]; .kind and .strategy and .replay and (.time_ns | type) == "number")' "$tmp/v.jsonl" >/dev/null
+	result "--violations: every line is a JSON object with kind, strategy, replay, time" $?
+else
+	echo "ok $((n = n + 1)) # SKIP jq not installed"
+fi
+"$toy" -q -j2 --violations "$tmp/v5.jsonl" --violations-max 5 "$cfg" 2> "$tmp/v5.err" &&
+	w5=$(wc -l < "$tmp/v5.jsonl") && [ "$w5" -le 60 ] &&
+	d5=$(sed -n "s/^sim: --violations .*v5.jsonl: $w5 records written, \([0-9]*\) more dropped (at most 5 per job: --violations-max)$/\1/p" "$tmp/v5.err") &&
+	[ -n "$d5" ] && [ $((w5 + d5)) = "$total" ]
+result "--violations-max 5: at most 5 per job kept, the rest counted as dropped" $?
+expect_error "--violations with --shard" "--violations needs the whole run" \
+	"$toy" -q --shard 1/2 -o "$tmp/s.json" --violations "$tmp/x.jsonl" "$cfg"

@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..10"
+echo "1..11"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -32,7 +32,7 @@ total() {
 # the expectations say so in the exit status
 "$sim" -r 4 --duration 40ms -s lockless,i_mmap_sem -o "$tmp/ph.json" \
 	--expect 'i_mmap_sem: none' --expect 'lockless: any' \
-	"$w/punch_heavy.cfg" > "$tmp/ph.txt"; rc=$?
+	--violations "$tmp/ph.jsonl" "$w/punch_heavy.cfg" > "$tmp/ph.txt"; rc=$?
 l=$(total "$tmp/ph.json" lockless); m=$(total "$tmp/ph.json" i_mmap_sem)
 echo "# lockless $l violations, i_mmap_sem $m"
 [ $rc = 0 ] && [ -n "$l" ] && [ "$l" -gt 0 ] && [ "$m" = 0 ]
@@ -46,6 +46,11 @@ result "punch_heavy: the summary and the cheapest-safe line in the first 20 line
 	--expect 'lockless: none' "$w/punch_heavy.cfg" 2> "$tmp/exp.err"; rc=$?
 [ $rc = 1 ] && grep -q "^sim: expectation failed: lockless: none: expected none, got stale_read $l (4 replicas)$" "$tmp/exp.err"
 result "--expect 'lockless: none' exits 1 and says why" $?
+[ "$(wc -l < "$tmp/ph.jsonl")" = "$((l + m))" ] &&
+	if command -v jq >/dev/null 2>&1; then
+		[ "$(jq -c 'select(.kind and .replay and .strategy == "lockless")' "$tmp/ph.jsonl" | wc -l)" = "$l" ]
+	fi
+result "--violations: one JSON object per violation the summary counts" $?
 
 # -j1 and -j2 on the ext4 model
 "$sim" -q -j1 -r 2 --duration 5ms -o "$tmp/j1.json" "$w/punch_heavy.cfg" &&

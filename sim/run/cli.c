@@ -25,6 +25,7 @@ struct opts {
 	gchar **set, **sweep, **expect;
 	gchar *fail_on;
 	gchar *output, *report, *trace, *replay, *shard;
+	gchar *violations, *violations_max;
 };
 
 static int fail(const char *msg)
@@ -265,6 +266,56 @@ static void free_opts(struct opts *o)
 	g_free(o->trace);
 	g_free(o->replay);
 	g_free(o->shard);
+	g_free(o->violations);
+	g_free(o->violations_max);
+}
+
+/* --violations-max N (default SIM_VIOLATIONS_MAX). */
+#define SIM_VIOLATIONS_MAX 10000
+static bool parse_violations_max(const char *text, unsigned *max,
+				 GError **err)
+{
+	char *end;
+	guint64 v;
+
+	*max = SIM_VIOLATIONS_MAX;
+	if (!text)
+		return true;
+	errno = 0;
+	v = g_ascii_strtoull(text, &end, 10);
+	if (!g_ascii_isdigit(*text) || *end || errno || v < 1 || v > 100000000) {
+		char *q = sim_option_quote(text, true);
+
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "--violations-max %s: expected a number of records "
+			    "from 1 to 100000000", q);
+		g_free(q);
+		return false;
+	}
+	*max = (unsigned)v;
+	return true;
+}
+
+/* --violations FILE.jsonl; a line on stderr when jobs dropped records. */
+static bool write_violations(const struct opts *o, const struct sim_plan *plan,
+			     const struct sim_run *run, unsigned max,
+			     GError **err)
+{
+	uint64_t written, dropped;
+	char *text;
+	bool ok;
+
+	if (!o->violations)
+		return true;
+	text = sim_out_violations_jsonl(plan, run, &written, &dropped);
+	ok = sim_write_file_atomic(o->violations, text, strlen(text), err);
+	g_free(text);
+	if (ok && dropped)
+		fprintf(stderr, "sim: --violations %s: %" G_GUINT64_FORMAT
+			" records written, %" G_GUINT64_FORMAT " more dropped "
+			"(at most %u per job: --violations-max)\n",
+			o->violations, written, dropped, max);
+	return ok;
 }
 
 static int run_replay(const struct sim_cli_env *env, const struct opts *o,
@@ -285,6 +336,9 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 	}
 	ro.only_job = (int)job;
 	ro.catch_sigint = true;
+	if (o->violations &&
+	    !parse_violations_max(o->violations_max, &ro.violation_records, &err))
+		return fail_err(err);
 	if (o->trace) {
 		ro.trace_job = (int)job;
 		ro.trace_path = o->trace;
@@ -293,6 +347,11 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 	if (!run)
 		return fail_err(err);
 	signal(SIGINT, SIG_IGN);
+	if (run->recs[job] && !write_violations(o, plan, run,
+						ro.violation_records, &err)) {
+		sim_run_free(run);
+		return fail_err(err);
+	}
 	if (run->recs[job]) {
 		sim_out_text_job(plan, run->recs[job], stdout);
 	} else {
@@ -691,6 +750,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Write results.json (with --shard: the shard's raw results)", "FILE" },
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report,
 		  "Write DIR/results.json and render the report there", "DIR" },
+		{ "violations", 0, 0, G_OPTION_ARG_FILENAME, &o.violations,
+		  "Write every violation as one JSON object per line", "FILE.jsonl" },
+		{ "violations-max", 0, 0, G_OPTION_ARG_STRING, &o.violations_max,
+		  "Records --violations keeps per job (default 10000; more are "
+		  "counted as dropped)", "N" },
 		{ "trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
 		  "Chrome Trace Event JSON of one job (the first of the run, or "
 		  "the --replay job), for Perfetto", "FILE" },
@@ -739,7 +803,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	GPtrArray *expects = NULL;
 	char **fail_on = NULL;
 	uint64_t replay_seed = 0;
-	unsigned replay_job = 0, threads = 1, k, n;
+	unsigned replay_job = 0, threads = 1, k, n, vmax = 0;
 	char seedbuf[32];
 	int rc = 0;
 
@@ -825,6 +889,16 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			  "the whole run");
 		goto out;
 	}
+	if (o.shard && o.violations) {
+		rc = fail("--shard writes raw results: --violations needs the "
+			  "whole run (or --replay of one job)");
+		goto out;
+	}
+	if (o.violations &&
+	    !parse_violations_max(o.violations_max, &vmax, &err)) {
+		rc = fail_err(err);
+		goto out;
+	}
 	if (o.expect && !(expects = parse_expects(env, o.expect, &err))) {
 		rc = fail_err(err);
 		goto out;
@@ -864,6 +938,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail_err(err);
 		goto out;
 	}
+	if (o.violations)
+		ro.violation_records = vmax;
 	sim_check_wants(expects, &ro);
 
 	ro.threads = threads;
@@ -900,7 +976,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	} else {
 		out = sim_out_build(plan, run, env->model->kinds);
 		/* files first: a closed stdout (| head) must not lose them */
-		if (!write_results(env, &o, out, &err)) {
+		if (!write_results(env, &o, out, &err) ||
+		    !write_violations(&o, plan, run, ro.violation_records,
+				      &err)) {
 			rc = fail_err(err);
 			goto out;
 		}

@@ -8,7 +8,8 @@ sim_run_librun_a_SOURCES = \
 	sim/run/cli.c sim/run/cli.h \
 	sim/run/merge.c sim/run/merge.h sim/run/output.c \
 	sim/run/output.h sim/run/output_json.c sim/run/output_text.c \
-	sim/run/output_summary.c sim/run/expect.c sim/run/expect.h \
+	sim/run/output_summary.c sim/run/output_violations.c \
+	sim/run/expect.c sim/run/expect.h \
 	sim/run/check.c sim/run/check.h \
 	sim/run/plan.c sim/run/plan.h sim/run/record.c sim/run/record.h \
 	sim/run/runner.c sim/run/runner.h

@@ -139,6 +139,14 @@ void sim_out_text_summary(const struct sim_out *out, FILE *f);
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,
 		      FILE *f);
 
+/* --violations: every violation record of run's jobs (plan order), one
+ * JSON object per line (docs/results-json.md, "Violation records");
+ * *written lines, *dropped records the jobs did not keep (their cap).
+ * g_free() the result. */
+char *sim_out_violations_jsonl(const struct sim_plan *plan,
+			       const struct sim_run *run, uint64_t *written,
+			       uint64_t *dropped);
+
 /* results.json (docs/results-json.md). g_free() the result. */
 char *sim_out_json(const struct sim_out *out);
 /* A shard's raw per-job results (docs/results-json.md, "Shard files"). */
