@@ -403,6 +403,16 @@ void fs_oracle_disk_write(struct super_block *sb, struct inode *inode,
 	if (e)
 		oracle_map_story(o, e, &st, race, sizeof(race), detail,
 			  sizeof(detail));
+	if (e) {
+		struct oracle_opref c = oracle_map_free_op(o, e);
+
+		oracle_story_culprit(o, &st, "block freed by", &c,
+				     e->free_time ? e->free_time : -1);
+	} else {
+		snprintf(st.culprit, sizeof(st.culprit),
+			 "block freed by: not recorded (no mapping of pblk %"
+			 PRIu64 " in the index)", pblk);
+	}
 	oracle_explain_story(o, FS_ORACLE_FOREIGN_WRITE, head, race, detail,
 			     &st);
 	if (e)

@@ -110,6 +110,44 @@ void oracle_task_label(const struct fs_oracle *o, uint32_t task, char *buf,
 		snprintf(buf, len, "event context");
 }
 
+void oracle_story_culprit(const struct fs_oracle *o, struct oracle_story *st,
+			  const char *what, const struct oracle_opref *op,
+			  sim_time_t at)
+{
+	char name[96], who[64], t0[32], t1[32], ta[32];
+
+	oracle_task_label(o, op->task, who, sizeof(who));
+	oracle_fmt_time(ta, sizeof(ta), at);
+	if (op->kind < 0) {
+		if (op->task && at >= 0)
+			snprintf(st->culprit, sizeof(st->culprit),
+				 "%s: %s at %s (no operation recorded)", what,
+				 who, ta);
+		else
+			snprintf(st->culprit, sizeof(st->culprit),
+				 "%s: not recorded", what);
+		return;
+	}
+	if (op->kind == ORACLE_OP_WRITE)
+		snprintf(name, sizeof(name), "write");
+	else
+		oracle_fmt_op(name, sizeof(name), op);
+	oracle_fmt_time(t0, sizeof(t0), op->t_begin);
+	oracle_fmt_time(t1, sizeof(t1), op->t_end);
+	if (at >= 0)
+		snprintf(st->culprit, sizeof(st->culprit),
+			 "%s: %s in %s at %s (it ran %s to %s)", what, name,
+			 who, ta, t0,
+			 op->t_end == SIM_TIME_MAX ? "the detection" : t1);
+	else if (op->t_end == SIM_TIME_MAX)
+		snprintf(st->culprit, sizeof(st->culprit),
+			 "%s: %s in %s, from %s, still running", what, name,
+			 who, t0);
+	else
+		snprintf(st->culprit, sizeof(st->culprit),
+			 "%s: %s in %s, %s to %s", what, name, who, t0, t1);
+}
+
 uint32_t oracle_snap_take(struct fs_oracle *o, uint32_t task)
 {
 	struct sim_task *t = task_of(o, task);
@@ -883,6 +921,8 @@ void oracle_explain_story(struct fs_oracle *o, enum fs_oracle_kind k,
 
 	oracle_fmt_time(tbuf, sizeof(tbuf), o->w ? sim_world_now(o->w) : 0);
 	g_string_append_printf(s, "%s\n", headline);
+	if (st->culprit[0])
+		g_string_append_printf(s, "%s\n", st->culprit);
 	if (race && *race)
 		put_race(s, race);
 	g_string_append_printf(s, "seed %" PRIu64 " job %" PRIu64

@@ -231,6 +231,18 @@ void oracle_explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
 				 "read from", lblk, now_p,
 				 unw ? " (unwritten)" : "");
 	}
+	/* who laid down the bytes the read should have returned, however
+	 * long ago (the table above shows only recent steps) */
+	if (!mm->want && !mm->want_op) {
+		snprintf(st.culprit, sizeof(st.culprit),
+			 "range never written: it reads zero since the set-up");
+	} else {
+		struct oracle_opref by = stale_read_culprit(o, f, mm);
+
+		oracle_story_culprit(o, &st, mm->want ? "range written by"
+						      : "range zeroed by",
+				     &by, -1);
+	}
 	oracle_explain_story(o, FS_ORACLE_STALE_READ, head, race, detail, &st);
 }
 
@@ -348,6 +360,12 @@ void oracle_explain_stale_mapping(struct fs_oracle *o, struct oracle_map *e)
 			 e->free_time ? t2 : "-");
 		oracle_map_story(o, e, &st, race, sizeof(race), detail,
 			  sizeof(detail));
+	}
+	{
+		struct oracle_opref c = oracle_map_free_op(o, e);
+
+		oracle_story_culprit(o, &st, "block freed by", &c,
+				     e->free_time ? e->free_time : -1);
 	}
 	oracle_explain_story(o, FS_ORACLE_STALE_MAPPING, head, race, detail,
 			     &st);

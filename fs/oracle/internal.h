@@ -370,7 +370,17 @@ struct oracle_story {
 	unsigned nm;
 	uint32_t snaps[ORACLE_STORY_SNAPS];
 	unsigned nsnaps;
+	/* KASAN-like "block freed by: ..." / "range zeroed by: ..." line,
+	 * printed under the headline; empty: none */
+	char culprit[400];
 };
+
+/* Sets st's culprit line: "WHAT: punch_hole [off, +len) in task 5
+ * (puncher/1) at T (it ran T0 to T1)" — at < 0: "..., T0 to T1"; an op
+ * of kind -1 names its task (and at) alone, or says it is not recorded. */
+void oracle_story_culprit(const struct fs_oracle *o, struct oracle_story *st,
+			  const char *what, const struct oracle_opref *op,
+			  sim_time_t at);
 
 /* Adds task (+1; 0 and duplicates ignored) as a column. */
 void oracle_story_task(struct oracle_story *st, uint32_t task);

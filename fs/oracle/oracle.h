@@ -16,7 +16,12 @@
  * kernel functions and held locks, lock chatter folded, the decisive
  * moments (mapping established, block freed, page read from disk,
  * operation begin/end, read begin) as rows of their own, ending at the
- * detection; headed by kind, file, block, a "race:" line saying the race in
+ * detection; headed by kind, file, block, a KASAN-like culprit line
+ * ("block freed by: OP in task N (name) at T (it ran T0 to T1)", "range
+ * zeroed by: ...", "range written by: ...": the operation that freed the
+ * block or laid down the bytes a read should have returned, however long
+ * before the detection it ran — the oracle keeps every block-removing and
+ * zeroing operation of the job), a "race:" line saying the race in
  * words where the oracle can tell, and the replay line
  * "seed S job J: replay with sim/sim --replay S:J FILE.cfg".
  *

@@ -276,6 +276,7 @@ static void test_partial_and_short_writes(void)
 
 static void test_punch_reads_zero(void)
 {
+	const struct fs_oracle_record *r;
 	struct fx f;
 	sim_stamp_t a;
 	uint64_t p;
@@ -295,8 +296,27 @@ static void test_punch_reads_zero(void)
 	g_assert_true(read_as(&f, 0, 0, 1000, a, 0));
 	g_assert_true(read_as(&f, 0, 9000, 7384, a, 9000));
 	g_assert_cmpuint(count(&f, FS_ORACLE_STALE_READ), ==, 0);
-	/* old data in the hole: the seed race's symptom */
+	/* old data in the hole: the seed race's symptom; the explanation and
+	 * the record name the punch, ended before the read began */
+	fs_oracle_keep_records(f.o, 4);
+	advance(&f, 1000);
 	g_assert_false(read_as(&f, 0, 4096, 4096, a, 4096));
+	g_assert_nonnull(strstr(fs_oracle_explanation(f.o, FS_ORACLE_STALE_READ, 0),
+				"\nrange zeroed by: punch_hole [1000, +8000) in "
+				"event context, 0.100us to 0.200us\n"));
+	g_assert_cmpuint(fs_oracle_records(f.o), ==, 1);
+	r = fs_oracle_record(f.o, 0);
+	g_assert_cmpint(r->kind, ==, FS_ORACLE_STALE_READ);
+	g_assert_cmpstr(r->op, ==, "punch_hole");
+	g_assert_cmpint(r->op_begin, ==, 100);
+	g_assert_cmpint(r->op_end, ==, 200);
+	g_assert_cmpint(r->off, ==, 4096);
+	g_assert_cmpint(r->len, ==, 4096);
+	g_assert_cmpint(r->stamp_seen, ==, (int64_t)a);
+	g_assert_cmpint(r->stamp_expected, ==, 0);
+	g_assert_cmpint(r->time, ==, 1300);
+	g_assert_nonnull(strstr(r->headline, "stale_read: ino "));
+	g_assert_null(strchr(r->headline, '\n'));
 	/* zero range the same; a failed one leaves both legal */
 	p = fs_oracle_remove_begin(f.inode, FS_ORACLE_ZERO, 12288, 4096);
 	advance(&f, 10);
@@ -565,6 +585,9 @@ static void test_stale_mapping(void)
 	char *e = run_race(false), *again = run_race(false);
 
 	g_assert_nonnull(strstr(e, "stale_mapping: ino "));
+	/* who freed the block, under the headline (no operation reported) */
+	g_assert_nonnull(strstr(e, " map it\nblock freed by: task 2 (puncher) "
+				"at 1.500us (no operation recorded)\n"));
 	g_assert_nonnull(strstr(e, "replay with sim/sim --replay 1:0 "));
 	g_assert_nonnull(strstr(e, "detected at 3.000us in task"));
 	/* the detecting task (commit) and the other two, side by side */
@@ -747,6 +770,9 @@ static void test_foreign_write(void)
 	g_assert_nonnull(strstr(fs_oracle_explanation(f.o, FS_ORACLE_FOREIGN_WRITE,
 						      0),
 				"foreign_write: writeback of ino"));
+	g_assert_nonnull(strstr(fs_oracle_explanation(f.o, FS_ORACLE_FOREIGN_WRITE,
+						      0),
+				"\nblock freed by: not recorded (no mapping of pblk "));
 	sim_contents_destroy(&c);
 	fx_fini(&f);
 }
@@ -1238,6 +1264,9 @@ static void test_explain_punch_write_fault(void)
 	g_assert_nonnull(strstr(e, "truncate_pagecache_range"));
 	g_assert_nonnull(strstr(e, "race: task "));
 	g_assert_nonnull(strstr(e, "truncated the page cache at"));
+	/* the culprit under the headline: the punch and its task */
+	g_assert_nonnull(strstr(e, "\n    block freed by: punch_hole ["));
+	g_assert_nonnull(strstr(e, " (puncher/0) at "));
 	/* chatter folded: no bare page-lock release rows */
 	g_assert_null(strstr(e, "lock_release release page lock"));
 	g_free(out);
