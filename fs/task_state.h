@@ -22,6 +22,8 @@
 
 #include "fs/jbd2/jbd2.h"
 
+struct sim_hist;
+
 struct fs_task_state {
 	/* [jbd2] */
 	handle_t *journal_info;
@@ -32,6 +34,10 @@ struct fs_task_state {
 	 * (a recursive down_read would queue behind a waiting writer).  Set
 	 * and cleared by whoever takes the lock (the strategy's fault_lock). */
 	bool i_data_sem_held_by_fault;
+	/* [mm] where the MMU walk (mm_sim_walk) records each page fault's
+	 * latency, one sample per fault: the workload points it at the
+	 * figure of the op in progress; NULL: not recorded. */
+	struct sim_hist *fault_hist;
 	/* room for other modules' per-task state (e.g. PF_MEMALLOC-like flags,
 	 * the page a fault is working on) — add fields with an owner tag. */
 };

@@ -244,7 +244,9 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 			   "<th>ops/s</th><th>min</th><th>mean</th>");
 	for (k = 0; k < G_N_ELEMENTS(ps); k++)
 		html_printf(h, "<th>%s</th>", names[k]);
-	g_string_append(h, "<th>max</th><th>stddev</th></tr></thead><tbody>\n");
+	g_string_append(h, "<th>max</th><th>stddev</th>"
+			   "<th>faults<small>inside the ops</small></th>"
+			   "<th>fault p50</th><th>fault p99</th></tr></thead><tbody>\n");
 	for (i = 0; i < s->ops->len; i++) {
 		const struct rep_latency *l = s->ops->pdata[i];
 
@@ -263,6 +265,11 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 			ns_cell(h, rep_latency_pct(l, ps[k]));
 		ns_cell(h, l->max_ns);
 		ns_cell(h, l->stddev_ns);
+		g_string_append(h, "<td>");
+		html_take(h, report_fmt_count(l->faults));
+		g_string_append(h, "</td>");
+		ns_cell(h, l->fault_p50_ns);
+		ns_cell(h, l->fault_p99_ns);
 		g_string_append(h, "</tr>\n");
 	}
 	g_string_append(h, "</tbody></table>\n");

@@ -156,6 +156,17 @@ static struct rep_latency *read_latency(const char *op, JsonObject *o)
 	l->mean_ns = get_num(o, "mean_ns", NAN);
 	l->max_ns = get_num(o, "max_ns", NAN);
 	l->stddev_ns = get_num(o, "stddev_ns", NAN);
+	l->fault_p50_ns = l->fault_p99_ns = NAN;
+	{
+		JsonObject *fo = get_obj(o, "faults");
+		JsonObject *fp = fo ? get_obj(fo, "percentiles") : NULL;
+
+		l->faults = fo ? get_int(fo, "count") : 0;
+		if (fp && l->faults > 0) {
+			l->fault_p50_ns = get_num(fp, "50", NAN);
+			l->fault_p99_ns = get_num(fp, "99", NAN);
+		}
+	}
 	l->pcts = g_array_new(FALSE, FALSE, sizeof(struct rep_pct));
 	if (pc) {
 		json_object_iter_init_ordered(&it, pc);

@@ -23,6 +23,8 @@ struct rep_latency {            /* one op kind, all replicas merged */
 	const char *op;
 	gint64 count;
 	gint64 skipped;         /* drawn but not issued (0 when absent) */
+	gint64 faults;          /* page faults inside the op (0 when absent) */
+	double fault_p50_ns, fault_p99_ns;   /* per fault; NaN when none */
 	double throughput_ops_s, min_ns, mean_ns, max_ns, stddev_ns;
 	GArray *pcts;           /* struct rep_pct, ascending p */
 	GArray *buckets;        /* struct rep_bucket */

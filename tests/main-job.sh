@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..11"
+echo "1..12"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -46,6 +46,19 @@ result "punch_heavy: the summary and the cheapest-safe line in the first 20 line
 	--expect 'lockless: none' "$w/punch_heavy.cfg" 2> "$tmp/exp.err"; rc=$?
 [ $rc = 1 ] && grep -q "^sim: expectation failed: lockless: none: expected none, got stale_read $l (4 replicas)$" "$tmp/exp.err"
 result "--expect 'lockless: none' exits 1 and says why" $?
+# mapped loads and stores cost their copy: no 0 ns percentile; faults are
+# their own figure
+if command -v jq >/dev/null 2>&1; then
+	jq -e '[.strategies[].ops | (.mmap_read, .mmap_write) | .percentiles["1"]] | all(. > 0)' "$tmp/ph.json" >/dev/null &&
+		jq -e '[.strategies[].ops.mmap_write.faults.count] | all(. > 0)' "$tmp/ph.json" >/dev/null &&
+		jq -e '[.strategies[].ops.punch_hole.faults.count] | all(. == 0)' "$tmp/ph.json" >/dev/null
+	rc=$?
+else
+	rc=0
+fi
+[ $rc = 0 ] && ! grep -q '\[ *0\]' "$tmp/ph.txt" && ! grep -q ' 0 ns' "$tmp/ph.txt" &&
+	grep -q '^    faults: [0-9]* ([0-9.]* per op), lat (nsec): min=' "$tmp/ph.txt"
+result "no 0 ns latency anywhere; page faults reported per op kind" $?
 [ "$(wc -l < "$tmp/ph.jsonl")" = "$((l + m))" ] &&
 	if command -v jq >/dev/null 2>&1; then
 		[ "$(jq -c 'select(.kind and .replay and .strategy == "lockless")' "$tmp/ph.jsonl" | wc -l)" = "$l" ]

@@ -9,12 +9,17 @@
  * expansion; the MMU walk reads the VMA list without mmap_sem (the
  * hardware walks page tables, not VMAs; the VMA only names the PTE array).
  * A store is atomic per page (no yield inside), as an aligned CPU store.
+ * The CPU's copy of the bytes costs [costs] page_copy pro rata, charged
+ * after each page's bytes moved (a load or store that does not fault is
+ * not free); each fault's latency goes to the task's fault_hist
+ * (fs/task_state.h) when set.
  */
 #include "config.h"
 
 #include "fs/mm/fault.h"
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
+#include "fs/task_state.h"
 
 int __do_page_fault(struct mm_struct *mm, unsigned long address, bool write)
 {
@@ -50,6 +55,26 @@ retry:
 	return fault & VM_FAULT_ERROR;
 }
 
+/* One fault of the walk, its latency recorded for the running task. */
+static int mm_sim_fault(struct mm_struct *mm, unsigned long address, bool write)
+{
+	struct sim_task *t = sim_current_task();
+	struct fs_task_state *ts = t ? fs_task_state_of(t) : NULL;
+	sim_time_t t0 = t ? sim_task_now(t) : 0;
+	int err = __do_page_fault(mm, address, write);
+
+	if (ts && ts->fault_hist)
+		sim_hist_record(ts->fault_hist, sim_task_now(t) - t0);
+	return err;
+}
+
+/* The CPU copying n bytes of a page to or from user memory. */
+static void mm_sim_copy_charge(struct mm_struct *mm, uint32_t n)
+{
+	mm_sim_charge(mm->sim, mm->sim->costs.page_copy * (sim_time_t)n /
+			       (sim_time_t)PAGE_SIZE);
+}
+
 /* The PTE an access to address goes through, faulting until it allows
  * the access.  *err: the fault's error bits when it does not. */
 static pte_t *mm_sim_walk(struct mm_struct *mm, unsigned long address,
@@ -68,7 +93,7 @@ static pte_t *mm_sim_walk(struct mm_struct *mm, unsigned long address,
 			*vmap = vma;
 			return pte;
 		}
-		*err = __do_page_fault(mm, address, write);
+		*err = mm_sim_fault(mm, address, write);
 		if (*err)
 			return NULL;
 	}
@@ -138,6 +163,7 @@ int mm_sim_user_load(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		if (dst)
 			sim_contents_copy(dst, done, c, off, n);
 		done += n;
+		mm_sim_copy_charge(mm, n);
 	}
 	return 0;
 }
@@ -207,6 +233,7 @@ int mm_sim_user_store(struct mm_struct *mm, unsigned long addr, uint32_t len,
 			pte_sim_mark_dirty(pte);
 		}
 		done += n;
+		mm_sim_copy_charge(mm, n);
 	}
 	return err;
 }

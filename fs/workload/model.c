@@ -689,6 +689,8 @@ static void model_finish(void *model, struct sim_world *w,
 		r->op_names[i] = fs_op_names[i];
 		r->op_latency[i] = g_memdup2(&m->stats.lat[i],
 					     sizeof(struct sim_hist));
+		r->op_faults[i] = g_memdup2(&m->stats.faults[i],
+					    sizeof(struct sim_hist));
 		r->op_skipped[i] = m->stats.skipped[i];
 	}
 	r->n_kinds = nk + 1;

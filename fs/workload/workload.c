@@ -216,8 +216,10 @@ bool fs_wl_op_fit(struct fs_wl_op *op, uint64_t i_size, uint64_t cap,
 void fs_wl_stats_init(struct fs_wl_stats *s)
 {
 	*s = (struct fs_wl_stats){ .fsx_first_time = -1 };
-	for (unsigned i = 0; i < FS_NR_OPS; i++)
+	for (unsigned i = 0; i < FS_NR_OPS; i++) {
 		sim_hist_init(&s->lat[i]);
+		sim_hist_init(&s->faults[i]);
+	}
 }
 
 void fs_wl_stats_destroy(struct fs_wl_stats *s)
@@ -468,7 +470,9 @@ static int wl_issue(struct fs_wl_task *t, const struct fs_wl_op *op)
 
 	SIM_BUG_ON(!issue[op->kind]);
 	t->seq++;
+	t->ts.fault_hist = &t->stats->faults[op->kind];
 	ret = issue[op->kind](t, op);
+	t->ts.fault_hist = NULL;
 	sim_hist_record(&t->stats->lat[op->kind], sim_task_now(t->task) - t0);
 	t->stats->done[op->kind]++;
 	if (ret < 0)
@@ -812,7 +816,9 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		kind = fs_wl_fsx_op(st.kind);
 		t0 = sim_task_now(t->task);
 		t->seq++;
+		t->ts.fault_hist = &t->stats->faults[kind];
 		wl_fsx_step(&x, &st);
+		t->ts.fault_hist = NULL;
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;
 		if (think > 0)

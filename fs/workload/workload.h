@@ -127,6 +127,8 @@ struct fs_wl_job {
 /* Statistics of one world (all jobs). */
 struct fs_wl_stats {
 	struct sim_hist lat[FS_NR_OPS];   /* begin -> end of each op, ns */
+	struct sim_hist faults[FS_NR_OPS]; /* page faults inside each op kind:
+					     one sample per fault, its latency */
 	uint64_t done[FS_NR_OPS];         /* ops issued (whatever they returned) */
 	uint64_t failed[FS_NR_OPS];       /* ... that returned an error */
 	uint64_t skipped[FS_NR_OPS];      /* drawn but not issued: did not fit,

@@ -82,6 +82,9 @@ struct sim_job_result {
 	unsigned n_ops;
 	const char *op_names[SIM_MAX_OPS];
 	struct sim_hist *op_latency[SIM_MAX_OPS];  /* g_malloc'd */
+	/* page faults taken inside each op kind, one sample per fault (its
+	 * latency); g_malloc'd, NULL: the model reports none */
+	struct sim_hist *op_faults[SIM_MAX_OPS];
 	/* ops drawn but not issued (they did not apply to the file as it
 	 * was: a collapse past EOF, an op on an empty file, ...); 0 for a
 	 * model that never skips */

@@ -196,6 +196,9 @@ static struct sim_job_rec *read_job(struct rd *rd, const struct sim_plan *plan,
 		/* added to schema 1 later: absent in older shards */
 		if (e && json_object_has_member(e, "skipped"))
 			rec->ops[i].skipped = (uint64_t)get_int(rd, e, "skipped");
+		/* ... and "faults" (none in older shards) */
+		if (e && json_object_has_member(e, "faults"))
+			read_hist(rd, e, "faults", &rec->ops[i].faults);
 	}
 	a = get_arr(rd, o, "kinds");
 	rec->n_kinds = a ? json_array_get_length(a) : 0;

@@ -136,6 +136,7 @@ static void build_ops(struct sim_out *out, struct sim_out_group *g,
 		struct sim_out_op *op = &g->ops[o];
 
 		op->h = hist_new();
+		op->faults = hist_new();
 		op->count = g_new0(uint64_t, g->n_rep + 1);
 		for (c = 0; c < SIM_OUT_NCMP; c++)
 			op->pct[c] = g_new0(double, g->n_rep + 1);
@@ -146,6 +147,8 @@ static void build_ops(struct sim_out *out, struct sim_out_group *g,
 
 			if (!ro)
 				continue;
+			sim_hist_sparse_expand(&ro->faults, tmp);
+			sim_hist_merge(op->faults, tmp);
 			sim_hist_sparse_expand(&ro->lat, tmp);
 			sim_hist_merge(op->h, tmp);
 			op->skipped += ro->skipped;
@@ -476,6 +479,7 @@ void sim_out_free(struct sim_out *out)
 
 		for (o = 0; o < out->ops->len; o++) {
 			g_free(g->ops[o].h);
+			g_free(g->ops[o].faults);
 			g_free(g->ops[o].count);
 			for (c = 0; c < SIM_OUT_NCMP; c++)
 				g_free(g->ops[o].pct[c]);

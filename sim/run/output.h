@@ -30,6 +30,7 @@ extern const char *const sim_out_cmp_keys[SIM_OUT_NCMP];   /* "p50", ... */
 
 struct sim_out_op {
 	struct sim_hist *h;         /* all replicas merged */
+	struct sim_hist *faults;    /* page faults inside the op, merged */
 	uint64_t skipped;           /* drawn, not issued: summed */
 	/* per replica (same order as group.reps) */
 	uint64_t *count;

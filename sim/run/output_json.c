@@ -140,8 +140,30 @@ static void put_buckets(struct sim_jw *j, const char *key,
 	sim_jw_end_array(j);
 }
 
+/* The page faults inside an op kind: count, latency per fault. */
+static void put_faults(struct sim_jw *j, const struct sim_hist *f)
+{
+	unsigned i;
+
+	sim_jw_key(j, "faults");
+	sim_jw_begin_object(j);
+	sim_jw_kuint(j, "count", f->count);
+	sim_jw_kint(j, "min_ns", sim_hist_min(f));
+	sim_jw_kint(j, "mean_ns", ns_round(sim_hist_mean(f)));
+	sim_jw_kint(j, "max_ns", sim_hist_max(f));
+	sim_jw_key(j, "percentiles");
+	sim_jw_begin_object(j);
+	for (i = 0; i < SIM_OUT_NPCT; i++)
+		sim_jw_kint(j, sim_out_pct_keys[i],
+			    sim_hist_percentile(f, sim_out_pcts[i]));
+	sim_jw_end_object(j);
+	put_buckets(j, "buckets", f);
+	sim_jw_end_object(j);
+}
+
 static void put_latency(struct sim_jw *j, const struct sim_hist *h,
-			uint64_t skipped, double rate)
+			const struct sim_hist *faults, uint64_t skipped,
+			double rate)
 {
 	unsigned i;
 
@@ -160,6 +182,7 @@ static void put_latency(struct sim_jw *j, const struct sim_hist *h,
 			    sim_hist_percentile(h, sim_out_pcts[i]));
 	sim_jw_end_object(j);
 	put_buckets(j, "buckets", h);
+	put_faults(j, faults);
 	sim_jw_end_object(j);
 }
 
@@ -301,7 +324,7 @@ static void put_group(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_begin_object(j);
 	for (o = 0; o < out->ops->len; o++) {
 		sim_jw_key(j, g_ptr_array_index(out->ops, o));
-		put_latency(j, g->ops[o].h, g->ops[o].skipped,
+		put_latency(j, g->ops[o].h, g->ops[o].faults, g->ops[o].skipped,
 			    sim_out_op_rate(g, o));
 	}
 	sim_jw_end_object(j);
@@ -502,6 +525,7 @@ static void put_raw_job(struct sim_jw *j, const struct sim_job_rec *rec)
 		sim_jw_kstring(j, "name", rec->ops[i].name);
 		put_raw_hist(j, "latency", &rec->ops[i].lat);
 		sim_jw_kuint(j, "skipped", rec->ops[i].skipped);
+		put_raw_hist(j, "faults", &rec->ops[i].faults);
 		sim_jw_end_object(j);
 	}
 	sim_jw_end_array(j);

@@ -11,8 +11,10 @@ void sim_job_result_free(struct sim_job_result *r)
 {
 	unsigned i;
 
-	for (i = 0; i < r->n_ops; i++)
+	for (i = 0; i < r->n_ops; i++) {
 		g_free(r->op_latency[i]);
+		g_free(r->op_faults[i]);
+	}
 	for (i = 0; i < r->n_kinds; i++)
 		g_free(r->first_explanation[i]);
 	g_free(r->locks);
@@ -114,13 +116,17 @@ struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r)
 	for (i = 0; i < r->n_ops; i++) {
 		rec->ops[i].name = g_strdup(r->op_names[i]);
 		rec->ops[i].skipped = r->op_skipped[i];
-		if (r->op_latency[i]) {
+		if (r->op_latency[i] && r->op_faults[i]) {
 			sim_hist_sparse_from(&rec->ops[i].lat, r->op_latency[i]);
+			sim_hist_sparse_from(&rec->ops[i].faults, r->op_faults[i]);
 		} else {
 			struct sim_hist *h = g_new(struct sim_hist, 1);
 
 			sim_hist_init(h);
-			sim_hist_sparse_from(&rec->ops[i].lat, h);
+			sim_hist_sparse_from(&rec->ops[i].lat,
+					     r->op_latency[i] ? r->op_latency[i] : h);
+			sim_hist_sparse_from(&rec->ops[i].faults,
+					     r->op_faults[i] ? r->op_faults[i] : h);
 			g_free(h);
 		}
 	}
@@ -169,6 +175,7 @@ void sim_job_rec_free(struct sim_job_rec *rec)
 	for (i = 0; i < rec->n_ops; i++) {
 		g_free(rec->ops[i].name);
 		sim_hist_sparse_free(&rec->ops[i].lat);
+		sim_hist_sparse_free(&rec->ops[i].faults);
 	}
 	for (i = 0; i < rec->n_kinds; i++) {
 		g_free(rec->kinds[i].name);

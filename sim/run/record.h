@@ -33,6 +33,8 @@ void sim_hist_sparse_free(struct sim_hist_sparse *s);
 struct sim_rec_op {
 	char *name;
 	struct sim_hist_sparse lat;
+	struct sim_hist_sparse faults;  /* page faults inside the op (count 0:
+					   none, or not reported) */
 	uint64_t skipped;           /* drawn, not issued (not in lat) */
 };
 

@@ -108,8 +108,10 @@ static void scenario_free(struct scenario *s)
  * what the model filled itself, so it does not depend on the runner. */
 static void result_clear(struct sim_job_result *r)
 {
-	for (unsigned i = 0; i < r->n_ops; i++)
+	for (unsigned i = 0; i < r->n_ops; i++) {
 		g_free(r->op_latency[i]);
+		g_free(r->op_faults[i]);
+	}
 	for (unsigned k = 0; k < r->n_kinds; k++)
 		g_free(r->first_explanation[k]);
 	g_free(r->locks);
