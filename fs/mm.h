@@ -77,7 +77,7 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
-/* Defaults overridden by the [costs] keys that exist (fs/workload/options.h):
+/* Defaults overridden by the [costs] keys that exist (fs/costs.h):
  * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
  * page_copy, pte_install, pte_zap. */
 struct fs_costs;

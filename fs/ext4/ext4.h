@@ -34,7 +34,7 @@ struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/workload/options.h */
+struct fs_costs;            /* fs/costs.h */
 struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block/block.h */
@@ -67,7 +67,7 @@ struct ext4_sb_info {
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
 	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
+	 * (fs/ext4/locking.h), the cost model ([costs], fs/costs.h) and the
 	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
 	 * s_oracle may be NULL in unit tests. */
 	const struct ext4_lock_ops *s_lock_ops;

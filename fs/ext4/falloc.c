@@ -45,7 +45,7 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/oracle/oracle.h"
 
 /* The modes ext4 (and the v4.4 VFS) support. */

@@ -35,7 +35,7 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/task_state.h"
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"

@@ -22,7 +22,7 @@
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"      /* ext4_sim_lock_ops & the lock calls */
 #include "fs/ext4/ext4_map.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
 
