@@ -15,6 +15,11 @@ struct super_block;
 struct vm_area_struct;
 struct bdi_writeback;
 struct mm_sim;
+struct ext4_sim_disk;
+struct ext4_sim_meta;
+struct fs_costs;
+struct fs_oracle;
+struct sim_rbio_pool;
 
 typedef int64_t loff_t;
 typedef uint64_t pgoff_t;
@@ -70,6 +75,19 @@ struct super_block {
 	void *s_fs_info;                 /* struct ext4_sb_info */
 	struct sim_world *s_world;
 	struct bdi_writeback *s_bdi_wb;  /* [writes] the flusher (fs-writeback.c) */
+	/* [model] The per-mount handle of generic code (mm/, buffer heads,
+	 * the block layer, direct IO), which never looks into s_fs_info:
+	 * the simulated device and its buffer cache (the kernel's s_bdev;
+	 * set by the filesystem's mount, ext4_sim_mount), the cost model
+	 * (set by the world set-up, fs/workload/model.c; NULL: every cost
+	 * is 0), the violation oracle (set by fs_oracle_new; NULL: every
+	 * hook does nothing) and the pool of read bios (the kernel's
+	 * fs_bio_set; fs/mm/read_bio.c, created on first use). */
+	struct ext4_sim_disk *s_disk;    /* fs/block/disk.h */
+	struct ext4_sim_meta *s_meta;    /* fs/block/block.h */
+	const struct fs_costs *s_costs;  /* fs/costs.h */
+	struct fs_oracle *s_oracle;      /* fs/oracle/oracle.h */
+	struct sim_rbio_pool *s_sim_rbio_pool;
 };
 
 static inline loff_t i_size_read(const struct inode *inode)

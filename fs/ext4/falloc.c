@@ -689,7 +689,7 @@ out:
 long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
-	const struct fs_costs *costs = EXT4_SB(inode->i_sb)->s_costs;
+	const struct fs_costs *costs = inode->i_sb->s_costs;
 	long ret;
 
 	if (costs)

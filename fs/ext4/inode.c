@@ -44,7 +44,7 @@ static const struct fs_costs ext4_sim_no_costs;
 
 const struct fs_costs *ext4_sim_costs(struct super_block *sb)
 {
-	const struct fs_costs *c = EXT4_SB(sb)->s_costs;
+	const struct fs_costs *c = sb->s_costs;
 
 	return c ? c : &ext4_sim_no_costs;
 }

@@ -263,6 +263,9 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
+	/* Generic code finds the device through the superblock (fs/fs.h). */
+	sb->s_disk = sbi->s_disk;
+	sb->s_meta = sbi->s_meta;
 	ext4_sim_mb_new(sb, ipg);
 	/* ext4_calculate_resv_clusters: 2% or 4096, whichever is smaller */
 	sbi->s_resv_clusters = min_t(uint64_t, blocks / 50, 4096);

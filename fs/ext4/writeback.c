@@ -612,7 +612,7 @@ int ext4_sim_writes_init(struct super_block *sb)
 	err = ext4_sim_io_init(sb);
 	if (err)
 		return err;
-	if (!bdi_sim_writeback_init(sb, sbi->s_costs)) {
+	if (!bdi_sim_writeback_init(sb, sb->s_costs)) {
 		ext4_sim_io_free(sb);
 		return -ENOMEM;
 	}

@@ -50,7 +50,7 @@ void dax_sim_clear_block(struct inode *inode, uint64_t pblk, uint32_t lblk)
 	bool foreign;
 
 	fault_sim_charge(inode->i_mapping->mm_sim->costs.page_zero);
-	foreign = ext4_sim_disk_write_zero(EXT4_SB(sb)->s_disk, pblk, 0,
+	foreign = ext4_sim_disk_write_zero(sb->s_disk, pblk, 0,
 					   sb->s_blocksize,
 					   (uint32_t)inode->i_ino, lblk, &was);
 	fs_oracle_disk_write(sb, inode, lblk, pblk, foreign, &was, "dax");
@@ -179,7 +179,7 @@ repeat:
 			fault_sim_charge(new_page->sim->costs.page_copy);
 			sim_contents_copy_all(&new_page->contents,
 					      ext4_sim_disk_contents(
-						      EXT4_SB(inode->i_sb)->s_disk,
+						      inode->i_sb->s_disk,
 						      bh.b_blocknr));
 		} else {
 			zero_user_segment(new_page, 0, PAGE_SIZE);

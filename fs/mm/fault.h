@@ -29,8 +29,7 @@
 /* A [costs] entry of the inode's filesystem; 0 when the superblock has no
  * cost model (unit tests of other modules). */
 #define fault_sim_cost(inode, field)                                      \
-	(EXT4_SB((inode)->i_sb)->s_costs ?                                \
-	 EXT4_SB((inode)->i_sb)->s_costs->field : (sim_time_t)0)
+	((inode)->i_sb->s_costs ? (inode)->i_sb->s_costs->field : (sim_time_t)0)
 
 /* Charge CPU time to the running task (nothing outside a task). */
 static inline void fault_sim_charge(sim_time_t cost)

@@ -31,7 +31,7 @@ struct fh *fh_new(const struct fh_opts *o)
 			.bio_submit = 500,
 		};
 	}
-	EXT4_SB(h->sb)->s_costs = &h->costs;
+	h->sb->s_costs = &h->costs;
 	EXT4_SB(h->sb)->s_lock_ops = o->lock_ops;
 	mm_sim_costs_from_config(&mc, &h->costs);
 	h->mm = mm_sim_new(h->w, &mc);
