@@ -683,8 +683,8 @@ static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
-/* [4.4] fs.h checks IS_DAX(inode); our inode has no S_DAX and ext4_file_mmap
- * sets VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
+/* [4.4] fs.h checks IS_DAX() of the VMA's file; ext4_file_mmap sets
+ * VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
 static inline bool vma_is_dax(const struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_MIXEDMAP;
