@@ -780,7 +780,7 @@ struct address_space_operations {
 			       unsigned length);
 	/* NULL: try_to_free_buffers */
 	int (*releasepage)(struct page *page, gfp_t gfp);
-	/* [writes] buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
+	/* buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
 	int (*write_begin)(struct file *file, struct address_space *mapping,
 			   loff_t pos, unsigned len, unsigned flags,
 			   struct page **pagep, void **fsdata);

@@ -13,7 +13,7 @@
  *   fs/ext4/inode.c     file_update_time, mark_inode_dirty (ext4_dirty_inode)
  *   fs/ext4/dio.c       inode_dio_wait
  * Page dirty/writeback state itself (set_page_dirty, clear_page_dirty_for_io,
- * set_page_writeback, ...) is fs/mm/page-writeback.c (helper "pagecache").
+ * set_page_writeback, ...) is fs/mm/page-writeback.c.
  */
 #ifndef FS_WRITEBACK_H
 #define FS_WRITEBACK_H

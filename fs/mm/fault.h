@@ -1,5 +1,5 @@
-/* fs/mm/fault.h — the page-fault, read(2) and readahead paths (helper
- * "faults"): fault dispatch (fs/mm/fault.c, mm/memory.c), filemap_fault and
+/* fs/mm/fault.h — the page-fault, read(2) and readahead paths
+ * : fault dispatch (fs/mm/fault.c, mm/memory.c), filemap_fault and
  * fault-around (fs/mm/filemap_fault.c), readahead (fs/mm/readahead.c),
  * buffered read (fs/mm/read.c), madvise/fadvise (fs/mm/madvise.c,
  * fadvise.c), DAX faults (fs/mm/dax.c), the read bios that fill pages

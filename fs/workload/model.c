@@ -38,7 +38,7 @@
  * only gives the window (model_timeline).
  *
  * Not done here: the flusher and other writeback daemons come with the
- * write paths (helper "writes"); a clean unmount (journal detach) is not
+ * write paths; a clean unmount (journal detach) is not
  * run — destroy() frees memory, since a finished job's tasks are stopped
  * mid-operation.
  */

@@ -18,11 +18,12 @@
 
 #include <glib.h>
 
+#include "fs/ext4/locking.h"
 #include "fs/workload/options.h"
 
+/* The registry's names (fs/ext4/locking.h), for the option table. */
 const char *const fs_strategy_names[] = {
-	"lockless", "i_data_sem", "i_data_sem_held", "i_mmap_sem",
-	"invalidate_lock", NULL,
+	EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_NAME) NULL,
 };
 
 const char *const fs_op_names[] = {

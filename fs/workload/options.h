@@ -44,8 +44,8 @@ struct fs_costs {
 	sim_time_t es_lookup;
 	sim_time_t block_alloc;
 	sim_time_t journal_handle;
-	sim_time_t bio_submit;        /* [faults] building + submitting one bio */
-	/* [writes] write paths, writeback and the flusher */
+	sim_time_t bio_submit;        /* building + submitting one bio */
+	/* write paths, writeback and the flusher */
 	sim_time_t user_fault_in;            /* iov_iter_fault_in_readable, per page */
 	sim_time_t writeback_page;           /* preparing one page for write IO */
 	sim_time_t dirty_writeback_interval; /* flusher period (vm.dirty_writeback_centisecs) */

@@ -103,15 +103,6 @@ struct sim_model_ops {
 	 * even when none occurred).  Kinds a job reports that are not here
 	 * are appended in first-seen plan order. */
 	const char *const *kinds;
-	/* Config keys ("section.key") the plan is built from and the command
-	 * line's -s, -r, --seed and --duration set: a LIST of strategy names,
-	 * an INT replica count, an INT run seed and a TIME.  NULL means
-	 * "global.strategies", "global.replicas", "global.seed",
-	 * "global.duration" (sim_model_key below). */
-	const char *strategies_key;
-	const char *replicas_key;
-	const char *seed_key;
-	const char *duration_key;
 	/* Populate world w for job id under `strategy` from the resolved
 	 * config (sweep value already applied).  Returns the model's state or
 	 * NULL with *err set (config problems only: a bug is SIM_BUG_ON). */
@@ -134,27 +125,13 @@ struct sim_model_ops {
 	void (*destroy)(void *model);
 };
 
-enum sim_model_key_id {
-	SIM_MODEL_KEY_STRATEGIES,
-	SIM_MODEL_KEY_REPLICAS,
-	SIM_MODEL_KEY_SEED,
-	SIM_MODEL_KEY_DURATION,
-};
-
-static inline const char *sim_model_key(const struct sim_model_ops *m,
-					enum sim_model_key_id id)
-{
-	switch (id) {
-	case SIM_MODEL_KEY_STRATEGIES:
-		return m->strategies_key ? m->strategies_key : "global.strategies";
-	case SIM_MODEL_KEY_REPLICAS:
-		return m->replicas_key ? m->replicas_key : "global.replicas";
-	case SIM_MODEL_KEY_SEED:
-		return m->seed_key ? m->seed_key : "global.seed";
-	case SIM_MODEL_KEY_DURATION:
-		return m->duration_key ? m->duration_key : "global.duration";
-	}
-	return NULL;
-}
+/* The config keys ("section.key") the plan is built from, and that the
+ * command line's -s, -r, --seed and --duration set: a LIST of strategy
+ * names, an INT replica count, an INT run seed and a TIME.  Every model's
+ * schema has them. */
+#define SIM_MODEL_KEY_STRATEGIES "global.strategies"
+#define SIM_MODEL_KEY_REPLICAS "global.replicas"
+#define SIM_MODEL_KEY_SEED "global.seed"
+#define SIM_MODEL_KEY_DURATION "global.duration"
 
 #endif /* SIM_MODEL_H */

@@ -23,7 +23,7 @@
 __thread struct sim_task *sim_tls_task;
 static __thread struct sim_world *sim_tls_world;
 
-/* Lockdep's per-world state belongs to sim/engine/lockdep.c (helper "locks").
+/* Lockdep's per-world state belongs to sim/engine/lockdep.c.
  * Weak references: a program that links no lock code (the engine's own
  * tests) gets NULL here and the world simply has no lockdep; one that uses
  * locks pulls lockdep.o in and these resolve to it. */

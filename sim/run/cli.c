@@ -19,7 +19,7 @@
 
 struct opts {
 	gboolean version, help_config, list_strategies, demo, dump_config;
-	gboolean explain, quiet;
+	gboolean explain, quiet, resume;
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
 	gchar **set, **sweep;
 	gchar *output, *report, *trace, *replay, *shard;
@@ -71,14 +71,14 @@ static struct sim_cfg *load_config(const struct sim_cli_env *env,
 	char *found = find_config(env, path);
 	struct sim_cfg *cfg = sim_cfg_load(m->schema, found, err);
 	const struct { const char *key, *value, *opt; } dedicated[] = {
-		{ sim_model_key(m, SIM_MODEL_KEY_STRATEGIES), o->strategy,
+		{ SIM_MODEL_KEY_STRATEGIES, o->strategy,
 		  "-s/--strategy" },
-		{ sim_model_key(m, SIM_MODEL_KEY_REPLICAS), o->replicas,
+		{ SIM_MODEL_KEY_REPLICAS, o->replicas,
 		  "-r/--replicas" },
-		{ sim_model_key(m, SIM_MODEL_KEY_SEED),
+		{ SIM_MODEL_KEY_SEED,
 		  seed_override ? seed_override : o->seed,
 		  seed_override ? "--replay" : "--seed" },
-		{ sim_model_key(m, SIM_MODEL_KEY_DURATION), o->duration,
+		{ SIM_MODEL_KEY_DURATION, o->duration,
 		  "--duration" },
 	};
 	unsigned i;
@@ -374,6 +374,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Print each first violation's interleaving in full", NULL },
 		{ "replay", 0, 0, G_OPTION_ARG_STRING, &o.replay,
 		  "Rerun one job of the plan and explain it", "SEED:JOB" },
+		{ "resume", 0, 0, G_OPTION_ARG_NONE, &o.resume,
+		  "Finish a run that died: rerun only the jobs its journal "
+		  "(OUT.journal beside -o/--report) does not hold", NULL },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
 		  "Run the jobs with index % N == K-1; write raw results for "
 		  "'sim merge'", "K/N" },
@@ -399,8 +402,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	struct sim_run *run = NULL;
 	struct sim_out *out = NULL;
 	GError *err = NULL;
+	struct sim_journal *journal = NULL;
+	struct sim_job_rec **preloaded = NULL;
+	char *jpath = NULL;
 	uint64_t replay_seed = 0;
-	unsigned replay_job = 0, threads = 1, k, n;
+	unsigned replay_job = 0, threads = 1, k, n, nloaded = 0;
 	char seedbuf[32];
 	int rc = 0;
 
@@ -505,9 +511,42 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 
+	if (o.resume && !o.output && !o.report) {
+		rc = fail("--resume continues the journal of an -o FILE or "
+			  "--report DIR run: give the same outputs as the run "
+			  "it resumes");
+		goto out;
+	}
+	if (o.output || o.report) {
+		char *res = o.output ? NULL : g_build_filename(o.report,
+							       "results.json",
+							       NULL);
+
+		/* --report DIR: its directory must exist for the journal */
+		jpath = sim_journal_path(o.output ? o.output : res);
+		g_free(res);
+		if (o.report && !o.output && !mkdir_p(o.report, &err)) {
+			rc = fail_err(err);
+			goto out;
+		}
+		preloaded = g_new0(struct sim_job_rec *, plan->n_jobs + 1);
+		journal = sim_journal_open(jpath, plan, o.resume, preloaded,
+					   &nloaded, &err);
+		if (!journal) {
+			rc = fail_err(err);
+			goto out;
+		}
+		if (o.resume && !o.quiet)
+			fprintf(stderr, "sim: resuming: %u of %u jobs already "
+				"finished (%s)\n", nloaded, o.shard ?
+				sim_plan_shard_jobs(plan) : plan->n_jobs, jpath);
+	}
+
 	ro.threads = threads;
 	ro.progress = !o.quiet && isatty(STDERR_FILENO);
 	ro.catch_sigint = true;
+	ro.journal = journal;
+	ro.preloaded = preloaded;
 	if (o.trace) {
 		/* the first job this process runs */
 		ro.trace_job = (int)(plan->shard_k - 1);
@@ -547,6 +586,10 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			sim_out_text(out, stdout, o.explain);
 		fflush(stdout);
 	}
+	/* the outputs are written: the journal has done its job, unless the
+	 * run was cut short (a --resume finishes it) */
+	sim_journal_close(journal, !run->interrupted);
+	journal = NULL;
 	if (run->interrupted) {
 		fprintf(stderr, "sim: interrupted: %u of %u jobs finished%s\n",
 			run->jobs_run, o.shard ? sim_plan_shard_jobs(plan) :
@@ -555,6 +598,12 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = 130;
 	}
 out:
+	sim_journal_close(journal, false);
+	if (preloaded && plan)
+		for (unsigned i = 0; i < plan->n_jobs; i++)
+			sim_job_rec_free(preloaded[i]);
+	g_free(preloaded);
+	g_free(jpath);
 	sim_out_free(out);
 	sim_run_free(run);
 	sim_plan_free(plan);

@@ -8,50 +8,9 @@
 
 #include "sim/run/cli.h"
 #include "sim/run/demo.h"
+#include "fs/workload/model.h"
 #include "fs/workload/options.h"
 #include "reports/report.h"
-
-/* >>> WIRING (one line): the ext4 model's ops come from fs/workload/model.h (branch
- * "workload").  Until that header is merged, a stand-in with the real
- * workload schema lets every option be checked, and running says why it
- * cannot. */
-#if __has_include("fs/workload/model.h")
-#include "fs/workload/model.h"
-#define FAULTLINE_MODEL ext4_model_ops
-#else
-#define FAULTLINE_MODEL fs_standin_ops
-#define FAULTLINE_STANDIN 1
-#endif
-
-#ifdef FAULTLINE_STANDIN
-static const char *const standin_kinds[] = {
-	"stale_mapping", "foreign_write", "stale_read", "lost_write",
-	"deadlock", "lock_order", "fsck", NULL,
-};
-
-static void *standin_create(struct sim_world *w, const struct sim_cfg *cfg,
-			    const char *strategy, const struct sim_job_id *id,
-			    GError **err)
-{
-	g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_INVALID,
-		    "%s is valid, but this build has no ext4 model to run it "
-		    "(fs/workload/model.h not merged yet; use --dump-config to see it "
-		    "resolved)", cfg->file);
-	return NULL;
-}
-
-static const struct sim_model_ops fs_standin_ops = {
-	.name = "ext4 (not built)",
-	.schema = &fs_schema,
-	.strategies = fs_strategy_names,
-	.kinds = standin_kinds,
-	.strategies_key = "global.strategies",
-	.replicas_key = "global.replicas",
-	.seed_key = "global.seed",
-	.duration_key = "global.duration",
-	.create = standin_create,
-};
-#endif
 
 #ifndef FAULTLINE_WORKLOADS_DIR
 #define FAULTLINE_WORKLOADS_DIR NULL
@@ -68,7 +27,7 @@ static void help_config(FILE *out)
 int main(int argc, char **argv)
 {
 	const struct sim_cli_env env = {
-		.model = &FAULTLINE_MODEL,
+		.model = &ext4_model_ops,
 		.report = report_render,
 		.demo = sim_demo_run,
 		.help_config = help_config,

@@ -553,3 +553,34 @@ fail:
 	sim_plan_free(plan);
 	return NULL;
 }
+
+struct sim_job_rec *sim_merge_read_job(const struct sim_plan *plan,
+				       const char *what, const char *json,
+				       gsize len, GError **err)
+{
+	JsonParser *parser = json_parser_new_immutable();
+	struct rd rd = { .path = what };
+	struct sim_job_rec *rec = NULL;
+	GError *perr = NULL;
+	JsonNode *root;
+
+	if (!json_parser_load_from_data(parser, json, (gssize)len, &perr)) {
+		g_set_error(err, MERGE_ERROR, 0, "%s: not a job record (not "
+			    "JSON: %s)", what, perr->message);
+		g_error_free(perr);
+		g_object_unref(parser);
+		return NULL;
+	}
+	root = json_parser_get_root(parser);
+	if (root && JSON_NODE_HOLDS_OBJECT(root))
+		rec = read_job(&rd, plan, json_node_get_object(root));
+	else
+		fail(&rd, "not an object");
+	if (!rec) {
+		g_set_error(err, MERGE_ERROR, 0, "%s: not a valid job record "
+			    "(%s)", what, rd.why ? rd.why : "?");
+		g_free(rd.why);
+	}
+	g_object_unref(parser);
+	return rec;
+}

@@ -16,4 +16,10 @@
 struct sim_run *sim_merge_load(char *const *paths, unsigned n,
 			       struct sim_plan **plan, GError **err);
 
+/* One job record of plan (the JSON sim_out_job_json writes), validated as
+ * a shard's are; what names it in errors. */
+struct sim_job_rec *sim_merge_read_job(const struct sim_plan *plan,
+				       const char *what, const char *json,
+				       gsize len, GError **err);
+
 #endif /* SIM_MERGE_H */

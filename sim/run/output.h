@@ -108,6 +108,12 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 
 /* results.json (docs/results-json.md). g_free() the result. */
 char *sim_out_json(const struct sim_out *out);
+/* One job's raw record, as shard files hold it (the journal's records). */
+char *sim_out_job_json(const struct sim_job_rec *rec);
+/* A digest (SHA-256, hex) of what makes a plan: version, seed, resolved
+ * config, strategies, replicas, sweep, shard.  Two runs with the same
+ * digest run the same jobs with the same results. */
+char *sim_out_plan_ident(const struct sim_plan *plan);
 /* A shard's raw per-job results (docs/results-json.md, "Shard files"). */
 char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run);
 

@@ -485,6 +485,35 @@ static void put_raw_job(struct sim_jw *j, const struct sim_job_rec *rec)
 	sim_jw_end_object(j);
 }
 
+char *sim_out_job_json(const struct sim_job_rec *rec)
+{
+	GString *s = g_string_sized_new(1 << 12);
+	struct sim_jw j;
+
+	sim_jw_init(&j, s);
+	put_raw_job(&j, rec);
+	return g_string_free(s, FALSE);
+}
+
+char *sim_out_plan_ident(const struct sim_plan *plan)
+{
+	GString *s = g_string_sized_new(1 << 12);
+	struct sim_jw j;
+	char *sum;
+
+	sim_jw_init(&j, s);
+	sim_jw_begin_object(&j);
+	sim_jw_kstring(&j, "version", SIM_OUT_VERSION);
+	sim_jw_kuint(&j, "seed", plan->seed);
+	put_config(&j, plan);
+	put_plan(&j, plan, plan->shard_k, plan->shard_n);
+	sim_jw_end_object(&j);
+	sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, s->str,
+					    (gssize)s->len);
+	g_string_free(s, TRUE);
+	return sum;
+}
+
 char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run)
 {
 	GString *s = g_string_sized_new(1 << 16);

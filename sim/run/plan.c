@@ -97,13 +97,12 @@ void sim_plan_set_sections(struct sim_plan *p, const struct sim_cfg *cfg)
 	}
 }
 
-static bool sweep_is_plan_key(const struct sim_model_ops *ops,
-			      const struct sim_cfg_sweep *sw)
+static bool sweep_is_plan_key(const struct sim_cfg_sweep *sw)
 {
 	const char *keys[] = {
-		sim_model_key(ops, SIM_MODEL_KEY_STRATEGIES),
-		sim_model_key(ops, SIM_MODEL_KEY_REPLICAS),
-		sim_model_key(ops, SIM_MODEL_KEY_SEED),
+		SIM_MODEL_KEY_STRATEGIES,
+		SIM_MODEL_KEY_REPLICAS,
+		SIM_MODEL_KEY_SEED,
 	};
 	char *sk = g_strdup_printf("%s.%s", sw->section, sw->key);
 	bool hit = false;
@@ -122,9 +121,9 @@ struct sim_plan *sim_plan_new(const struct sim_model_ops *ops,
 {
 	struct sim_plan *p = g_new0(struct sim_plan, 1);
 	struct sim_cfg_sweep *sw = NULL;
-	const char *k_strat = sim_model_key(ops, SIM_MODEL_KEY_STRATEGIES);
-	const char *k_reps = sim_model_key(ops, SIM_MODEL_KEY_REPLICAS);
-	const char *k_seed = sim_model_key(ops, SIM_MODEL_KEY_SEED);
+	const char *k_strat = SIM_MODEL_KEY_STRATEGIES;
+	const char *k_reps = SIM_MODEL_KEY_REPLICAS;
+	const char *k_seed = SIM_MODEL_KEY_SEED;
 	const void *slot;
 	const int64_t *replicas, *seed;
 	uint64_t jobs;
@@ -160,7 +159,7 @@ struct sim_plan *sim_plan_new(const struct sim_model_ops *ops,
 		sw = sim_cfg_parse_sweep(cfg, sweep_spec, err);
 		if (!sw)
 			goto fail;
-		if (sweep_is_plan_key(ops, sw)) {
+		if (sweep_is_plan_key(sw)) {
 			g_set_error(err, SIM_PLAN_ERROR, SIM_PLAN_ERROR_INVALID,
 				    "--sweep %s.%s: a plan key cannot be swept "
 				    "(strategies and replicas are already "

@@ -46,7 +46,7 @@ struct sim_plan {
 	struct sim_cfg **point_cfg; /* n_points resolved configs */
 };
 
-/* Reads the plan keys (ops->strategies_key, ...) of cfg, applies each
+/* Reads the plan keys (SIM_MODEL_KEY_*, sim/engine/model.h) of cfg, applies each
  * value of sweep_spec ("section.key=v1,v2", or NULL) to a copy of cfg.
  * Errors are one line. */
 struct sim_plan *sim_plan_new(const struct sim_model_ops *ops,

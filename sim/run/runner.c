@@ -190,6 +190,7 @@ struct runner {
 	gint stop;                  /* atomic: SIGINT or a failed job */
 	gint cut;                   /* atomic: a job was skipped or aborted */
 	gsize events_done;          /* atomic: events of finished jobs */
+	gint journal_failed;        /* atomic: the journal could not be written */
 	GMainContext *mc;
 	GMainLoop *loop;
 	gint64 t0;
@@ -604,6 +605,15 @@ static void worker(gpointer data, gpointer user)
 		if (rec)
 			g_atomic_pointer_add(&rn->events_done,
 					     (gssize)rec->events);
+		if (rec && rn->o->journal) {
+			GError *jerr = NULL;
+
+			/* the run goes on: only a later --resume is lost */
+			if (!sim_journal_append(rn->o->journal, rec, &jerr) &&
+			    !g_atomic_int_exchange(&rn->journal_failed, 1))
+				g_printerr("sim: %s\n", jerr->message);
+			g_clear_error(&jerr);
+		}
 		if (err) {
 			rn->errs[index] = err;
 			g_atomic_int_set(&rn->stop, 1);
@@ -695,15 +705,21 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	GSource *sig = NULL, *tick = NULL;
 	GThreadPool *pool;
 	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint));
-	unsigned i;
+	unsigned i, npre = 0;
 
 	SIM_BUG_ON(o->threads < 1);
 	rn.run = run;
 	rn.errs = g_new0(GError *, plan->n_jobs + 1);
-	for (i = 0; i < plan->n_jobs; i++)
-		if (o->only_job >= 0 ? i == (unsigned)o->only_job
-				     : sim_plan_in_shard(plan, i))
+	for (i = 0; i < plan->n_jobs; i++) {
+		if (o->preloaded && o->preloaded[i]) {
+			run->recs[i] = o->preloaded[i];
+			o->preloaded[i] = NULL;
+			npre++;
+		} else if (o->only_job >= 0 ? i == (unsigned)o->only_job
+					    : sim_plan_in_shard(plan, i)) {
 			g_array_append_val(todo, i);
+		}
+	}
 	rn.expected = todo->len;
 	sched_init(&rn.sched, plan, todo, o->reverse);
 	run->threads = MIN(o->threads, MAX(rn.expected, 1u));
@@ -772,7 +788,7 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	g_free(rn.errs);
 	sched_free(&rn.sched);
 	run->interrupted = g_atomic_int_get(&rn.cut) &&
-			   run->jobs_run < todo->len;
+			   run->jobs_run < todo->len + npre;
 	g_array_unref(todo);
 	if (err && *err) {
 		sim_run_free(run);

@@ -20,6 +20,7 @@
 
 #include <glib.h>
 
+#include "sim/run/journal.h"
 #include "sim/run/plan.h"
 #include "sim/run/record.h"
 
@@ -34,6 +35,13 @@ struct sim_runner_opts {
 				       whose results are dropped. */
 	const char *trace_path;
 	bool reverse;               /* test hook: submit in reverse plan order */
+	/* Finished jobs are appended to this journal as they complete
+	 * (sim/run/journal.h); NULL: none. */
+	struct sim_journal *journal;
+	/* plan->n_jobs slots: records of jobs already finished (a resumed
+	 * journal's); they are not run again, and the run takes them over
+	 * (the slots are cleared).  NULL: none. */
+	struct sim_job_rec **preloaded;
 };
 
 #define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1 }

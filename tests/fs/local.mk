@@ -1,15 +1,6 @@
 # tests/fs/ — tests of the modelled kernel, the oracle and the workload
-# driver.  Every test links the fs test fixture library (libfstest.a: the
-# harnesses that mount a model file system, build extent trees, drive
-# faults, writes and removals), which bench/ links too.
-noinst_LIBRARIES += tests/fs/libfstest.a
-tests_fs_libfstest_a_SOURCES = \
-	tests/fs/fs-harness.c tests/fs/fs-harness.h \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h \
-	tests/fs/faults-harness.c tests/fs/faults-harness.h \
-	tests/fs/removes-harness.c tests/fs/removes-harness.h \
-	tests/fs/writes-harness.h tests/fs/mm-test-util.h
-FS_FIXTURE_LIBS = tests/fs/libfstest.a $(FS_TEST_LIBS)
+# driver.  Every test links the fs test fixture (tests/fs/fixture/).
+include tests/fs/fixture/local.mk
 
 FS_TESTS = \
 	tests/fs/test-contents tests/fs/test-dio tests/fs/test-disk \
@@ -77,4 +68,5 @@ tests_fs_test_writeback_LDADD = $(FS_FIXTURE_LIBS)
 
 # Test data: fsx op logs (tests/fs/fsx/, tests/data/fsx/) and the regression
 # scenarios the regress test runs.
-EXTRA_DIST += tests/fs/fsx/*.fsxops workloads/regress/*.cfg
+EXTRA_DIST += tests/fs/fsx/*.fsxops tests/data/fsx/*.fsxops tests/data/fsx/README.md \
+	workloads/regress/*.cfg

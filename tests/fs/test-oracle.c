@@ -34,7 +34,7 @@
 #include "fs/ext4/mballoc.h"
 #include "fs/mm.h"
 #include "fs/oracle/oracle.h"
-#include "tests/fs/extents-harness.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 struct fx {
 	struct xh *h;

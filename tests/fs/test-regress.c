@@ -345,7 +345,13 @@ static bool run_strategy(const struct scenario *s, const struct expect *e,
 			.seed = (uint64_t)g->seed, .index = r,
 			.strategy = strategy_index, .replica = r,
 		};
-		struct sim_world_params wp = { .seed = id.seed, .job = r };
+		/* FAULTLINE_TIE_SHUFFLE=1: same-time events permuted (CI runs
+		 * the scenarios once so: no expectation may rest on the order
+		 * of events that share a time) */
+		struct sim_world_params wp = {
+			.seed = id.seed, .job = r,
+			.tie_shuffle = g_getenv("FAULTLINE_TIE_SHUFFLE") != NULL,
+		};
 		struct sim_world *w = sim_world_new(&wp);
 		struct sim_job_result res = { .id = id };
 		GError *err = NULL;
