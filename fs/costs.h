@@ -1,5 +1,5 @@
 /* fs/costs.h — the cost model: every CPU delay a modelled path takes
- * (DESIGN §3; model-only, no kernel counterpart).  The [costs] section of
+ * (docs/design.md §3; model-only, no kernel counterpart).  The [costs] section of
  * a workload file fills it (the table in fs/workload/options.c); the
  * kernel mirror finds it through the superblock and never includes the
  * workload driver.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Layering rules of DESIGN §2, checked on the sources (TAP):
+# Layering rules of docs/design.md §2, checked on the sources (TAP):
 #  1. sim/ never includes fs/ or reports/ (only sim/run/main.c composes);
 #  2. fs/ includes from sim/ only the public headers sim.h, types.h, cfg.h
 #     and model.h (the model plug-in contract, fs/workload/model.c);

@@ -1,4 +1,4 @@
-/* fs/ext4/locking.h — the strategy plug point (DESIGN §4).
+/* fs/ext4/locking.h — the strategy plug point (docs/design.md §4).
  *
  * A strategy decides how page-cache-instantiating paths (faults, mkwrite,
  * DAX faults; for invalidate_lock also read/readahead page creation) are

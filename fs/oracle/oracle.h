@@ -1,4 +1,4 @@
-/* fs/oracle/oracle.h — the violation oracle (DESIGN §5; model-only, no kernel
+/* fs/oracle/oracle.h — the violation oracle (docs/design.md §5; model-only, no kernel
  * counterpart): a shadow of every file's contents, a reverse index of the
  * physical blocks page-cache buffers and DAX PTEs map, and the detectors
  *

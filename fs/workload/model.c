@@ -1,5 +1,5 @@
 /* fs/workload/model.c — the ext4 model's sim_model_ops (sim/engine/model.h): world set-up
- * from a resolved config, and the job result (DESIGN §1).
+ * from a resolved config, and the job result (docs/design.md §1).
  *
  * Set-up, in create():
  *   1. mount (fs/ext4/super.c ext4_sim_mount) from [global]: geometry,

@@ -1,5 +1,5 @@
 /* fs/workload/options.h — every key of a faultline workload file: the [global],
- * [costs], file and job section tables (DESIGN §6).  One table per section
+ * [costs], file and job section tables (docs/design.md §6).  One table per section
  * type drives parsing, validation, --set/--sweep and --help-config. */
 #ifndef FS_OPTIONS_H
 #define FS_OPTIONS_H
