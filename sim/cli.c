@@ -174,6 +174,20 @@ static bool write_results(const struct sim_cli_env *env, const struct opts *o,
 	return ok;
 }
 
+/* The one stderr line of a run with model errors (exit status 3). */
+static void report_model_errors(const struct sim_run *run)
+{
+	unsigned i, shown = 0;
+
+	fprintf(stderr, "sim: %u job%s ended with a model error (job", run->model_errors,
+		run->model_errors == 1 ? "" : "s");
+	for (i = 0; i < run->plan->n_jobs && shown < 8; i++)
+		if (run->errors[i])
+			fprintf(stderr, "%s %u", shown++ ? "," : "", i);
+	fprintf(stderr, "%s); the other jobs' results are complete\n",
+		shown < run->model_errors ? ", ..." : "");
+}
+
 static void print_strategies(const struct sim_model_ops *m)
 {
 	for (const char *const *s = m->strategies; s && *s; s++) {
@@ -232,7 +246,9 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 	}
 	if (!o.quiet)
 		sim_out_text(out, stdout, o.explain);
-	rc = run->interrupted ? 130 : 0;
+	rc = run->model_errors ? 3 : run->interrupted ? 130 : 0;
+	if (run->model_errors)
+		report_model_errors(run);
 	o.output = NULL;
 out:
 	sim_out_free(out);
@@ -289,6 +305,11 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 	signal(SIGINT, SIG_IGN);
 	if (run->recs[job]) {
 		sim_out_text_job(plan, run->recs[job], stdout);
+	} else if (run->errors[job]) {
+		printf("job %u of %u ended with a model error:\n", job,
+		       plan->n_jobs);
+		sim_out_text_model_error(plan, run->errors[job], stdout);
+		rc = 3;
 	} else {
 		fprintf(stderr, "sim: interrupted: job %u did not finish\n", job);
 		rc = 130;
@@ -427,7 +448,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		"  sim report DIR               render DIR/results.json again\n\n"
 		"Workload files are fio-like INI files; --help-config lists every key.\n"
 		"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
-		"Exit status: 0 done, 2 bad input, 130 interrupted (outputs written).");
+		"Exit status: 0 done, 2 bad input, 3 a job ended with a model error\n"
+		"(the others ran; outputs written and list it), 130 interrupted\n"
+		"(outputs written).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		rc = fail_err(err);
@@ -553,6 +576,10 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			plan->n_jobs, o.output || o.report ?
 			"; outputs written and marked interrupted" : "");
 		rc = 130;
+	}
+	if (run->model_errors) {
+		report_model_errors(run);
+		rc = 3;
 	}
 out:
 	sim_out_free(out);

@@ -14,6 +14,17 @@
  * stop running jobs rather than let them finish because one job of a
  * heavy workload can take minutes; sim_world_request_stop cannot be used
  * from the signal's thread (it is a plain store the world's thread reads).
+ *
+ * A model error (SIM_BUG_ON and friends, sim/types.h) ends its job only:
+ * the runner arms a trap around each job (sim_bug_trap_push), stores a
+ * struct sim_model_error in run->errors[] instead of a record, sets the
+ * job's world and model aside unfreed (they may be mid-update; the bytes
+ * are counted in set_aside_*) and runs the other jobs on.
+ *
+ * Test hook (documented in docs/running.md as test-only): the environment
+ * variable FAULTLINE_TEST_BUG=JOB makes plan job JOB hit a SIM_BUG_ON in a
+ * task of its own at half its duration; JOB:loop from an event on the
+ * loop's stack, JOB:finish in the model's finish step.
  */
 #ifndef SIM_RUNNER_H
 #define SIM_RUNNER_H
@@ -41,7 +52,11 @@ struct sim_runner_opts {
 struct sim_run {
 	const struct sim_plan *plan;
 	struct sim_job_rec **recs;  /* plan->n_jobs; NULL: not run */
+	/* plan->n_jobs; non-NULL: the job ended with a model error (its
+	 * recs[] slot is NULL) */
+	struct sim_model_error **errors;
 	unsigned jobs_run;
+	unsigned model_errors;      /* non-NULL errors[] */
 	bool interrupted;
 	/* host figures */
 	double wall_s;
@@ -51,6 +66,10 @@ struct sim_run {
 	uint64_t job_heap_peak;     /* bytes, max over jobs; 0: unknown */
 	uint64_t job_stack_bytes;   /* bytes, max over jobs */
 	unsigned shards;            /* shard files merged (0: a direct run) */
+	/* worlds of jobs that ended with a model error, kept unfreed (their
+	 * state may be mid-update): heap bytes (0: unknown) and task stack
+	 * bytes mapped; host figures */
+	uint64_t set_aside_heap, set_aside_stacks;
 };
 
 /* NULL with *err when a job could not be set up (the first such job in
@@ -62,6 +81,8 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 struct sim_run *sim_run_new(const struct sim_plan *plan);
 /* Adds a job's record to the run's totals (jobs run, events, memory). */
 void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
+/* Stores job e->id.index's model error (the run owns e). */
+void sim_run_add_error(struct sim_run *run, struct sim_model_error *e);
 void sim_run_free(struct sim_run *run);
 
 /* Peak heap of the calling thread since the last reset (jemalloc's

@@ -141,6 +141,8 @@ void sim_task_resume(struct sim_world *w, struct sim_event *ev)
 void sim_task_exited_cleanup(struct sim_task *t)
 {
 	sim_task_stack_free(t);
+	if (sim_unlikely(t->world->bugged))
+		sim_bug_task_escaped(t->world);
 }
 
 struct sim_task *sim_task_spawn(struct sim_world *w, const char *name,
