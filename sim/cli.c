@@ -232,7 +232,7 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail("merge: expected OUT.json and at least one shard file");
 		goto out;
 	}
-	run = sim_merge_load(argv + 2, (unsigned)argc - 2, &plan, &err);
+	run = sim_merge_load(argv + 2, (unsigned)argc - 2, env->model, &plan, &err);
 	if (!run) {
 		rc = fail_err(err);
 		goto out;

@@ -103,6 +103,9 @@ struct sim_model_ops {
 	 * even when none occurred).  Kinds a job reports that are not here
 	 * are appended in first-seen plan order. */
 	const char *const *kinds;
+	/* The op kinds the model reports, NULL-terminated (any order); NULL:
+	 * unknown.  `sim merge` refuses a shard naming another. */
+	const char *const *ops;
 	/* Config keys ("section.key") the plan is built from and the command
 	 * line's -s, -r, --seed and --duration set: a LIST of strategy names,
 	 * an INT replica count, an INT run seed and a TIME.  NULL means
