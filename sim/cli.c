@@ -25,6 +25,30 @@ struct opts {
 	gchar *output, *report, *trace, *replay, *shard;
 };
 
+/* ---- signals after the run -------------------------------------------------------
+ * While the outputs are written a SIGINT or SIGTERM is noted, not obeyed:
+ * the files are written whole (each renamed into place) and then the
+ * process exits 130; the report writer catches them itself while it
+ * renders (it stops, removes its staging directory, and raises the signal
+ * again, which lands here). */
+static volatile sig_atomic_t late_signal;
+
+static void on_late_signal(int sig)
+{
+	late_signal = sig;
+}
+
+static void defer_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_late_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int fail(const char *msg)
 {
 	fprintf(stderr, "sim: %s\n", msg);
@@ -167,8 +191,22 @@ static bool write_results(const struct sim_cli_env *env, const struct opts *o,
 		ok = mkdir_p(o->report, err) &&
 		     sim_write_file_atomic(path, json, strlen(json), err);
 		g_free(path);
-		if (ok && env->report)
-			ok = env->report(o->report, o->quiet ? NULL : stderr, err);
+		if (ok && env->report && late_signal)
+			fprintf(stderr, "sim: interrupted: %s/results.json "
+				"written, the report not rendered (sim report "
+				"%s renders it)\n", o->report, o->report);
+		else if (ok && env->report &&
+			 !env->report(o->report, o->quiet ? NULL : stderr, err)) {
+			ok = false;
+			if (late_signal) {
+				/* interrupted while rendering */
+				fprintf(stderr, "sim: interrupted: %s/results.json "
+					"written, the report left as it was\n",
+					o->report);
+				g_clear_error(err);
+				ok = true;
+			}
+		}
 	}
 	g_free(json);
 	return ok;
@@ -238,6 +276,7 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	o.output = argv[1];
+	defer_signals();
 	out = sim_out_build(plan, run, env->model->kinds);
 	if (!write_results(env, &o, out, &err)) {
 		o.output = NULL;
@@ -246,7 +285,7 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 	}
 	if (!o.quiet)
 		sim_out_text(out, stdout, o.explain);
-	rc = run->model_errors ? 3 : run->interrupted ? 130 : 0;
+	rc = run->model_errors ? 3 : run->interrupted || late_signal ? 130 : 0;
 	if (run->model_errors)
 		report_model_errors(run);
 	o.output = NULL;
@@ -302,7 +341,7 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 	run = sim_runner_run(env->model, plan, &ro, &err);
 	if (!run)
 		return fail_err(err);
-	signal(SIGINT, SIG_IGN);
+	defer_signals();
 	if (run->recs[job]) {
 		sim_out_text_job(plan, run->recs[job], stdout);
 	} else if (run->errors[job]) {
@@ -432,8 +471,16 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			return fail("report: expected one run directory (sim report DIR)");
 		if (!env->report)
 			return fail("report: this build has no report writer");
-		if (!env->report(argv[2], stderr, &err))
+		defer_signals();
+		if (!env->report(argv[2], stderr, &err)) {
+			if (late_signal) {
+				g_clear_error(&err);
+				fprintf(stderr, "sim: interrupted: %s left as it was\n",
+					argv[2]);
+				return 130;
+			}
 			return fail_err(err);
+		}
 		return 0;
 	}
 
@@ -541,10 +588,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail_err(err);
 		goto out;
 	}
-	/* A second ^C while the outputs are written must not leave them
-	 * half-done (they are renamed into place, but temporaries would
-	 * stay). */
-	signal(SIGINT, SIG_IGN);
+	/* A second ^C (or a SIGTERM) while the outputs are written must not
+	 * leave them half-done or temporaries behind. */
+	defer_signals();
 	if (o.shard) {
 		char *json = sim_out_shard_json(plan, run);
 		bool ok = sim_write_file_atomic(o.output, json, strlen(json), &err);
@@ -581,6 +627,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		report_model_errors(run);
 		rc = 3;
 	}
+	if (late_signal && !rc)
+		rc = 130;
 out:
 	sim_out_free(out);
 	sim_run_free(run);

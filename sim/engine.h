@@ -150,6 +150,13 @@ void sim_task_delay(struct sim_task *t, sim_time_t d);
 void sim_task_sleep(struct sim_task *t, sim_time_t d);
 /* Let every other event due now run first. */
 void sim_task_yield(struct sim_task *t);
+/* A task whose loop may run without time passing (ops that cost
+ * nothing) calls this once per iteration: if the world's interrupt flag
+ * (sim_world_params.interrupt) is set, the task parks for good and the
+ * world stops (SIM_STOP_REQUESTED) at once; the world must then be
+ * dropped.  Otherwise it costs a load and a branch. */
+void sim_task_check_interrupt(struct sim_task *t);
+
 /* CPU time consumed so far. */
 sim_time_t sim_task_busy(const struct sim_task *t);
 /* A daemon (kjournald2, the flusher) blocks waiting for work: when nothing

@@ -55,9 +55,13 @@ const char *__tsan_default_suppressions(void)
  * extra run of that job whose results are dropped, so results.json never
  * depends on --trace (nor on a model's own tracer being displaced). */
 #define TRACE_ONLY (1u << 31)
-/* Any other item is this: "the next job" (struct sched); queue items
- * cannot be NULL. */
-#define NEXT_JOB 1u
+/* Any other item is this: a worker's loop, taking jobs (struct sched)
+ * until none is left or the run stops; one per thread, so a stop is
+ * noticed at once by every thread however many jobs the plan has (one
+ * item per job made a 9.9 M-job plan take two minutes to stop: each
+ * skipped item still went through the pool).  Queue items cannot be
+ * NULL. */
+#define WORKER_LOOP 1u
 
 /* ---- job order ------------------------------------------------------------------
  * Jobs are independent and each result goes to its plan index, so the
@@ -116,8 +120,9 @@ static void sched_free(struct sched *s)
 	g_mutex_clear(&s->lock);
 }
 
-/* The next job to run; every call takes one (the caller makes exactly as
- * many calls as there are jobs). */
+#define SCHED_NONE G_MAXUINT
+
+/* The next job to run, SCHED_NONE when every job has been taken. */
 static guint sched_pick(struct sched *s)
 {
 	unsigned i, best, first = s->n, n_done = 0;
@@ -146,8 +151,8 @@ static guint sched_pick(struct sched *s)
 			best_cost = cost;
 		}
 	}
-	SIM_BUG_ON(best == s->n);
-	idx = g_array_index(s->g[best].jobs, guint, s->g[best].taken++);
+	idx = best == s->n ? SCHED_NONE :
+	      g_array_index(s->g[best].jobs, guint, s->g[best].taken++);
 	tsan_release(&s->lock);
 	g_mutex_unlock(&s->lock);
 	return idx;
@@ -185,7 +190,9 @@ struct runner {
 	struct sched sched;         /* which job a worker takes next */
 	GError **errs;              /* per plan index; read after the join */
 	GError *trace_err;          /* of the TRACE_ONLY job */
-	unsigned expected;          /* jobs submitted */
+	unsigned expected;          /* jobs to run (the trace run included) */
+	unsigned items;             /* pushed to the pool */
+	gint items_done;            /* atomic: items finished */
 	gint done;                  /* atomic: jobs finished, skipped or failed */
 	gint stop;                  /* atomic: SIGINT or a failed job */
 	gint cut;                   /* atomic: a job was skipped or aborted */
@@ -757,64 +764,39 @@ static gboolean check_done(gpointer data)
 {
 	struct runner *rn = data;
 
-	if ((unsigned)g_atomic_int_get(&rn->done) == rn->expected)
+	if ((unsigned)g_atomic_int_get(&rn->items_done) == rn->items)
 		g_main_loop_quit(rn->loop);
 	return G_SOURCE_REMOVE;
 }
 
-static void worker(gpointer data, gpointer user)
+/* Plan job `index`, its record or model error into its slot. */
+static void worker_job(struct runner *rn, unsigned index)
 {
-	struct runner *rn = user;
-	unsigned item = GPOINTER_TO_UINT(data);
-	unsigned index;
-	const char *trace;
-	GError *err = NULL;
-	GSource *src;
+	const char *trace = (int)index == rn->o->trace_job ? rn->o->trace_path
+							   : NULL;
 	struct sim_model_error *merr = NULL;
 	uint64_t aside_heap = 0, aside_stacks = 0;
+	GError *err = NULL;
+	/* a plan run traces in a separate TRACE_ONLY run */
+	double cpu0 = thread_cpu_s();
+	struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
+					  rn->o->only_job >= 0 ? trace : NULL,
+					  &rn->stop, &merr, &aside_heap,
+					  &aside_stacks, &err);
 
-	tsan_acquire(rn);
-	index = item & TRACE_ONLY ? (item & ~TRACE_ONLY) - 1
-				  : sched_pick(&rn->sched);
-	trace = (int)index == rn->o->trace_job ? rn->o->trace_path : NULL;
-	if (item & TRACE_ONLY) {
-		if (!g_atomic_int_get(&rn->stop))
-			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
-						 trace, &rn->stop, &merr,
-						 &aside_heap, &aside_stacks,
-						 &err));
-		/* the plan's own run of the job reports its model error */
-		sim_model_error_free(merr);
-		merr = NULL;
-		if (err) {
-			rn->trace_err = err;
-			g_atomic_int_set(&rn->stop, 1);
-		}
-	} else if (g_atomic_int_get(&rn->stop)) {
+	sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
+
+	/* Each slot has one writer; the main thread reads the slots only
+	 * after g_thread_pool_free() has joined the workers. */
+	rn->run->recs[index] = rec;
+	rn->run->errors[index] = merr;
+	if (rec)
+		g_atomic_pointer_add(&rn->events_done, (gssize)rec->events);
+	if (err) {
+		rn->errs[index] = err;
+		g_atomic_int_set(&rn->stop, 1);
+	} else if (!rec && !merr) {
 		g_atomic_int_set(&rn->cut, 1);
-	} else {
-		/* a plan run traces in a separate TRACE_ONLY run */
-		double cpu0 = thread_cpu_s();
-		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
-						  rn->o->only_job >= 0 ? trace : NULL,
-						  &rn->stop, &merr, &aside_heap,
-						  &aside_stacks, &err);
-
-		sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
-
-		/* Each slot has one writer; the main thread reads the slots
-		 * only after g_thread_pool_free() has joined the workers. */
-		rn->run->recs[index] = rec;
-		rn->run->errors[index] = merr;
-		if (rec)
-			g_atomic_pointer_add(&rn->events_done,
-					     (gssize)rec->events);
-		if (err) {
-			rn->errs[index] = err;
-			g_atomic_int_set(&rn->stop, 1);
-		} else if (!rec && !merr) {
-			g_atomic_int_set(&rn->cut, 1);
-		}
 	}
 	if (aside_heap || aside_stacks) {
 		g_mutex_lock(&rn->aside_lock);
@@ -823,6 +805,49 @@ static void worker(gpointer data, gpointer user)
 		g_mutex_unlock(&rn->aside_lock);
 	}
 	g_atomic_int_inc(&rn->done);
+}
+
+static void worker(gpointer data, gpointer user)
+{
+	struct runner *rn = user;
+	unsigned item = GPOINTER_TO_UINT(data);
+	GSource *src;
+
+	tsan_acquire(rn);
+	if (item & TRACE_ONLY) {
+		unsigned index = (item & ~TRACE_ONLY) - 1;
+		struct sim_model_error *merr = NULL;
+		uint64_t heap = 0, stacks = 0;
+		GError *err = NULL;
+
+		if (!g_atomic_int_get(&rn->stop))
+			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
+						 rn->o->trace_path, &rn->stop,
+						 &merr, &heap, &stacks, &err));
+		/* the plan's own run of the job reports its model error */
+		sim_model_error_free(merr);
+		if (err) {
+			rn->trace_err = err;
+			g_atomic_int_set(&rn->stop, 1);
+		}
+		g_atomic_int_inc(&rn->done);
+	} else {
+		for (;;) {
+			guint index;
+
+			if (g_atomic_int_get(&rn->stop)) {
+				/* jobs left untaken are cut */
+				if (sched_pick(&rn->sched) != SCHED_NONE)
+					g_atomic_int_set(&rn->cut, 1);
+				break;
+			}
+			index = sched_pick(&rn->sched);
+			if (index == SCHED_NONE)
+				break;
+			worker_job(rn, index);
+		}
+	}
+	g_atomic_int_inc(&rn->items_done);
 	/* Wake the main loop (attaching a source is thread-safe). */
 	src = g_idle_source_new();
 	g_source_set_callback(src, check_done, rn, NULL);
@@ -907,6 +932,13 @@ void sim_run_free(struct sim_run *run)
 	g_free(run);
 }
 
+static gint cmp_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return (x > y) - (x < y);
+}
+
 struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 			       const struct sim_plan *plan,
 			       const struct sim_runner_opts *o, GError **err)
@@ -914,10 +946,10 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	struct runner rn = { .ops = ops, .plan = plan, .o = o };
 	struct sim_run *run = sim_run_new(plan);
 	struct heap_policy hp;
-	GSource *sig = NULL, *tick = NULL;
+	GSource *sig = NULL, *term = NULL, *tick = NULL;
 	GThreadPool *pool;
-	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint));
-	unsigned i;
+	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint)), *taken;
+	unsigned i, k;
 
 	SIM_BUG_ON(o->threads < 1);
 	test_bug_read_env();
@@ -941,6 +973,9 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 		sig = g_unix_signal_source_new(SIGINT);
 		g_source_set_callback(sig, on_sigint, &rn, NULL);
 		g_source_attach(sig, rn.mc);
+		term = g_unix_signal_source_new(SIGTERM);
+		g_source_set_callback(term, on_sigint, &rn, NULL);
+		g_source_attach(term, rn.mc);
 	}
 	if (o->progress) {
 		tick = g_timeout_source_new(250);
@@ -952,12 +987,16 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	/* exclusive: our threads, started now, none shared with GLib */
 	tsan_release(&rn);
 	pool = g_thread_pool_new(worker, &rn, (gint)run->threads, TRUE, NULL);
-	if (rn.expected > todo->len)        /* first: it is an extra job */
+	if (rn.expected > todo->len) {      /* first: it is an extra job */
+		rn.items++;
 		g_thread_pool_push(pool, GUINT_TO_POINTER(
 			((unsigned)o->trace_job + 1) | TRACE_ONLY), NULL);
-	for (i = 0; i < todo->len; i++)     /* one per job: "the next one" */
-		g_thread_pool_push(pool, GUINT_TO_POINTER(NEXT_JOB), NULL);
-	if (rn.expected)
+	}
+	for (i = 0; todo->len && i < run->threads; i++) {
+		rn.items++;
+		g_thread_pool_push(pool, GUINT_TO_POINTER(WORKER_LOOP), NULL);
+	}
+	if (rn.items)
 		g_main_loop_run(rn.loop);
 	g_thread_pool_free(pool, FALSE, TRUE);      /* joins the workers */
 	tsan_acquire(&rn);
@@ -969,6 +1008,8 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	if (sig) {
 		g_source_destroy(sig);
 		g_source_unref(sig);
+		g_source_destroy(term);
+		g_source_unref(term);
 	}
 	if (tick) {
 		g_source_destroy(tick);
@@ -978,7 +1019,15 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	g_main_loop_unref(rn.loop);
 	g_main_context_unref(rn.mc);
 
-	for (i = 0; i < plan->n_jobs; i++) {
+	/* the jobs taken, in plan order (an interrupted 10 M-job plan ran a
+	 * few hundred: reading every slot would fault in 240 MB of zeros) */
+	taken = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (i = 0; i < rn.sched.n; i++)
+		g_array_append_vals(taken, rn.sched.g[i].jobs->data,
+				    rn.sched.g[i].taken);
+	g_array_sort(taken, cmp_uint);
+	for (k = 0; k < taken->len; k++) {
+		i = g_array_index(taken, guint, k);
 		struct sim_job_rec *rec = run->recs[i];
 
 		if (rn.errs[i] && err && !*err) {
@@ -991,6 +1040,7 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 		if (run->errors[i])
 			run->model_errors++;
 	}
+	g_array_unref(taken);
 	g_mutex_clear(&rn.aside_lock);
 	if (rn.trace_err && err && !*err)
 		g_propagate_error(err, rn.trace_err);

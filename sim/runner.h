@@ -6,11 +6,12 @@
  * plan index and merged in plan order by the output code.  Only the host
  * figures (wall time, events/s, memory) vary.
  *
- * SIGINT (when catch_sigint): jobs not yet started are skipped and running
- * ones stop at their next slice boundary (a world runs its duration in 64
- * slices of simulated time, checking the stop flag between them; slicing
- * does not change what a world computes) and are discarded — a job is
- * reported whole or not at all.  The run is then marked interrupted.  We
+ * SIGINT and SIGTERM (when catch_sigint): jobs not yet started are skipped
+ * and running ones stop within 1 024 events (the world loop reads the stop
+ * flag, sim_world_params.interrupt; a world also runs its duration in 64
+ * slices of simulated time, checking it between them; neither changes what
+ * a world computes) and are discarded — a job is reported whole or not at
+ * all.  The run is then marked interrupted.  We
  * stop running jobs rather than let them finish because one job of a
  * heavy workload can take minutes; sim_world_request_stop cannot be used
  * from the signal's thread (it is a plain store the world's thread reads).
@@ -37,7 +38,7 @@
 struct sim_runner_opts {
 	unsigned threads;           /* >= 1 */
 	bool progress;              /* progress line on stderr */
-	bool catch_sigint;          /* stop cleanly on SIGINT */
+	bool catch_sigint;          /* stop cleanly on SIGINT and SIGTERM */
 	int only_job;               /* run just this plan index (--replay); -1:
 				       every job of the plan's shard */
 	int trace_job;              /* write a Chrome trace of this index; -1.
