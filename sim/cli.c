@@ -544,6 +544,33 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			  "for 'sim merge')");
 		goto out;
 	}
+	/* options that would be ignored are refused (or warned about) */
+	if (o.dump_config && (o.output || o.report || o.trace || o.replay ||
+			      o.shard || o.jobs || o.explain)) {
+		rc = fail(o.output ? "--dump-config runs nothing: -o has nothing to write" :
+			  o.report ? "--dump-config runs nothing: --report has nothing to write" :
+			  o.trace ? "--dump-config runs nothing: --trace has nothing to write" :
+			  o.replay ? "--dump-config and --replay cannot be combined" :
+			  o.shard ? "--dump-config runs nothing: --shard has nothing to run" :
+			  o.jobs ? "--dump-config runs nothing: -j has nothing to run" :
+			  "--dump-config runs nothing: --explain has nothing to explain");
+		goto out;
+	}
+	if (o.replay && (o.output || o.report)) {
+		rc = fail(o.output ? "--replay prints one job's results; -o writes a "
+				     "whole run's (drop -o, or --replay)" :
+			  "--replay prints one job's results; --report renders a "
+			  "whole run's (drop --report, or --replay)");
+		goto out;
+	}
+	if (o.replay && o.jobs)
+		fprintf(stderr, "sim: warning: -j is ignored with --replay (it "
+			"runs one job)\n");
+	if (o.replay && o.explain)
+		fprintf(stderr, "sim: warning: --explain is implied by --replay\n");
+	if (o.quiet && o.explain && !o.replay)
+		fprintf(stderr, "sim: warning: --explain is ignored with -q (no "
+			"text summary)\n");
 	if (o.shard && (o.replay || o.report)) {
 		rc = fail(o.replay ? "--shard and --replay cannot be combined"
 				   : "--shard writes raw results: use --report "
@@ -558,16 +585,17 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail_err(err);
 		goto out;
 	}
+	plan = sim_plan_new(env->model, cfg, o.sweep ? o.sweep[0] : NULL, &err);
+	if (!plan || (o.shard && !sim_plan_set_shard(plan, o.shard, &err)) ||
+	    (o.dump_config && !sim_runner_check(env->model, plan, &err))) {
+		rc = fail_err(err);
+		goto out;
+	}
 	if (o.dump_config) {
 		char *text = sim_cfg_dump(cfg);
 
 		fputs(text, stdout);
 		g_free(text);
-		goto out;
-	}
-	plan = sim_plan_new(env->model, cfg, o.sweep ? o.sweep[0] : NULL, &err);
-	if (!plan || (o.shard && !sim_plan_set_shard(plan, o.shard, &err))) {
-		rc = fail_err(err);
 		goto out;
 	}
 	if (o.replay) {

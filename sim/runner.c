@@ -932,6 +932,30 @@ void sim_run_free(struct sim_run *run)
 	g_free(run);
 }
 
+bool sim_runner_check(const struct sim_model_ops *ops,
+		      const struct sim_plan *plan, GError **err)
+{
+	unsigned p, s;
+
+	for (p = 0; p < plan->n_points; p++)
+		for (s = 0; s < plan->n_strategies; s++) {
+			struct sim_job_id id = sim_plan_job(plan,
+				sim_plan_index(plan, p, s, 0));
+			struct sim_world_params params = { .seed = id.seed,
+							   .job = id.index };
+			struct sim_world *w = sim_world_new(&params);
+			void *m = ops->create(w, plan->point_cfg[p],
+					      plan->strategies[s], &id, err);
+
+			if (m)
+				ops->destroy(m);
+			sim_world_free(w);
+			if (!m)
+				return false;
+		}
+	return true;
+}
+
 static gint cmp_uint(gconstpointer a, gconstpointer b)
 {
 	guint x = *(const guint *)a, y = *(const guint *)b;

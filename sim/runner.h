@@ -78,6 +78,11 @@ struct sim_run {
 struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 			       const struct sim_plan *plan,
 			       const struct sim_runner_opts *o, GError **err);
+/* Sets up (and frees) the first job of every (sweep point, strategy)
+ * without running it: the config errors a run would give, in plan order
+ * (what --dump-config checks). */
+bool sim_runner_check(const struct sim_model_ops *ops,
+		      const struct sim_plan *plan, GError **err);
 /* An empty run of plan (merge fills it). */
 struct sim_run *sim_run_new(const struct sim_plan *plan);
 /* Adds a job's record to the run's totals (jobs run, events, memory). */
