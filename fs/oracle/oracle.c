@@ -75,7 +75,7 @@ struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb)
 					   g_free);
 	o->rec = &o->rec_scratch;
 	if (sb)
-		EXT4_SB(sb)->s_oracle = o;
+		sb->s_oracle = o;
 	if (w)
 		sim_world_set_finding_hook(w, fs_oracle_finding, o);
 	return o;
@@ -85,8 +85,8 @@ void fs_oracle_free(struct fs_oracle *o)
 {
 	if (!o)
 		return;
-	if (o->sb && EXT4_SB(o->sb)->s_oracle == o)
-		EXT4_SB(o->sb)->s_oracle = NULL;
+	if (o->sb && o->sb->s_oracle == o)
+		o->sb->s_oracle = NULL;
 	if (o->w)
 		sim_world_set_finding_hook(o->w, NULL, NULL);
 	for (unsigned i = 0; i < o->nfiles; i++) {
@@ -158,7 +158,7 @@ uint64_t fs_oracle_records_dropped(const struct fs_oracle *o)
 
 struct fs_oracle *fs_oracle_of(struct super_block *sb)
 {
-	return sb && sb->s_fs_info ? EXT4_SB(sb)->s_oracle : NULL;
+	return sb ? sb->s_oracle : NULL;
 }
 
 

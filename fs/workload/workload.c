@@ -495,6 +495,8 @@ static void wl_run_mix(struct fs_wl_task *t)
 	unsigned bs = inode->i_sb->s_blocksize;
 
 	for (;;) {
+		/* ops may cost no simulated time: a ^C must still land */
+		sim_task_check_interrupt(t->task);
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
 		double len = sim_dist_sample(&job->cfg->len, &t->rng_len);
 		struct fs_wl_op op = {
@@ -513,7 +515,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 			 * charge that (and never loop at a standstill) */
 			t->stats->skipped[op.kind]++;
 			sim_task_delay(t->task,
-				       max(EXT4_SB(inode->i_sb)->s_costs->syscall_entry,
+				       max(inode->i_sb->s_costs->syscall_entry,
 					   (sim_time_t)1));
 		}
 		if (think > 0)

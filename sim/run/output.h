@@ -127,7 +127,7 @@ int sim_out_op_index(const struct sim_out *out, const char *name);
 
 /* ---- renderers ----------------------------------------------------------------- */
 
-/* The text output (DESIGN §7): run header, the summary table and the
+/* The text output (docs/design.md §7): run header, the summary table and the
  * cheapest-safe line, then (unless brief) the detail blocks.  explain:
  * print every first violation's explanation in full. */
 void sim_out_text(const struct sim_out *out, FILE *f, bool explain,
@@ -147,9 +147,19 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 char *sim_out_violations_jsonl(const struct sim_plan *plan,
 			       const struct sim_run *run, uint64_t *written,
 			       uint64_t *dropped);
+/* One job's model error, two lines (what the summary lists, and --replay
+ * prints for such a job). */
+void sim_out_text_model_error(const struct sim_plan *plan,
+			      const struct sim_model_error *e, FILE *f);
 
 /* results.json (docs/results-json.md). g_free() the result. */
 char *sim_out_json(const struct sim_out *out);
+/* One job's raw record, as shard files hold it (the journal's records). */
+char *sim_out_job_json(const struct sim_job_rec *rec);
+/* A digest (SHA-256, hex) of what makes a plan: version, seed, resolved
+ * config, strategies, replicas, sweep, shard.  Two runs with the same
+ * digest run the same jobs with the same results. */
+char *sim_out_plan_ident(const struct sim_plan *plan);
 /* A shard's raw per-job results (docs/results-json.md, "Shard files"). */
 char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run);
 
