@@ -982,6 +982,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			  "the whole run");
 		goto out;
 	}
+	if (o.resume && o.violations) {
+		rc = fail("--violations records the jobs this process runs; "
+			  "--resume reads the finished ones back without them");
+		goto out;
+	}
 	if (o.shard && o.violations) {
 		rc = fail("--shard writes raw results: --violations needs the "
 			  "whole run (or --replay of one job)");
