@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..48"
+echo "1..51"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -200,3 +200,18 @@ fi
 result "--violations-max 5: at most 5 per job kept, the rest counted as dropped" $?
 expect_error "--violations with --shard" "--violations needs the whole run" \
 	"$toy" -q --shard 1/2 -o "$tmp/s.json" --violations "$tmp/x.jsonl" "$cfg"
+
+# --trace: tracks nest (tests/trace-check.py); --trace-window cuts it
+if command -v python3 >/dev/null 2>&1; then
+	"$toy" -q --replay 7:9 --trace "$tmp/tw.json" --trace-window 100us:300us "$cfg" > /dev/null &&
+		python3 "$src/tests/trace-check.py" "$tmp/tw.json" --ops --violations \
+			--window 100:300 > "$tmp/tw.txt" 2>&1; rc=$?
+	sed 's/^/# /' "$tmp/tw.txt"
+	result "--trace --trace-window: nested tracks, op spans and violation instants inside the window" $rc
+else
+	echo "ok $((n = n + 1)) # SKIP python3 not installed"
+fi
+expect_error "--trace-window without --trace" "give --trace too" \
+	"$toy" -q --trace-window 1ms:2ms "$cfg"
+expect_error "--trace-window TO before FROM" "^sim: --trace-window 3ms:1ms: TO is before FROM" \
+	"$toy" -q --trace "$tmp/x.json" --trace-window 3ms:1ms "$cfg"

@@ -7,7 +7,7 @@ if HAVE_MPI
 TESTS += tests/mpi.sh
 endif
 EXTRA_DIST += tests/layering.sh tests/cli.sh tests/cli-run.sh tests/main-job.sh \
-	tests/resume.sh tests/robust.sh tests/mpi.sh \
+	tests/resume.sh tests/robust.sh tests/mpi.sh tests/trace-check.py \
 	tests/cli/*.cfg
 
 include tests/sim/local.mk

@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..12"
+echo "1..13"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -105,9 +105,17 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
 	echo "ok $((n = n + 1)) # SKIP gnuplot not installed"
 fi
-if command -v jq >/dev/null 2>&1; then
-	jq -e '.traceEvents | length > 100' "$tmp/trace.json" >/dev/null
-	result "--trace writes Chrome trace JSON that parses" $?
+# traces Perfetto loads whole: every track nests (tests/trace-check.py)
+if command -v python3 >/dev/null 2>&1; then
+	tc() { python3 "$src/tests/trace-check.py" "$@" > "$tmp/tc.txt" 2>&1; rc=$?
+		sed 's/^/# /' "$tmp/tc.txt"; return $rc; }
+	tc "$tmp/trace.json" --ops
+	result "--trace: every track nests, op spans present" $?
+	"$sim" -s lockless --replay 1:0 --trace "$tmp/t.json" \
+		--trace-window 12ms:13ms "$pw" > /dev/null &&
+		tc "$tmp/t.json" --ops --violations --window 12000:13000
+	result "--trace of a --replay with --trace-window: nested, op spans and violation instants, nothing outside the window" $?
 else
-	echo "ok $((n = n + 1)) # SKIP jq not installed"
+	echo "ok $((n = n + 1)) # SKIP python3 not installed"
+	echo "ok $((n = n + 1)) # SKIP python3 not installed"
 fi

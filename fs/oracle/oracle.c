@@ -183,6 +183,16 @@ bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k)
 	 * what the explanation's steps show */
 	if (!o->count[k]++)
 		o->first_time[k] = oracle_now(o);
+	if (o->w) {
+		/* an instant on the detecting task's track of a --trace */
+		struct sim_trace_rec tr = {
+			.time = r.time, .kind = SIM_TRACE_INSTANT,
+			.task = r.task ? r.task - 1 : SIM_TRACE_NO_TASK,
+			.cat = "violation", .name = fs_oracle_kind_name(k),
+		};
+
+		sim_trace(o->w, &tr);
+	}
 	if (o->records && o->records->len < o->records_max) {
 		g_array_append_val(o->records, r);
 		o->rec = &g_array_index(o->records, struct fs_oracle_record,

@@ -462,6 +462,18 @@ enum fs_op fs_wl_fsx_op(enum fsx_op_kind k)
 	return map[k];
 }
 
+/* An op's span in a --trace (cat "op"). */
+static void wl_trace_op(struct fs_wl_task *t, enum sim_trace_kind kind,
+			enum fs_op op)
+{
+	struct sim_trace_rec r = {
+		.time = sim_task_now(t->task), .task = sim_task_id(t->task),
+		.kind = kind, .cat = "op", .name = fs_op_names[op],
+	};
+
+	sim_trace(sim_task_world(t->task), &r);
+}
+
 /* Issue op and record its latency. */
 static int wl_issue(struct fs_wl_task *t, const struct fs_wl_op *op)
 {
@@ -471,7 +483,9 @@ static int wl_issue(struct fs_wl_task *t, const struct fs_wl_op *op)
 	SIM_BUG_ON(!issue[op->kind]);
 	t->seq++;
 	t->ts.fault_hist = &t->stats->faults[op->kind];
+	wl_trace_op(t, SIM_TRACE_BEGIN, op->kind);
 	ret = issue[op->kind](t, op);
+	wl_trace_op(t, SIM_TRACE_END, op->kind);
 	t->ts.fault_hist = NULL;
 	sim_hist_record(&t->stats->lat[op->kind], sim_task_now(t->task) - t0);
 	t->stats->done[op->kind]++;
@@ -819,7 +833,9 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		t0 = sim_task_now(t->task);
 		t->seq++;
 		t->ts.fault_hist = &t->stats->faults[kind];
+		wl_trace_op(t, SIM_TRACE_BEGIN, kind);
 		wl_fsx_step(&x, &st);
+		wl_trace_op(t, SIM_TRACE_END, kind);
 		t->ts.fault_hist = NULL;
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;

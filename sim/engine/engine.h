@@ -97,6 +97,9 @@ struct sim_trace_rec {
 	const char *cat;        /* "lock-wait", "lock-hold", "op", "violation" */
 	const char *name;
 };
+/* A record's task outside any task (event context: IO completion, the
+ * end-of-job checks); a trace puts such instants on the process. */
+#define SIM_TRACE_NO_TASK UINT32_MAX
 typedef void (*sim_trace_fn)(void *ctx, const struct sim_trace_rec *r);
 void sim_world_set_tracer(struct sim_world *w, sim_trace_fn fn, void *ctx);
 void sim_trace(struct sim_world *w, const struct sim_trace_rec *r);

@@ -26,7 +26,7 @@ struct opts {
 	gchar **set, **sweep, **expect;
 	gchar *fail_on;
 	gchar *output, *report, *trace, *replay, *shard;
-	gchar *violations, *violations_max;
+	gchar *violations, *violations_max, *trace_window;
 };
 
 /* ---- signals after the run -------------------------------------------------------
@@ -324,6 +324,45 @@ static void free_opts(struct opts *o)
 	g_free(o->shard);
 	g_free(o->violations);
 	g_free(o->violations_max);
+	g_free(o->trace_window);
+}
+
+/* --trace-window FROM:TO (times with units; an empty TO: to the end). */
+static bool parse_trace_window(const char *text, sim_time_t *from,
+			       sim_time_t *to, GError **err)
+{
+	const char *colon = text ? strchr(text, ':') : NULL;
+	char *a;
+	bool ok;
+
+	*from = 0;
+	*to = -1;
+	if (!text)
+		return true;
+	if (!colon) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "--trace-window %s: expected FROM:TO (e.g. 2ms:3ms, "
+			    "or 5ms: to the end)", text);
+		return false;
+	}
+	a = g_strndup(text, (gsize)(colon - text));
+	ok = (!*a || sim_option_parse_time(a, SIM_UNIT_NS, from, err)) &&
+	     (!colon[1] || sim_option_parse_time(colon + 1, SIM_UNIT_NS, to,
+						 err));
+	g_free(a);
+	if (ok && *to >= 0 && *to < *from) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "--trace-window %s: TO is before FROM", text);
+		ok = false;
+	}
+	if (!ok && err && *err && !g_str_has_prefix((*err)->message, "--trace-window")) {
+		char *m = g_strdup_printf("--trace-window %s: %s", text,
+					  (*err)->message);
+
+		g_free((*err)->message);
+		(*err)->message = m;
+	}
+	return ok;
 }
 
 /* --violations-max N (default SIM_VIOLATIONS_MAX). */
@@ -398,6 +437,9 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 	if (o->trace) {
 		ro.trace_job = (int)job;
 		ro.trace_path = o->trace;
+		if (!parse_trace_window(o->trace_window, &ro.trace_from,
+					&ro.trace_to, &err))
+			return fail_err(err);
 	}
 	run = sim_runner_run(env->model, plan, &ro, &err);
 	if (!run)
@@ -828,6 +870,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Write results.json (with --shard: the shard's raw results)", "FILE" },
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report,
 		  "Write DIR/results.json and render the report there", "DIR" },
+		{ "trace-window", 0, 0, G_OPTION_ARG_STRING, &o.trace_window,
+		  "With --trace: only simulated time FROM to TO (e.g. 2ms:3ms, "
+		  "5ms: to the end)", "FROM:TO" },
 		{ "violations", 0, 0, G_OPTION_ARG_FILENAME, &o.violations,
 		  "Write every violation as one JSON object per line", "FILE.jsonl" },
 		{ "violations-max", 0, 0, G_OPTION_ARG_STRING, &o.violations_max,
@@ -964,8 +1009,15 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	if (!parse_jobs(o.jobs, &threads, &err) ||
 	    (o.shard && !sim_plan_parse_shard(o.shard, &k, &n, &err)) ||
 	    (o.replay && !sim_plan_parse_replay(o.replay, &replay_seed,
-						&replay_job, &err))) {
+						&replay_job, &err)) ||
+	    !parse_trace_window(o.trace_window, &ro.trace_from, &ro.trace_to,
+				&err)) {
 		rc = fail_err(err);
+		goto out;
+	}
+	if (o.trace_window && !o.trace) {
+		rc = fail("--trace-window FROM:TO cuts the --trace FILE: give "
+			  "--trace too");
 		goto out;
 	}
 	if (o.sweep && o.sweep[0] && o.sweep[1]) {

@@ -626,6 +626,9 @@ static struct sim_job_rec *job_run(struct job *j, GError **err)
 		tap->tw = sim_trace_writer_new(j->trace_path, err);
 		if (!tap->tw)
 			return NULL;
+		if (j->o)
+			sim_trace_writer_set_window(tap->tw, j->o->trace_from,
+						    j->o->trace_to);
 	}
 	if (tap->tl.spans || tap->tw)
 		sim_world_set_tracer(j->w, tap_fn, tap);

@@ -46,6 +46,9 @@ struct sim_runner_opts {
 				       With only_job < 0 it is an extra run
 				       whose results are dropped. */
 	const char *trace_path;
+	/* --trace-window: only [trace_from, trace_to] of the traced job
+	 * (simulated ns; trace_to < 0: to its end) */
+	sim_time_t trace_from, trace_to;
 	/* Violation records (sim_model_ops.record_violations): keep up to
 	 * this many per job (0: none); explain_all: every violation gets its
 	 * explanation (for headline matches). */
@@ -61,7 +64,8 @@ struct sim_runner_opts {
 	struct sim_job_rec **preloaded;
 };
 
-#define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1 }
+#define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1, \
+			       .trace_to = -1 }
 
 struct sim_run {
 	const struct sim_plan *plan;

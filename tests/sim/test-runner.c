@@ -358,6 +358,8 @@ static void test_trace_and_timeline(void)
 	char *path = g_build_filename(dir, "trace.json", NULL);
 	unsigned racy0 = sim_plan_index(p, 0, 2, 0), i;
 	unsigned holds = 0, waits = 0, instants = 0, names = 0, reads = 0;
+	unsigned procs = 0;
+	bool lock_track = false;
 	const struct sim_job_rec *rec;
 	struct sim_run *run;
 	JsonParser *parser = json_parser_new();
@@ -378,7 +380,15 @@ static void test_trace_and_timeline(void)
 		const char *ph = json_object_get_string_member(e, "ph");
 
 		if (strcmp(ph, "M") == 0) {
-			names++;
+			const char *what = json_object_get_string_member(e, "name");
+
+			names += strcmp(what, "thread_name") == 0;
+			procs += strcmp(what, "process_name") == 0;
+			if (strcmp(what, "thread_name") == 0 &&
+			    strcmp(json_object_get_string_member(
+				    json_object_get_object_member(e, "args"),
+				    "name"), "worker/0: toy_rwsem") == 0)
+				lock_track = true;
 			continue;
 		}
 		g_assert_true(json_object_has_member(e, "ts"));
@@ -395,7 +405,10 @@ static void test_trace_and_timeline(void)
 			waits += strcmp(cat, "lock-wait") == 0;
 		}
 	}
-	g_assert_cmpuint(names, ==, 1 + 3);   /* process + 3 tasks */
+	/* a track per task, and one per task for the lock class it takes */
+	g_assert_cmpuint(procs, ==, 1);
+	g_assert_cmpuint(names, ==, 3 + 3);
+	g_assert_true(lock_track);
 	g_assert_cmpuint(holds, >, 0);
 	g_assert_cmpuint(instants, >, 0);     /* racy overlaps */
 	(void)waits;
