@@ -148,6 +148,16 @@ static gboolean plot_strategy(struct report_plots *p, const struct rep_strategy 
 
 	what = g_strconcat("timeline-", s->name, NULL);
 	window = report_fmt_ns((double)s->timeline_ns);
+	if (s->timeline_asked_ns > s->timeline_ns) {
+		/* the span limit ended the data early: the title says where */
+		char *asked = report_fmt_ns((double)s->timeline_asked_ns);
+		char *w2 = g_strdup_printf("%s (of %s asked: the span limit "
+					   "ends the data there)", window, asked);
+
+		g_free(asked);
+		g_free(window);
+		window = w2;
+	}
 	pl = report_plot_add(p, REPORT_SEC_TIMELINE, what, (int)s->point,
 			     g_strdup_printf("lock holds in replica 0 of %s, first %s%s",
 					     s->name, window, suffix));

@@ -285,6 +285,7 @@ static void read_timeline(struct rep_strategy *s, JsonObject *o)
 	guint i, n = a ? json_array_get_length(a) : 0;
 
 	s->timeline_ns = get_int(o, "timeline_ns");
+	s->timeline_asked_ns = get_int(o, "timeline_asked_ns");
 	for (i = 0; i < n; i++) {
 		JsonObject *e = arr_obj(a, i);
 		struct rep_hold h;

@@ -79,6 +79,7 @@ struct rep_strategy {           /* one strategies[] entry */
 	GArray *replica_results;        /* struct rep_replica */
 	GArray *timeline;               /* struct rep_hold */
 	gint64 timeline_ns;
+	gint64 timeline_asked_ns;       /* > timeline_ns: the span limit cut it */
 	/* Derived from replica_results (-1 / NaN when it is empty). */
 	gint64 violating_replicas;
 	double throughput_ops_s;        /* mean over replicas (else the sum

@@ -561,6 +561,9 @@ static void read_timeline(struct rd *rd, JsonObject *o, struct sim_job_rec *rec)
 	unsigned i, j;
 
 	rec->timeline_ns = get_int(rd, o, "timeline_ns", 0);
+	/* added to schema 1 later: absent in older shards */
+	if (json_object_has_member(o, "timeline_asked_ns"))
+		rec->timeline_asked_ns = get_int(rd, o, "timeline_asked_ns", 0);
 	a = get_arr(rd, o, "timeline", SIM_MAX_TIMELINE);
 	if (!a || !ok(rd))
 		return;

@@ -395,6 +395,8 @@ static void put_group(struct sim_jw *j, const struct sim_out *out,
 		put_span(j, &g->timeline->spans[r]);
 	sim_jw_end_array(j);
 	sim_jw_kint(j, "timeline_ns", g->timeline ? g->timeline->timeline_ns : 0);
+	sim_jw_kint(j, "timeline_asked_ns", !g->timeline ? 0 :
+		    MAX(g->timeline->timeline_asked_ns, g->timeline->timeline_ns));
 	sim_jw_end_object(j);
 }
 
@@ -606,6 +608,7 @@ static void put_raw_job(struct sim_jw *j, const struct sim_job_rec *rec)
 	}
 	sim_jw_end_array(j);
 	sim_jw_kint(j, "timeline_ns", rec->timeline_ns);
+	sim_jw_kint(j, "timeline_asked_ns", rec->timeline_asked_ns);
 	sim_jw_key(j, "timeline");
 	sim_jw_begin_array(j);
 	for (i = 0; i < rec->n_spans; i++)

@@ -72,6 +72,10 @@ struct sim_job_rec {
 	unsigned n_spans;
 	struct sim_rec_span *spans;
 	sim_time_t timeline_ns;     /* window of spans; 0: none */
+	sim_time_t timeline_asked_ns;   /* the window the model asked for: more
+					   than timeline_ns when the span
+					   limit (SIM_MAX_TIMELINE) cut it;
+					   0: the same */
 	unsigned n_vrecs;           /* violation records (when asked for) */
 	struct sim_violation *vrecs;
 	uint64_t vrecs_dropped;

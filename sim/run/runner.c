@@ -307,7 +307,10 @@ static uint64_t peak_rss(void)
  * Collected from the engine's lock trace: a hold begins at "lock-hold"
  * BEGIN (its mode from the task's latest note), its wait began at the
  * task's "lock-wait" BEGIN of the same class just before; it ends at the
- * matching END, or at the window's end if still open then.
+ * matching END, or at the window's end if still open then.  When the
+ * SIM_MAX_TIMELINE-th span is kept, the window ends where the next one
+ * began (the data ends there, and the record says so: timeline_ns is the
+ * window the spans cover, timeline_asked_ns the one the model asked for).
  */
 struct tl_wait {
 	unsigned task;
@@ -317,6 +320,7 @@ struct tl_wait {
 
 struct timeline {
 	sim_time_t window;
+	sim_time_t asked;           /* the model's window */
 	GArray *spans;              /* struct sim_timeline_span */
 	GArray *open;               /* guint: indices of open spans */
 	GArray *waits;              /* struct tl_wait: waiting or just granted */
@@ -324,7 +328,7 @@ struct timeline {
 
 static void timeline_init(struct timeline *tl, sim_time_t window)
 {
-	tl->window = window;
+	tl->window = tl->asked = window;
 	tl->spans = g_array_new(FALSE, FALSE, sizeof(struct sim_timeline_span));
 	tl->open = g_array_new(FALSE, FALSE, sizeof(guint));
 	tl->waits = g_array_new(FALSE, FALSE, sizeof(struct tl_wait));
@@ -378,8 +382,11 @@ static void timeline_rec(struct timeline *tl, struct sim_world *w,
 				break;
 			}
 		}
-		if (tl->spans->len >= SIM_MAX_TIMELINE)
+		if (tl->spans->len >= SIM_MAX_TIMELINE) {
+			/* full: the data ends here; open spans end with it */
+			tl->window = r->time;
 			return;
+		}
 		idx = tl->spans->len;
 		g_array_append_val(tl->spans, s);
 		g_array_append_val(tl->open, idx);
@@ -669,7 +676,8 @@ static struct sim_job_rec *job_run(struct job *j, GError **err)
 		timeline_to_rec(rec, j->w, j->r.spans, j->r.n_spans, window);
 	} else if (tap->tl.spans) {
 		timeline_to_rec(rec, j->w, (void *)tap->tl.spans->data,
-				tap->tl.spans->len, window);
+				tap->tl.spans->len, tap->tl.window);
+		rec->timeline_asked_ns = tap->tl.asked;
 	}
 	rec->stack_bytes = (uint64_t)sim_world_task_count(j->w) *
 			   SIM_DEFAULT_STACK;

@@ -350,6 +350,10 @@ static void test_render(void)
 	/* plots, linked to their SVG */
 	assert_contains(html, "<a href=\"plots/latency-mmap_read.svg\"><img src=\"plots/latency-mmap_read.png\"");
 	assert_contains(html, "<img src=\"plots/timeline-i_mmap_sem.png\"");
+	/* a timeline the span limit cut says where its data ends */
+	assert_contains(html, "i_data_sem, first 2.00 ms (of 5.00 ms asked: the "
+			      "span limit ends the data there)");
+	g_assert_null(strstr(html, "i_mmap_sem, first 2.00 ms (of"));
 	/* host figures marked as such; lock_stat table */
 	assert_contains(html, "<b>Host-dependent</b>");
 	assert_contains(html, "<th colspan=\"4\">waittime</th>");
