@@ -275,12 +275,13 @@ static void latency_table(GString *h, const struct rep_strategy *s)
 	g_string_append(h, "</tbody></table>\n");
 }
 
+/* lock_stat's order: min, max, total, avg */
 static void times_cells(GString *h, const struct rep_times *t)
 {
 	ns_cell(h, t->min_ns);
-	ns_cell(h, t->avg_ns);
 	ns_cell(h, t->max_ns);
 	ns_cell(h, t->total_ns);
+	ns_cell(h, t->avg_ns);
 }
 
 /* Columns as lock_stat prints them (/proc/lock_stat), times adapted. */
@@ -295,8 +296,8 @@ static void locks_table(GString *h, const struct rep_strategy *s)
 			   "<th rowspan=\"2\">contentions</th><th colspan=\"4\">waittime</th>"
 			   "<th rowspan=\"2\">acquisitions<small>(shared)</small></th>"
 			   "<th colspan=\"4\">holdtime</th></tr>\n<tr>"
-			   "<th>min</th><th>avg</th><th>max</th><th>total</th>"
-			   "<th>min</th><th>avg</th><th>max</th><th>total</th></tr></thead><tbody>\n");
+			   "<th>min</th><th>max</th><th>total</th><th>avg</th>"
+			   "<th>min</th><th>max</th><th>total</th><th>avg</th></tr></thead><tbody>\n");
 	for (i = 0; i < s->locks->len; i++) {
 		const struct rep_lock *l = s->locks->pdata[i];
 

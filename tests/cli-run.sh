@@ -12,7 +12,7 @@ cfg="$src/tests/sim/toy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cli-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..51"
+echo "1..52"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -92,7 +92,8 @@ result "--replay is byte-identical run to run" $?
 	grep -q '^  mutex_long  *4/4  *rare [0-9]* .* -[0-9.]*% ±[0-9.]*%  *lock +[0-9.]*% .* UNSAFE$' "$tmp/text.txt" &&
 	sed -n 9p "$tmp/text.txt" | grep -q '^  cheapest safe: none' &&
 	grep -q '^== comparison: paired over replicas, 95% CI, baseline mutex' "$tmp/text.txt" &&
-	grep -q '99.99th=\[' "$tmp/text.txt" && grep -q 'lock_stat (ns):' "$tmp/text.txt"
+	grep -q '99.99th=\[' "$tmp/text.txt" &&
+	grep -q '^  lock_stat version 0.4 (times in us)$' "$tmp/text.txt"
 result "text: summary first, then percentiles, lock_stat, comparison" $?
 # with rare violations off, mutex and mutex_long are safe in every
 # replica; racy still overlaps
@@ -215,3 +216,14 @@ expect_error "--trace-window without --trace" "give --trace too" \
 	"$toy" -q --trace-window 1ms:2ms "$cfg"
 expect_error "--trace-window TO before FROM" "^sim: --trace-window 3ms:1ms: TO is before FROM" \
 	"$toy" -q --trace "$tmp/x.json" --trace-window 3ms:1ms "$cfg"
+
+# lock_stat as /proc/lock_stat prints it: its columns in its order, times
+# in us, classes by contentions, a shared-only rwsem on its -R row, the
+# contention points under a contended class
+sed -n '/^== mutex:/,/^== mutex_long/p' "$tmp/text.txt" > "$tmp/ls.txt"
+grep -q '^ *class name  *con-bounces  *contentions  *waittime-min  *waittime-max  *waittime-total  *waittime-avg  *acq-bounces  *acquisitions  *holdtime-min  *holdtime-max  *holdtime-total  *holdtime-avg$' "$tmp/ls.txt" &&
+	grep -q '^ *toy_mutex:  *[0-9]*  *[1-9][0-9]*  *[0-9]*\.[0-9][0-9]  ' "$tmp/ls.txt" &&
+	grep -q '^ *toy_rwsem-R:  *0  *0  ' "$tmp/ls.txt" &&
+	[ "$(grep -n 'toy_mutex:' "$tmp/ls.txt" | cut -d: -f1)" -lt "$(grep -n 'toy_rwsem-R:' "$tmp/ls.txt" | cut -d: -f1)" ] &&
+	grep -q '^ *toy_mutex  *[1-9][0-9]*  *toy_lock$' "$tmp/ls.txt"
+result "lock_stat: /proc/lock_stat columns and units, -R row, sorted, contention points" $?

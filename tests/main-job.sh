@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..13"
+echo "1..14"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -59,6 +59,9 @@ fi
 [ $rc = 0 ] && ! grep -q '\[ *0\]' "$tmp/ph.txt" && ! grep -q ' 0 ns' "$tmp/ph.txt" &&
 	grep -q '^    faults: [0-9]* ([0-9.]* per op), lat (nsec): min=' "$tmp/ph.txt"
 result "no 0 ns latency anywhere; page faults reported per op kind" $?
+grep -q '^ *i_mmap_rwsem-W:  *[0-9]' "$tmp/ph.txt" && grep -q '^ *i_mmap_rwsem-R:  *[0-9]' "$tmp/ph.txt" &&
+	grep -q '^ *i_mutex  *[1-9][0-9]*  *ext4_punch_hole$' "$tmp/ph.txt"
+result "lock_stat: rw_semaphores on -W and -R rows, contention points by call site" $?
 [ "$(wc -l < "$tmp/ph.jsonl")" = "$((l + m))" ] &&
 	if command -v jq >/dev/null 2>&1; then
 		[ "$(jq -c 'select(.kind and .replay and .strategy == "lockless")' "$tmp/ph.jsonl" | wc -l)" = "$l" ]

@@ -43,6 +43,8 @@ unsigned sim_lock_class(struct sim_world *w, const char *name)
 	w->classes[i].name = name;
 	sim_hist_init(&w->classes[i].wait);
 	sim_hist_init(&w->classes[i].hold);
+	sim_hist_init(&w->classes[i].wait_read);
+	sim_hist_init(&w->classes[i].hold_read);
 	w->nclasses++;
 	return i;
 }
@@ -171,6 +173,11 @@ struct sim_held_lock *sim_lock_grant(struct sim_task *t, unsigned class_id,
 	c->acquisitions++;
 	if (shared)
 		c->acquisitions_read++;
+	if (c->last_task && c->last_task != t->id + 1) {
+		c->acq_bounces++;
+		c->acq_bounces_read += shared;
+	}
+	c->last_task = t->id + 1;
 	return h;
 }
 
@@ -191,6 +198,28 @@ struct sim_held_lock *sim_lock_handoff(struct sim_task *wt, unsigned class_id,
 	return h;
 }
 
+/* A contended acquisition from call site ip: its point's count (the
+ * last slot takes every site that found no slot of its own). */
+static void sim_lock_point_count(struct sim_lock_stats *c, const char *ip)
+{
+	unsigned i;
+
+	for (i = 0; i < SIM_LOCK_POINTS - 1; i++) {
+		struct sim_lock_point *p = &c->points[i];
+
+		if (!p->ip) {
+			p->ip = ip ? ip : "?";
+			p->count = 1;
+			return;
+		}
+		if (p->ip == ip || (ip && strcmp(p->ip, ip) == 0)) {
+			p->count++;
+			return;
+		}
+	}
+	c->points[SIM_LOCK_POINTS - 1].count++;
+}
+
 void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 		   struct sim_list *waiters, unsigned class_id, bool write,
 		   const char *ip)
@@ -200,6 +229,10 @@ void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 	struct sim_held_lock *h;
 	sim_time_t waited;
 
+	if (c->last_task && c->last_task != t->id + 1) {
+		c->con_bounces++;       /* the holder's "CPU" is another one */
+		c->con_bounces_read += !write;
+	}
 	t->lock_granted = false;
 	t->lock_wait_write = write;
 	t->lock_wait_ip = ip;
@@ -223,6 +256,11 @@ void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 	waited = h->acquired_at - t->wait_start;
 	c->contentions++;
 	sim_hist_record(&c->wait, waited);
+	if (!write) {
+		c->contentions_read++;
+		sim_hist_record(&c->wait_read, waited);
+	}
+	sim_lock_point_count(c, ip);
 	sim_lock_acquired(t, class_id, !write, ip, waited);
 }
 
@@ -234,6 +272,8 @@ void sim_lock_release(struct sim_task *t, struct sim_held_lock *h,
 	sim_time_t held = w->now - h->acquired_at;
 
 	sim_hist_record(&c->hold, held);
+	if (h->shared)
+		sim_hist_record(&c->hold_read, held);
 	sim_task_note_inline(t, func, h->shared ? "release-read" : "release",
 			     c->name, held);
 	sim_lock_trace(w, t, SIM_TRACE_END, "lock-hold", c->name);

@@ -34,13 +34,31 @@
 #define SIM_MAX_LOCK_CLASSES 64
 #define SIM_MAX_HELD 32
 
+/* A call site whose acquisitions of a class had to wait (lock_stat's
+ * contention points). */
+#define SIM_LOCK_POINTS 8
+struct sim_lock_point {
+	const char *ip;              /* NULL: every other site */
+	uint64_t count;
+};
+
 struct sim_lock_stats {
 	const char *name;
 	uint64_t acquisitions;       /* all grants */
 	uint64_t acquisitions_read;  /* of which shared */
 	uint64_t contentions;        /* grants that had to wait */
+	uint64_t contentions_read;   /* of which shared */
+	/* lock_stat's bounces, with one CPU per task: acquisitions (and
+	 * contended ones) by a task other than the class's last acquirer */
+	uint64_t acq_bounces, con_bounces;
+	uint64_t acq_bounces_read, con_bounces_read;    /* of which shared */
+	unsigned last_task;          /* id + 1 of the last acquirer; 0: none */
 	struct sim_hist wait;        /* wait time of contended grants, ns */
 	struct sim_hist hold;        /* hold time, ns */
+	struct sim_hist wait_read;   /* ... of the shared ones (also in wait) */
+	struct sim_hist hold_read;   /* (also in hold) */
+	/* the first SIM_LOCK_POINTS - 1 sites that waited, then the rest */
+	struct sim_lock_point points[SIM_LOCK_POINTS];
 };
 
 /* Returns the class id for name, creating it on first use.  The name must

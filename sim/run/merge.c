@@ -513,6 +513,41 @@ static void read_kinds(struct rd *rd, JsonObject *o, struct sim_job_rec *rec)
 	pop(rd, m);
 }
 
+/* "points": [[site or null, count], ...] — a lock class's contention
+ * points. */
+static void read_points(struct rd *rd, JsonObject *e, struct sim_rec_lock *l)
+{
+	JsonArray *a = get_arr(rd, e, "points", 64);
+	unsigned i, n = a ? json_array_get_length(a) : 0;
+
+	l->points = g_new0(struct sim_rec_lock_point, n + 1);
+	for (i = 0; i < n && ok(rd); i++) {
+		JsonNode *en = json_array_get_element(a, i);
+		JsonArray *pair = JSON_NODE_HOLDS_ARRAY(en) ?
+				  json_node_get_array(en) : NULL;
+		JsonNode *s, *c;
+
+		if (!pair || json_array_get_length(pair) != 2) {
+			bad(rd, "points: expected [site, count] pairs");
+			return;
+		}
+		s = json_array_get_element(pair, 0);
+		c = json_array_get_element(pair, 1);
+		if (!(JSON_NODE_HOLDS_NULL(s) ||
+		      (JSON_NODE_HOLDS_VALUE(s) &&
+		       json_node_get_value_type(s) == G_TYPE_STRING)) ||
+		    !JSON_NODE_HOLDS_VALUE(c) ||
+		    json_node_get_value_type(c) != G_TYPE_INT64 ||
+		    json_node_get_int(c) < 0) {
+			bad(rd, "points: expected [site, count] pairs");
+			return;
+		}
+		l->points[l->n_points].site = JSON_NODE_HOLDS_NULL(s) ? NULL :
+			g_strdup(json_node_get_string(s));
+		l->points[l->n_points++].count = (uint64_t)json_node_get_int(c);
+	}
+}
+
 static void read_locks(struct rd *rd, JsonObject *o, struct sim_job_rec *rec)
 {
 	JsonArray *a = get_arr(rd, o, "locks", SIM_MAX_LOCK_CLASSES);
@@ -540,6 +575,17 @@ static void read_locks(struct rd *rd, JsonObject *o, struct sim_job_rec *rec)
 		l->contentions = get_count(rd, e, "contentions");
 		read_hist(rd, e, "wait", &l->wait);
 		read_hist(rd, e, "hold", &l->hold);
+		/* added to schema 1 later: absent in older shards */
+		if (e && json_object_has_member(e, "hold_read")) {
+			l->contentions_read = get_count(rd, e, "contentions_read");
+			l->acq_bounces = get_count(rd, e, "acq_bounces");
+			l->con_bounces = get_count(rd, e, "con_bounces");
+			l->acq_bounces_read = get_count(rd, e, "acq_bounces_read");
+			l->con_bounces_read = get_count(rd, e, "con_bounces_read");
+			read_hist(rd, e, "wait_read", &l->wait_read);
+			read_hist(rd, e, "hold_read", &l->hold_read);
+			read_points(rd, e, l);
+		}
 		if (ok(rd) && l->acquisitions_read > l->acquisitions)
 			bad(rd, "%" G_GUINT64_FORMAT " shared acquisitions of %"
 			    G_GUINT64_FORMAT, l->acquisitions_read, l->acquisitions);

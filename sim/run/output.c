@@ -166,6 +166,38 @@ static void build_ops(struct sim_out *out, struct sim_out_group *g,
 	}
 }
 
+static void merge_points(struct sim_out_lock *ol, const struct sim_rec_lock *rl)
+{
+	unsigned p, q;
+
+	for (p = 0; p < rl->n_points; p++) {
+		const struct sim_rec_lock_point *rp = &rl->points[p];
+
+		for (q = 0; q < ol->n_points; q++)
+			if (g_strcmp0(ol->points[q].site, rp->site) == 0)
+				break;
+		if (q == ol->n_points) {
+			ol->points = g_renew(struct sim_out_lock_point,
+					     ol->points, ol->n_points + 1);
+			ol->points[ol->n_points++] =
+				(struct sim_out_lock_point){ rp->site, 0 };
+		}
+		ol->points[q].count += rp->count;
+	}
+}
+
+/* Most contended first; the "other sites" bucket last; ties by site. */
+static int point_cmp(const void *a, const void *b)
+{
+	const struct sim_out_lock_point *x = a, *y = b;
+
+	if (!x->site != !y->site)
+		return x->site ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return g_strcmp0(x->site, y->site);
+}
+
 static void build_locks(struct sim_out_group *g, struct sim_hist *tmp)
 {
 	GPtrArray *names = g_ptr_array_new();
@@ -182,6 +214,8 @@ static void build_locks(struct sim_out_group *g, struct sim_hist *tmp)
 		ol->name = g_ptr_array_index(names, l);
 		ol->wait = hist_new();
 		ol->hold = hist_new();
+		ol->wait_read = hist_new();
+		ol->hold_read = hist_new();
 		for (r = 0; r < g->n_rep; r++)
 			for (i = 0; i < g->reps[r]->n_locks; i++) {
 				const struct sim_rec_lock *rl = &g->reps[r]->locks[i];
@@ -195,7 +229,20 @@ static void build_locks(struct sim_out_group *g, struct sim_hist *tmp)
 				sim_hist_merge(ol->wait, tmp);
 				sim_hist_sparse_expand(&rl->hold, tmp);
 				sim_hist_merge(ol->hold, tmp);
+				ol->contentions_read += rl->contentions_read;
+				ol->acq_bounces += rl->acq_bounces;
+				ol->con_bounces += rl->con_bounces;
+				ol->acq_bounces_read += rl->acq_bounces_read;
+				ol->con_bounces_read += rl->con_bounces_read;
+				sim_hist_sparse_expand(&rl->wait_read, tmp);
+				sim_hist_merge(ol->wait_read, tmp);
+				sim_hist_sparse_expand(&rl->hold_read, tmp);
+				sim_hist_merge(ol->hold_read, tmp);
+				merge_points(ol, rl);
 			}
+		if (ol->n_points)
+			qsort(ol->points, ol->n_points, sizeof(ol->points[0]),
+			      point_cmp);
 	}
 	g_ptr_array_unref(names);
 }
@@ -487,6 +534,9 @@ void sim_out_free(struct sim_out *out)
 		for (l = 0; l < g->n_locks; l++) {
 			g_free(g->locks[l].wait);
 			g_free(g->locks[l].hold);
+			g_free(g->locks[l].wait_read);
+			g_free(g->locks[l].hold_read);
+			g_free(g->locks[l].points);
 		}
 		g_free(g->ops);
 		g_free(g->locks);

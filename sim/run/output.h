@@ -37,10 +37,22 @@ struct sim_out_op {
 	double *pct[SIM_OUT_NCMP];  /* p50, p99, p99.9 of that replica */
 };
 
+/* A contention point merged over the replicas (site NULL: every site
+ * past the engine's per-class limit). */
+struct sim_out_lock_point {
+	const char *site;
+	uint64_t count;
+};
+
 struct sim_out_lock {
 	const char *name;
 	uint64_t acquisitions, acquisitions_read, contentions;
+	uint64_t contentions_read, acq_bounces, con_bounces;
+	uint64_t acq_bounces_read, con_bounces_read;
 	struct sim_hist *wait, *hold;
+	struct sim_hist *wait_read, *hold_read;  /* the shared side's */
+	unsigned n_points;          /* by count, most first; ties by site */
+	struct sim_out_lock_point *points;
 };
 
 struct sim_out_cmp_op {

@@ -256,6 +256,27 @@ static void put_lock(struct sim_jw *j, const struct sim_out_lock *l)
 	put_times(j, "holdtime", l->hold);
 	put_buckets(j, "wait_buckets", l->wait);
 	put_buckets(j, "hold_buckets", l->hold);
+	sim_jw_kuint(j, "contentions_read", l->contentions_read);
+	sim_jw_kuint(j, "con_bounces", l->con_bounces);
+	sim_jw_kuint(j, "acq_bounces", l->acq_bounces);
+	sim_jw_key(j, "read");
+	sim_jw_begin_object(j);
+	sim_jw_kuint(j, "acquisitions", l->acquisitions_read);
+	sim_jw_kuint(j, "contentions", l->contentions_read);
+	sim_jw_kuint(j, "con_bounces", l->con_bounces_read);
+	sim_jw_kuint(j, "acq_bounces", l->acq_bounces_read);
+	put_times(j, "waittime", l->wait_read);
+	put_times(j, "holdtime", l->hold_read);
+	sim_jw_end_object(j);
+	sim_jw_key(j, "contention_points");
+	sim_jw_begin_array(j);
+	for (unsigned p = 0; p < l->n_points; p++) {
+		sim_jw_begin_object(j);
+		sim_jw_kstring(j, "site", l->points[p].site);
+		sim_jw_kuint(j, "count", l->points[p].count);
+		sim_jw_end_object(j);
+	}
+	sim_jw_end_array(j);
 	sim_jw_end_object(j);
 }
 
@@ -604,6 +625,22 @@ static void put_raw_job(struct sim_jw *j, const struct sim_job_rec *rec)
 		sim_jw_kuint(j, "contentions", l->contentions);
 		put_raw_hist(j, "wait", &l->wait);
 		put_raw_hist(j, "hold", &l->hold);
+		sim_jw_kuint(j, "contentions_read", l->contentions_read);
+		sim_jw_kuint(j, "acq_bounces", l->acq_bounces);
+		sim_jw_kuint(j, "con_bounces", l->con_bounces);
+		sim_jw_kuint(j, "acq_bounces_read", l->acq_bounces_read);
+		sim_jw_kuint(j, "con_bounces_read", l->con_bounces_read);
+		put_raw_hist(j, "wait_read", &l->wait_read);
+		put_raw_hist(j, "hold_read", &l->hold_read);
+		sim_jw_key(j, "points");
+		sim_jw_begin_array(j);
+		for (unsigned p = 0; p < l->n_points; p++) {
+			sim_jw_begin_array_inline(j);
+			sim_jw_string(j, l->points[p].site);
+			sim_jw_uint(j, l->points[p].count);
+			sim_jw_end_array(j);
+		}
+		sim_jw_end_array(j);
 		sim_jw_end_object(j);
 	}
 	sim_jw_end_array(j);

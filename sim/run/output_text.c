@@ -129,35 +129,144 @@ static void print_latency(FILE *f, const char *op, const struct sim_hist *h,
 	print_faults(f, faults, h->count);
 }
 
+/* lock_stat's time: microseconds with two decimals ("12.34"). */
+static void put_us(FILE *f, double ns)
+{
+	fprintf(f, " %14.2f", ns / 1000.0);
+}
+
+/* d = h - r, bucket by bucket: the exclusive side of a class whose shared
+ * side is r.  min and max are at the histogram's resolution (the edges of
+ * the first and last non-empty buckets, within h's). */
+static void hist_minus(struct sim_hist *d, const struct sim_hist *h,
+		       const struct sim_hist *r)
+{
+	unsigned i, first = SIM_HIST_BUCKETS, last = 0;
+
+	*d = *h;
+	d->count -= r->count;
+	d->overflow -= r->overflow;
+	d->sum -= r->sum;
+	d->sumsq -= r->sumsq;
+	for (i = 0; i < SIM_HIST_BUCKETS; i++) {
+		d->counts[i] -= r->counts[i];
+		if (d->counts[i]) {
+			first = MIN(first, i);
+			last = i;
+		}
+	}
+	if (!d->count || first == SIM_HIST_BUCKETS) {
+		sim_hist_init(d);
+		return;
+	}
+	d->min = MAX(h->min, sim_hist_bucket_lo(first));
+	d->max = MIN(h->max, sim_hist_bucket_hi(last));
+}
+
+/* One row as /proc/lock_stat prints it: con-bounces, contentions,
+ * waittime-min/max/total/avg, acq-bounces, acquisitions,
+ * holdtime-min/max/total/avg (times in us). */
+static void lock_row(FILE *f, unsigned w, const char *name, const char *side,
+		     uint64_t con_bounces, const struct sim_hist *wait,
+		     uint64_t acq_bounces, const struct sim_hist *hold)
+{
+	char label[160];
+
+	g_snprintf(label, sizeof(label), "%s%s:", name, side);
+	fprintf(f, "    %*s %14" PRIu64 " %14" PRIu64, (int)w + 3, label,
+		con_bounces, wait->count);
+	put_us(f, (double)sim_hist_min(wait));
+	put_us(f, (double)sim_hist_max(wait));
+	put_us(f, wait->sum);
+	put_us(f, sim_hist_mean(wait));
+	fprintf(f, " %14" PRIu64 " %14" PRIu64, acq_bounces, hold->count);
+	put_us(f, (double)sim_hist_min(hold));
+	put_us(f, (double)sim_hist_max(hold));
+	put_us(f, hold->sum);
+	put_us(f, sim_hist_mean(hold));
+	fputc('\n', f);
+}
+
+static int lock_cmp(const void *a, const void *b)
+{
+	const struct sim_out_lock *x = *(const struct sim_out_lock *const *)a;
+	const struct sim_out_lock *y = *(const struct sim_out_lock *const *)b;
+
+	if (x->contentions != y->contentions)
+		return x->contentions > y->contentions ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The lock classes as /proc/lock_stat prints them (lock_stat version
+ * 0.4): sorted by contentions; a class taken both shared and exclusive
+ * (an rw_semaphore) on two rows, -W then -R; under a contended class its
+ * top contention points (the call sites that waited, most first).
+ * Bounces: with one CPU per task, an acquisition (or a contended one) by
+ * a task other than the class's last acquirer.  Classes never acquired
+ * are left out. */
+#define LOCK_STAT_POINTS 4           /* the kernel's LOCKSTAT_POINTS */
 static void print_locks(FILE *f, const struct sim_out_group *g)
 {
-	unsigned l, w = 10, shown = 0;
+	const struct sim_out_lock **order = g_new(const struct sim_out_lock *,
+						  g->n_locks + 1);
+	struct sim_hist *ww = g_new(struct sim_hist, 1);
+	struct sim_hist *hw = g_new(struct sim_hist, 1);
+	unsigned l, n = 0, w = 10, p;
 
-	/* classes never acquired are in results.json only */
 	for (l = 0; l < g->n_locks; l++)
 		if (g->locks[l].acquisitions) {
+			order[n++] = &g->locks[l];
 			w = MAX(w, (unsigned)strlen(g->locks[l].name));
-			shown++;
 		}
-	if (!shown)
-		return;
-	fprintf(f, "  lock_stat (ns):\n    %-*s %12s %12s %12s %12s %14s %12s %12s %12s %12s %14s\n",
-		w, "class", "contentions", "wait-min", "wait-avg", "wait-max",
-		"wait-total", "acquisitions", "hold-min", "hold-avg",
-		"hold-max", "hold-total");
-	for (l = 0; l < g->n_locks; l++) {
-		const struct sim_out_lock *k = &g->locks[l];
+	if (!n)
+		goto out;
+	qsort(order, n, sizeof(order[0]), lock_cmp);
+	fprintf(f, "  lock_stat version 0.4 (times in us)\n");
+	fprintf(f, "    %*s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s\n",
+		(int)w + 3, "class name", "con-bounces", "contentions",
+		"waittime-min", "waittime-max", "waittime-total",
+		"waittime-avg", "acq-bounces", "acquisitions", "holdtime-min",
+		"holdtime-max", "holdtime-total", "holdtime-avg");
+	for (l = 0; l < n; l++) {
+		const struct sim_out_lock *k = order[l];
+		uint64_t reads = k->acquisitions_read;
+		uint64_t writes = k->acquisitions - reads;
 
-		if (!k->acquisitions)
+		if (l)
+			fputc('\n', f);
+		if (writes) {
+			hist_minus(ww, k->wait, k->wait_read);
+			hist_minus(hw, k->hold, k->hold_read);
+			lock_row(f, w, k->name, reads ? "-W" : "",
+				 k->con_bounces - k->con_bounces_read, ww,
+				 k->acq_bounces - k->acq_bounces_read, hw);
+		}
+		if (reads)
+			lock_row(f, w, k->name, "-R", k->con_bounces_read,
+				 k->wait_read, k->acq_bounces_read, k->hold_read);
+		if (!k->n_points)
 			continue;
-		fprintf(f, "    %-*s %12" PRIu64 " %12" PRId64 " %12.0f %12" PRId64
-			" %14.0f %12" PRIu64 " %12" PRId64 " %12.0f %12" PRId64
-			" %14.0f\n", w, k->name, k->contentions,
-			sim_hist_min(k->wait), sim_hist_mean(k->wait),
-			sim_hist_max(k->wait), k->wait->sum, k->acquisitions,
-			sim_hist_min(k->hold), sim_hist_mean(k->hold),
-			sim_hist_max(k->hold), k->hold->sum);
+		fprintf(f, "    %*s\n", (int)w + 3, "---------------");
+		for (p = 0; p < k->n_points && p < LOCK_STAT_POINTS; p++)
+			fprintf(f, "    %*s %14" PRIu64 "          %s\n",
+				(int)w + 3, k->name, k->points[p].count,
+				k->points[p].site ? k->points[p].site
+						  : "(other sites)");
+		if (k->n_points > LOCK_STAT_POINTS) {
+			uint64_t rest = 0;
+
+			for (; p < k->n_points; p++)
+				rest += k->points[p].count;
+			fprintf(f, "    %*s %14" PRIu64 "          (%u more sites)\n",
+				(int)w + 3, k->name, rest,
+				k->n_points - LOCK_STAT_POINTS);
+		}
+		fprintf(f, "    %*s\n", (int)w + 3, "---------------");
 	}
+out:
+	g_free(order);
+	g_free(ww);
+	g_free(hw);
 }
 
 static void print_explanation(FILE *f, const char *text, const char *indent)

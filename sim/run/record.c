@@ -149,6 +149,25 @@ struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r)
 		rec->locks[i].contentions = l->contentions;
 		sim_hist_sparse_from(&rec->locks[i].wait, &l->wait);
 		sim_hist_sparse_from(&rec->locks[i].hold, &l->hold);
+		rec->locks[i].contentions_read = l->contentions_read;
+		rec->locks[i].acq_bounces = l->acq_bounces;
+		rec->locks[i].con_bounces = l->con_bounces;
+		rec->locks[i].acq_bounces_read = l->acq_bounces_read;
+		rec->locks[i].con_bounces_read = l->con_bounces_read;
+		sim_hist_sparse_from(&rec->locks[i].wait_read, &l->wait_read);
+		sim_hist_sparse_from(&rec->locks[i].hold_read, &l->hold_read);
+		rec->locks[i].points = g_new0(struct sim_rec_lock_point,
+					      SIM_LOCK_POINTS + 1);
+		for (unsigned p = 0; p < SIM_LOCK_POINTS; p++) {
+			struct sim_rec_lock_point *d =
+				&rec->locks[i].points[rec->locks[i].n_points];
+
+			if (!l->points[p].count)
+				continue;
+			d->site = g_strdup(l->points[p].ip);
+			d->count = l->points[p].count;
+			rec->locks[i].n_points++;
+		}
 	}
 	rec->n_vrecs = r->n_vrecs;
 	rec->vrecs_dropped = r->vrecs_dropped;
@@ -185,6 +204,11 @@ void sim_job_rec_free(struct sim_job_rec *rec)
 		g_free(rec->locks[i].name);
 		sim_hist_sparse_free(&rec->locks[i].wait);
 		sim_hist_sparse_free(&rec->locks[i].hold);
+		sim_hist_sparse_free(&rec->locks[i].wait_read);
+		sim_hist_sparse_free(&rec->locks[i].hold_read);
+		for (unsigned p = 0; p < rec->locks[i].n_points; p++)
+			g_free(rec->locks[i].points[p].site);
+		g_free(rec->locks[i].points);
 	}
 	for (i = 0; i < rec->n_spans; i++) {
 		g_free(rec->spans[i].task);

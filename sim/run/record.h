@@ -45,10 +45,22 @@ struct sim_rec_kind {
 	char *explanation;          /* NULL: none */
 };
 
+/* A call site whose acquisitions waited, and how often (site NULL: the
+ * sites past the engine's SIM_LOCK_POINTS). */
+struct sim_rec_lock_point {
+	char *site;
+	uint64_t count;
+};
+
 struct sim_rec_lock {
 	char *name;
 	uint64_t acquisitions, acquisitions_read, contentions;
+	uint64_t contentions_read, acq_bounces, con_bounces;
+	uint64_t acq_bounces_read, con_bounces_read;
 	struct sim_hist_sparse wait, hold;
+	struct sim_hist_sparse wait_read, hold_read;   /* shared side */
+	unsigned n_points;
+	struct sim_rec_lock_point *points;
 };
 
 struct sim_rec_span {
