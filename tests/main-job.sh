@@ -14,7 +14,7 @@ w="$src/workloads"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-main-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..14"
+echo "1..15"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -107,6 +107,18 @@ if command -v gnuplot >/dev/null 2>&1; then
 	result "--report draws PNG and SVG plots" $?
 else
 	echo "ok $((n = n + 1)) # SKIP gnuplot not installed"
+fi
+# the progress line (a terminal's) moves inside one job: several
+# percentages, each with an ETA, before the job finishes
+if command -v script >/dev/null 2>&1; then
+	script -qc "'$sim' --brief -r 1 -s lockless --duration 60ms '$w/punch_heavy.cfg'" \
+		/dev/null > "$tmp/prog.txt" 2>&1
+	steps=$(tr '\r' '\n' < "$tmp/prog.txt" | grep -a -o 'sim: 0/1 jobs, [0-9]*%, ETA [0-9]*:[0-9][0-9]:[0-9][0-9]' | sort -u | wc -l)
+	echo "# progress lines inside the job: $steps"
+	[ "$steps" -ge 2 ]
+	result "progress line: advances with simulated time inside a job, with an ETA" $?
+else
+	echo "ok $((n = n + 1)) # SKIP script(1) not installed"
 fi
 # traces Perfetto loads whole: every track nests (tests/trace-check.py)
 if command -v python3 >/dev/null 2>&1; then

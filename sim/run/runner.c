@@ -197,6 +197,8 @@ struct runner {
 	gint stop;                  /* atomic: SIGINT or a failed job */
 	gint cut;                   /* atomic: a job was skipped or aborted */
 	gsize events_done;          /* atomic: events of finished jobs */
+	gint slices;                /* atomic: slices of simulated time run
+				       (SIM_RUNNER_SLICES per job) */
 	GMutex aside_lock;          /* guards run->set_aside_* */
 	gint journal_failed;        /* atomic: the journal could not be written */
 	GMainContext *mc;
@@ -459,7 +461,7 @@ static void tap_fn(void *ctx, const struct sim_trace_rec *r)
 /* Runs w to `until` in slices, checking *stop between them.  Returns the
  * world's stop reason, or SIM_STOP_REQUESTED if *stop cut it short. */
 static enum sim_stop run_sliced(struct sim_world *w, sim_time_t until,
-				gint *stop)
+				gint *stop, gint *slices, unsigned *nslices)
 {
 	sim_time_t slice = until / SIM_RUNNER_SLICES + 1, t = 0;
 	enum sim_stop s = SIM_STOP_TIME;
@@ -469,6 +471,11 @@ static enum sim_stop run_sliced(struct sim_world *w, sim_time_t until,
 			return SIM_STOP_REQUESTED;
 		t = until - t > slice ? t + slice : until;
 		s = sim_world_run(w, t);
+		/* the progress line moves with simulated time */
+		if (slices && *nslices < SIM_RUNNER_SLICES) {
+			g_atomic_int_inc(slices);
+			++*nslices;
+		}
 		if (s != SIM_STOP_TIME)
 			break;
 	}
@@ -587,6 +594,8 @@ struct job {
 	unsigned index;
 	const char *trace_path;
 	gint *stop;
+	gint *slices;               /* atomic: the runner's slices done; NULL */
+	unsigned nslices;           /* this job's share of them */
 	struct sim_job_id id;
 	const char *phase;          /* "create", "run", "finish" */
 	struct sim_world *w;
@@ -651,7 +660,8 @@ static struct sim_job_rec *job_run(struct job *j, GError **err)
 	}
 
 	j->phase = "run";
-	how = run_sliced(j->w, ops->duration(j->m), j->stop);
+	how = run_sliced(j->w, ops->duration(j->m), j->stop, j->slices,
+			 &j->nslices);
 	if (how == SIM_STOP_REQUESTED && j->stop && g_atomic_int_get(j->stop))
 		return NULL;        /* interrupted: the job is dropped whole */
 
@@ -722,12 +732,14 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 				   const struct sim_plan *plan,
 				   const struct sim_runner_opts *o,
 				   unsigned index, const char *trace_path,
-				   gint *stop, struct sim_model_error **merr,
+				   gint *stop, gint *slices,
+				   struct sim_model_error **merr,
 				   uint64_t *aside_heap, uint64_t *aside_stacks,
 				   GError **err)
 {
 	struct job j = { .ops = ops, .plan = plan, .o = o, .index = index,
-			 .trace_path = trace_path, .stop = stop };
+			 .trace_path = trace_path, .stop = stop,
+			 .slices = slices };
 	struct sim_bug_trap trap;
 	gint64 t0 = g_get_monotonic_time();
 	uint64_t live0;
@@ -773,6 +785,9 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 		rec->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 		rec->heap_peak = sim_runner_heap_peak();
 	}
+	/* however it ended, the job has done its share of the progress */
+	if (slices)
+		g_atomic_int_add(slices, (gint)(SIM_RUNNER_SLICES - j.nslices));
 	return rec;
 }
 
@@ -799,7 +814,8 @@ static void worker_job(struct runner *rn, unsigned index)
 	double cpu0 = thread_cpu_s();
 	struct sim_job_rec *rec = run_job(rn->ops, rn->plan, rn->o, index,
 					  rn->o->only_job >= 0 ? trace : NULL,
-					  &rn->stop, &merr, &aside_heap,
+					  &rn->stop, &rn->slices, &merr,
+					  &aside_heap,
 					  &aside_stacks, &err);
 
 	sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
@@ -850,7 +866,8 @@ static void worker(gpointer data, gpointer user)
 		if (!g_atomic_int_get(&rn->stop))
 			sim_job_rec_free(run_job(rn->ops, rn->plan, rn->o, index,
 						 rn->o->trace_path, &rn->stop,
-						 &merr, &heap, &stacks, &err));
+						 &rn->slices, &merr, &heap,
+						 &stacks, &err));
 		/* the plan's own run of the job reports its model error */
 		sim_model_error_free(merr);
 		if (err) {
@@ -897,23 +914,31 @@ static void clear_progress(void)
 	fputs("\r\033[K", stderr);
 }
 
+/* "sim: 3/32 jobs, 41%, 0.8 M events/s, ETA 0:00:12": the share of the
+ * simulated time run (every job's SIM_RUNNER_SLICES slices), so the line
+ * moves, and the ETA means something, inside one long job too. */
 static gboolean progress(gpointer data)
 {
 	struct runner *rn = data;
 	unsigned done = (unsigned)g_atomic_int_get(&rn->done);
 	double el = (double)(g_get_monotonic_time() - rn->t0) / 1e6;
 	double evs = el > 0 ? (double)(gsize)g_atomic_pointer_get(&rn->events_done) / el : 0;
+	double all = (double)rn->expected * SIM_RUNNER_SLICES;
+	double frac = all > 0 ? MIN(1.0, g_atomic_int_get(&rn->slices) / all) : 0;
 	char eta[32] = "?";
 
-	if (done) {
-		unsigned s = (unsigned)(el * (rn->expected - done) / done + 0.5);
+	if (frac > 0) {
+		unsigned s = (unsigned)(el * (1 - frac) / frac + 0.5);
 
 		g_snprintf(eta, sizeof(eta), "%u:%02u:%02u", s / 3600,
 			   s / 60 % 60, s % 60);
 	}
 	clear_progress();
-	fprintf(stderr, "sim: %u/%u jobs, %.1f M events/s, ETA %s%s", done,
-		rn->expected, evs / 1e6, eta,
+	fprintf(stderr, "sim: %u/%u jobs, %.0f%%", done, rn->expected,
+		100 * frac);
+	if (evs > 0)            /* known once a job finished */
+		fprintf(stderr, ", %.1f M events/s", evs / 1e6);
+	fprintf(stderr, ", ETA %s%s", eta,
 		g_atomic_int_get(&rn->stop) ? " (stopping)" : "");
 	fflush(stderr);
 	return G_SOURCE_CONTINUE;
@@ -961,7 +986,8 @@ struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
 {
 	double cpu0 = thread_cpu_s();
 	uint64_t aside_heap = 0, aside_stacks = 0;
-	struct sim_job_rec *rec = run_job(ops, plan, NULL, index, NULL, stop, merr,
+	struct sim_job_rec *rec = run_job(ops, plan, NULL, index, NULL, stop,
+					  NULL, merr,
 					  &aside_heap, &aside_stacks, err);
 
 	*cpu_s = thread_cpu_s() - cpu0;
