@@ -7,7 +7,7 @@ sim="$bld/sim/sim"
 t="$src/tests/cli"
 n=0
 nw=$(ls "$src"/workloads/*.cfg | wc -l)
-plan=$((16 + nw))
+plan=$((20 + nw))
 echo "1..$plan"
 result() { # desc status
 	n=$((n + 1))
@@ -30,6 +30,18 @@ for a in --version --help --help-config --list-strategies; do
 done
 expect_error "missing file" "cannot open .*nosuch.cfg" "$t/nosuch.cfg"
 expect_error "typo'd key with did-you-mean" "typo-key.cfg:10: \[job\] numjob: .*did you mean 'numjobs'" "$t/typo-key.cfg"
+# fio habits: runtime, filename, bs, thinktime (one at a time: the first
+# unknown key is the one reported)
+f=$t/fio-habits.cfg
+tmpf=${TMPDIR:-/tmp}/faultline-fio-$$.cfg
+expect_error "fio's runtime" "fio-habits.cfg:3: \[global\] runtime: unknown key 'runtime' \(did you mean 'duration'\? fio's runtime is duration here\)" "$f"
+sed '/^runtime/d' "$f" > "$tmpf"
+expect_error "fio's filename" ":9: \[job\] filename: .*did you mean 'file'\? fio's filename is file here" "$tmpf"
+sed -e '/^runtime/d' -e 's/^filename/file/' "$f" > "$tmpf"
+expect_error "fio's bs" ":10: \[job\] bs: .*did you mean 'len'\? fio's bs is len here" "$tmpf"
+sed -e '/^runtime/d' -e 's/^filename/file/' -e 's/^bs/len/' "$f" > "$tmpf"
+expect_error "fio's thinktime" ":11: \[job\] thinktime: .*did you mean 'think'\? fio's thinktime is think here" "$tmpf"
+rm -f "$tmpf"
 expect_error "out of range" "range.cfg:2: \[global\] replicas: .*range" "$t/range.cfg"
 expect_error "wrong type" "type.cfg:2: \[global\] replicas: " "$t/type.cfg"
 expect_error "unknown section" "section.cfg:2: \[globl\] replicas: .*did you mean section \[global\]" "$t/section.cfg"

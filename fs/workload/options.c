@@ -323,11 +323,26 @@ static const struct sim_section_type fs_types[] = {
 		.flags = SIM_SECTION_DEFAULT },
 };
 
+/* fio habits: its names for our keys */
+static const char *const fio_aliases[] = {
+	"runtime", "duration",
+	"filename", "file",
+	"bs", "len",
+	"blocksize", "len",
+	"thinktime", "think",
+	"rw", "ops",
+	"readwrite", "ops",
+	"randseed", "seed",
+	NULL,
+};
+
 const struct sim_schema fs_schema = {
 	.types = fs_types,
 	.n_types = SIM_ARRAY_SIZE(fs_types),
 	.type_key = "type",
 	.validate = fs_validate,
+	.aliases = fio_aliases,
+	.aliases_from = "fio",
 };
 
 void fs_options_print_help(FILE *out)

@@ -544,6 +544,37 @@ static void unknown_key(const struct sim_cfg *cfg,
 					       o->name);
 		}
 	}
+	/* another tool's name for one of our keys (fio's runtime) */
+	for (unsigned i = 0; !hint && schema->aliases && schema->aliases[i];
+	     i += 2) {
+		const char *ours = schema->aliases[i + 1];
+
+		if (g_ascii_strcasecmp(key, schema->aliases[i]) != 0)
+			continue;
+		if (sim_option_find(t->options, ours)) {
+			hint = g_strdup_printf(" (did you mean '%s'? %s's %s is "
+					       "%s here)", ours,
+					       schema->aliases_from ?
+					       schema->aliases_from : "another tool",
+					       schema->aliases[i], ours);
+			continue;
+		}
+		for (unsigned k = 0; !hint && k < schema->n_types; k++) {
+			const struct sim_section_type *o = &schema->types[k];
+
+			if (!sim_option_find(o->options, ours))
+				continue;
+			hint = g_strdup_printf(" (%s's %s is '%s' here, a key of "
+					       "%s%s%s)", schema->aliases_from ?
+					       schema->aliases_from : "another tool",
+					       schema->aliases[i], ours,
+					       o->names && o->names[0] ? "[" : "a ",
+					       o->names && o->names[0] ?
+					       o->names[0] : o->name,
+					       o->names && o->names[0] ? "]" :
+					       " section");
+		}
+	}
 	if (!hint && near)
 		hint = g_strdup_printf(" (did you mean '%s'?)", near);
 	if (set)

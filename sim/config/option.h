@@ -122,6 +122,11 @@ struct sim_schema {
 	/* Optional cross-key checks after a load (and by sim_cfg_check);
 	 * report with sim_cfg_error_at() so errors carry file:line. */
 	bool (*validate)(struct sim_cfg *cfg, GError **err);
+	/* Optional: keys other tools use for ours, in pairs ("runtime",
+	 * "duration", ..., NULL) with the tool's name: an unknown key that
+	 * is one of them gets "did you mean" our key. */
+	const char *const *aliases;
+	const char *aliases_from;     /* "fio" */
 };
 
 /* The default classifier: a section named in some type's .names has that

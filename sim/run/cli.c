@@ -870,6 +870,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Write results.json (with --shard: the shard's raw results)", "FILE" },
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report,
 		  "Write DIR/results.json and render the report there", "DIR" },
+		{ "trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
+		  "Chrome Trace Event JSON of one job (the first of the run, or "
+		  "the --replay job), for Perfetto", "FILE" },
 		{ "trace-window", 0, 0, G_OPTION_ARG_STRING, &o.trace_window,
 		  "With --trace: only simulated time FROM to TO (e.g. 2ms:3ms, "
 		  "5ms: to the end)", "FROM:TO" },
@@ -878,9 +881,6 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		{ "violations-max", 0, 0, G_OPTION_ARG_STRING, &o.violations_max,
 		  "Records --violations keeps per job (default 10000; more are "
 		  "counted as dropped)", "N" },
-		{ "trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace,
-		  "Chrome Trace Event JSON of one job (the first of the run, or "
-		  "the --replay job), for Perfetto", "FILE" },
 		{ "explain", 0, 0, G_OPTION_ARG_NONE, &o.explain,
 		  "Print each first violation's interleaving in full", NULL },
 		{ "expect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.expect,
