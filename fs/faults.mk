@@ -8,7 +8,7 @@ fs_libfs_a_SOURCES += \
 	fs/mm/readahead.c \
 	fs/mm/read.c \
 	fs/mm/madvise.c fs/mm/fadvise.c \
-	fs/mm/dax.h fs/mm/dax.c \
+	fs/mm/dax.h fs/mm/dax.c fs/mm/dax_io.c \
 	fs/mm/read_bio.c \
 	fs/buffer_read.c \
 	fs/ext4/file.h fs/ext4/file.c \
