@@ -10,8 +10,8 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "tests/fs/extents-harness.h"
 
 #define FILE_BLOCKS 16384u   /* 64 MiB of 4 KiB blocks */

@@ -28,8 +28,8 @@
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/file.h"
 #include "fs/mm/dax.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 
 /* generic_write_checks (4.4): O_APPEND writes at i_size; returns the
  * count to write. */

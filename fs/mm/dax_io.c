@@ -38,8 +38,8 @@
 #include "config.h"
 
 #include "fs/mm/dax.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 static sim_time_t dax_sim_pro_rata(sim_time_t per_page, uint32_t bytes)

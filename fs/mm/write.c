@@ -27,7 +27,7 @@
 #include "config.h"
 
 #include "fs/writeback.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 #include "fs/mm/fault.h"      /* IS_DAX */
 
 /* Pauses one balance_dirty_pages call sleeps at most. */

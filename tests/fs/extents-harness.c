@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "tests/fs/extents-harness.h"
 #include "tests/fs/fs-harness.h"
 

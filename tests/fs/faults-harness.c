@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "tests/fs/faults-harness.h"
 #include "tests/fs/fs-harness.h"
 

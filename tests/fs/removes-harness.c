@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/ext4/file.h"
 #include "tests/fs/fs-harness.h"
 #include "tests/fs/removes-harness.h"
@@ -120,7 +120,7 @@ struct rh *rh_new(const struct rh_opts *o)
 	h->mm = mm_sim_new(h->w, &costs);
 	/* ext4's write side: writeback IO, the flusher, ordered-data hooks */
 	g_assert_cmpint(ext4_sim_writes_init(h->sb), ==, 0);
-	/* and its read side (helper "faults") */
+	/* and its read side */
 	ext4_sim_set_read_aops(h->sb, ext4_readpage, ext4_readpages);
 	h->inode = fsh_new_inode(h->sb, h->mm);
 	ext4_set_aops(h->inode);

@@ -26,7 +26,7 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
 #include "tests/fs/extents-harness.h"
 

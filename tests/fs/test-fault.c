@@ -12,7 +12,7 @@
  * contents, even to a fault racing the allocation. */
 #include "config.h"
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "tests/fs/faults-harness.h"
 
 #define NPAGES 8

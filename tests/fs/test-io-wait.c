@@ -36,7 +36,7 @@
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
 #include "fs/writeback.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/mm/fault.h"
 
 #define BS 4096u

@@ -30,10 +30,10 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/mm.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 #include "tests/fs/extents-harness.h"
 
 struct fx {

@@ -12,8 +12,8 @@
 
 #include <glib.h>
 
-#include "fs/model.h"
-#include "fs/disk.h"
+#include "fs/workload/model.h"
+#include "fs/block/disk.h"
 #include "fs/mm.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/mballoc.h"
@@ -469,23 +469,15 @@ static const char *srcdir(void)
 	return d ? d : ".";
 }
 
-/* ../shared/fsx next to the source tree (or two levels up, for a worktree
- * under wt/), or NULL. */
+/* The xfstests op logs shipped as test data (tests/data/fsx/), or
+ * FAULTLINE_FSX_DIR when set (to replay another set). */
 static char *shared_fsx_dir(void)
 {
-	const char *up[] = { "../shared/fsx", "../../shared/fsx" };
 	const char *env = g_getenv("FAULTLINE_FSX_DIR");
 
 	if (env)
-		return g_file_test(env, G_FILE_TEST_IS_DIR) ? g_strdup(env) : NULL;
-	for (unsigned i = 0; i < G_N_ELEMENTS(up); i++) {
-		char *d = g_build_filename(srcdir(), up[i], NULL);
-
-		if (g_file_test(d, G_FILE_TEST_IS_DIR))
-			return d;
-		g_free(d);
-	}
-	return NULL;
+		return g_strdup(env);
+	return g_build_filename(srcdir(), "tests", "data", "fsx", NULL);
 }
 
 struct replay_result {
@@ -660,10 +652,6 @@ static void test_fsx_shared(void)
 	const char *name;
 	unsigned n = 0;
 
-	if (!dir) {
-		g_test_skip("../shared/fsx not found");
-		return;
-	}
 	if (!fs_wl_op_supported(FS_OP_COLLAPSE_RANGE) ||
 	    !fs_wl_op_supported(FS_OP_MMAP_WRITE)) {
 		g_test_skip("the fsx ops' kernel paths are not all in this build");
