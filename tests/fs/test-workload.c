@@ -606,10 +606,15 @@ static void check_clean_dax_replay(const char *path, unsigned nops)
 	}
 }
 
-static void test_fsx_own_dax(void)
+/* Our own logs and the xfstests ones, on a DAX mount. */
+static void test_fsx_dax(void)
 {
 	const char *names[] = { "rw-eof.fsxops", "punch-zero.fsxops",
 				"shift.fsxops", "truncate.fsxops" };
+	char *dir = shared_fsx_dir();
+	const char *name;
+	unsigned n = 0;
+	GDir *d;
 
 	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
 		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
@@ -621,6 +626,25 @@ static void test_fsx_own_dax(void)
 		fsx_log_free(log);
 		g_free(path);
 	}
+	d = g_dir_open(dir, 0, NULL);
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d))) {
+		char *path;
+		struct fsx_log *log;
+
+		if (!g_str_has_suffix(name, ".fsxops"))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		log = fsx_log_load(path, NULL);
+		g_assert_nonnull(log);
+		check_clean_dax_replay(path, log->n);
+		fsx_log_free(log);
+		g_free(path);
+		n++;
+	}
+	g_dir_close(d);
+	g_assert_cmpuint(n, >, 0);
+	g_free(dir);
 }
 
 static void test_fsx_own(void)
@@ -930,7 +954,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/workload/job/dax-write-beside-mmap-read",
 			test_dax_write_beside_mmap_read);
 	g_test_add_func("/workload/fsx/own", test_fsx_own);
-	g_test_add_func("/workload/fsx/own-dax", test_fsx_own_dax);
+	g_test_add_func("/workload/fsx/dax", test_fsx_dax);
 	g_test_add_func("/workload/fsx/shared", test_fsx_shared);
 	g_test_add_func("/workload/fsx/with-readers", test_fsx_with_readers);
 	return g_test_run();
