@@ -72,4 +72,34 @@ for bs in 1K 2K 4K; do
 	expect_run "blocksize $bs runs every op" --set global.blocksize=$bs "$tmp/all.cfg"
 done
 
+# ---- finding 3: ops back to back (think = fixed:0) let time advance
+cat > "$tmp/tight.cfg" <<'CFG'
+[global]
+strategies = lockless, invalidate_lock
+duration = 200us
+
+[data]
+type = file
+size = 1M
+
+[w]
+file = data
+numjobs = 2
+ops = mmap_write
+think = fixed:0
+CFG
+expect_run "think = fixed:0, mapped stores only" "$tmp/tight.cfg"
+expect_run "think = fixed:0, every op" --set all.think=fixed:0 --set private.think=fixed:0 "$tmp/all.cfg"
+expect_run "think = fixed:0 with every cost zero" --set w.ops=mmap_read,read,fsync \
+	$(for c in syscall_entry fault_entry page_cache_lookup page_cache_insert \
+		page_zero page_copy pte_install pte_zap extent_lookup_level \
+		extent_modify es_lookup block_alloc journal_handle bio_submit \
+		user_fault_in writeback_page; do printf -- '--set costs.%s=0 ' $c; done) \
+	"$tmp/tight.cfg"
+# once every page is mapped, a turn costs one CPU cycle (1 ns)
+"$sim" -q -j1 -r 1 --seed 1 -s lockless --duration 2ms --set w.numjobs=1 \
+	-o "$tmp/tight.json" "$tmp/tight.cfg" &&
+	[ "$(jq '.strategies[0].ops.mmap_write.count' "$tmp/tight.json")" -gt 100000 ]
+result "think = fixed:0 issues ops back to back" $?
+
 echo "1..$n"
