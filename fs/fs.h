@@ -70,6 +70,7 @@ struct super_block {
 	void *s_fs_info;                 /* struct ext4_sb_info */
 	struct sim_world *s_world;
 	struct bdi_writeback *s_bdi_wb;  /* [writes] the flusher (fs-writeback.c) */
+	uint8_t s_uuid[16];              /* the file system's UUID (mount) */
 };
 
 static inline loff_t i_size_read(const struct inode *inode)

@@ -718,6 +718,16 @@ const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m)
 	return &m->stats;
 }
 
+unsigned ext4_model_njobs(const struct ext4_model *m)
+{
+	return m->njobs;
+}
+
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i)
+{
+	return i < m->njobs ? &m->jobs[i] : NULL;
+}
+
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m)
 {
 	return m->oracle;

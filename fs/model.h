@@ -45,6 +45,10 @@ unsigned ext4_model_nfiles(const struct ext4_model *m);
 const struct fs_wl_file *ext4_model_file(const struct ext4_model *m,
 					 unsigned i);
 const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m);
+/* Job section i (file order); judge/kcheck.c sets its fsx observer
+ * between create and the run. */
+unsigned ext4_model_njobs(const struct ext4_model *m);
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i);
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m);
 
 /* Index of violation kind "fsx_mismatch" in a job result. */

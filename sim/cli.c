@@ -406,6 +406,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
 		return cmd_merge(env, argc - 1, argv + 1);
+	for (const struct sim_cli_command *c = env->commands; c && c->name; c++)
+		if (argc >= 2 && strcmp(argv[1], c->name) == 0)
+			return c->main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0) {
 		if (argc != 3)
 			return fail("report: expected one run directory (sim report DIR)");
@@ -420,14 +423,24 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	g_option_context_set_summary(ctx,
 		"faultline: simulate page faults and ext4 operations under locking\n"
 		"strategies and report correctness violations and lock contention.");
-	g_option_context_set_description(ctx,
-		"Commands:\n"
-		"  sim [options] FILE.cfg       run a workload\n"
-		"  sim merge OUT.json SHARD...  combine --shard outputs\n"
-		"  sim report DIR               render DIR/results.json again\n\n"
-		"Workload files are fio-like INI files; --help-config lists every key.\n"
-		"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
-		"Exit status: 0 done, 2 bad input, 130 interrupted (outputs written).");
+	{
+		GString *d = g_string_new(
+			"Commands:\n"
+			"  sim [options] FILE.cfg       run a workload\n"
+			"  sim merge OUT.json SHARD...  combine --shard outputs\n"
+			"  sim report DIR               render DIR/results.json again\n");
+
+		for (const struct sim_cli_command *c = env->commands;
+		     c && c->name; c++)
+			g_string_append_printf(d, "  sim %-24s %s\n", c->synopsis,
+					       c->summary);
+		g_string_append(d, "\n"
+			"Workload files are fio-like INI files; --help-config lists every key.\n"
+			"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
+			"Exit status: 0 done, 2 bad input, 130 interrupted (outputs written).");
+		g_option_context_set_description(ctx, d->str);
+		g_string_free(d, TRUE);
+	}
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		rc = fail_err(err);

@@ -20,6 +20,14 @@
 
 #include "sim/model.h"
 
+/* A subcommand the composition adds (sim kcheck ...). */
+struct sim_cli_command {
+	const char *name;
+	const char *synopsis;       /* "kcheck LOG.fsxops...", for --help */
+	const char *summary;        /* one line, for --help */
+	int (*main)(int argc, char **argv);   /* argv[0] is the name */
+};
+
 struct sim_cli_env {
 	const struct sim_model_ops *model;
 	/* Renders a run directory (reports/report.h report_render); NULL:
@@ -33,6 +41,8 @@ struct sim_cli_env {
 	 * paths only; a leading "workloads/" is dropped there too): the
 	 * installed and the source workloads/ directories.  May be NULL. */
 	const char *workloads_dirs[3];
+	/* Further subcommands, ended by a NULL name; may be NULL. */
+	const struct sim_cli_command *commands;
 };
 
 int sim_cli_main(const struct sim_cli_env *env, int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "sim/demo.h"
 #include "fs/options.h"
 #include "reports/report.h"
+#include "judge/kcheck.h"
 
 /* >>> WIRING (one line): the ext4 model's ops come from fs/model.h (branch
  * "workload").  Until that header is merged, a stand-in with the real
@@ -65,6 +66,12 @@ static void help_config(FILE *out)
 	fs_options_print_help(out);
 }
 
+static const struct sim_cli_command commands[] = {
+	{ "kcheck", "kcheck LOG.fsxops...", "replay fsx logs on the real kernel "
+	  "and in the model, compare", judge_kcheck_main },
+	{ NULL },
+};
+
 int main(int argc, char **argv)
 {
 	const struct sim_cli_env env = {
@@ -74,6 +81,7 @@ int main(int argc, char **argv)
 		.help_config = help_config,
 		.workloads_dirs = { FAULTLINE_WORKLOADS_DIR,
 				    FAULTLINE_SRC_WORKLOADS_DIR },
+		.commands = commands,
 	};
 
 	return sim_cli_main(&env, argc, argv);

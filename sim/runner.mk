@@ -20,8 +20,9 @@ sim_sim_SOURCES = sim/main.c sim/demo.c sim/demo.h
 sim_sim_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFAULTLINE_WORKLOADS_DIR='"$(pkgdatadir)/workloads"' \
 	-DFAULTLINE_SRC_WORKLOADS_DIR='"$(abs_top_srcdir)/workloads"'
-sim_sim_LDADD = sim/librun.a fs/libfs.a reports/libreport.a sim/libsim.a \
-	$(JSON_GLIB_LIBS) $(GLIB_LIBS) $(JEMALLOC_LIBS) -lm
+sim_sim_LDADD = judge/libjudge.a sim/librun.a fs/libfs.a reports/libreport.a \
+	sim/libsim.a $(EXT2FS_LIBS) $(JSON_GLIB_LIBS) $(GLIB_LIBS) \
+	$(JEMALLOC_LIBS) -lm
 
 workloadsdir = $(pkgdatadir)/workloads
 # every workload file (add new ones here), so `sim NAME.cfg` works from

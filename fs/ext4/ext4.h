@@ -61,6 +61,7 @@ struct ext4_sb_info {
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
 	/* [alloc] model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
 	/* The journal's blocks: one contiguous run (as mke2fs lays out the
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
@@ -265,6 +266,11 @@ struct ext4_sim_mount_opts {
 };
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+
+/* The UUID every modelled file system carries, and the metadata_csum seed
+ * ext4_fill_super derives from a UUID: crc32c(~0, uuid) (extents_csum.c). */
+extern const uint8_t ext4_sim_uuid[16];
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,
