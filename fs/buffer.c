@@ -9,7 +9,7 @@
  *
  * Simplified: no private_lock (atomic here), no associated-buffer lists,
  * no BH_Req/write-IO-error bits; buffer heads come from the world's pool.
- * Block-device (metadata) buffers live in fs/block.c, not here.
+ * Block-device (metadata) buffers live in fs/block/block.c, not here.
  */
 #include "config.h"
 
@@ -18,7 +18,7 @@
 
 #include "fs/mm/internal.h"
 #include "fs/ext4/ext4.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 #define BH_PER_CHUNK 512
 

@@ -21,10 +21,10 @@
 
 #include "fs/buffer_write.h"
 #include "fs/writeback.h"
-#include "fs/block.h"
-#include "fs/disk.h"
+#include "fs/block/block.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/ext4.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 void buffer_sim_report_mapped(struct buffer_head *bh)
 {

@@ -48,7 +48,7 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
 void buffer_sim_report_mapped(struct buffer_head *bh);
 
 /* mark_buffer_dirty for a page-cache buffer: the buffer, its page (DIRTY
- * tag) and the inode (I_DIRTY_PAGES) become dirty.  (fs/block.c's
+ * tag) and the inode (I_DIRTY_PAGES) become dirty.  (fs/block/block.c's
  * mark_buffer_dirty handles block-device buffers only.) */
 void buffer_sim_mark_dirty(struct buffer_head *bh);
 /* ll_rw_block(READ) + wait_on_buffer for one mapped page buffer: read the

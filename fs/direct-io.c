@@ -12,7 +12,7 @@
  * wait for the bios; inode_dio_end.
  *
  * Data: a write bio lands when it completes — the request's stamp bytes
- * go into the blocks (fs/disk.c reports a block not owned at that lblk to
+ * go into the blocks (fs/block/disk.c reports a block not owned at that lblk to
  * the oracle as a foreign write); a read bio hands the blocks' bytes at
  * completion to the request's sink.  Holes read as zeros at lookup time.
  *
@@ -26,10 +26,10 @@
 
 #include "fs/buffer_write.h"
 #include "fs/writeback.h"
-#include "fs/block.h"
-#include "fs/disk.h"
+#include "fs/block/block.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/ext4.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 #define DIO_SIM_MAX_BIOS 16
 #define DIO_SIM_ALIGN 512u

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 
 #include "fs/writeback.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 
 static void wb_timer_fn(struct sim_world *w, struct sim_event *ev)
 {
@@ -315,7 +315,7 @@ struct bdi_writeback *bdi_sim_writeback_init(struct super_block *sb,
 		wb->dirty_pause = costs->dirty_pause;
 		wb->fault_in_cost = costs->user_fault_in;
 	} else {
-		/* The [costs] defaults (fs/options.c). */
+		/* The [costs] defaults (fs/workload/options.c). */
 		wb->writeback_interval = 5 * SIM_SEC;
 		wb->expire_interval = 30 * SIM_SEC;
 		wb->background_ratio = 10;

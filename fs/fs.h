@@ -55,7 +55,7 @@ struct inode {
 	struct address_space i_data;
 	struct address_space *i_mapping; /* = &i_data */
 	sim_time_t i_mtime, i_ctime;
-	/* [writes] fs/fs-writeback.c: dirty-inode tracking for the flusher
+	/* fs/fs-writeback.c: dirty-inode tracking for the flusher
 	 * (I_DIRTY_PAGES in i_state; dirtied_when = when it last went from
 	 * clean to dirty; i_io_list links it on the fs's dirty list, zeroed
 	 * = not linked). */
@@ -69,7 +69,7 @@ struct super_block {
 	unsigned int s_blocksize_bits;
 	void *s_fs_info;                 /* struct ext4_sb_info */
 	struct sim_world *s_world;
-	struct bdi_writeback *s_bdi_wb;  /* [writes] the flusher (fs-writeback.c) */
+	struct bdi_writeback *s_bdi_wb;  /* the flusher (fs-writeback.c) */
 	uint8_t s_uuid[16];              /* the file system's UUID (mount) */
 };
 

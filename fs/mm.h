@@ -5,7 +5,7 @@
  * address spaces — mm_struct, VMAs and PTEs (fs/mm/mmap.c, memory_map.c,
  * rmap.c) — and memory pressure (fs/mm/vmscan.c).
  *
- * What the model keeps: every page has byte-exact contents (fs/contents.h),
+ * What the model keeps: every page has byte-exact contents (fs/block/contents.h),
  * a page lock whose waiters queue FIFO and show up in the wait-for graph,
  * PG_uptodate/dirty/writeback/mappedtodisk/readahead with the page-cache
  * tags kept in sync as the kernel does, buffers with their mapped/new/
@@ -32,7 +32,7 @@
 
 #include "fs/fs.h"
 #include "fs/buffer_head.h"
-#include "fs/contents.h"
+#include "fs/block/contents.h"
 #include "fs/mm/radix-tree.h"
 
 #define PAGE_CACHE_SHIFT PAGE_SHIFT
@@ -77,7 +77,7 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
-/* Defaults overridden by the [costs] keys that exist (fs/options.h):
+/* Defaults overridden by the [costs] keys that exist (fs/workload/options.h):
  * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
  * page_copy, pte_install, pte_zap. */
 struct fs_costs;
@@ -353,7 +353,7 @@ static inline void page_sim_set_lock_io_via(struct page *page,
 }
 /* IO completion: READ sets uptodate (or error) and unlocks; WRITE ends
  * writeback. */
-#ifndef READ     /* also in fs/block.h */
+#ifndef READ     /* also in fs/block/block.h */
 #define READ 0
 #define WRITE 1
 #endif
@@ -780,7 +780,7 @@ struct address_space_operations {
 			       unsigned length);
 	/* NULL: try_to_free_buffers */
 	int (*releasepage)(struct page *page, gfp_t gfp);
-	/* [writes] buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
+	/* buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
 	int (*write_begin)(struct file *file, struct address_space *mapping,
 			   loff_t pos, unsigned len, unsigned flags,
 			   struct page **pagep, void **fsdata);

@@ -13,7 +13,7 @@
  *   fs/ext4/inode.c     file_update_time, mark_inode_dirty (ext4_dirty_inode)
  *   fs/ext4/dio.c       inode_dio_wait
  * Page dirty/writeback state itself (set_page_dirty, clear_page_dirty_for_io,
- * set_page_writeback, ...) is fs/mm/page-writeback.c (helper "pagecache").
+ * set_page_writeback, ...) is fs/mm/page-writeback.c.
  */
 #ifndef FS_WRITEBACK_H
 #define FS_WRITEBACK_H
@@ -142,7 +142,7 @@ struct bdi_writeback {
 	bool background;             /* background writeback requested */
 	bool stopping;
 	sim_time_t last_old_flush;
-	/* parameters ([costs], fs/options.h) */
+	/* parameters ([costs], fs/workload/options.h) */
 	sim_time_t writeback_interval;
 	sim_time_t expire_interval;
 	int64_t background_ratio, dirty_ratio;

@@ -4,8 +4,8 @@
 #include <glib.h>
 
 #include "judge/fsxgen.h"
-#include "fs/fsx.h"
-#include "sim/rng.h"
+#include "fs/workload/fsx.h"
+#include "sim/engine/rng.h"
 
 /* A length: mostly small and unaligned, sometimes a few blocks, sometimes
  * block-aligned. */

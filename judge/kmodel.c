@@ -7,7 +7,7 @@
 
 #include "judge/kmodel.h"
 #include "judge/stamp.h"
-#include "fs/model.h"
+#include "fs/workload/model.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_map.h"

@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "fs/fsx.h"
+#include "fs/workload/fsx.h"
 
 struct kc_op {
 	struct fsx_step st;

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/contents.h"
+#include "fs/block/contents.h"
 
 #define JUDGE_STAMP_RECORD 16u
 

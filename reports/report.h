@@ -2,7 +2,7 @@
  * results.json in, plots and index.html out.
  *
  * reports/ reads the run-dir format only (docs/results-json.md); it knows
- * nothing of sim/ or fs/, so sim/main.c and reports/sim-report.c can both
+ * nothing of sim/ or fs/, so sim/run/main.c and reports/sim-report.c can both
  * call it.
  */
 #ifndef REPORT_H

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Layering rules of DESIGN §2, checked on the sources (TAP):
-#  1. sim/ never includes fs/ or reports/ (only sim/main.c composes);
+#  1. sim/ never includes fs/ or reports/ (only sim/run/main.c composes);
 #  2. fs/ includes from sim/ only the public headers sim.h, types.h, cfg.h
-#     and model.h (the model plug-in contract, fs/model.c);
+#     and model.h (the model plug-in contract, fs/workload/model.c);
 #  3. reports/ includes neither sim/ internals nor fs/.
 src=${FAULTLINE_SRCDIR:-$(dirname "$0")/..}
 cd "$src" || exit 1
@@ -17,10 +17,11 @@ check() {
 		echo "$2" | sed 's/^/# /'
 	fi
 }
-bad=$(grep -nE '#include[[:space:]]+"(fs|reports)/' sim/*.c sim/*.h 2>/dev/null | grep -v '^sim/main\.c:')
+bad=$(find sim -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"(fs|reports)/' {} + 2>/dev/null |
+	grep -v '^sim/run/main\.c:')
 check "sim/ does not include fs/ or reports/" "$bad"
 bad=$(find fs -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"sim/' {} + 2>/dev/null |
-	grep -vE '"sim/(sim|types|cfg|model)\.h"')
-check "fs/ includes only the public sim/sim.h, sim/types.h, sim/cfg.h, sim/model.h" "$bad"
+	grep -vE '"sim/(engine/(sim|types|model)|config/cfg)\.h"')
+check "fs/ includes only the public sim/engine/sim.h, sim/engine/types.h, sim/config/cfg.h, sim/engine/model.h" "$bad"
 bad=$(find reports -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"(fs/|sim/internal)' {} + 2>/dev/null)
 check "reports/ does not include fs/ or engine internals" "$bad"

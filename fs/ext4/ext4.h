@@ -28,16 +28,16 @@ typedef uint32_t ext4_group_t;
 #define EXT4_MOUNT_DELALLOC       0x0008
 #define EXT4_MOUNT_DAX            0x0010
 #define EXT4_MOUNT_NOJOURNAL      0x0020   /* model: no journal at all */
-#define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock [writes] */
+#define EXT4_MOUNT_DIOREAD_NOLOCK 0x0040   /* dioread_nolock */
 
-struct ext4_sim_disk;       /* fs/disk.c */
+struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
-struct ext4_sim_meta;       /* fs/block.c: block-device buffer cache */
+struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/options.h */
-struct fs_oracle;           /* fs/oracle.h */
+struct fs_costs;            /* fs/workload/options.h */
+struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
-struct blk_sim_profile;     /* fs/block.h */
+struct blk_sim_profile;     /* fs/block/block.h */
 struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
@@ -54,12 +54,12 @@ struct ext4_sb_info {
 	struct ext4_sim_disk *s_disk;
 	struct ext4_sim_mb *s_mb;
 	struct ext4_sim_meta *s_meta;
-	/* [alloc] block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
+	/* block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
 	 * percpu counters, exact here (one thread per world). */
 	int64_t s_freeclusters_counter;     /* free incl. pending frees */
 	int64_t s_dirtyclusters_counter;    /* delalloc reservations */
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
-	/* [alloc] model set-up state (fs/ext4/super.c, ialloc.c) */
+	/* model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
 	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
@@ -68,16 +68,16 @@ struct ext4_sb_info {
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
 	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/options.h) and the
-	 * violation oracle (fs/oracle.h).  Set by the world set-up (fs/model.c);
+	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
+	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
 	 * s_oracle may be NULL in unit tests. */
 	const struct ext4_lock_ops *s_lock_ops;
 	const struct fs_costs *s_costs;
 	struct fs_oracle *s_oracle;
-	/* [faults] the pool of read bios (fs/mm/read_bio.c), created on
+	/* the pool of read bios (fs/mm/read_bio.c), created on
 	 * first use, freed by ext4_sim_unmount. */
 	struct sim_rbio_pool *s_sim_rbio_pool;
-	/* [writes] writeback IO state: io_end/bio pools, the unwritten-
+	/* writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;
 };
@@ -121,7 +121,7 @@ static inline struct ext4_inode_info *EXT4_I(struct inode *inode)
 	return container_of(inode, struct ext4_inode_info, vfs_inode);
 }
 
-/* [removes] i_state_flags accessors and the DIOREAD_LOCK pseudo-lock
+/* i_state_flags accessors and the DIOREAD_LOCK pseudo-lock
  * (v4.4 fs/ext4/ext4.h; the barriers are moot in a one-thread world).
  * Block-removing paths set it around inode_dio_wait so that lockless
  * (dioread_nolock) DIO readers fall back to the i_mutex path. */
@@ -276,7 +276,7 @@ uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
 void ext4_sim_unmount(struct super_block *sb);
-/* [faults] frees the read-bio pool (fs/mm/read_bio.c); called by
+/* frees the read-bio pool (fs/mm/read_bio.c); called by
  * ext4_sim_unmount. */
 void sim_rbio_pool_destroy(struct super_block *sb);
 /* Disk block of journal block n (jbd2_journal_bmap over the journal

@@ -5,7 +5,7 @@
  *
  * struct ext4_map_blocks, the EXT4_MAP_* result flags and the
  * EXT4_GET_BLOCKS_* request flags are the kernel's (fs/ext4/ext4.h); the
- * model defines them once, in fs/ext4/ext4_extents.h (helper "extents"),
+ * model defines them once, in fs/ext4/ext4_extents.h,
  * which this header includes — the two modules share one definition.
  *
  * Who calls what (for the other kernel paths):
@@ -108,8 +108,7 @@ int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
 /* Trim blocks a failed write instantiated beyond i_size (truncate.h);
  * i_mutex held, no handle.  v4.5/v5.15 wrap it in the exclusive side. */
 void ext4_truncate_failed_write(struct inode *inode);
-/* ext4_truncate: the blocks beyond i_size go (helper "removes" owns the
- * full version; inode.c carries a weak stand-in until it lands). */
+/* ext4_truncate (fs/ext4/truncate.c): the blocks beyond i_size go. */
 void ext4_truncate(struct inode *inode);
 
 /* ---- writeback (writeback.c, page-io.c) ------------------------------------------- */
@@ -174,7 +173,7 @@ ssize_t ext4_sim_sys_dio_read(struct file *file, loff_t pos, size_t len,
 int ext4_sim_sys_fsync(struct file *file, loff_t start, loff_t end,
 		       bool datasync);
 
-/* A fresh stamp of the world (fs/contents.h) for a write of the inode. */
+/* A fresh stamp of the world (fs/block/contents.h) for a write of the inode. */
 sim_stamp_t ext4_sim_new_stamp(struct inode *inode, loff_t off, uint32_t len,
 			       enum sim_stamp_kind kind, uint64_t seq);
 

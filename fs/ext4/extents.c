@@ -10,7 +10,7 @@
  * extents_map.c, the structural checks in extents_check.c.
  *
  * Nodes are real bytes (see ext4_extents.h): the root in i_data, the rest in
- * block-device buffers from fs/block.c allocated as metadata through
+ * block-device buffers from fs/block/block.c allocated as metadata through
  * ext4_new_meta_blocks (disk owner NODE(ino)).
  *
  * Simplifications (each also noted where it is made):
@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/extents_internal.h"
 
 /* ---- capacities ------------------------------------------------------------ */

@@ -33,8 +33,8 @@
  *   ext4_dax_pfn_mkwrite v4.5: lock cycled around the i_size check, so a
  *                        punch that started earlier has zapped the PTE and
  *                        wp_pfn_shared's pte_same fails.
- * ->page_mkwrite of non-DAX files is ext4_page_mkwrite (helper "writes",
- * fs/ext4/inode.c), which takes the lock itself.
+ * ->page_mkwrite of non-DAX files is ext4_page_mkwrite (fs/ext4/inode.c),
+ * which takes the lock itself.
  *
  * Lock order inside a DAX write fault: fault lock > transaction start >
  * (page lock of a hole page) > i_data_sem (ext4_map_blocks) >
@@ -52,8 +52,8 @@
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/mm/dax.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 #define DIO_MAX_BLOCKS 4096

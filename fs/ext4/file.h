@@ -1,5 +1,5 @@
 /* fs/ext4/file.h — ext4's file-side entry points of the fault and read
- * paths (helper "faults"): the vm_operations (fs/ext4/file.c), read(2),
+ * paths: the vm_operations (fs/ext4/file.c), read(2),
  * opening and mmap of a file for the model, and the readpage/readpages
  * address_space operations (fs/ext4/readpage.c).  Kernel prototypes of
  * v4.4 unless noted.

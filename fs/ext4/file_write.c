@@ -21,8 +21,8 @@
 #include "config.h"
 
 #include "fs/ext4/ext4_map.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 
 /* generic_write_checks (4.4): O_APPEND writes at i_size; returns the
  * count to write. */

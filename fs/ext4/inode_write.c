@@ -31,7 +31,7 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 #include "fs/task_state.h"
 
 /* current_fs_time's resolution: a jiffy at HZ=250.  mtime changes (and the
@@ -98,29 +98,6 @@ int ext4_walk_page_buffers(handle_t *handle, struct buffer_head *head,
 }
 
 /* ---- failed writes -------------------------------------------------------------------- */
-
-/* Stand-in for ext4_truncate (fs/ext4/inode.c, v4.4.1) until helper
- * "removes" provides the full one, which overrides this weak definition.
- * Kept: the handle, i_data_sem (w) around ext4_ext_truncate (which sets
- * i_disksize and removes the blocks past i_size, restarting as needed),
- * mtime, the inode update.  Left out: zeroing the tail of the last block
- * (ext4_block_truncate_page) and the orphan list. */
-__attribute__((weak)) void ext4_truncate(struct inode *inode)
-{
-	struct ext4_inode_info *ei = EXT4_I(inode);
-	handle_t *handle;
-
-	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE,
-				    ext4_writepage_trans_blocks(inode));
-	if (IS_ERR(handle))
-		return;
-	down_write(&ei->i_data_sem);
-	ext4_ext_truncate(handle, inode);
-	up_write(&ei->i_data_sem);
-	inode->i_mtime = inode->i_ctime = sim_world_now(inode->i_sb->s_world);
-	ext4_mark_inode_dirty(handle, inode);
-	ext4_journal_stop(handle);
-}
 
 void ext4_truncate_failed_write(struct inode *inode)
 {
@@ -497,7 +474,7 @@ static int ext4_releasepage(struct page *page, gfp_t wait)
 }
 
 /* Templates of the per-fs tables (struct ext4_sim_io).  readpage and
- * readpages belong to the read side (helper "faults"), which sets them with
+ * readpages belong to the read side, which sets them with
  * ext4_sim_set_read_aops. */
 static const struct address_space_operations ext4_aops = {
 	.writepage = ext4_writepage,

@@ -1,7 +1,7 @@
-/* fs/ext4/locking.c — the strategy registry (DESIGN §4): every strategy
- * file's ops, in the order --list-strategies prints them.  A new strategy
- * is one file fs/ext4/lock-NAME.c and one line here (and its name in
- * fs_strategy_names, fs/options.c, so workload files may ask for it). */
+/* fs/ext4/locking.c — the strategy registry (docs/design.md): every
+ * strategy file's ops, in the order --list-strategies prints them,
+ * generated from EXT4_LOCK_STRATEGIES (locking.h).  A new strategy is one
+ * file fs/ext4/lock-NAME.c and one entry in that list. */
 #include "config.h"
 
 #include <string.h>
@@ -9,11 +9,9 @@
 #include "fs/ext4/locking.h"
 
 const struct ext4_lock_ops *const ext4_lock_strategies[] = {
-	&ext4_lock_lockless,
-	&ext4_lock_i_data_sem,
-	&ext4_lock_i_data_sem_held,
-	&ext4_lock_i_mmap_sem,
-	&ext4_lock_invalidate_lock,
+#define EXT4_LOCK_STRATEGY_OPS(n) &ext4_lock_##n,
+	EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_OPS)
+#undef EXT4_LOCK_STRATEGY_OPS
 	NULL,
 };
 

@@ -21,7 +21,7 @@
  *
  * Who calls what:
  *   fault_lock/unlock      ext4_filemap_fault, ext4_page_mkwrite, the DAX
- *                          handlers (helper "faults"); read(2) page
+ *                          handlers; read(2) page
  *                          creation, re-reads and readahead batches when
  *                          EXT4_LOCK_READ_PATHS is set.
  *   fault_trylock          the IOCB_NOWAIT re-read (filemap_update_page).
@@ -107,11 +107,20 @@ bool ext4_sim_data_sem_down_read_trylock(struct inode *inode, loff_t start,
 					 loff_t end, const char *ip);
 void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start, loff_t end);
 
-extern const struct ext4_lock_ops ext4_lock_lockless;
-extern const struct ext4_lock_ops ext4_lock_i_data_sem;
-extern const struct ext4_lock_ops ext4_lock_i_data_sem_held;
-extern const struct ext4_lock_ops ext4_lock_i_mmap_sem;
-extern const struct ext4_lock_ops ext4_lock_invalidate_lock;
+/* The one list of strategies: each X(name) is fs/ext4/lock-name.c defining
+ * ext4_lock_name.  The registry (ext4_lock_strategies), the workload key's
+ * allowed names (fs_strategy_names) and the tests that loop over every
+ * strategy are all generated from it, so a new strategy is its file and
+ * one entry here. */
+#define EXT4_LOCK_STRATEGIES(X) \
+	X(lockless) X(i_data_sem) X(i_data_sem_held) X(i_mmap_sem) \
+	X(invalidate_lock)
+
+#define EXT4_LOCK_STRATEGY_DECLARE(n) extern const struct ext4_lock_ops ext4_lock_##n;
+#define EXT4_LOCK_STRATEGY_NAME(n) #n,
+#define EXT4_LOCK_STRATEGY_COUNT(n) + 1
+EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_DECLARE)
+enum { EXT4_NR_LOCK_STRATEGIES = 0 EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_COUNT) };
 extern const struct ext4_lock_ops *const ext4_lock_strategies[]; /* NULL-ended */
 
 /* By name, or NULL. */

@@ -37,9 +37,9 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
-#include "fs/disk.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
+#include "fs/block/disk.h"
 #include "fs/buffer_write.h"
 
 /* ---- ext4_break_layouts (v5.15) ---------------------------------------------

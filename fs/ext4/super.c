@@ -24,7 +24,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
 
@@ -313,7 +313,7 @@ void ext4_sim_unmount(struct super_block *sb)
 	 * commit, checkpoint, stop kjournald2. */
 	if (sbi->s_journal)
 		ext4_sim_journal_free(sb);
-	sim_rbio_pool_destroy(sb);   /* [faults] read bios */
+	sim_rbio_pool_destroy(sb);   /* read bios */
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);

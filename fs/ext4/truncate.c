@@ -37,8 +37,8 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 

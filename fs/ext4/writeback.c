@@ -34,7 +34,7 @@
 #include "config.h"
 
 #include "fs/ext4/writes_internal.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 
 #define MAX_WRITEPAGES_EXTENT_LEN 2048
 #define BH_FLAGS ((1ul << BH_Unwritten) | (1ul << BH_Delay))

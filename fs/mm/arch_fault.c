@@ -13,8 +13,8 @@
 #include "config.h"
 
 #include "fs/mm/fault.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 
 int __do_page_fault(struct mm_struct *mm, unsigned long address, bool write)
 {

@@ -34,8 +34,8 @@
 #include "config.h"
 
 #include "fs/mm/dax.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 #define PMD_SIZE (512ul * PAGE_SIZE)

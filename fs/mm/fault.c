@@ -29,7 +29,7 @@
 #include "config.h"
 
 #include "fs/mm/fault.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/writeback.h"
 
 #define PTRS_PER_PTE 512ul

@@ -1,5 +1,5 @@
-/* fs/mm/fault.h — the page-fault, read(2) and readahead paths (helper
- * "faults"): fault dispatch (fs/mm/fault.c, mm/memory.c), filemap_fault and
+/* fs/mm/fault.h — the page-fault, read(2) and readahead paths
+ * : fault dispatch (fs/mm/fault.c, mm/memory.c), filemap_fault and
  * fault-around (fs/mm/filemap_fault.c), readahead (fs/mm/readahead.c),
  * buffered read (fs/mm/read.c), madvise/fadvise (fs/mm/madvise.c,
  * fadvise.c), DAX faults (fs/mm/dax.c), the read bios that fill pages
@@ -17,12 +17,12 @@
 
 #include "fs/mm.h"
 #include "fs/uio.h"
-#include "fs/block.h"
+#include "fs/block/block.h"
 #include "fs/buffer_write.h"
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/locking.h"      /* ext4_sim_lock_ops & the lock calls */
 #include "fs/ext4/ext4_map.h"
-#include "fs/options.h"
+#include "fs/workload/options.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
 

@@ -17,7 +17,7 @@
 #include "config.h"
 
 #include "fs/mm/internal.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 static inline void pte_sim_changed(pte_t *pte)
 {

@@ -20,7 +20,7 @@
  * page_not_up_to_date steps when the flag is set; the per-page loop stays
  * v4.4's (v5.15 looks pages up in batches of a pagevec).
  *
- * O_DIRECT (and DAX) reads go to ->direct_IO (helper "writes") after the
+ * O_DIRECT (and DAX) reads go to ->direct_IO after the
  * range is written back, as in v4.4.
  *
  * Simplified: no partially
@@ -33,7 +33,7 @@
 #include "config.h"
 
 #include "fs/mm/fault.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 /* The bytes [offset, offset + bytes) of the page reach the user: the
@@ -324,7 +324,7 @@ ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 
 	if (iocb->ki_flags & IOCB_DIRECT) {
 		/* Direct IO (and every DAX read): flush the range, then
-		 * ->direct_IO (helper "writes"); the rest, if short and not
+		 * ->direct_IO; the rest, if short and not
 		 * at EOF, falls through to the page cache. */
 		struct address_space *mapping = file->f_mapping;
 		size_t count = iov_iter_count(iter);

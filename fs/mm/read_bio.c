@@ -3,7 +3,7 @@
  * bio_add_page, submit_bio, v4.4) with the data movement the model needs.
  *
  * A read bio covers contiguous disk blocks.  At completion — the moment the
- * device's DMA is done — each block's disk contents (fs/disk.h) are copied
+ * device's DMA is done — each block's disk contents (fs/block/disk.h) are copied
  * into its page at the vector's offset, then the owner's end_io runs
  * (mpage_end_io, end_buffer_async_read), which sets PG_uptodate and
  * unlocks.  Reading the disk at completion rather than at submission is
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 
 #include "fs/mm/fault.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 
 #define RBIO_PER_CHUNK 32
 

@@ -26,9 +26,9 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
-#include "tests/fs/extents-harness.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 /* ---- byte format ------------------------------------------------------------ */
 

@@ -30,11 +30,11 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/mm.h"
-#include "fs/oracle.h"
-#include "tests/fs/extents-harness.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 struct fx {
 	struct xh *h;

@@ -10,9 +10,9 @@
  * must create a page waits for invalidate_lock, a cached one does not. */
 #include "config.h"
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
-#include "tests/fs/faults-harness.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/faults-harness.h"
 
 /* ---- reading --------------------------------------------------------------------------- */
 

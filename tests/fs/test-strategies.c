@@ -6,10 +6,10 @@
 
 #include <string.h>
 
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/workload/options.h"
+#include "fs/oracle/oracle.h"
 #include "fs/mm/fault.h"
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 /* ---- registry --------------------------------------------------------------- */
 
@@ -31,7 +31,7 @@ static void test_registry(void)
 		g_assert_true(!(*s)->remove_lock == !(*s)->remove_unlock);
 	}
 	g_assert_null(fs_strategy_names[n]);
-	g_assert_cmpuint(n, ==, 5);
+	g_assert_cmpuint(n, ==, EXT4_NR_LOCK_STRATEGIES);
 	g_assert_null(ext4_lock_ops_find("nope"));
 
 	g_assert_cmpint(ext4_lock_lockless.kver, ==, EXT4_KVER_4_4);

@@ -12,8 +12,9 @@
 
 #include <glib.h>
 
-#include "fs/model.h"
-#include "fs/disk.h"
+#include "fs/workload/model.h"
+#include "tests/fs/fixture/fs-harness.h"
+#include "fs/block/disk.h"
 #include "fs/mm.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/mballoc.h"
@@ -462,32 +463,6 @@ static void test_create_errors(void)
 
 /* ---- fsx replay through the kernel paths --------------------------------------------- */
 
-static const char *srcdir(void)
-{
-	const char *d = g_getenv("FAULTLINE_SRCDIR");
-
-	return d ? d : ".";
-}
-
-/* ../shared/fsx next to the source tree (or two levels up, for a worktree
- * under wt/), or NULL. */
-static char *shared_fsx_dir(void)
-{
-	const char *up[] = { "../shared/fsx", "../../shared/fsx" };
-	const char *env = g_getenv("FAULTLINE_FSX_DIR");
-
-	if (env)
-		return g_file_test(env, G_FILE_TEST_IS_DIR) ? g_strdup(env) : NULL;
-	for (unsigned i = 0; i < G_N_ELEMENTS(up); i++) {
-		char *d = g_build_filename(srcdir(), up[i], NULL);
-
-		if (g_file_test(d, G_FILE_TEST_IS_DIR))
-			return d;
-		g_free(d);
-	}
-	return NULL;
-}
-
 struct replay_result {
 	uint64_t ops, skipped, mismatches;
 	uint64_t violations[FS_ORACLE_NR_KINDS];
@@ -581,7 +556,7 @@ static void test_fsx_own(void)
 		return;
 	}
 	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
+		char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", names[i],
 					      NULL);
 		struct fsx_log *log = fsx_log_load(path, NULL);
 
@@ -594,15 +569,11 @@ static void test_fsx_own(void)
 
 static void test_fsx_shared(void)
 {
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	GDir *d;
 	const char *name;
 	unsigned n = 0;
 
-	if (!dir) {
-		g_test_skip("../shared/fsx not found");
-		return;
-	}
 	if (!fs_wl_op_supported(FS_OP_COLLAPSE_RANGE) ||
 	    !fs_wl_op_supported(FS_OP_MMAP_WRITE)) {
 		g_test_skip("the fsx ops' kernel paths are not all in this build");
@@ -633,7 +604,7 @@ static void test_fsx_shared(void)
  * invalidate_lock (reads take the shared side) the replay stays clean. */
 static void test_fsx_with_readers(void)
 {
-	char *path = g_build_filename(srcdir(), "tests/fs/fsx",
+	char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx",
 				      "punch-zero.fsxops", NULL);
 	struct replay_result r;
 

@@ -12,7 +12,7 @@
 
 #include "judge/fsxgen.h"
 #include "judge/stamp.h"
-#include "fs/fsx.h"
+#include "fs/workload/fsx.h"
 
 static void test_record(void)
 {

@@ -1,6 +1,6 @@
 /* tests/reports/fixture.c — writes a synthetic results.json the way the
  * simulator would (docs/results-json.md), from deterministic pseudo-random
- * samples: log-linear buckets like sim/hist.h's (exact below 256, then 128
+ * samples: log-linear buckets like sim/engine/hist.h's (exact below 256, then 128
  * per octave), percentiles by rank, lock_stat figures, a lock-hold
  * timeline, paired comparisons.  The numbers are made up but shaped like a
  * real run's (lognormal latencies, a heavier tail for the contended ones).

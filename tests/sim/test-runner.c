@@ -13,10 +13,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/jsonw.h"
-#include "sim/merge.h"
-#include "sim/output.h"
-#include "sim/runner.h"
+#include "sim/engine/jsonw.h"
+#include "sim/run/merge.h"
+#include "sim/run/output.h"
+#include "sim/run/runner.h"
 #include "tests/sim/toy-model.h"
 
 static const char toy_text[] =

@@ -1,0 +1,19 @@
+/* sim/run/merge.h — `sim merge OUT.json SHARD...`: shard files (raw per-job
+ * records of one plan, written by --shard K/N) back into one run, which
+ * output_json.c turns into the same results.json the unsharded run gives.
+ */
+#ifndef SIM_MERGE_H
+#define SIM_MERGE_H
+
+#include "sim/run/runner.h"
+
+/* Reads n shard files.  They must come from one plan (same config, seed,
+ * strategies, replicas, sweep, N), each shard K once, every K of 1..N
+ * present, every job of a shard that was not interrupted present.  On
+ * success *plan is the plan (no point_cfg) and the run holds the jobs; the
+ * run is interrupted if any shard was.  Errors are one line naming the
+ * file. */
+struct sim_run *sim_merge_load(char *const *paths, unsigned n,
+			       struct sim_plan **plan, GError **err);
+
+#endif /* SIM_MERGE_H */

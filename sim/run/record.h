@@ -1,0 +1,97 @@
+/* sim/run/record.h — what the runner keeps of one finished job: a compact,
+ * self-owned copy of struct sim_job_result that outlives the job's world.
+ *
+ * Histograms are kept sparse (the non-empty buckets only, a few hundred
+ * for a latency distribution instead of 4 608): a plan of a few hundred
+ * jobs with a dozen op kinds and lock classes would otherwise hold
+ * hundreds of MB of mostly-zero counters until the merge.  A sparse
+ * histogram expands back to the identical struct sim_hist, so merging
+ * records in plan order gives bit-identical sums whatever the -j.
+ *
+ * Records are also what a shard writes and `sim merge` reads back
+ * (output_json.c, merge.c): every field round-trips exactly.
+ */
+#ifndef SIM_RECORD_H
+#define SIM_RECORD_H
+
+#include "sim/engine/model.h"
+
+struct sim_hist_sparse {
+	uint64_t count, overflow;
+	int64_t min, max;
+	double sum, sumsq;
+	unsigned n;                 /* non-empty buckets */
+	uint32_t *idx;              /* their indices, ascending */
+	uint64_t *cnt;              /* their counts */
+};
+
+void sim_hist_sparse_from(struct sim_hist_sparse *s, const struct sim_hist *h);
+/* h = the histogram s was made from. */
+void sim_hist_sparse_expand(const struct sim_hist_sparse *s, struct sim_hist *h);
+void sim_hist_sparse_free(struct sim_hist_sparse *s);
+
+struct sim_rec_op {
+	char *name;
+	struct sim_hist_sparse lat;
+	uint64_t skipped;           /* drawn, not issued (not in lat) */
+};
+
+struct sim_rec_kind {
+	char *name;
+	uint64_t count;
+	sim_time_t first_time;      /* -1: none */
+	char *explanation;          /* NULL: none */
+};
+
+struct sim_rec_lock {
+	char *name;
+	uint64_t acquisitions, acquisitions_read, contentions;
+	struct sim_hist_sparse wait, hold;
+};
+
+struct sim_rec_span {
+	char *task;                 /* "name/id", as lockdep prints tasks */
+	char *lock;
+	bool write;
+	sim_time_t wait_begin, begin, end;
+};
+
+struct sim_job_rec {
+	struct sim_job_id id;
+	sim_time_t sim_time;
+	uint64_t events;
+	enum sim_stop stop;
+	unsigned n_ops;
+	struct sim_rec_op *ops;
+	unsigned n_kinds;
+	struct sim_rec_kind *kinds;
+	unsigned n_locks;
+	struct sim_rec_lock *locks;
+	unsigned n_spans;
+	struct sim_rec_span *spans;
+	sim_time_t timeline_ns;     /* window of spans; 0: none */
+	/* Host figures: never part of the deterministic output. */
+	double wall_s;
+	uint64_t heap_peak;         /* bytes (jemalloc thread.peak); 0 unknown */
+	uint64_t stack_bytes;       /* tasks × mapped stack size */
+};
+
+/* Copies everything of r except the timeline (the runner adds it, it needs
+ * the world for task names). */
+struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r);
+void sim_job_rec_free(struct sim_job_rec *rec);
+
+const struct sim_rec_op *sim_job_rec_op(const struct sim_job_rec *rec,
+					const char *name);
+const struct sim_rec_kind *sim_job_rec_kind(const struct sim_job_rec *rec,
+					    const char *name);
+/* Total violations over all kinds. */
+uint64_t sim_job_rec_violations(const struct sim_job_rec *rec);
+/* Ops completed, all kinds. */
+uint64_t sim_job_rec_ops(const struct sim_job_rec *rec);
+
+/* "time", "deadlock", "idle", "requested"; sim_stop_parse: -1 if unknown. */
+const char *sim_stop_name(enum sim_stop s);
+int sim_stop_parse(const char *name);
+
+#endif /* SIM_RECORD_H */
