@@ -10,6 +10,9 @@ judge_libjudge_a_SOURCES = \
 	judge/fsxgen.h judge/fsxgen.c \
 	judge/kreal.h judge/kreal.c \
 	judge/kmodel.h judge/kmodel.c \
+	judge/imgsrc.h judge/imgsrc.c judge/image.h judge/image.c \
+	judge/expect.h judge/expect.c judge/e2fsck.h judge/e2fsck.c \
+	judge/readback.h judge/readback.c judge/export.h judge/export.c \
 	judge/kcheck.h judge/kcheck.c
 judge_libjudge_a_CPPFLAGS = $(AM_CPPFLAGS) $(EXT2FS_CFLAGS)
 

@@ -80,17 +80,18 @@ struct judge_scratch *judge_scratch_new(const char *what, GError **err)
 	g_free(tmpl);
 	active = s;
 	if (!hooked) {
-		struct sigaction sa = { .sa_handler = on_signal };
+		/* a crash must not leave a mount behind either; a signal the
+		 * caller ignores (sim ignores ^C while it writes its outputs)
+		 * stays ignored */
+		static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGSEGV,
+					    SIGBUS, SIGABRT, SIGFPE };
+		struct sigaction sa = { .sa_handler = on_signal }, old;
 
 		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		/* a crash must not leave a mount behind either */
-		sigaction(SIGSEGV, &sa, NULL);
-		sigaction(SIGBUS, &sa, NULL);
-		sigaction(SIGABRT, &sa, NULL);
-		sigaction(SIGFPE, &sa, NULL);
+		for (unsigned i = 0; i < G_N_ELEMENTS(sigs); i++)
+			if (sigaction(sigs[i], NULL, &old) == 0 &&
+			    old.sa_handler != SIG_IGN)
+				sigaction(sigs[i], &sa, NULL);
 		atexit(on_exit_cleanup);
 		hooked = true;
 	}

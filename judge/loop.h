@@ -43,8 +43,9 @@ bool judge_loop_mount(struct judge_scratch *s, const char *img,
 		      char **mnt_out, GError **err);
 bool judge_loop_umount(struct judge_scratch *s, const char *mnt, GError **err);
 
-/* Runs argv (argv[0] a path), capturing output; false with *err naming the
- * program, its exit status and the last line it printed. */
+/* Runs argv (argv[0] a path) to its end: *out (if non-NULL) its stdout
+ * then its stderr, *status its exit status (128 + signal when killed).
+ * false with *err only when it cannot be run at all. */
 bool judge_run(char **argv, char **out, int *status, GError **err);
 
 #endif /* JUDGE_LOOP_H */

@@ -483,7 +483,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 	struct inode *inode = job->file->inode;
 	unsigned bs = inode->i_sb->s_blocksize;
 
-	for (;;) {
+	while (!job->stop) {
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
 		double len = sim_dist_sample(&job->cfg->len, &t->rng_len);
 		struct fs_wl_op op = {
@@ -783,7 +783,7 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	for (unsigned i = 0; i < f->npieces; i++)
 		fsx_model_fill(&x.m, f->pieces[i].off, f->pieces[i].len,
 			       f->pieces[i].stamp);
-	for (unsigned i = 0; i < job->fsx->n; i++) {
+	for (unsigned i = 0; i < job->fsx->n && !job->stop; i++) {
 		struct fsx_step st;
 		enum fs_op kind;
 		sim_time_t t0, think;
@@ -832,4 +832,5 @@ void fs_wl_task_main(struct sim_task *task, void *arg)
 		wl_run_fsx(t);
 	else
 		wl_run_mix(t);
+	t->exited = true;
 }

@@ -144,6 +144,8 @@ struct fs_wl_job {
 	bool fsx_check;            /* compare with fsx's model: nobody else
 				      changes the file */
 	const struct fs_wl_fsx_observer *fsx_obs;  /* NULL: none */
+	bool stop;                 /* the tasks finish the op they are in and
+				      exit (ext4_model_unmount) */
 };
 
 /* Statistics of one world (all jobs). */
@@ -177,6 +179,7 @@ struct fs_wl_task {
 	struct mm_struct *mm;       /* this task's address space */
 	struct vm_area_struct *vma; /* the file mapped, cap bytes, or NULL */
 	uint64_t seq;               /* ops issued, for stamps */
+	bool exited;                /* the task function returned */
 };
 
 /* Seeds the streams and the offset generator of t (replica = the job's

@@ -11,6 +11,7 @@
 #include "fs/workload/model.h"
 #include "fs/workload/options.h"
 #include "reports/report.h"
+#include "judge/export.h"
 #include "judge/kcheck.h"
 
 #ifndef FAULTLINE_WORKLOADS_DIR
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 		.help_config = help_config,
 		.workloads_dirs = { FAULTLINE_WORKLOADS_DIR,
 				    FAULTLINE_SRC_WORKLOADS_DIR },
+		.image = &judge_image_ops,
 		.commands = commands,
 	};
 

@@ -464,6 +464,7 @@ static enum sim_stop run_sliced(struct sim_world *w, sim_time_t until,
 static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 				   const struct sim_plan *plan,
 				   unsigned index, const char *trace_path,
+				   const struct sim_runner_opts *o,
 				   gint *stop, GError **err)
 {
 	struct sim_job_id id = sim_plan_job(plan, index);
@@ -542,6 +543,10 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 			rec = NULL;
 		}
 	}
+	/* after the trace is written: the export may run the world on */
+	sim_world_set_tracer(w, NULL, NULL);
+	if (rec && o && o->export_job)
+		o->export_job(o->export_ctx, plan, index, m, w, rec);
 out:
 	sim_world_set_tracer(w, NULL, NULL);
 	sim_trace_writer_abort(tap.tw);
@@ -582,7 +587,7 @@ static void worker(gpointer data, gpointer user)
 	if (item & TRACE_ONLY) {
 		if (!g_atomic_int_get(&rn->stop))
 			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
-						 trace, &rn->stop, &err));
+						 trace, NULL, &rn->stop, &err));
 		if (err) {
 			rn->trace_err = err;
 			g_atomic_int_set(&rn->stop, 1);
@@ -594,7 +599,7 @@ static void worker(gpointer data, gpointer user)
 		double cpu0 = thread_cpu_s();
 		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
 						  rn->o->only_job >= 0 ? trace : NULL,
-						  &rn->stop, &err);
+						  rn->o, &rn->stop, &err);
 
 		sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
 

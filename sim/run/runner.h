@@ -34,6 +34,14 @@ struct sim_runner_opts {
 				       whose results are dropped. */
 	const char *trace_path;
 	bool reverse;               /* test hook: submit in reverse plan order */
+	/* sim --image: called for every job of the plan run (not the --trace
+	 * extra run) after ops->finish(), on the job's thread, with the
+	 * model and its world still alive: it may run the world further (the
+	 * results are taken) and fills rec->judge.  NULL: none. */
+	void (*export_job)(void *ctx, const struct sim_plan *plan,
+			   unsigned index, void *model, struct sim_world *w,
+			   struct sim_job_rec *rec);
+	void *export_ctx;
 };
 
 #define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1 }
