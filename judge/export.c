@@ -12,6 +12,7 @@
 #include "judge/imgsrc.h"
 #include "judge/readback.h"
 #include "fs/workload/model.h"
+#include "fs/oracle/fsck.h"
 
 /* "<strategy>-r<replica>[-<sweep value>]", the value's odd characters
  * made '_' so it is a file name. */
@@ -33,6 +34,42 @@ static char *job_name(const struct sim_plan *plan, unsigned index)
 	return g_string_free(s, FALSE);
 }
 
+/* The model's own fsck (fs/oracle/fsck.h) on the disk it is about to
+ * export: every file listed, hard findings only (the page cache, which
+ * the soft check looks at, is not on the image), the quiescent checks
+ * after a clean unmount.  Counted nowhere else: the results are taken. */
+struct fsck_acc {
+	uint64_t n;
+	GString *s;
+};
+
+static void fsck_line(void *ctx, const char *check, bool soft,
+		      const char *msg)
+{
+	struct fsck_acc *a = ctx;
+
+	a->n++;
+	g_string_append_printf(a->s, "fsck: %s%s: %s\n", check,
+			       soft ? " (soft)" : "", msg);
+}
+
+static void model_fsck(struct ext4_model *m, struct sim_rec_judge *j)
+{
+	unsigned n = ext4_model_nfiles(m);
+	struct inode **inodes = g_new(struct inode *, n + 1);
+	struct fsck_acc a = { .s = g_string_new(NULL) };
+
+	for (unsigned i = 0; i < n; i++)
+		inodes[i] = ext4_model_file(m, i)->inode;
+	ext4_sim_fsck(ext4_model_sb(m), inodes, n,
+		      EXT4_SIM_FSCK_COMPLETE | EXT4_SIM_FSCK_NO_SOFT |
+		      (j->clean ? EXT4_SIM_FSCK_QUIESCENT : 0), fsck_line, &a);
+	g_free(inodes);
+	j->model_fsck = a.n;
+	j->model_fsck_findings = a.s->len ? g_string_free(a.s, FALSE) :
+				 (g_string_free(a.s, TRUE), NULL);
+}
+
 static void export_job(void *ctx, const struct sim_plan *plan, unsigned index,
 		       void *model, struct sim_world *w,
 		       struct sim_job_rec *rec)
@@ -47,7 +84,7 @@ static void export_job(void *ctx, const struct sim_plan *plan, unsigned index,
 	struct judge_image_stats st;
 	struct judge_img_src *src;
 	GError *err = NULL;
-	char why[256];
+	char why[1024];
 
 	(void)w;
 	j->fsck_status = -1;
@@ -59,6 +96,7 @@ static void export_job(void *ctx, const struct sim_plan *plan, unsigned index,
 		j->note = g_strdup_printf("no clean unmount (%s): the image is "
 					  "the disk as the run left it, metadata "
 					  "from the buffer cache", why);
+	model_fsck(m, j);
 	src = judge_img_src_new(m);
 	if (judge_image_write(src, img, &st, &err) &&
 	    judge_img_write_expect(m, expect, &err) &&
@@ -96,10 +134,14 @@ static void add_kind(struct sim_job_rec *rec, const struct sim_rec_judge *j)
 		k.explanation = g_strdup_printf(
 			"e2fsck at the end of the job: `e2fsck -fn %s` exited "
 			"%d (errors left uncorrected)%s%s\n%s"
-			"The model's own fsck for this job: %s%s",
+			"The model's fsck on the same disk (after the unmount): "
+			"%" G_GUINT64_FORMAT " finding%s\n%s"
+			"The model's fsck at the end of the job: %s%s",
 			j->image, j->fsck_status, j->note ? "; " : "",
 			j->note ? j->note : "",
 			j->fsck_problems ? j->fsck_problems : "",
+			j->model_fsck, j->model_fsck == 1 ? "" : "s",
+			j->model_fsck_findings ? j->model_fsck_findings : "",
 			fsck && fsck->count ? "\n" : "nothing found\n",
 			fsck && fsck->count && fsck->explanation ?
 			fsck->explanation : "");

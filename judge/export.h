@@ -18,8 +18,10 @@
 
 extern const struct sim_cli_image judge_image_ops;
 
-/* Simulated time the unmount may take before the image is made from the
- * disk as the run left it. */
-#define JUDGE_UNMOUNT_LIMIT (60 * SIM_SEC)
+/* Simulated time the unmount may take (the jobs' tasks finishing their
+ * operations included) before the image is made from the disk as the
+ * run left it: an operation takes microseconds to milliseconds, a commit
+ * and checkpoint a few milliseconds. */
+#define JUDGE_UNMOUNT_LIMIT (2 * SIM_SEC)
 
 #endif /* JUDGE_EXPORT_H */

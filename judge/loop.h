@@ -33,7 +33,8 @@ char *judge_scratch_path(struct judge_scratch *s, const char *name, bool track);
 void judge_scratch_cleanup(struct judge_scratch *s);
 
 /* Can this process loop-mount (root, /dev/loop-control, ext4 known to the
- * kernel)?  If not, why (one line). */
+ * kernel)?  If not, why (one line).  FAULTLINE_JUDGE_NO_MOUNT set in the
+ * environment answers no (tests of the paths taken without a mount). */
 bool judge_loop_permitted(char *why, size_t len);
 
 /* Attaches img to a free loop device and mounts it as ext4 on a new

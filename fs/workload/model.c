@@ -758,10 +758,31 @@ int ext4_model_unmount(struct ext4_model *m, sim_time_t limit, char *why,
 	else if (dl)
 		snprintf(why, len, "the world is deadlocked: no task can "
 			 "finish, no unmount");
-	else if (!m->tasks_exited)
+	else if (!m->tasks_exited) {
+		/* the tasks still in their operations, and their last
+		 * steps */
+		GString *st = g_string_new(NULL);
+		struct sim_note notes[SIM_NOTES];
+
+		for (unsigned i = 0; i < m->ntasks; i++) {
+			const struct fs_wl_task *t = &m->tasks[i];
+			unsigned n;
+
+			if (t->exited || !t->task)
+				continue;
+			n = sim_task_notes(t->task, notes, SIM_NOTES);
+			g_string_append_printf(st, "%s%s last did %s %s %s at %.3f ms",
+					       st->len ? "; " : "", t->name,
+					       n ? (notes[n - 1].func ? notes[n - 1].func : "") : "-",
+					       n ? (notes[n - 1].what ? notes[n - 1].what : "") : "",
+					       n ? (notes[n - 1].obj ? notes[n - 1].obj : "") : "",
+					       n ? (double)notes[n - 1].time / SIM_MSEC : 0.0);
+		}
 		snprintf(why, len, "the jobs' tasks did not finish their "
-			 "operations within %.0f s of simulated time",
-			 (double)limit / SIM_SEC);
+			 "operations within %.3f s of simulated time: %s",
+			 (double)limit / SIM_SEC, st->str);
+		g_string_free(st, TRUE);
+	}
 	else
 		snprintf(why, len, "the unmount did not finish within %.0f s "
 			 "of simulated time", (double)limit / SIM_SEC);

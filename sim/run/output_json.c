@@ -212,6 +212,11 @@ static void put_judge(struct sim_jw *j, const struct sim_rec_judge *jd)
 	sim_jw_kstring(j, "file", jd->image);
 	sim_jw_kbool(j, "clean_unmount", jd->clean);
 	sim_jw_kstring(j, "note", jd->note);
+	sim_jw_key(j, "model_fsck");
+	sim_jw_begin_object(j);
+	sim_jw_kuint(j, "count", jd->model_fsck);
+	sim_jw_kstring(j, "findings", jd->model_fsck_findings);
+	sim_jw_end_object(j);
 	sim_jw_key(j, "e2fsck");
 	sim_jw_begin_object(j);
 	sim_jw_kint(j, "status", jd->fsck_status);

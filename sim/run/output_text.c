@@ -161,6 +161,9 @@ static void print_judge_rec(FILE *f, const struct sim_job_rec *rec,
 	fprintf(f, "\n");
 	if (j->note)
 		fprintf(f, "%s  %s\n", indent, j->note);
+	if (j->model_fsck)
+		fprintf(f, "%s  the model's fsck on this disk: %" PRIu64 " finding%s\n",
+			indent, j->model_fsck, j->model_fsck == 1 ? "" : "s");
 	if (j->first_diff >= 0)
 		fprintf(f, "%s  first difference: %s at 0x%" PRIx64 ": %s\n",
 			indent, j->first_diff_file, (uint64_t)j->first_diff,

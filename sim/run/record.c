@@ -137,6 +137,7 @@ void sim_rec_judge_free(struct sim_rec_judge *j)
 		return;
 	g_free(j->image);
 	g_free(j->note);
+	g_free(j->model_fsck_findings);
 	g_free(j->fsck_problems);
 	g_free(j->readback);
 	g_free(j->readback_note);

@@ -64,6 +64,9 @@ struct sim_rec_judge {
 	char *image;                /* the image file */
 	bool clean;                 /* the model unmounted cleanly first */
 	char *note;                 /* how the image was made, if not clean */
+	uint64_t model_fsck;        /* the model's own fsck on the disk it
+				       exported (after the unmount) */
+	char *model_fsck_findings;  /* their headlines, a line each */
 	int fsck_status;            /* e2fsck -fn exit status; -1: not run */
 	char *fsck_problems;        /* what it reported, lines (NULL: none) */
 	char *readback;             /* "kernel" (ro loop mount), "debugfs", or
