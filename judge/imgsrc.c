@@ -125,7 +125,6 @@ static void src_clobbered_meta(const struct judge_img_src *src,
 struct judge_img_src *judge_img_src_new(struct ext4_model *m)
 {
 	struct super_block *sb = ext4_model_sb(m);
-	struct ext4_sb_info *sbi = EXT4_SB(sb);
 	struct ext4_sim_mb *mb = EXT4_SIM_MB(sb);
 	struct judge_img_src *src = g_new0(struct judge_img_src, 1);
 
@@ -165,7 +164,6 @@ struct judge_img_src *judge_img_src_new(struct ext4_model *m)
 		ext4_sim_ext_for_each_extent(inode, walk_extent, &w);
 		f->i_blocks = (w.blocks + w.nodes) * (sb->s_blocksize >> 9);
 	}
-	(void)sbi;
 	src->data_blocks = src_data_blocks;
 	src->clobbered_meta = src_clobbered_meta;
 	return src;

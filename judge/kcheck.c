@@ -490,6 +490,7 @@ static int kc_one(struct kc_env *env, const char *path, const char *shown,
 		return 2;
 	}
 	if (!kc_model_run(&env->o->model, abs, log->n, &km, err)) {
+		kc_model_free(&km);
 		fsx_log_free(log);
 		g_free(abs);
 		return 2;

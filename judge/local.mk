@@ -17,7 +17,9 @@ judge_libjudge_a_SOURCES = \
 judge_libjudge_a_CPPFLAGS = $(AM_CPPFLAGS) $(EXT2FS_CFLAGS)
 
 check_PROGRAMS += tests/judge/test-stamp
-TESTS += tests/judge/test-stamp tests/judge/kcheck.sh tests/judge/image.sh
+TESTS += tests/judge/test-stamp tests/judge/kcheck.sh tests/judge/image.sh \
+	tests/judge/regress-images.sh
 tests_judge_test_stamp_SOURCES = tests/judge/test-stamp.c
 tests_judge_test_stamp_LDADD = judge/libjudge.a $(FS_TEST_LIBS)
-EXTRA_DIST += tests/judge/kcheck.sh tests/judge/image.sh judge/render-expect.py
+EXTRA_DIST += tests/judge/kcheck.sh tests/judge/image.sh \
+	tests/judge/regress-images.sh judge/render-expect.py
