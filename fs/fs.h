@@ -91,6 +91,7 @@ struct super_block {
 	struct fs_oracle *s_oracle;      /* fs/oracle/oracle.h */
 	struct sim_rbio_pool *s_sim_rbio_pool;
 	const struct super_sim_operations *s_sim_op;  /* set at mount */
+	uint8_t s_uuid[16];              /* the file system's UUID (mount) */
 };
 
 /* i_flags (include/linux/fs.h, 4.4 value).  ext4_set_inode_flags gives

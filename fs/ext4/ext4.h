@@ -60,6 +60,7 @@ struct ext4_sb_info {
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
 	/* model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
 	/* The journal's blocks: one contiguous run (as mke2fs lays out the
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
@@ -266,6 +267,11 @@ extern const struct super_sim_operations ext4_sim_sops;
 /* ->dirty_inode (fs/ext4/inode_write.c): journal the inode, in a nested
  * handle if one is held. */
 void ext4_dirty_inode(struct inode *inode, int flags);
+
+/* The UUID every modelled file system carries, and the metadata_csum seed
+ * ext4_fill_super derives from a UUID: crc32c(~0, uuid) (extents_csum.c). */
+extern const uint8_t ext4_sim_uuid[16];
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,

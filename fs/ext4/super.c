@@ -31,6 +31,12 @@
 
 #define EXT4_SIM_INODE_RATIO 16384u
 
+/* fa17114e-0000-4000-8000-000000000001 */
+const uint8_t ext4_sim_uuid[16] = {
+	0xfa, 0x17, 0x11, 0x4e, 0x00, 0x00, 0x40, 0x00,
+	0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+};
+
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o)
 {
 	*o = (struct ext4_sim_mount_opts){
@@ -274,6 +280,12 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	sbi->s_sim_opts->device = prof->name;  /* static: outlives o */
 	sbi->s_sim_opts->profile = NULL;
 	sbi->s_sim_next_ino = 12;  /* after EXT4_GOOD_OLD_FIRST_INO (lost+found) */
+	/* Every world's file system has the same UUID (a world is a pure
+	 * function of its inputs); the checksum seed derives from it as in
+	 * ext4_fill_super, so node checksums are the ones a kernel or e2fsck
+	 * computes for an image carrying this UUID (judge/image.c). */
+	memcpy(sb->s_uuid, ext4_sim_uuid, sizeof(sb->s_uuid));
+	sbi->s_csum_seed = ext4_sim_csum_seed(sb->s_uuid);
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);

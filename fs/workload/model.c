@@ -86,6 +86,11 @@ struct ext4_model {
 	bool setup_done;
 	GError *setup_err;
 	sim_time_t tl_len;                /* [global] timeline: the window */
+	/* unmount task (ext4_model_unmount) */
+	struct fs_task_state umount_ts;
+	bool umount_done;
+	int umount_err;
+	bool tasks_exited;
 };
 
 /* ---- the initial layout --------------------------------------------------------- */
@@ -695,6 +700,95 @@ void ext4_model_destroy(struct ext4_model *m)
 	g_free(m);
 }
 
+/* ---- a clean unmount ------------------------------------------------------------------ */
+
+static bool all_exited(const struct ext4_model *m)
+{
+	for (unsigned i = 0; i < m->ntasks; i++)
+		if (!m->tasks[i].exited)
+			return false;
+	return true;
+}
+
+/* umount(2) after the jobs' tasks are gone: sync_filesystem (every file's
+ * dirty pages written back through the model's own writeback paths and
+ * waited for: fsync of each file), then ext4_put_super's
+ * jbd2_journal_destroy (the running transaction committed, every
+ * checkpoint written home, kjournald2 stopped). */
+static void umount_task(struct sim_task *t, void *arg)
+{
+	struct ext4_model *m = arg;
+	int err = 0;
+
+	/* the jobs' tasks finish the operation they are in first */
+	while (!all_exited(m))
+		sim_task_sleep(t, SIM_MSEC);
+	m->tasks_exited = true;
+	for (unsigned i = 0; i < m->nfiles; i++) {
+		struct file *file = g_new0(struct file, 1);
+		int e;
+
+		ext4_sim_file_open(file, m->files[i].inode);
+		e = ext4_sim_sys_fsync(file, 0, LLONG_MAX, false);
+		err = err ? err : e;
+		g_free(file);
+	}
+	if (!err)
+		err = ext4_sim_journal_detach(m->sb);
+	m->umount_err = err;
+	m->umount_done = true;
+	sim_world_request_stop(m->w);
+}
+
+int ext4_model_unmount(struct ext4_model *m, sim_time_t limit, char *why,
+		       size_t len)
+{
+	const char *dl;
+
+	for (unsigned j = 0; j < m->njobs; j++)
+		m->jobs[j].stop = true;
+	fs_task_spawn(m->w, "umount", umount_task, m, &m->umount_ts);
+	sim_world_run(m->w, sim_world_now(m->w) + limit);
+	if (m->umount_done && !m->umount_err)
+		return 0;
+	dl = sim_world_deadlock_report(m->w);
+	if (m->umount_done)
+		snprintf(why, len, "the unmount failed: %s",
+			 g_strerror(-m->umount_err));
+	else if (dl)
+		snprintf(why, len, "the world is deadlocked: no task can "
+			 "finish, no unmount");
+	else if (!m->tasks_exited) {
+		/* the tasks still in their operations, and their last
+		 * steps */
+		GString *st = g_string_new(NULL);
+		struct sim_note notes[SIM_NOTES];
+
+		for (unsigned i = 0; i < m->ntasks; i++) {
+			const struct fs_wl_task *t = &m->tasks[i];
+			unsigned n;
+
+			if (t->exited || !t->task)
+				continue;
+			n = sim_task_notes(t->task, notes, SIM_NOTES);
+			g_string_append_printf(st, "%s%s last did %s %s %s at %.3f ms",
+					       st->len ? "; " : "", t->name,
+					       n ? (notes[n - 1].func ? notes[n - 1].func : "") : "-",
+					       n ? (notes[n - 1].what ? notes[n - 1].what : "") : "",
+					       n ? (notes[n - 1].obj ? notes[n - 1].obj : "") : "",
+					       n ? (double)notes[n - 1].time / SIM_MSEC : 0.0);
+		}
+		snprintf(why, len, "the jobs' tasks did not finish their "
+			 "operations within %.3f s of simulated time: %s",
+			 (double)limit / SIM_SEC, st->str);
+		g_string_free(st, TRUE);
+	}
+	else
+		snprintf(why, len, "the unmount did not finish within %.0f s "
+			 "of simulated time", (double)limit / SIM_SEC);
+	return m->umount_done ? m->umount_err : -ETIMEDOUT;
+}
+
 /* ---- views -------------------------------------------------------------------------- */
 
 struct super_block *ext4_model_sb(const struct ext4_model *m)
@@ -716,6 +810,16 @@ const struct fs_wl_file *ext4_model_file(const struct ext4_model *m,
 const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m)
 {
 	return &m->stats;
+}
+
+unsigned ext4_model_njobs(const struct ext4_model *m)
+{
+	return m->njobs;
+}
+
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i)
+{
+	return i < m->njobs ? &m->jobs[i] : NULL;
 }
 
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m)

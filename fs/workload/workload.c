@@ -505,7 +505,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 	unsigned bs = inode->i_sb->s_blocksize;
 	sim_time_t turn_min = wl_turn_min(job);
 
-	for (;;) {
+	while (!job->stop) {
 		/* ops may cost no simulated time: a ^C must still land */
 		sim_task_check_interrupt(t->task);
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
@@ -550,8 +550,20 @@ struct wl_fsx {
 	struct fs_wl_task *t;
 	struct fsx_model m;
 	const struct fsx_op *op;
+	unsigned opi;               /* index of op in the log */
+	sim_stamp_t stamp;          /* the op's write data, or 0 */
 	bool found;                 /* this op already counted */
 };
+
+static void wl_fsx_observe(struct wl_fsx *x, loff_t pos,
+			   const struct sim_contents *src, uint32_t soff,
+			   uint32_t len)
+{
+	const struct fs_wl_fsx_observer *obs = x->t->job->fsx_obs;
+
+	if (obs && obs->data)
+		obs->data(obs->ctx, x->opi, pos, src, soff, len);
+}
 
 G_GNUC_PRINTF(2, 3)
 static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
@@ -605,6 +617,7 @@ static void wl_fsx_check(struct wl_fsx *x, loff_t pos,
 	uint32_t gorig;
 	sim_stamp_t gs, ws;
 
+	wl_fsx_observe(x, pos, src, soff, len);
 	if (bad < 0)
 		return;
 	gs = sim_contents_at(src, soff + (uint32_t)(bad - pos), &gorig);
@@ -670,6 +683,8 @@ static void wl_fsx_eofpage(struct wl_fsx *x, uint64_t off, uint64_t len,
 	else if (!sim_contents_is_zero(&dst, 0, tail))
 		wl_fsx_mismatch(x, "%s: non-zero data past EOF (0x%" G_GINT64_MODIFIER "x) in the mapped EOF page",
 				via, fs);
+	if (!bits)
+		wl_fsx_observe(x, (loff_t)fs, &dst, 0, tail);
 	sim_contents_destroy(&dst);
 }
 
@@ -770,6 +785,7 @@ static void wl_fsx_step(struct wl_fsx *x, const struct fsx_step *st)
 		if (!stamp)  /* the write failed outright: fsx would stop */
 			return;
 	}
+	x->stamp = stamp;
 	fsx_model_apply(&x->m, st, stamp);
 	if (st->kind == FSX_MAPWRITE)
 		wl_fsx_eofpage(x, off, len, "mapwrite");
@@ -783,6 +799,7 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	struct fs_wl_job *job = t->job;
 	struct fs_wl_file *f = job->file;
 	struct inode *inode = f->inode;
+	const struct fs_wl_fsx_observer *obs = job->fsx_obs;
 	struct wl_fsx x = { .t = t };
 
 	/* fsx's maxfilelen is the file's size; its good_buf starts as the
@@ -792,12 +809,14 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	for (unsigned i = 0; i < f->npieces; i++)
 		fsx_model_fill(&x.m, f->pieces[i].off, f->pieces[i].len,
 			       f->pieces[i].stamp);
-	for (unsigned i = 0; i < job->fsx->n; i++) {
+	for (unsigned i = 0; i < job->fsx->n && !job->stop; i++) {
 		struct fsx_step st;
 		enum fs_op kind;
 		sim_time_t t0, think;
 
 		x.op = &job->fsx->ops[i];
+		x.opi = i;
+		x.stamp = 0;
 		x.found = false;
 		fsx_model_plan(&x.m, x.op, &st);
 		think = wl_think(t);
@@ -807,6 +826,8 @@ static void wl_run_fsx(struct fs_wl_task *t)
 			 * that does not fit */
 			t->stats->fsx_skipped++;
 			t->stats->skipped[fs_wl_fsx_op(x.op->kind)]++;
+			if (obs && obs->op_end)
+				obs->op_end(obs->ctx, i, &st, 0);
 			continue;
 		}
 		kind = fs_wl_fsx_op(st.kind);
@@ -815,10 +836,14 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		wl_fsx_step(&x, &st);
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;
+		if (obs && obs->op_end)
+			obs->op_end(obs->ctx, i, &st, x.stamp);
 		if (think > 0)
 			sim_task_sleep(t->task, think);
 	}
 	fsx_model_destroy(&x.m);
+	if (obs && obs->end)
+		obs->end(obs->ctx, t);
 }
 
 void fs_wl_task_main(struct sim_task *task, void *arg)
@@ -833,4 +858,5 @@ void fs_wl_task_main(struct sim_task *task, void *arg)
 		wl_run_fsx(t);
 	else
 		wl_run_mix(t);
+	t->exited = true;
 }
