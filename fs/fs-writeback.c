@@ -31,7 +31,7 @@
 #include <stdlib.h>
 
 #include "fs/writeback.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 static void wb_timer_fn(struct sim_world *w, struct sim_event *ev)
 {

@@ -142,7 +142,7 @@ struct bdi_writeback {
 	bool background;             /* background writeback requested */
 	bool stopping;
 	sim_time_t last_old_flush;
-	/* parameters ([costs], fs/workload/options.h) */
+	/* parameters ([costs], fs/costs.h) */
 	sim_time_t writeback_interval;
 	sim_time_t expire_interval;
 	int64_t background_ratio, dirty_ratio;

@@ -34,11 +34,8 @@ struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/workload/options.h */
-struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block/block.h */
-struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
@@ -51,9 +48,9 @@ struct ext4_sb_info {
 	unsigned int s_mount_opt;
 	sim_time_t s_commit_interval;
 	journal_t *s_journal;               /* NULL without a journal */
-	struct ext4_sim_disk *s_disk;
+	struct ext4_sim_disk *s_disk;       /* = s_sb->s_disk (set at mount) */
 	struct ext4_sim_mb *s_mb;
-	struct ext4_sim_meta *s_meta;
+	struct ext4_sim_meta *s_meta;       /* = s_sb->s_meta (set at mount) */
 	/* block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
 	 * percpu counters, exact here (one thread per world). */
 	int64_t s_freeclusters_counter;     /* free incl. pending frees */
@@ -66,16 +63,10 @@ struct ext4_sb_info {
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
-	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
-	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
-	 * s_oracle may be NULL in unit tests. */
+	/* [model] the locking strategy (fs/ext4/locking.h), set by the world
+	 * set-up (fs/workload/model.c).  The cost model, the oracle and the
+	 * read-bio pool are generic code's too: struct super_block. */
 	const struct ext4_lock_ops *s_lock_ops;
-	const struct fs_costs *s_costs;
-	struct fs_oracle *s_oracle;
-	/* the pool of read bios (fs/mm/read_bio.c), created on
-	 * first use, freed by ext4_sim_unmount. */
-	struct sim_rbio_pool *s_sim_rbio_pool;
 	/* writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;

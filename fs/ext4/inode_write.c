@@ -31,7 +31,7 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/task_state.h"
 
 /* current_fs_time's resolution: a jiffy at HZ=250.  mtime changes (and the

@@ -24,6 +24,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/locking.h"
 #include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
@@ -263,6 +264,11 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
+	/* Generic code finds the device and the strategy's version and lock
+	 * through the superblock (fs/fs.h). */
+	sb->s_disk = sbi->s_disk;
+	sb->s_meta = sbi->s_meta;
+	sb->s_sim_op = &ext4_sim_sops;
 	ext4_sim_mb_new(sb, ipg);
 	/* ext4_calculate_resv_clusters: 2% or 4096, whichever is smaller */
 	sbi->s_resv_clusters = min_t(uint64_t, blocks / 50, 4096);

@@ -24,7 +24,7 @@
 #include "config.h"
 
 #include "fs/writeback.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 /* Pauses one balance_dirty_pages call sleeps at most. */
 #define BALANCE_SIM_MAX_PAUSES 1000

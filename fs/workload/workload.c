@@ -502,7 +502,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 			 * charge that (and never loop at a standstill) */
 			t->stats->skipped[op.kind]++;
 			sim_task_delay(t->task,
-				       max(EXT4_SB(inode->i_sb)->s_costs->syscall_entry,
+				       max(inode->i_sb->s_costs->syscall_entry,
 					   (sim_time_t)1));
 		}
 		if (think > 0)

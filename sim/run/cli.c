@@ -15,6 +15,7 @@
 #include "sim/run/merge.h"
 #include "sim/run/output.h"
 #include "sim/run/plan.h"
+#include "sim/run/mpi.h"
 #include "sim/run/runner.h"
 
 struct opts {
@@ -511,6 +512,16 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 
+	if (sim_mpi_size() > 1 && o.trace) {
+		rc = fail("--trace writes one job's trace: run it without mpirun");
+		goto out;
+	}
+	if (sim_mpi_rank() != 0) {
+		/* an MPI worker: runs jobs for rank 0, writes nothing */
+		if (!sim_mpi_work(env->model, plan, threads, &err))
+			rc = fail_err(err);
+		goto out;
+	}
 	if (o.resume && !o.output && !o.report) {
 		rc = fail("--resume continues the journal of an -o FILE or "
 			  "--report DIR run: give the same outputs as the run "
@@ -552,7 +563,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		ro.trace_job = (int)(plan->shard_k - 1);
 		ro.trace_path = o.trace;
 	}
-	run = sim_runner_run(env->model, plan, &ro, &err);
+	run = sim_mpi_size() > 1 ? sim_mpi_run(env->model, plan, &ro, &err)
+				 : sim_runner_run(env->model, plan, &ro, &err);
 	if (!run) {
 		rc = fail_err(err);
 		goto out;

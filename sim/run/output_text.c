@@ -1,4 +1,4 @@
-/* sim/run/output_text.c — the text summary (DESIGN §7): per strategy a run
+/* sim/run/output_text.c — the text summary (docs/design.md §7): per strategy a run
  * header, violations (per kind: count, replicas affected, "first in
  * replica R at T" — the earliest detection), fio-style latency lines (with
  * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and

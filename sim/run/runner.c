@@ -666,6 +666,52 @@ static gboolean progress(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* ---- for other runners (sim/run/mpi.c) ---------------------------------------- */
+
+struct sim_sched {
+	struct sched s;
+	const struct sim_plan *plan;
+};
+
+struct sim_sched *sim_sched_new(const struct sim_plan *plan, const GArray *todo)
+{
+	struct sim_sched *ss = g_new0(struct sim_sched, 1);
+
+	ss->plan = plan;
+	sched_init(&ss->s, plan, todo, false);
+	return ss;
+}
+
+guint sim_sched_pick(struct sim_sched *ss)
+{
+	return sched_pick(&ss->s);
+}
+
+void sim_sched_done(struct sim_sched *ss, guint index, double cpu_s)
+{
+	sched_done(&ss->s, ss->plan, index, cpu_s);
+}
+
+void sim_sched_free(struct sim_sched *ss)
+{
+	if (!ss)
+		return;
+	sched_free(&ss->s);
+	g_free(ss);
+}
+
+struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
+				       const struct sim_plan *plan,
+				       unsigned index, gint *stop,
+				       double *cpu_s, GError **err)
+{
+	double cpu0 = thread_cpu_s();
+	struct sim_job_rec *rec = run_job(ops, plan, index, NULL, stop, err);
+
+	*cpu_s = thread_cpu_s() - cpu0;
+	return rec;
+}
+
 struct sim_run *sim_run_new(const struct sim_plan *plan)
 {
 	struct sim_run *run = g_new0(struct sim_run, 1);

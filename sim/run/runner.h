@@ -72,6 +72,24 @@ struct sim_run *sim_run_new(const struct sim_plan *plan);
 void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
 void sim_run_free(struct sim_run *run);
 
+/* The runner's parts, for a runner over other transports (sim/run/mpi.c).
+ * The job order of the thread pool: longest group first (runner.c, "job
+ * order"); todo holds the plan indices (guint) to hand out, and every
+ * pick takes one (as many picks as indices).  Thread-safe. */
+struct sim_sched;
+struct sim_sched *sim_sched_new(const struct sim_plan *plan, const GArray *todo);
+guint sim_sched_pick(struct sim_sched *s);
+/* A job's CPU seconds, which steer later picks. */
+void sim_sched_done(struct sim_sched *s, guint index, double cpu_s);
+void sim_sched_free(struct sim_sched *s);
+/* Runs job index in the calling thread, as a worker of the pool does;
+ * *cpu_s its CPU seconds.  NULL with *err when it could not be set up, or
+ * NULL when *stop cut it short. */
+struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
+				       const struct sim_plan *plan,
+				       unsigned index, gint *stop,
+				       double *cpu_s, GError **err);
+
 /* Peak heap of the calling thread since the last reset (jemalloc's
  * thread.peak), 0 without jemalloc. */
 void sim_runner_heap_peak_reset(void);
