@@ -256,6 +256,14 @@ struct ext4_sim_mount_opts {
 };
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+/* What generic code asks ext4 (the kernel's ext4_sops, as far as the model
+ * has them; struct super_sim_operations, fs/fs.h): ->dirty_inode and the
+ * strategy's version and invalidate_lock.  ext4_sim_mount installs it in
+ * sb->s_sim_op. */
+extern const struct super_sim_operations ext4_sim_sops;
+/* ->dirty_inode (fs/ext4/inode_write.c): journal the inode, in a nested
+ * handle if one is held. */
+void ext4_dirty_inode(struct inode *inode, int flags);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,

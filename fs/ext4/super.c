@@ -173,6 +173,15 @@ static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
 	return 0;
 }
 
+/* ext4_sops: what generic code asks of the filesystem (fs/fs.h). */
+const struct super_sim_operations ext4_sim_sops = {
+	.dirty_inode = ext4_dirty_inode,
+	.kver = ext4_sim_sb_kver,
+	.invalidate_lock_paths = ext4_sim_invalidate_lock_paths,
+	.invalidate_lock_shared = ext4_sim_filemap_lock_shared,
+	.invalidate_unlock_shared = ext4_sim_filemap_unlock_shared,
+};
+
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o)
 {
@@ -264,8 +273,8 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
-	/* Generic code finds the device and the strategy's version and lock
-	 * through the superblock (fs/fs.h). */
+	/* Generic code finds the device, ->dirty_inode and the strategy's
+	 * version and lock through the superblock (fs/fs.h). */
 	sb->s_disk = sbi->s_disk;
 	sb->s_meta = sbi->s_meta;
 	sb->s_sim_op = &ext4_sim_sops;

@@ -775,6 +775,7 @@ const struct sim_model_ops ext4_model_ops = {
 	.strategies = fs_strategy_names,
 	.strategy_summary = model_strategy_summary,
 	.kinds = model_kinds,
+	.ops = fs_op_names,
 	.create = model_create,
 	.duration = model_duration,
 	.timeline = model_timeline,

@@ -484,6 +484,8 @@ static void wl_run_mix(struct fs_wl_task *t)
 	unsigned bs = inode->i_sb->s_blocksize;
 
 	for (;;) {
+		/* ops may cost no simulated time: a ^C must still land */
+		sim_task_check_interrupt(t->task);
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
 		double len = sim_dist_sample(&job->cfg->len, &t->rng_len);
 		struct fs_wl_op op = {

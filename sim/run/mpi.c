@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +96,36 @@ static char *recv_any(int *src, int *tag, int *len, gint *stop)
 	return buf;
 }
 
+/* A model error as a worker sends it: "M\n" then phase, file, line,
+ * time, events, task ("" for none) and message, one per line. */
+static char *merr_format(const struct sim_model_error *e)
+{
+	return g_strdup_printf("M\n%s\n%s\n%d\n%" G_GINT64_FORMAT "\n%"
+			       G_GUINT64_FORMAT "\n%s\n%s", e->phase ? e->phase : "",
+			       e->file ? e->file : "", e->line, (gint64)e->time,
+			       (guint64)e->events, e->task ? e->task : "",
+			       e->message ? e->message : "");
+}
+
+static struct sim_model_error *merr_parse(const struct sim_plan *plan,
+					  unsigned idx, const char *text)
+{
+	struct sim_model_error *e = g_new0(struct sim_model_error, 1);
+	char **f = g_strsplit(text, "\n", 7);
+	unsigned n = g_strv_length(f);
+
+	e->id = sim_plan_job(plan, idx);
+	e->phase = g_strdup(n > 0 ? f[0] : "run");
+	e->file = g_strdup(n > 1 ? f[1] : "?");
+	e->line = n > 2 ? atoi(f[2]) : 0;
+	e->time = n > 3 ? (sim_time_t)g_ascii_strtoll(f[3], NULL, 10) : 0;
+	e->events = n > 4 ? g_ascii_strtoull(f[4], NULL, 10) : 0;
+	e->task = n > 5 && f[5][0] ? g_strdup(f[5]) : NULL;
+	e->message = g_strdup(n > 6 ? f[6] : "?");
+	g_strfreev(f);
+	return e;
+}
+
 struct sim_run *sim_mpi_run(const struct sim_model_ops *ops,
 			    const struct sim_plan *plan,
 			    const struct sim_runner_opts *o, GError **err)
@@ -168,6 +199,12 @@ struct sim_run *sim_mpi_run(const struct sim_model_ops *ops,
 			}
 			if (used == len)        /* cut short by a signal */
 				break;
+			if (msg[used] == 'M' && msg[used + 1] == '\n') {
+				sim_run_add_error(run, merr_parse(plan, idx,
+								  msg + used + 2));
+				sim_sched_done(sched, idx, cpu);
+				break;
+			}
 			{
 				char *what = g_strdup_printf("rank %d: job %u",
 							     src, idx);
@@ -216,7 +253,7 @@ struct sim_run *sim_mpi_run(const struct sim_model_ops *ops,
 	for (i = 0; i < plan->n_jobs; i++)
 		if (run->recs[i])
 			sim_run_count(run, run->recs[i]);
-	run->interrupted = finished < todo->len;
+	run->interrupted = finished + run->model_errors < todo->len;
 	g_array_unref(todo);
 	if (first) {
 		g_propagate_error(err, first);
@@ -242,14 +279,22 @@ static void wk_job(gpointer data, gpointer user)
 	struct wk *wk = user;
 	unsigned idx = GPOINTER_TO_UINT(data) - 1;
 	GError *err = NULL;
+	struct sim_model_error *merr = NULL;
 	double cpu = 0;
 	struct sim_job_rec *rec = sim_runner_run_job(wk->ops, wk->plan, idx,
-						     &wk->stop, &cpu, &err);
+						     &wk->stop, &merr, &cpu,
+						     &err);
 	char *msg;
 
 	if (err) {
 		msg = g_strdup_printf("!%u\n%s", idx, err->message);
 		g_error_free(err);
+	} else if (merr) {
+		char *m = merr_format(merr);
+
+		msg = g_strdup_printf("%u %.9f %s", idx, cpu, m);
+		g_free(m);
+		sim_model_error_free(merr);
 	} else if (!rec) {
 		msg = g_strdup_printf("%u %.9f\n", idx, cpu);
 	} else {

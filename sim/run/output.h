@@ -106,6 +106,11 @@ void sim_out_text(const struct sim_out *out, FILE *f, bool explain);
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,
 		      FILE *f);
 
+/* One job's model error, two lines (what the summary lists, and --replay
+ * prints for such a job). */
+void sim_out_text_model_error(const struct sim_plan *plan,
+			      const struct sim_model_error *e, FILE *f);
+
 /* results.json (docs/results-json.md). g_free() the result. */
 char *sim_out_json(const struct sim_out *out);
 /* One job's raw record, as shard files hold it (the journal's records). */
