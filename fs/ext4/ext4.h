@@ -19,6 +19,8 @@ typedef uint64_t ext4_fsblk_t;  /* physical block (48 bits used) */
 typedef uint32_t ext4_group_t;
 
 #define EXT_MAX_BLOCKS 0xffffffffu
+/* The highest logical block a file may map (v5.15 ext4.h). */
+#define EXT4_MAX_LOGICAL_BLOCK 0xfffffffeu
 
 /* Mount options that matter here (s_mount_opt). */
 #define EXT4_MOUNT_JOURNAL_DATA   0x0001   /* data=journal */

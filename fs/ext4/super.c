@@ -2,7 +2,9 @@
  * mount options that matter, and the disk, buffer cache, allocator and
  * (later) journal of one world (model of mke2fs + ext4_fill_super, v4.4).
  *
- * Geometry follows mke2fs defaults: block size 4 KiB (1–64 KiB allowed;
+ * Geometry follows mke2fs defaults: block size 4 KiB (1–4 KiB allowed: the
+ * kernel mounts only blocksize <= PAGE_SIZE — sb_set_blocksize ->
+ * set_blocksize, v4.4.1 fs/block_dev.c, v5.15 block/bdev.c — and the
  * page size is 4 KiB, so blocks may be smaller than a page), 8 x blocksize
  * blocks per group (one bitmap block), first data block 1 for 1 KiB blocks
  * else 0, one 256-byte inode per 16 KiB of device (inode_ratio), sparse_super
@@ -79,7 +81,9 @@ static bool valid_opts(const struct ext4_sim_mount_opts *o)
 {
 	unsigned bs = o->blocksize;
 
-	if (bs < 1024 || bs > 65536 || (bs & (bs - 1)))
+	/* set_blocksize: a power of two, at most PAGE_SIZE (ext4: at least
+	 * 1 KiB) */
+	if (bs < 1024 || bs > PAGE_SIZE || (bs & (bs - 1)))
 		return false;
 	if (o->blocks_per_group &&
 	    (o->blocks_per_group > 8 * bs || o->blocks_per_group % 8 ||
