@@ -2,6 +2,7 @@
 # See fs/local.mk.
 fs_libfs_a_SOURCES += \
 	fs/contents.c fs/contents.h \
+	fs/extmap.c fs/extmap.h \
 	fs/disk.c fs/disk.h \
 	fs/block.c fs/block.h \
 	fs/ext4/mballoc.c fs/ext4/mballoc.h \
@@ -9,10 +10,14 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/super.c \
 	fs/ext4/ialloc.c
 
-check_PROGRAMS += tests/fs/test-contents tests/fs/test-disk tests/fs/test-mballoc
-TESTS += tests/fs/test-contents tests/fs/test-disk tests/fs/test-mballoc
+check_PROGRAMS += tests/fs/test-contents tests/fs/test-extmap tests/fs/test-disk \
+	tests/fs/test-mballoc
+TESTS += tests/fs/test-contents tests/fs/test-extmap tests/fs/test-disk \
+	tests/fs/test-mballoc
 tests_fs_test_contents_SOURCES = tests/fs/test-contents.c
 tests_fs_test_contents_LDADD = $(FS_TEST_LIBS)
+tests_fs_test_extmap_SOURCES = tests/fs/test-extmap.c
+tests_fs_test_extmap_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_disk_SOURCES = tests/fs/test-disk.c
 tests_fs_test_disk_LDADD = $(FS_TEST_LIBS)
 tests_fs_test_mballoc_SOURCES = tests/fs/test-mballoc.c

@@ -96,12 +96,13 @@ static void xh_check_refs(struct xh *h)
 	const struct ext4_sim_disk *d = EXT4_SB(h->sb)->s_disk;
 
 	/* (bitmaps, descriptors and journal blocks are not ours) */
-	for (uint64_t b = 0; b < m->nblocks; b++)
-		if (m->bh[b] && m->bh[b]->b_count &&
-		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_FSMETA &&
-		    ext4_sim_disk_owner(d, b)->kind != EXT4_SIM_OWN_JOURNAL)
+	for (struct buffer_head *bh = ext4_sim_meta_next(m, 0); bh;
+	     bh = ext4_sim_meta_next(m, bh->b_blocknr + 1))
+		if (bh->b_count &&
+		    ext4_sim_disk_owner(d, bh->b_blocknr)->kind != EXT4_SIM_OWN_FSMETA &&
+		    ext4_sim_disk_owner(d, bh->b_blocknr)->kind != EXT4_SIM_OWN_JOURNAL)
 			g_error("block %llu: %u buffer references left",
-				(unsigned long long)b, m->bh[b]->b_count);
+				(unsigned long long)bh->b_blocknr, bh->b_count);
 }
 
 void xh_free(struct xh *h)
