@@ -65,9 +65,14 @@ static bool node_bytes(const struct judge_img_src *src, uint64_t blk,
 				      sb->s_blocksize, buf);
 		return true;
 	}
-	if (blk < meta->nblocks && meta->bh[blk] && meta->bh[blk]->b_data) {
-		memcpy(buf, meta->bh[blk]->b_data, sb->s_blocksize);
-		return true;
+	{
+		const struct buffer_head *bh = blk < meta->nblocks ?
+			radix_tree_lookup(&meta->bh, blk) : NULL;
+
+		if (bh && bh->b_data) {
+			memcpy(buf, bh->b_data, sb->s_blocksize);
+			return true;
+		}
 	}
 	return false;
 }
@@ -133,7 +138,8 @@ struct judge_img_src *judge_img_src_new(struct ext4_model *m)
 	src->referenced = g_hash_table_new(g_direct_hash, g_direct_equal);
 	src->groups = g_new0(struct judge_img_group, mb->ngroups);
 	for (ext4_group_t g = 0; g < mb->ngroups; g++) {
-		const struct ext4_group_info *gi = &mb->groups[g];
+		/* loads the group if nothing touched it (its default layout) */
+		const struct ext4_group_info *gi = ext4_sim_mb_group(mb, g);
 
 		src->groups[g] = (struct judge_img_group){
 			.block_bitmap = gi->bg_block_bitmap,

@@ -104,10 +104,8 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 	struct inode *inode = f->inode;
 	struct ext4_sb_info *sbi = EXT4_SB(inode->i_sb);
 	unsigned bs = inode->i_sb->s_blocksize;
-	struct sim_contents src;
 	ext4_lblk_t l = lblk;
 
-	sim_contents_init(&src, bs);
 	while (l < lblk + n) {
 		struct ext4_map_blocks map = {
 			.m_lblk = l,
@@ -117,38 +115,23 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 					      EXT4_GET_BLOCKS_CREATE);
 		struct fs_wl_piece p;
 
-		if (ret <= 0) {
-			sim_contents_destroy(&src);
+		if (ret <= 0)
 			return ret < 0 ? ret : -ENOSPC;
-		}
 		p.off = (uint64_t)map.m_lblk * bs;
 		p.len = min((uint64_t)map.m_len * bs, size - p.off);
 		p.stamp = sim_stamp_new(&sbi->s_disk->stamps, inode->i_ino,
 					(int64_t)p.off, (uint32_t)p.len,
 					SIM_STAMP_INITIAL, 0, 0);
-		for (unsigned i = 0; i < map.m_len; i++) {
-			uint64_t boff = (uint64_t)i * bs;
-			uint32_t in_file = (uint32_t)min((uint64_t)bs,
-							 p.len - boff);
-			bool foreign;
-
-			/* bytes past EOF in the last block are zero */
-			sim_contents_zero(&src, 0, bs);
-			sim_contents_set(&src, 0, in_file, p.stamp,
-					 (uint32_t)boff);
-			foreign = ext4_sim_disk_write(sbi->s_disk,
-						      map.m_pblk + i, 0, bs,
-						      &src, 0,
-						      (uint32_t)inode->i_ino,
-						      map.m_lblk + i, NULL);
-			SIM_BUG_ON(foreign);
-		}
+		/* every block written whole, bytes past EOF in the last one
+		 * zero: recorded as one run, not block by block */
+		ext4_sim_disk_write_initial(sbi->s_disk, map.m_pblk, map.m_len,
+					    p.stamp, 0, p.len,
+					    (uint32_t)inode->i_ino, map.m_lblk);
 		fs_oracle_write(inode, (loff_t)p.off, p.len, p.stamp);
 		g_array_append_val(pieces, p);
 		*last = map.m_pblk + map.m_len - 1;
 		l += (ext4_lblk_t)ret;
 	}
-	sim_contents_destroy(&src);
 	return 0;
 }
 
@@ -271,9 +254,9 @@ static void setup_task(struct sim_task *t, void *arg)
 				    SIM_CFG_ERROR_INVALID, "[%s]: set-up failed",
 				    m->files[i].name);
 	/* everything above was on disk before mount */
-	for (uint64_t b = 0; b < meta->nblocks; b++)
-		if (meta->bh[b])
-			clear_buffer_dirty(meta->bh[b]);
+	for (struct buffer_head *bh = ext4_sim_meta_next(meta, 0); bh;
+	     bh = ext4_sim_meta_next(meta, bh->b_blocknr + 1))
+		clear_buffer_dirty(bh);
 	m->setup_done = true;
 }
 

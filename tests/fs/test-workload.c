@@ -366,9 +366,9 @@ static void test_setup_layouts(void)
 	g_assert_cmpint(ext4_model_file(m, 3)->inode->i_size, ==, 0);
 	g_assert_true(ext4_sim_mb_check(sb, why, sizeof(why)));
 	/* no metadata left dirty: the files predate the mount */
-	for (uint64_t b = 0; b < EXT4_SB(sb)->s_meta->nblocks; b++)
-		if (EXT4_SB(sb)->s_meta->bh[b])
-			g_assert_false(buffer_dirty(EXT4_SB(sb)->s_meta->bh[b]));
+	for (struct buffer_head *bh = ext4_sim_meta_next(EXT4_SB(sb)->s_meta, 0);
+	     bh; bh = ext4_sim_meta_next(EXT4_SB(sb)->s_meta, bh->b_blocknr + 1))
+		g_assert_false(buffer_dirty(bh));
 	/* the spacers went back: no data block is owned by nobody */
 	g_assert_cmpuint(ext4_sim_disk_count(EXT4_SB(sb)->s_disk,
 					     EXT4_SIM_OWN_DATA), ==,
