@@ -102,4 +102,27 @@ expect_run "think = fixed:0 with every cost zero" --set w.ops=mmap_read,read,fsy
 	[ "$(jq '.strategies[0].ops.mmap_write.count' "$tmp/tight.json")" -gt 100000 ]
 result "think = fixed:0 issues ops back to back" $?
 
+# ---- finding 5: 4096 tasks queued on the page locks of a 16K file; the
+# wait-for graph costs O(1) per block (it was O(queue) edges, each expanded
+# in O(queue): minutes per simulated millisecond)
+cat > "$tmp/crowd.cfg" <<'CFG'
+[global]
+strategies = lockless, i_mmap_sem
+duration = 200us
+
+[data]
+type = file
+size = 16K
+
+[crowd]
+file = data
+numjobs = 4096
+ops = mmap_read:50, mmap_write:50
+CFG
+t0=$(date +%s)
+expect_run "numjobs = 4096 on four pages" "$tmp/crowd.cfg"
+t1=$(date +%s)
+[ $((t1 - t0)) -lt 60 ]
+result "numjobs = 4096 on four pages takes under a minute ($((t1 - t0)) s)" $?
+
 echo "1..$n"
