@@ -443,10 +443,20 @@ static void test_create_errors(void)
 {
 	expect_create_error("[f]\ntype = file\nsize = 1M\n[j]\nfile = f\n",
 			    "no_such_strategy", 0, "unknown strategy 'no_such_strategy'");
-	expect_create_error("[global]\nfs_size = 16M\njournal_size = 4M\n"
-			    "[f]\ntype = file\nsize = 4M\nlayout = fragmented:2000\n"
-			    "[j]\nfile = f\n",
-			    "lockless", EXT4_MODEL_NO_TASKS, "fragmented:2000");
+	{
+		/* refused when the workload is read, with file:line */
+		const char *text = "[global]\nfs_size = 16M\njournal_size = 4M\n"
+			"[f]\ntype = file\nsize = 4M\nlayout = fragmented:2000\n"
+			"[j]\nfile = f\n";
+		GError *err = NULL;
+
+		g_assert_null(sim_cfg_load_data(&fs_schema, "t.cfg", text,
+						strlen(text), &err));
+		g_assert_nonnull(err);
+		g_assert_cmpstr(err->message, ==,
+				"t.cfg:7: [f] layout: fragmented:2000: more extents than the file has blocks (1024 of 4096 bytes: size / blocksize)");
+		g_error_free(err);
+	}
 	expect_create_error("[global]\nfs_size = 16M\njournal_size = 4M\n"
 			    "[f]\ntype = file\nsize = 8M\n"
 			    "[g]\ntype = file\nsize = 8M\n[j]\nfile = f\n",
