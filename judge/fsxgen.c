@@ -92,6 +92,12 @@ char *judge_fsxgen(uint64_t seed, unsigned index, unsigned nops,
 		default:
 			op.offset = draw_off(&r, maxfilelen, bs);
 			op.length = draw_len(&r, maxfilelen, bs);
+			/* as fsx logs them: trimmed to maxfilelen
+			 * (TRIM_OFF_LEN), so no op reaches past the file */
+			if (op.offset >= maxfilelen)
+				op.offset = maxfilelen - 1;
+			if (op.offset + op.length > maxfilelen)
+				op.length = maxfilelen - op.offset;
 			break;
 		}
 		if ((op.kind == FSX_FALLOCATE || op.kind == FSX_ZERO_RANGE) &&

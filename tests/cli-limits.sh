@@ -102,4 +102,78 @@ expect_run "think = fixed:0 with every cost zero" --set w.ops=mmap_read,read,fsy
 	[ "$(jq '.strategies[0].ops.mmap_write.count' "$tmp/tight.json")" -gt 100000 ]
 result "think = fixed:0 issues ops back to back" $?
 
+# ---- finding 5: 4096 tasks queued on the page locks of a 16K file; the
+# wait-for graph costs O(1) per block (it was O(queue) edges, each expanded
+# in O(queue): minutes per simulated millisecond)
+cat > "$tmp/crowd.cfg" <<'CFG'
+[global]
+strategies = lockless, i_mmap_sem
+duration = 200us
+
+[data]
+type = file
+size = 16K
+
+[crowd]
+file = data
+numjobs = 4096
+ops = mmap_read:50, mmap_write:50
+CFG
+t0=$(date +%s)
+expect_run "numjobs = 4096 on four pages" "$tmp/crowd.cfg"
+t1=$(date +%s)
+[ $((t1 - t0)) -lt 60 ]
+result "numjobs = 4096 on four pages takes under a minute ($((t1 - t0)) s)" $?
+
+# ---- errors that help: one line, the key, the constraint, the values
+expect_error "journal too small names the key, the constraint, the values" \
+	"^sim: --set global.journal_size: cannot mount: journal_size 1M is 256 blocks of 4K; jbd2 needs at least 1024 blocks \(4M\)$" \
+	--set global.journal_size=1M "$tmp/all.cfg"
+expect_error "1K blocks with the default journal point at --set blocksize" \
+	"^sim: --set global.blocksize: cannot mount: journal_size 64M is 65536 blocks of 1K; without flex_bg the journal fits in one block group: at most [0-9]+ blocks" \
+	--set global.blocksize=1K "$tmp/tight.cfg"
+sed 's/^journal_size = 4M$/journal_size = 2M/' "$tmp/all.cfg" > "$tmp/journal.cfg"
+expect_error "a journal_size in the file points at its line" \
+	"journal.cfg:5: \[global\] journal_size: cannot mount: journal_size 2M is 512 blocks of 4K" \
+	"$tmp/journal.cfg"
+expect_error "dax with 1K blocks" \
+	"^sim: --set global.blocksize: cannot mount: dax needs blocksize = the page size \(4K\), blocksize is 1K" \
+	--set global.mount=dax --set global.blocksize=1K "$tmp/all.cfg"
+expect_error "blocks_per_group above 8 x blocksize" \
+	"^sim: --set global.blocks_per_group: cannot mount: blocks_per_group 16384: .* 8192 with 1K blocks" \
+	--set global.blocksize=1K --set global.blocks_per_group=16384 "$tmp/all.cfg"
+sed 's/^layout = sparse:0.5$/layout = fragmented:100000/' "$tmp/all.cfg" > "$tmp/frag.cfg"
+expect_error "fragmented:N past the file's blocks has file:line" \
+	"frag.cfg:10: \[f\] layout: fragmented:100000: more extents than the file has blocks \(128 " \
+	"$tmp/frag.cfg"
+sed 's/^strategies = .*/strategies =/' "$tmp/all.cfg" > "$tmp/nostrat.cfg"
+expect_error "an empty strategies = has file:line" \
+	"nostrat.cfg:2: \[global\] strategies: empty: no strategy to run" \
+	"$tmp/nostrat.cfg"
+# fsx logs: past the file's size, or nothing to replay
+printf 'write 0x0 0x1000 0x0\ntruncate 0x0 0x200000 0x1000\nmapread 0x180000 0x100 0x200000\n' > "$tmp/past.fsxops"
+: > "$tmp/empty.fsxops"
+printf 'skip write 0x0 0x10 0x0\n' > "$tmp/skipped.fsxops"
+for log in past empty skipped; do
+	cat > "$tmp/$log.cfg" <<CFG
+[global]
+duration = 1ms
+
+[data]
+type = file
+size = 1M
+
+[fsx]
+file = data
+ops_file = $log.fsxops
+CFG
+done
+expect_error "an fsx log past the file's size" \
+	"past.cfg:10: \[fsx\] ops_file: .*past.fsxops:2: 'truncate 0x0 0x200000 0x1000' reaches 0x200000, past \[data\] size 0x100000" \
+	"$tmp/past.cfg"
+expect_error "an empty fsx log" "empty.cfg:10: \[fsx\] ops_file: .*empty.fsxops: no op in it: nothing to replay" "$tmp/empty.cfg"
+expect_error "an fsx log of skipped ops" "skipped.cfg:10: \[fsx\] ops_file: .*every op is marked skipped" "$tmp/skipped.cfg"
+sed 's/^size = 1M$/size = 2M/' "$tmp/past.cfg" > "$tmp/past2M.cfg"
+expect_run "the same log within a 2M file" "$tmp/past2M.cfg"
+
 echo "1..$n"

@@ -244,7 +244,8 @@ enum ext4_sim_data_mode {
 /* Geometry and the mount options that matter here.  No option parsing:
  * the config module fills this in ([global] device, mount, ...). */
 struct ext4_sim_mount_opts {
-	unsigned int blocksize;        /* 1K..64K, power of two; default 4K */
+	unsigned int blocksize;        /* 1K..4K (PAGE_SIZE), power of two;
+					* default 4K */
 	uint64_t size;                 /* device bytes; default 1 GiB */
 	unsigned int blocks_per_group; /* 0: 8 * blocksize (one bitmap block) */
 	unsigned int inodes_per_group; /* 0: default (inode table size only) */
@@ -276,6 +277,18 @@ uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
+/* Why a mount was refused, for the user: the option at fault and one
+ * that goes with it ([global] key names: "blocksize", "fs_size",
+ * "blocks_per_group", "journal_size", "mount", ...; key2 may be NULL),
+ * and a sentence naming the constraint and the values. */
+struct ext4_sim_mount_error {
+	const char *key, *key2;
+	char why[320];
+};
+/* ext4_sim_mount that fills *me (if non-NULL) when it refuses. */
+struct super_block *ext4_sim_mount_why(struct sim_world *w,
+				       const struct ext4_sim_mount_opts *o,
+				       struct ext4_sim_mount_error *me);
 void ext4_sim_unmount(struct super_block *sb);
 /* frees the read-bio pool (fs/mm/read_bio.c); called by
  * ext4_sim_unmount. */

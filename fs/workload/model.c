@@ -354,6 +354,48 @@ static bool fsx_ops_supported(const struct fsx_log *log, char *buf,
 	return true;
 }
 
+/* An fsx log runs within its file: fsx's maxfilelen is the file's size,
+ * and the mapping a replay loads and stores through covers that much (a
+ * truncate past it used to make every later mapped load "fault", reported
+ * as fsx mismatches).  And it has something to run.  Ops the log marks
+ * skipped are not looked at: fsx did not run them. */
+static bool fsx_log_fits(const struct sim_cfg *cfg,
+			 const struct sim_cfg_section *sec,
+			 const struct fsx_log *log, const struct fs_wl_file *f,
+			 GError **err)
+{
+	unsigned run = 0;
+
+	for (unsigned k = 0; k < log->n; k++) {
+		const struct fsx_op *op = &log->ops[k];
+		uint64_t reach = op->kind == FSX_TRUNCATE ? op->length :
+				 op->offset + op->length;
+		char text[128];
+
+		if (op->flags & FSX_FL_SKIPPED)
+			continue;
+		run++;
+		if (reach <= f->size)
+			continue;
+		fsx_op_format(op, text, sizeof(text));
+		sim_cfg_error_at(cfg, sec, "ops_file", err,
+				 SIM_CFG_ERROR_RANGE,
+				 "%s:%u: '%s' reaches 0x%" G_GINT64_MODIFIER "x, past [%s] size 0x%" G_GINT64_MODIFIER "x (fsx's maxfilelen: make the file at least that large)",
+				 log->name, op->line, text, reach, f->name,
+				 f->size);
+		return false;
+	}
+	if (!run) {
+		sim_cfg_error_at(cfg, sec, "ops_file", err,
+				 SIM_CFG_ERROR_INVALID,
+				 "%s: %s: nothing to replay",
+				 log->name, log->n ? "every op is marked skipped" :
+						     "no op in it");
+		return false;
+	}
+	return true;
+}
+
 /* Jobs from the job sections.  check_ops: refuse ops whose kernel path is
  * not in the build (not needed when no task will run). */
 static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
@@ -406,6 +448,8 @@ static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
 						 "a job replaying an fsx log runs one task (numjobs = 1)");
 				goto out;
 			}
+			if (check_ops && !fsx_log_fits(cfg, sec, j->fsx, j->file, err))
+				goto out;
 			if (check_ops &&
 			    !fsx_ops_supported(j->fsx, msg, sizeof(msg))) {
 				sim_cfg_error_at(cfg, sec, "ops_file", err,
@@ -467,6 +511,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	const struct fs_costs *costs = sim_cfg_data(cfg, "costs");
 	struct ext4_model *m = g_new0(struct ext4_model, 1);
 	struct ext4_sim_mount_opts mo;
+	struct ext4_sim_mount_error me;
 	struct blk_sim_profile prof;
 	struct mm_sim_costs mc;
 	struct ext4_sb_info *sbi;
@@ -487,15 +532,27 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 
 	/* 1. mount */
 	mount_opts_from(cfg, g, &mo, &prof);
-	m->sb = ext4_sim_mount(w, &mo);
+	me = (struct ext4_sim_mount_error){ 0 };
+	m->sb = ext4_sim_mount_why(w, &mo, &me);
 	if (IS_ERR(m->sb)) {
+		const struct sim_cfg_section *gs = sim_cfg_lookup(cfg, "global");
+		const char *at = NULL;
 		long e = PTR_ERR(m->sb);
 
+		/* point at the key the user set: the one at fault, else
+		 * the one that goes with it, else [global] */
+		if (me.key && gs && sim_cfg_is_set(gs, me.key))
+			at = me.key;
+		else if (me.key2 && gs && sim_cfg_is_set(gs, me.key2))
+			at = me.key2;
 		m->sb = NULL;
-		sim_cfg_error_at(cfg, sim_cfg_lookup(cfg, "global"), NULL, err,
-				 SIM_CFG_ERROR_INVALID,
-				 "cannot mount: %s (blocksize, fs_size, blocks_per_group, journal_size and mount options must fit together)",
-				 g_strerror((int)-e));
+		if (me.key)
+			sim_cfg_error_at(cfg, gs, at, err, SIM_CFG_ERROR_INVALID,
+					 "cannot mount: %s", me.why);
+		else
+			sim_cfg_error_at(cfg, gs, NULL, err,
+					 SIM_CFG_ERROR_INVALID,
+					 "cannot mount: %s", g_strerror((int)-e));
 		goto fail;
 	}
 	sim_world_set_model(w, m);

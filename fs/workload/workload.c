@@ -248,6 +248,8 @@ void fs_wl_task_init(struct fs_wl_task *t, struct fs_wl_job *job,
 			  job->file->size, index, ntasks);
 }
 
+static void wl_fsx_free(struct wl_fsx *x);
+
 void fs_wl_task_destroy(struct fs_wl_task *t)
 {
 	/* after the world stopped: unmapping needs no task (no costs, no
@@ -260,6 +262,9 @@ void fs_wl_task_destroy(struct fs_wl_task *t)
 	t->file = NULL;
 	g_free(t->name);
 	t->name = NULL;
+	/* a replay the world stopped in the middle of */
+	wl_fsx_free(t->fsx);
+	t->fsx = NULL;
 }
 
 /* open(2) + mmap(2) of the whole file up to its cap, once per task. */
@@ -553,6 +558,7 @@ struct wl_fsx {
 	unsigned opi;               /* index of op in the log */
 	sim_stamp_t stamp;          /* the op's write data, or 0 */
 	bool found;                 /* this op already counted */
+	struct sim_contents load;   /* what a mapped read returned */
 };
 
 static void wl_fsx_observe(struct wl_fsx *x, loff_t pos,
@@ -563,6 +569,15 @@ static void wl_fsx_observe(struct wl_fsx *x, loff_t pos,
 
 	if (obs && obs->data)
 		obs->data(obs->ctx, x->opi, pos, src, soff, len);
+}
+
+static void wl_fsx_free(struct wl_fsx *x)
+{
+	if (!x)
+		return;
+	fsx_model_destroy(&x->m);
+	sim_contents_destroy(&x->load);
+	g_free(x);
 }
 
 G_GNUC_PRINTF(2, 3)
@@ -648,17 +663,19 @@ static void wl_fsx_mapread(struct wl_fsx *x, uint64_t off, uint64_t len,
 
 	while (len) {
 		uint32_t n = (uint32_t)min(len, (uint64_t)SIM_CONTENTS_MAX_SIZE);
-		struct sim_contents dst;
 		int bits;
 
-		sim_contents_init(&dst, n);
-		bits = mm_sim_user_load(t->mm, wl_addr(t, off), n, &dst);
+		/* x->load, not a local: the load may fault and sleep with
+		 * pages already copied in (heap runs), and the world may
+		 * stop there (issue 11 finding 7: LeakSanitizer). */
+		sim_contents_init(&x->load, n);
+		bits = mm_sim_user_load(t->mm, wl_addr(t, off), n, &x->load);
 		if (bits)
 			wl_fsx_mismatch(x, "%s: mapped load at 0x%" G_GINT64_MODIFIER "x faulted (VM_FAULT 0x%x)",
 					via, off, bits);
 		else
-			wl_fsx_check(x, (loff_t)off, &dst, 0, n, via);
-		sim_contents_destroy(&dst);
+			wl_fsx_check(x, (loff_t)off, &x->load, 0, n, via);
+		sim_contents_destroy(&x->load);
 		off += n;
 		len -= n;
 	}
@@ -800,32 +817,35 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	struct fs_wl_file *f = job->file;
 	struct inode *inode = f->inode;
 	const struct fs_wl_fsx_observer *obs = job->fsx_obs;
-	struct wl_fsx x = { .t = t };
+	struct wl_fsx *x = g_new0(struct wl_fsx, 1);
 
+	/* The task owns the replay's memory (see struct fs_wl_task). */
+	t->fsx = x;
+	x->t = t;
 	/* fsx's maxfilelen is the file's size; its good_buf starts as the
 	 * file does */
-	fsx_model_init(&x.m, f->size, inode->i_sb->s_blocksize);
-	fsx_model_set_size(&x.m, f->initial_size);
+	fsx_model_init(&x->m, f->size, inode->i_sb->s_blocksize);
+	fsx_model_set_size(&x->m, f->initial_size);
 	for (unsigned i = 0; i < f->npieces; i++)
-		fsx_model_fill(&x.m, f->pieces[i].off, f->pieces[i].len,
+		fsx_model_fill(&x->m, f->pieces[i].off, f->pieces[i].len,
 			       f->pieces[i].stamp);
 	for (unsigned i = 0; i < job->fsx->n && !job->stop; i++) {
 		struct fsx_step st;
 		enum fs_op kind;
 		sim_time_t t0, think;
 
-		x.op = &job->fsx->ops[i];
-		x.opi = i;
-		x.stamp = 0;
-		x.found = false;
-		fsx_model_plan(&x.m, x.op, &st);
+		x->op = &job->fsx->ops[i];
+		x->opi = i;
+		x->stamp = 0;
+		x->found = false;
+		fsx_model_plan(&x->m, x->op, &st);
 		think = wl_think(t);
 		t->stats->fsx_ops++;
 		if (st.skip) {
 			/* fsx did not run it either: skipped like a mix op
 			 * that does not fit */
 			t->stats->fsx_skipped++;
-			t->stats->skipped[fs_wl_fsx_op(x.op->kind)]++;
+			t->stats->skipped[fs_wl_fsx_op(x->op->kind)]++;
 			if (obs && obs->op_end)
 				obs->op_end(obs->ctx, i, &st, 0);
 			continue;
@@ -833,15 +853,16 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		kind = fs_wl_fsx_op(st.kind);
 		t0 = sim_task_now(t->task);
 		t->seq++;
-		wl_fsx_step(&x, &st);
+		wl_fsx_step(x, &st);
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;
 		if (obs && obs->op_end)
-			obs->op_end(obs->ctx, i, &st, x.stamp);
+			obs->op_end(obs->ctx, i, &st, x->stamp);
 		if (think > 0)
 			sim_task_sleep(t->task, think);
 	}
-	fsx_model_destroy(&x.m);
+	t->fsx = NULL;
+	wl_fsx_free(x);
 	if (obs && obs->end)
 		obs->end(obs->ctx, t);
 }

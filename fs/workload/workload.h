@@ -180,6 +180,12 @@ struct fs_wl_task {
 	struct vm_area_struct *vma; /* the file mapped, cap bytes, or NULL */
 	uint64_t seq;               /* ops issued, for stamps */
 	bool exited;                /* the task function returned */
+	/* An fsx replay's state (fsx's model of the file, a buffer for
+	 * mapped reads): heap memory a task holds across blocking calls
+	 * lives here, not in its stack frames, so a world that stops with
+	 * the task blocked (the job's duration) frees it in
+	 * fs_wl_task_destroy.  NULL when not replaying. */
+	struct wl_fsx *fsx;
 };
 
 /* Seeds the streams and the offset generator of t (replica = the job's

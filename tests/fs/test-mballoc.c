@@ -158,6 +158,33 @@ static void test_mount_rejects(void)
 	ext4_sim_mount_opts_default(&o);
 	o.blocksize = 3000;
 	g_assert_cmpint(PTR_ERR(ext4_sim_mount(w, &o)), ==, -EINVAL);
+	/* what is wrong, for the user: the key and the values */
+	{
+		struct ext4_sim_mount_error me = { 0 };
+
+		ext4_sim_mount_opts_default(&o);
+		o.journal_blocks = 256;              /* 1M of 4K blocks */
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "journal_size");
+		g_assert_cmpstr(me.why, ==,
+				"journal_size 1M is 256 blocks of 4K; jbd2 needs at least 1024 blocks (4M)");
+		ext4_sim_mount_opts_default(&o);
+		o.blocksize = 1024;
+		o.journal_blocks = 65536;            /* 64M of 1K blocks */
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "journal_size");
+		g_assert_cmpstr(me.key2, ==, "blocksize");
+		g_assert_nonnull(strstr(me.why, "fits in one block group"));
+		ext4_sim_mount_opts_default(&o);
+		o.dax = true;
+		o.blocksize = 2048;
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "blocksize");
+		g_assert_cmpstr(me.key2, ==, "mount");
+	}
 	/* set_blocksize: nothing above PAGE_SIZE (issue 11: 8K blocks used
 	 * to pass the mount and hit BUG_ONs in the page cache) */
 	for (unsigned bs = 8192; bs <= 65536; bs *= 2) {
