@@ -1,7 +1,8 @@
 # docs/ — installed with the program: the guides under $(docdir), and the
 # manual page sim(1), made from docs/sim.1.in with the install paths.
 dist_doc_DATA = README.md docs/running.md docs/results-json.md \
-	docs/report.md docs/model.md docs/design.md docs/hacking.md
+	docs/report.md docs/model.md docs/design.md docs/hacking.md \
+	docs/judge.md
 
 man1_MANS = docs/sim.1
 EXTRA_DIST += docs/sim.1.in

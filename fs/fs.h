@@ -91,6 +91,7 @@ struct super_block {
 	struct fs_oracle *s_oracle;      /* fs/oracle/oracle.h */
 	struct sim_rbio_pool *s_sim_rbio_pool;
 	const struct super_sim_operations *s_sim_op;  /* set at mount */
+	uint8_t s_uuid[16];              /* the file system's UUID (mount) */
 };
 
 /* i_flags (include/linux/fs.h, 4.4 value).  ext4_set_inode_flags gives
@@ -102,14 +103,17 @@ static inline bool IS_DAX(const struct inode *inode)
 	return inode->i_flags & S_DAX;
 }
 
-/* ---- [model] the filesystem's version and lock, as generic code asks ------
+/* ---- [model] the filesystem's ops, version and lock, as generic code asks --
  * The model runs the step orders of several kernel versions side by side;
  * the filesystem picks one per mount (ext4: its locking strategy,
  * fs/ext4/locking.h).  Generic code asks the superblock's
  * super_sim_operations (ext4's: fs/ext4/locking.c) instead of looking into
  * the filesystem.  Without them (unit tests of the page cache) generic
- * code is v4.4.1's and takes no filesystem lock.
+ * code is v4.4.1's, takes no filesystem lock and dirties no metadata.
  *
+ *   dirty_inode    super_operations->dirty_inode (ext4_dirty_inode):
+ *                  __mark_inode_dirty's metadata dirt (I_DIRTY_SYNC,
+ *                  I_DIRTY_DATASYNC).
  *   kver           the kernel version whose step order generic paths
  *                  follow where versions differ (fs/mm/dax.c).
  *   invalidate_lock_paths, invalidate_lock_shared, invalidate_unlock_shared
@@ -132,6 +136,7 @@ enum fs_sim_kver {
 #define FS_SIM_INVALIDATE_READ  0x2
 
 struct super_sim_operations {
+	void (*dirty_inode)(struct inode *inode, int flags);
 	enum fs_sim_kver (*kver)(struct super_block *sb);
 	unsigned (*invalidate_lock_paths)(struct super_block *sb);
 	void (*invalidate_lock_shared)(struct address_space *mapping,

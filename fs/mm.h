@@ -123,6 +123,7 @@ struct mm_sim {
 	struct mm_sim_chunks page_chunks, bh_chunks;
 	unsigned long nr_bh;              /* buffer heads in use */
 	uint64_t next_page_id;
+	uint64_t next_waiter_seq;         /* page_sim_waiter queue order */
 	struct radix_tree_pool tree_pool;
 	/* Page lock as a lockdep class: a task appears to hold "page lock"
 	 * while it holds at least one page lock (kernel lockdep does not
@@ -199,7 +200,14 @@ struct page {
 	struct mm_sim *sim;
 	struct sim_task *lock_owner;     /* holder of PG_locked; NULL: IO or none */
 	bool lock_counted;               /* holder counted in page_locks_held */
-	struct sim_list waiters;         /* struct page_sim_waiter, FIFO */
+	/* Sleepers (struct page_sim_waiter), each list FIFO: lock_page's
+	 * lockers, wait_on_page_locked's and wait_on_page_writeback's.  The
+	 * kernel has one queue; unlock_page wakes the unlock sleepers and the
+	 * first locker in the order they queued (their seq), as it would,
+	 * without walking the lockers behind (O(woken) per unlock). */
+	struct sim_list waiters;
+	struct sim_list unlock_waiters;
+	struct sim_list wb_waiters;
 	struct sim_waitobj lock_wo;      /* "page lock": blocker = lock owner,
 					  * or lock_io_via's while IO holds it */
 	struct sim_waitobj wb_wo;        /* "page writeback": wb_via's blockers */

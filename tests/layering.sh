@@ -11,14 +11,16 @@
 #  5. generic kernel code includes nothing from fs/ext4/;
 #  6. the kernel mirror includes from fs/oracle/ only the hook header
 #     fs/oracle/oracle.h, and nothing from fs/workload/;
-#  7. sim/engine/ includes nothing from sim/run/.
+#  7. sim/engine/ includes nothing from sim/run/;
+#  8. judge/ (real ext4 as the judge) sits above the model: only
+#     sim/run/main.c includes it, and it never includes reports/.
 # "Generic kernel code" is fs/*.[ch], fs/mm/, fs/block/ and fs/jbd2/, and
 # fs/oracle/oracle.h, which they include; "the kernel mirror" is that and
 # fs/ext4/.  An include is matched wherever its path names the folder
 # ("fs/ext4/", "../ext4/"), so a relative include cannot slip past.
 src=${FAULTLINE_SRCDIR:-$(dirname "$0")/..}
 cd "$src" || exit 1
-echo "1..7"
+echo "1..8"
 n=0
 check() {
 	n=$((n + 1))
@@ -57,3 +59,7 @@ bad=$(includes $mirror | grep -E '"[^"]*(oracle|workload)/' |
 check "the kernel mirror includes only fs/oracle/oracle.h from fs/oracle/ and nothing from fs/workload/" "$bad"
 bad=$(includes sim/engine | grep -E '"[^"]*run/')
 check "sim/engine/ does not include sim/run/" "$bad"
+bad=$( (find sim fs reports -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"judge/' {} + 2>/dev/null |
+	grep -v '^sim/run/main\.c:'
+	find judge -name '*.[ch]' -exec grep -nE '#include[[:space:]]+"reports/' {} + 2>/dev/null) )
+check "judge/ is included only by sim/run/main.c and does not include reports/" "$bad"

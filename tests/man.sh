@@ -1,6 +1,6 @@
 #!/bin/sh
-# The manual page (TAP): it renders, and it names every option sim --help
-# and sim merge --help list, the exit statuses and the files.
+# The manual page (TAP): it renders, and it names every option sim --help,
+# sim merge --help and sim kcheck --help list, the exit statuses and the files.
 src=${FAULTLINE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bld=${FAULTLINE_BUILDDIR:-$src}
 sim="$bld/sim/sim"
@@ -13,14 +13,14 @@ result() { # desc status
 }
 # every long option of the two --help screens, as the page spells it
 missing=
-for o in $({ "$sim" --help; "$sim" merge --help; } |
+for o in $({ "$sim" --help; "$sim" merge --help; "$sim" kcheck --help; } |
 	   grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
 	grep -q -- "$esc" "$page" || missing="$missing $o"
 done
 [ -z "$missing" ] || echo "# not in the man page:$missing"
 [ -z "$missing" ]
-result "every option of sim --help and sim merge --help is in sim(1)" $?
+result "every option of sim, sim merge and sim kcheck --help is in sim(1)" $?
 for s in 'SYNOPSIS' 'OPTIONS' 'EXIT STATUS' 'FILES' 'EXAMPLES'; do
 	grep -q "^\.SH $s" "$page" || { echo "# no section $s"; false; } || break
 done

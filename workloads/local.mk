@@ -15,6 +15,7 @@ dist_workloads_DATA = \
 regressdir = $(pkgdatadir)/workloads/regress
 dist_regress_DATA = \
 	workloads/regress/collapse-write-fault.cfg \
+	workloads/regress/dax-rw-fault.cfg \
 	workloads/regress/fsx-race.cfg \
 	workloads/regress/insert-write-fault.cfg \
 	workloads/regress/punch-write-fault-dax.cfg \

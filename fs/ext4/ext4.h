@@ -19,6 +19,8 @@ typedef uint64_t ext4_fsblk_t;  /* physical block (48 bits used) */
 typedef uint32_t ext4_group_t;
 
 #define EXT_MAX_BLOCKS 0xffffffffu
+/* The highest logical block a file may map (v5.15 ext4.h). */
+#define EXT4_MAX_LOGICAL_BLOCK 0xfffffffeu
 
 /* Mount options that matter here (s_mount_opt). */
 #define EXT4_MOUNT_JOURNAL_DATA   0x0001   /* data=journal */
@@ -58,6 +60,7 @@ struct ext4_sb_info {
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
 	/* model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
 	/* The journal's blocks: one contiguous run (as mke2fs lays out the
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
@@ -241,7 +244,8 @@ enum ext4_sim_data_mode {
 /* Geometry and the mount options that matter here.  No option parsing:
  * the config module fills this in ([global] device, mount, ...). */
 struct ext4_sim_mount_opts {
-	unsigned int blocksize;        /* 1K..64K, power of two; default 4K */
+	unsigned int blocksize;        /* 1K..4K (PAGE_SIZE), power of two;
+					* default 4K */
 	uint64_t size;                 /* device bytes; default 1 GiB */
 	unsigned int blocks_per_group; /* 0: 8 * blocksize (one bitmap block) */
 	unsigned int inodes_per_group; /* 0: default (inode table size only) */
@@ -256,10 +260,35 @@ struct ext4_sim_mount_opts {
 };
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+/* What generic code asks ext4 (the kernel's ext4_sops, as far as the model
+ * has them; struct super_sim_operations, fs/fs.h): ->dirty_inode and the
+ * strategy's version and invalidate_lock.  ext4_sim_mount installs it in
+ * sb->s_sim_op. */
+extern const struct super_sim_operations ext4_sim_sops;
+/* ->dirty_inode (fs/ext4/inode_write.c): journal the inode, in a nested
+ * handle if one is held. */
+void ext4_dirty_inode(struct inode *inode, int flags);
+
+/* The UUID every modelled file system carries, and the metadata_csum seed
+ * ext4_fill_super derives from a UUID: crc32c(~0, uuid) (extents_csum.c). */
+extern const uint8_t ext4_sim_uuid[16];
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
+/* Why a mount was refused, for the user: the option at fault and one
+ * that goes with it ([global] key names: "blocksize", "fs_size",
+ * "blocks_per_group", "journal_size", "mount", ...; key2 may be NULL),
+ * and a sentence naming the constraint and the values. */
+struct ext4_sim_mount_error {
+	const char *key, *key2;
+	char why[320];
+};
+/* ext4_sim_mount that fills *me (if non-NULL) when it refuses. */
+struct super_block *ext4_sim_mount_why(struct sim_world *w,
+				       const struct ext4_sim_mount_opts *o,
+				       struct ext4_sim_mount_error *me);
 void ext4_sim_unmount(struct super_block *sb);
 /* frees the read-bio pool (fs/mm/read_bio.c); called by
  * ext4_sim_unmount. */

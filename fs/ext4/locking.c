@@ -25,11 +25,11 @@ const struct ext4_lock_ops *ext4_lock_ops_find(const char *name)
 	return NULL;
 }
 
-/* ---- the strategy as generic code sees it (struct super_sim_operations) ----
+/* ---- the strategy as generic code sees it (ext4_sim_sops, fs/ext4/super.c) ----
  * Asked at every call, so a strategy set (or changed by a test) after the
  * mount is the one in force. */
 
-static enum fs_sim_kver ext4_sim_sb_kver(struct super_block *sb)
+enum fs_sim_kver ext4_sim_sb_kver(struct super_block *sb)
 {
 	return (enum fs_sim_kver)ext4_sim_sb_lock_ops(sb)->kver;
 }
@@ -37,7 +37,7 @@ static enum fs_sim_kver ext4_sim_sb_kver(struct super_block *sb)
 /* v5.15's generic mm paths: filemap_fault's slow path
  * (EXT4_LOCK_FAULT_FAST_PATH), read(2) and readahead
  * (EXT4_LOCK_READ_PATHS). */
-static unsigned ext4_sim_invalidate_lock_paths(struct super_block *sb)
+unsigned ext4_sim_invalidate_lock_paths(struct super_block *sb)
 {
 	unsigned flags = ext4_sim_sb_lock_ops(sb)->flags;
 
@@ -47,22 +47,14 @@ static unsigned ext4_sim_invalidate_lock_paths(struct super_block *sb)
 
 /* filemap_invalidate_lock_shared at a generic call site: the strategy's
  * shared side, on behalf of the generic function ip. */
-static void ext4_sim_filemap_lock_shared(struct address_space *mapping,
-					 loff_t start, loff_t end,
-					 const char *ip)
+void ext4_sim_filemap_lock_shared(struct address_space *mapping,
+				  loff_t start, loff_t end, const char *ip)
 {
 	ext4_sim__fault_lock(mapping->host, start, end, ip);
 }
 
-static void ext4_sim_filemap_unlock_shared(struct address_space *mapping,
-					   loff_t start, loff_t end)
+void ext4_sim_filemap_unlock_shared(struct address_space *mapping,
+				    loff_t start, loff_t end)
 {
 	ext4_sim_fault_unlock(mapping->host, start, end);
 }
-
-const struct super_sim_operations ext4_sim_sops = {
-	.kver = ext4_sim_sb_kver,
-	.invalidate_lock_paths = ext4_sim_invalidate_lock_paths,
-	.invalidate_lock_shared = ext4_sim_filemap_lock_shared,
-	.invalidate_unlock_shared = ext4_sim_filemap_unlock_shared,
-};

@@ -45,7 +45,7 @@
 #include "fs/ext4/ext4.h"
 
 /* Kernel version whose step order the paths follow; generic code sees the
- * same values as enum fs_sim_kver (fs/fs.h, ext4_sim_sops below). */
+ * same values as enum fs_sim_kver (fs/fs.h, ext4_sim_sb_kver below). */
 enum ext4_kver {
 	EXT4_KVER_4_4 = FS_SIM_KVER_4_4,    /* v4.4.1: lockless, and the
 					       i_data_sem designs */
@@ -131,10 +131,16 @@ extern const struct ext4_lock_ops *const ext4_lock_strategies[]; /* NULL-ended *
 /* By name, or NULL. */
 const struct ext4_lock_ops *ext4_lock_ops_find(const char *name);
 
-/* The strategy as generic code sees it (fs/fs.h): its kernel version and,
- * where v5.15's generic mm takes invalidate_lock (r), its shared side.
- * ext4_sim_mount installs it in sb->s_sim_op. */
-extern const struct super_sim_operations ext4_sim_sops;
+/* The strategy as generic code sees it, through ext4_sim_sops
+ * (fs/ext4/super.c; struct super_sim_operations, fs/fs.h): its kernel
+ * version and, where v5.15's generic mm takes invalidate_lock (r), the
+ * paths that take it and its shared side. */
+enum fs_sim_kver ext4_sim_sb_kver(struct super_block *sb);
+unsigned ext4_sim_invalidate_lock_paths(struct super_block *sb);
+void ext4_sim_filemap_lock_shared(struct address_space *mapping,
+				  loff_t start, loff_t end, const char *ip);
+void ext4_sim_filemap_unlock_shared(struct address_space *mapping,
+				    loff_t start, loff_t end);
 
 /* ---- what paths call ------------------------------------------------------
  * The strategy of a filesystem (of an inode's).  Without one (unit tests

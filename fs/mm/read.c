@@ -156,7 +156,9 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	int error = 0;
 
 	index = (pgoff_t)(*ppos >> PAGE_SHIFT);
-	prev_index = (pgoff_t)((uint64_t)ra->prev_pos >> PAGE_SHIFT);
+	/* As the kernel: a signed shift, so prev_pos -1 (no previous read)
+	 * gives prev_index ULONG_MAX, which the end turns back into -1. */
+	prev_index = (pgoff_t)(ra->prev_pos >> PAGE_SHIFT);
 	prev_offset = (unsigned)(ra->prev_pos & (PAGE_SIZE - 1));
 	last_index = (pgoff_t)((*ppos + (loff_t)iter->count + PAGE_SIZE - 1) >>
 			       PAGE_SHIFT);
@@ -310,7 +312,11 @@ no_cached_page:
 	}
 
 out:
-	ra->prev_pos = ((loff_t)prev_index << PAGE_SHIFT) | prev_offset;
+	/* The kernel shifts the signed prev_pos (wrapping: -fno-strict-
+	 * overflow); in unsigned arithmetic, so ULONG_MAX comes back as -1
+	 * without the signed overflow UBSan flags (issue 11 finding 6). */
+	ra->prev_pos = (loff_t)(((uint64_t)prev_index << PAGE_SHIFT) |
+				prev_offset);
 	*ppos = ((loff_t)index << PAGE_SHIFT) + (loff_t)offset;
 	return written ? written : error;
 }

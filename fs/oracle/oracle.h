@@ -229,6 +229,16 @@ unsigned fs_oracle_fsck(struct fs_oracle *o);
 bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
 			     const struct sim_contents *c, uint32_t coff);
 
+/* What a read beginning now must return at file byte off (every reported
+ * operation completed): true with the single legal value — *stamp (0:
+ * zeros) and *origin — or false when more than one value is legal there
+ * (concurrent writes, an operation still in flight): no verdict.  *run:
+ * bytes from off with the same answer (origin advancing with the offset),
+ * at least 1.  For the read-back of an exported image (judge/readback.c).
+ * A file the oracle does not know reads zero. */
+bool fs_oracle_expected(struct inode *inode, uint64_t off, sim_stamp_t *stamp,
+			uint32_t *origin, uint32_t *run);
+
 /* End of job: lost_write (visible contents — page cache over disk through
  * the extent tree — against the shadow, for every registered file), then
  * fsck.  Call from outside any task, after the world stopped.  The bytes a

@@ -26,6 +26,6 @@ sim_sim_SOURCES = sim/run/main.c sim/run/demo.c sim/run/demo.h
 sim_sim_CPPFLAGS = $(AM_CPPFLAGS) $(MPI_CFLAGS) \
 	-DFAULTLINE_WORKLOADS_DIR='"$(pkgdatadir)/workloads"' \
 	-DFAULTLINE_SRC_WORKLOADS_DIR='"$(abs_top_srcdir)/workloads"'
-sim_sim_LDADD = sim/run/librun.a fs/libfs.a reports/libreport.a \
-	sim/config/libconfig.a sim/engine/libengine.a \
-	$(JSON_GLIB_LIBS) $(GLIB_LIBS) $(JEMALLOC_LIBS) $(MPI_LIBS) -lm
+sim_sim_LDADD = judge/libjudge.a sim/run/librun.a fs/libfs.a \
+	reports/libreport.a sim/config/libconfig.a sim/engine/libengine.a \
+	$(EXT2FS_LIBS) $(JSON_GLIB_LIBS) $(GLIB_LIBS) $(JEMALLOC_LIBS) $(MPI_LIBS) -lm

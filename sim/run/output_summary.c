@@ -14,8 +14,8 @@
  * (paired 95% CI of their difference includes 0) both are named.
  *
  * Columns are a table (struct col) so one that only some runs have can
- * say when it is present: the e2fsck column of the real-ext4 issue goes
- * there (see "e2fsck" below).
+ * say when it is present: the e2fsck column (images clean / images
+ * checked) only when the run exported images (--image).
  */
 #include "config.h"
 
@@ -130,6 +130,37 @@ static void cell_worst(const struct sim_out *out,
 			       r);
 }
 
+/* --image: the images e2fsck -fn found clean, "clean 3/4"; "-" for a
+ * strategy none of whose jobs was judged. */
+static bool judged(const struct sim_out *out)
+{
+	for (unsigned i = 0; i < out->n_groups; i++)
+		for (unsigned r = 0; r < out->groups[i].n_rep; r++)
+			if (out->groups[i].reps[r]->judge)
+				return true;
+	return false;
+}
+
+static void cell_e2fsck(const struct sim_out *out,
+			const struct sim_out_group *g, GString *s)
+{
+	unsigned n = 0, clean = 0;
+
+	(void)out;
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *j = g->reps[r]->judge;
+
+		if (!j || j->fsck_status < 0)
+			continue;
+		n++;
+		clean += j->fsck_status == 0;
+	}
+	if (n)
+		g_string_append_printf(s, "clean %u/%u", clean, n);
+	else
+		g_string_append(s, "-");
+}
+
 static void cell_word(const struct sim_out *out,
 		      const struct sim_out_group *g, GString *s)
 {
@@ -141,8 +172,8 @@ static const struct col cols[] = {
 	{ "strategy", NULL, cell_strategy },
 	{ "violating", NULL, cell_violating },
 	{ "violations", NULL, cell_kinds },
-	/* e2fsck (when images are on): added with the real-ext4 issue, a
-	 * present() that says whether the run checked images. */
+	/* when images are on (--image) */
+	{ "e2fsck", judged, cell_e2fsck },
 	{ "throughput (ops/s)", NULL, cell_throughput },
 	{ "worst p99 vs baseline", NULL, cell_worst },
 	{ "verdict", NULL, cell_word },

@@ -590,7 +590,7 @@ static void test_bug_event(struct sim_world *w, struct sim_event *ev)
 struct job {
 	const struct sim_model_ops *ops;
 	const struct sim_plan *plan;
-	const struct sim_runner_opts *o;    /* NULL: defaults */
+	const struct sim_runner_opts *o;    /* NULL: defaults, no export */
 	unsigned index;
 	const char *trace_path;
 	gint *stop;
@@ -705,6 +705,13 @@ static struct sim_job_rec *job_run(struct job *j, GError **err)
 			j->rec = NULL;
 			return NULL;
 		}
+	}
+	/* after the trace is written: the export may run the world on */
+	sim_world_set_tracer(j->w, NULL, NULL);
+	if (j->o && j->o->export_job) {
+		j->phase = "export";
+		j->o->export_job(j->o->export_ctx, j->plan, j->index, j->m, j->w,
+				 rec);
 	}
 	return rec;
 }
@@ -863,11 +870,16 @@ static void worker(gpointer data, gpointer user)
 		uint64_t heap = 0, stacks = 0;
 		GError *err = NULL;
 
-		if (!g_atomic_int_get(&rn->stop))
-			sim_job_rec_free(run_job(rn->ops, rn->plan, rn->o, index,
+		if (!g_atomic_int_get(&rn->stop)) {
+			/* the extra --trace run: no image export */
+			struct sim_runner_opts to = *rn->o;
+
+			to.export_job = NULL;
+			sim_job_rec_free(run_job(rn->ops, rn->plan, &to, index,
 						 rn->o->trace_path, &rn->stop,
 						 &rn->slices, &merr, &heap,
 						 &stacks, &err));
+		}
 		/* the plan's own run of the job reports its model error */
 		sim_model_error_free(merr);
 		if (err) {

@@ -62,6 +62,14 @@ struct sim_runner_opts {
 	 * journal's); they are not run again, and the run takes them over
 	 * (the slots are cleared).  NULL: none. */
 	struct sim_job_rec **preloaded;
+	/* sim --image: called for every job of the plan run (not the --trace
+	 * extra run) after ops->finish(), on the job's thread, with the
+	 * model and its world still alive: it may run the world further (the
+	 * results are taken) and fills rec->judge.  NULL: none. */
+	void (*export_job)(void *ctx, const struct sim_plan *plan,
+			   unsigned index, void *model, struct sim_world *w,
+			   struct sim_job_rec *rec);
+	void *export_ctx;
 };
 
 #define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1, \
