@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 export PATH="$PATH:/usr/sbin:/sbin"
 n=0
-echo "1..13"
+echo "1..14"
 result() { # desc status [skip-reason]
 	n=$((n + 1))
 	if [ -n "$3" ]; then echo "ok $n - $1 # SKIP $3"
@@ -43,6 +43,14 @@ out="$tmp/img"
 rc=$?
 result "sim --image runs (exit 0)" $rc
 [ $rc = 0 ] || sed 's/^/# /' "$tmp/log"
+# the summary's e2fsck column: the safe strategies' images all clean
+sed -n '/^== summary/,/^$/p' "$tmp/log" > "$tmp/summary"
+grep -q '^  strategy .* e2fsck ' "$tmp/summary" &&
+	grep -q '^  invalidate_lock .* clean 4/4 ' "$tmp/summary" &&
+	grep -q '^  i_mmap_sem .* clean 4/4 ' "$tmp/summary"
+rc=$?
+result "the summary has an e2fsck column (images clean / checked)" $rc
+[ $rc = 0 ] || sed 's/^/# /' "$tmp/summary"
 
 ok=0
 for s in i_data_sem i_mmap_sem invalidate_lock; do
