@@ -341,12 +341,16 @@ static bool scan_file(struct oracle_file *f, oracle_scan_fn fn, void *ctx)
 		struct vm_area_struct *vma =
 			sim_list_entry(pos, struct vm_area_struct, shared);
 
-		if (!vma->nr_ptes_present)
+		unsigned long a = vma->vm_start;
+		pte_t *pte;
+
+		/* only DAX pfns map disk blocks; only tables in use */
+		if (!vma->nr_pfns_present)
 			continue;
-		for (unsigned long i = 0; i < vma_pages(vma); i++)
-			if (pte_sim_is_pfn(vma->ptes[i]) &&
-			    !fn(ctx, f, (uint32_t)(vma->vm_pgoff + i),
-				vma->ptes[i].u.pfn, true))
+		for (; (pte = pte_sim_next_present(vma, &a)); a += PAGE_SIZE)
+			if (pte_sim_is_pfn(*pte) &&
+			    !fn(ctx, f, (uint32_t)linear_page_index(vma, a),
+				pte->u.pfn, true))
 				return false;
 	}
 	return true;
@@ -429,9 +433,10 @@ bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
 			if (e->lblk < vma->vm_pgoff ||
 			    e->lblk - vma->vm_pgoff >= vma_pages(vma))
 				continue;
-			pte_t pte = vma->ptes[e->lblk - vma->vm_pgoff];
+			const pte_t *pte = pte_sim_peek(vma, vma->vm_start +
+				((unsigned long)(e->lblk - vma->vm_pgoff) << PAGE_SHIFT));
 
-			if (pte_sim_is_pfn(pte) && pte_pfn(pte) == e->pblk)
+			if (pte && pte_sim_is_pfn(*pte) && pte_pfn(*pte) == e->pblk)
 				return true;
 		}
 	}
