@@ -42,7 +42,6 @@
 
 #include "fs/block/block.h"
 #include "fs/block/disk.h"
-#include "fs/ext4/ext4.h"
 #include "fs/oracle/oracle.h"
 
 #define MBps(x) ((uint64_t)(x) * 1000 * 1000)
@@ -272,7 +271,7 @@ void ext4_sim_meta_free(struct ext4_sim_meta *m)
 
 struct buffer_head *sb_getblk(struct super_block *sb, uint64_t blk)
 {
-	struct ext4_sim_meta *m = EXT4_SB(sb)->s_meta;
+	struct ext4_sim_meta *m = sb->s_meta;
 	struct buffer_head *bh;
 
 	SIM_BUG_ON(blk >= m->nblocks);
@@ -295,7 +294,7 @@ struct buffer_head *sb_getblk(struct super_block *sb, uint64_t blk)
 
 struct buffer_head *sb_find_get_block(struct super_block *sb, uint64_t blk)
 {
-	struct ext4_sim_meta *m = EXT4_SB(sb)->s_meta;
+	struct ext4_sim_meta *m = sb->s_meta;
 	struct buffer_head *bh;
 
 	SIM_BUG_ON(blk >= m->nblocks);
@@ -369,7 +368,7 @@ int sync_dirty_buffer(struct buffer_head *bh)
 		return err;
 	{
 		struct ext4_sim_owner was;
-		bool foreign = ext4_sim_disk_write_meta(EXT4_SB(m->sb)->s_disk,
+		bool foreign = ext4_sim_disk_write_meta(m->sb->s_disk,
 							bh->b_blocknr, &was);
 
 		/* the oracle: a metadata block written over its next owner */

@@ -1,5 +1,5 @@
 /* fs/block/disk.h — the simulated disk: per physical block an owner and byte-exact
- * contents (model-only; the oracle's ground truth, DESIGN §5).
+ * contents (model-only; the oracle's ground truth, docs/design.md §5).
  *
  * Owner state machine (FIDELITY §5; transitions assert their source state):
  *

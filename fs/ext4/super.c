@@ -2,7 +2,9 @@
  * mount options that matter, and the disk, buffer cache, allocator and
  * (later) journal of one world (model of mke2fs + ext4_fill_super, v4.4).
  *
- * Geometry follows mke2fs defaults: block size 4 KiB (1–64 KiB allowed;
+ * Geometry follows mke2fs defaults: block size 4 KiB (1–4 KiB allowed: the
+ * kernel mounts only blocksize <= PAGE_SIZE — sb_set_blocksize ->
+ * set_blocksize, v4.4.1 fs/block_dev.c, v5.15 block/bdev.c — and the
  * page size is 4 KiB, so blocks may be smaller than a page), 8 x blocksize
  * blocks per group (one bitmap block), first data block 1 for 1 KiB blocks
  * else 0, one 256-byte inode per 16 KiB of device (inode_ratio), sparse_super
@@ -24,6 +26,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/locking.h"
 #include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
@@ -84,7 +87,9 @@ static bool valid_opts(const struct ext4_sim_mount_opts *o)
 {
 	unsigned bs = o->blocksize;
 
-	if (bs < 1024 || bs > 65536 || (bs & (bs - 1)))
+	/* set_blocksize: a power of two, at most PAGE_SIZE (ext4: at least
+	 * 1 KiB) */
+	if (bs < 1024 || bs > PAGE_SIZE || (bs & (bs - 1)))
 		return false;
 	if (o->blocks_per_group &&
 	    (o->blocks_per_group > 8 * bs || o->blocks_per_group % 8 ||
@@ -177,6 +182,15 @@ static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
 	}
 	return 0;
 }
+
+/* ext4_sops: what generic code asks of the filesystem (fs/fs.h). */
+const struct super_sim_operations ext4_sim_sops = {
+	.dirty_inode = ext4_dirty_inode,
+	.kver = ext4_sim_sb_kver,
+	.invalidate_lock_paths = ext4_sim_invalidate_lock_paths,
+	.invalidate_lock_shared = ext4_sim_filemap_lock_shared,
+	.invalidate_unlock_shared = ext4_sim_filemap_unlock_shared,
+};
 
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o)
@@ -275,6 +289,11 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
+	/* Generic code finds the device, ->dirty_inode and the strategy's
+	 * version and lock through the superblock (fs/fs.h). */
+	sb->s_disk = sbi->s_disk;
+	sb->s_meta = sbi->s_meta;
+	sb->s_sim_op = &ext4_sim_sops;
 	ext4_sim_mb_new(sb, ipg);
 	/* ext4_calculate_resv_clusters: 2% or 4096, whichever is smaller */
 	sbi->s_resv_clusters = min_t(uint64_t, blocks / 50, 4096);

@@ -1,4 +1,4 @@
-/* fs/oracle/oracle.h — the violation oracle (DESIGN §5; model-only, no kernel
+/* fs/oracle/oracle.h — the violation oracle (docs/design.md §5; model-only, no kernel
  * counterpart): a shadow of every file's contents, a reverse index of the
  * physical blocks page-cache buffers and DAX PTEs map, and the detectors
  *
@@ -21,7 +21,7 @@
  * "seed S job J: replay with sim/sim --replay S:J FILE.cfg".
  *
  * Calling convention: every hook takes the inode (or the super_block) and
- * finds the oracle in EXT4_SB(sb)->s_oracle; with no oracle every hook is a
+ * finds the oracle in sb->s_oracle; with no oracle every hook is a
  * no-op returning 0/false, so unit tests of other modules need none.  Hooks
  * may be called from tasks or from event context (IO completion); the
  * "detecting task" of an explanation is sim_current_task() (or none).
@@ -63,11 +63,11 @@ int fs_oracle_kind_from_name(const char *name);
 
 /* ---- life cycle --------------------------------------------------------- */
 
-/* A new oracle for the filesystem sb of world w.  Sets EXT4_SB(sb)->s_oracle
+/* A new oracle for the filesystem sb of world w.  Sets sb->s_oracle
  * and installs itself as the world's finding hook (deadlock, lock_order).
  * The config file name printed in replay lines defaults to "FILE.cfg". */
 struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb);
-/* Clears EXT4_SB(sb)->s_oracle and the finding hook; frees everything. */
+/* Clears sb->s_oracle and the finding hook; frees everything. */
 void fs_oracle_free(struct fs_oracle *o);
 /* The job file named in replay lines (copied). */
 void fs_oracle_set_config_name(struct fs_oracle *o, const char *cfg);

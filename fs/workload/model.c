@@ -1,5 +1,5 @@
 /* fs/workload/model.c — the ext4 model's sim_model_ops (sim/engine/model.h): world set-up
- * from a resolved config, and the job result (DESIGN §1).
+ * from a resolved config, and the job result (docs/design.md §1).
  *
  * Set-up, in create():
  *   1. mount (fs/ext4/super.c ext4_sim_mount) from [global]: geometry,
@@ -67,7 +67,7 @@ struct ext4_model {
 	const struct ext4_lock_ops *lock_ops;
 	sim_time_t duration;
 	sim_time_t t0;                    /* clock when set-up ended */
-	struct fs_costs costs;            /* sbi->s_costs points here */
+	struct fs_costs costs;            /* sb->s_costs points here */
 	struct super_block *sb;
 	struct mm_sim *mm;
 	struct fs_oracle *oracle;
@@ -520,7 +520,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	/* 2. strategy, costs, oracle, page cache */
 	sbi = EXT4_SB(m->sb);
 	sbi->s_lock_ops = m->lock_ops;
-	sbi->s_costs = &m->costs;
+	m->sb->s_costs = &m->costs;
 	m->oracle = fs_oracle_new(w, m->sb);
 	fs_oracle_set_config_name(m->oracle, cfg->file ? cfg->file : "FILE.cfg");
 	mm_sim_costs_default(&mc);
@@ -879,6 +879,7 @@ const struct sim_model_ops ext4_model_ops = {
 	.strategies = fs_strategy_names,
 	.strategy_summary = model_strategy_summary,
 	.kinds = model_kinds,
+	.ops = fs_op_names,
 	.create = model_create,
 	.duration = model_duration,
 	.timeline = model_timeline,

@@ -1,5 +1,5 @@
 /* fs/workload/options.c — the option tables of the ext4 model: every key a workload
- * file may hold, with its type, unit, range, default and help (DESIGN §6).
+ * file may hold, with its type, unit, range, default and help (docs/design.md §6).
  *
  * Sections: [global] and [costs] by name; a section with `type = file` is a
  * file the jobs share; every other section is a job (numjobs tasks running
@@ -75,8 +75,10 @@ static const struct sim_option global_opts[] = {
 	  .unit = SIM_UNIT_S, .min = "1ms", .max = "3600s", .def = "5s",
 	  .help = "jbd2 commit interval (mount option commit=)" },
 	{ .name = "blocksize", .type = SIM_OPT_SIZE, .offset = G(blocksize),
-	  .min = "1K", .max = "64K", .def = "4K",
-	  .help = "filesystem block size (a power of two; page size is 4K)" },
+	  .min = "1K", .max = "4K", .def = "4K",
+	  .help = "filesystem block size, a power of two; at most the page "
+		  "size (4K): v4.4-v5.15 ext4 refuses to mount blocksize > "
+		  "PAGE_SIZE" },
 	{ .name = "fs_size", .type = SIM_OPT_SIZE, .offset = G(fs_size),
 	  .min = "1M", .max = "16T", .def = "1G",
 	  .help = "filesystem size" },

@@ -1,5 +1,5 @@
 /* fs/workload/workload.h — job sections turned into tasks issuing operations
- * (DESIGN §6): the offset generators, the rules that fit a drawn operation
+ * (docs/design.md §6): the offset generators, the rules that fit a drawn operation
  * to the file as it is now, and the task loop (fs/workload/workload.c).  The world
  * set-up that creates files, jobs and tasks is fs/model.c.
  *

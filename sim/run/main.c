@@ -8,6 +8,7 @@
 
 #include "sim/run/cli.h"
 #include "sim/run/demo.h"
+#include "sim/run/mpi.h"
 #include "fs/workload/model.h"
 #include "fs/workload/options.h"
 #include "reports/report.h"
@@ -45,5 +46,14 @@ int main(int argc, char **argv)
 		.commands = commands,
 	};
 
-	return sim_cli_main(&env, argc, argv);
+	int rc;
+
+	/* under mpirun: every rank parses the command line; only rank 0
+	 * prints results (sim/run/mpi.h) */
+	if (sim_mpi_init(&argc, &argv) && sim_mpi_rank() != 0 &&
+	    !freopen("/dev/null", "w", stdout))
+		return 1;
+	rc = sim_cli_main(&env, argc, argv);
+	sim_mpi_finalize();
+	return rc;
 }

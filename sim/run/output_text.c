@@ -1,4 +1,4 @@
-/* sim/run/output_text.c — the text summary (DESIGN §7): per strategy a run
+/* sim/run/output_text.c — the text summary (docs/design.md §7): per strategy a run
  * header, violations (per kind: count, replicas affected, "first in
  * replica R at T" — the earliest detection), fio-style latency lines (with
  * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and
@@ -438,9 +438,38 @@ void sim_out_text(const struct sim_out *out, FILE *f, bool explain)
 	if (run->interrupted)
 		fprintf(f, "INTERRUPTED: %u of %u jobs finished; figures cover those only\n",
 			run->jobs_run, plan->n_jobs);
+	if (run->model_errors) {
+		unsigned i;
+
+		fprintf(f, "MODEL ERRORS: %u of %u jobs ended with a model error "
+			"(a bug of the model, not a finding); figures leave them "
+			"out\n", run->model_errors, plan->n_jobs);
+		for (i = 0; i < plan->n_jobs; i++)
+			if (run->errors[i])
+				sim_out_text_model_error(plan, run->errors[i], f);
+	}
 	for (g = 0; g < out->n_groups; g++)
 		print_group(f, out, &out->groups[g], explain);
 	print_comparison(f, out);
+}
+
+void sim_out_text_model_error(const struct sim_plan *plan,
+			      const struct sim_model_error *e, FILE *f)
+{
+	char b1[48];
+
+	fprintf(f, "  job %u (%s replica %u", e->id.index,
+		plan->strategies[e->id.strategy], e->id.replica);
+	if (plan->sweep_key)
+		fprintf(f, ", %s=%s", plan->sweep_key,
+			plan->sweep_values[e->id.sweep_point]);
+	fprintf(f, "): BUG %s:%d: %s\n", e->file, e->line, e->message);
+	fprintf(f, "    in %s, at %s after %" PRIu64 " events, %s%s; "
+		"replay: --replay %" PRIu64 ":%u\n", e->phase,
+		fmt_sim(e->time, b1, sizeof(b1)), e->events,
+		e->task ? "in task " : strcmp(e->phase, "run") == 0 ?
+		"in the event loop" : "outside any task",
+		e->task ? e->task : "", e->id.seed, e->id.index);
 }
 
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,

@@ -177,6 +177,17 @@ void sim_job_rec_free(struct sim_job_rec *rec)
 	g_free(rec);
 }
 
+void sim_model_error_free(struct sim_model_error *e)
+{
+	if (!e)
+		return;
+	g_free(e->phase);
+	g_free(e->message);
+	g_free(e->file);
+	g_free(e->task);
+	g_free(e);
+}
+
 const struct sim_rec_op *sim_job_rec_op(const struct sim_job_rec *rec,
 					const char *name)
 {

@@ -102,6 +102,22 @@ struct sim_job_rec {
 	uint64_t stack_bytes;       /* tasks × mapped stack size */
 };
 
+/* A job that ended with a model error (SIM_BUG_ON, BUG_ON, a failed
+ * SIM_CHECK): what the outputs list in place of its record.  Everything in
+ * it is a function of (config, seed, job), like a record. */
+struct sim_model_error {
+	struct sim_job_id id;
+	char *phase;                /* "create", "run" or "finish" */
+	char *message;              /* the failed condition's text */
+	char *file;                 /* source file (as compiled, without ../) */
+	int line;
+	sim_time_t time;            /* the world's clock then */
+	char *task;                 /* "name/id", NULL: not in a task */
+	uint64_t events;            /* events fired by then */
+};
+
+void sim_model_error_free(struct sim_model_error *e);
+
 /* Copies everything of r except the timeline (the runner adds it, it needs
  * the world for task names). */
 struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r);
