@@ -78,6 +78,9 @@ struct ext4_sb_info {
 	/* the pool of read bios (fs/mm/read_bio.c), created on
 	 * first use, freed by ext4_sim_unmount. */
 	struct sim_rbio_pool *s_sim_rbio_pool;
+	/* extent-tree paths handed out and not yet freed
+	 * (fs/ext4/extents.c); unmount frees what a stopped world left. */
+	struct sim_list s_sim_paths;
 	/* writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;

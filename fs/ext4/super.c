@@ -29,6 +29,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/ext4_extents.h"
 #include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
@@ -350,6 +351,7 @@ struct super_block *ext4_sim_mount_why(struct sim_world *w,
 	sbi->s_sim_opts->device = prof->name;  /* static: outlives o */
 	sbi->s_sim_opts->profile = NULL;
 	sbi->s_sim_next_ino = 12;  /* after EXT4_GOOD_OLD_FIRST_INO (lost+found) */
+	sim_list_init(&sbi->s_sim_paths);
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
@@ -398,6 +400,7 @@ void ext4_sim_unmount(struct super_block *sb)
 	if (sbi->s_journal)
 		ext4_sim_journal_free(sb);
 	sim_rbio_pool_destroy(sb);   /* read bios */
+	ext4_sim_paths_free(sb);     /* paths of tasks the world stopped */
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);
