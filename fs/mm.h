@@ -77,7 +77,7 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
-/* Defaults overridden by the [costs] keys that exist (fs/workload/options.h):
+/* Defaults overridden by the [costs] keys that exist (fs/costs.h):
  * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
  * page_copy, pte_install, pte_zap. */
 struct fs_costs;
@@ -691,8 +691,8 @@ static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
-/* [4.4] fs.h checks IS_DAX(inode); our inode has no S_DAX and ext4_file_mmap
- * sets VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
+/* [4.4] fs.h checks IS_DAX() of the VMA's file; ext4_file_mmap sets
+ * VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
 static inline bool vma_is_dax(const struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_MIXEDMAP;

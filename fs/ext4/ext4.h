@@ -36,11 +36,8 @@ struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/workload/options.h */
-struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block/block.h */
-struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
@@ -53,9 +50,9 @@ struct ext4_sb_info {
 	unsigned int s_mount_opt;
 	sim_time_t s_commit_interval;
 	journal_t *s_journal;               /* NULL without a journal */
-	struct ext4_sim_disk *s_disk;
+	struct ext4_sim_disk *s_disk;       /* = s_sb->s_disk (set at mount) */
 	struct ext4_sim_mb *s_mb;
-	struct ext4_sim_meta *s_meta;
+	struct ext4_sim_meta *s_meta;       /* = s_sb->s_meta (set at mount) */
 	/* block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
 	 * percpu counters, exact here (one thread per world). */
 	int64_t s_freeclusters_counter;     /* free incl. pending frees */
@@ -63,21 +60,16 @@ struct ext4_sb_info {
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
 	/* model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
 	/* The journal's blocks: one contiguous run (as mke2fs lays out the
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
-	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
-	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
-	 * s_oracle may be NULL in unit tests. */
+	/* [model] the locking strategy (fs/ext4/locking.h), set by the world
+	 * set-up (fs/workload/model.c).  The cost model, the oracle and the
+	 * read-bio pool are generic code's too: struct super_block. */
 	const struct ext4_lock_ops *s_lock_ops;
-	const struct fs_costs *s_costs;
-	struct fs_oracle *s_oracle;
-	/* the pool of read bios (fs/mm/read_bio.c), created on
-	 * first use, freed by ext4_sim_unmount. */
-	struct sim_rbio_pool *s_sim_rbio_pool;
 	/* extent-tree paths handed out and not yet freed
 	 * (fs/ext4/extents.c); unmount frees what a stopped world left. */
 	struct sim_list s_sim_paths;
@@ -271,6 +263,19 @@ struct ext4_sim_mount_opts {
 };
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+/* What generic code asks ext4 (the kernel's ext4_sops, as far as the model
+ * has them; struct super_sim_operations, fs/fs.h): ->dirty_inode and the
+ * strategy's version and invalidate_lock.  ext4_sim_mount installs it in
+ * sb->s_sim_op. */
+extern const struct super_sim_operations ext4_sim_sops;
+/* ->dirty_inode (fs/ext4/inode_write.c): journal the inode, in a nested
+ * handle if one is held. */
+void ext4_dirty_inode(struct inode *inode, int flags);
+
+/* The UUID every modelled file system carries, and the metadata_csum seed
+ * ext4_fill_super derives from a UUID: crc32c(~0, uuid) (extents_csum.c). */
+extern const uint8_t ext4_sim_uuid[16];
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,

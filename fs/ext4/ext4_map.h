@@ -123,7 +123,7 @@ int ext4_writepage(struct page *page, struct writeback_control *wbc);
  * conversion worker, the flusher (bdi_sim_writeback_init) and the jbd2
  * data=ordered hooks (ext4_writepage through generic_writepages, then
  * filemap_fdatawait).  Intervals and thresholds are read from
- * sbi->s_costs now (set it first; NULL: the [costs] defaults). */
+ * sb->s_costs now (set it first; NULL: the [costs] defaults). */
 int ext4_sim_writes_init(struct super_block *sb);
 /* From a task, before the journal is detached: the flusher exits after
  * its current pass, the conversion worker once its queue is empty. */

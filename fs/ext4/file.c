@@ -433,7 +433,7 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 		result = __dax_pmd_fault(vma, addr, flags,
 					 ext4_sim_dax_get_block(kver),
 					 kver == EXT4_KVER_4_4 ?
-					 ext4_end_io_unwritten : NULL, kver);
+					 ext4_end_io_unwritten : NULL);
 	if (write) {
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
@@ -480,7 +480,7 @@ int ext4_dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	if (kver == EXT4_KVER_4_4) {
 		/* v4.4.1 dax_pfn_mkwrite; the lock (if any) at v4.5's place. */
 		ext4_sim_fault_lock_page(inode, vmf->pgoff);
-		ret = dax_pfn_mkwrite(vma, vmf, kver);
+		ret = dax_pfn_mkwrite(vma, vmf);
 		ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 		return ret;
 	}
@@ -493,7 +493,7 @@ int ext4_dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	if (vmf->pgoff >= size)
 		ret = VM_FAULT_SIGBUS;
 	else
-		ret = dax_pfn_mkwrite(vma, vmf, kver);
+		ret = dax_pfn_mkwrite(vma, vmf);
 	ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 	sb_end_pagefault(sb);
 	return ret;

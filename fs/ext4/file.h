@@ -8,6 +8,7 @@
 #define FS_EXT4_FILE_H
 
 #include "fs/mm/fault.h"
+#include "fs/ext4/ext4_map.h"
 
 /* ---- fs/ext4/file.c ------------------------------------------------------------- */
 

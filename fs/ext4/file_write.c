@@ -26,9 +26,9 @@
 #include "config.h"
 
 #include "fs/ext4/ext4_map.h"
+#include "fs/costs.h"
 #include "fs/ext4/file.h"
 #include "fs/mm/dax.h"
-#include "fs/workload/options.h"
 #include "fs/oracle/oracle.h"
 
 /* generic_write_checks (4.4): O_APPEND writes at i_size; returns the

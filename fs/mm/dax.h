@@ -1,7 +1,8 @@
 /* fs/mm/dax.h — DAX page faults and DAX read(2)/write(2) (fs/dax.c;
  * include/linux/dax.h, include/linux/iomap.h; v4.4/v4.5, v5.15 for the
  * iomap side).  See fs/mm/dax.c (faults) and fs/mm/dax_io.c (IO) for what
- * is modelled. */
+ * is modelled.  Where the versions differ, the mount's version decides
+ * (sb_sim_kver, fs/fs.h). */
 #ifndef FS_MM_DAX_H
 #define FS_MM_DAX_H
 
@@ -22,10 +23,9 @@ int dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 	      get_block_t get_block, dax_iodone_t complete_unwritten);
 int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 		    unsigned int flags, get_block_t get_block,
-		    dax_iodone_t complete_unwritten, enum ext4_kver kver);
+		    dax_iodone_t complete_unwritten);
 /* v4.4: sb_start_pagefault + file_update_time; v4.5: NOPAGE. */
-int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf,
-		    enum ext4_kver kver);
+int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
 /* clear_pmem of one block (a new or unwritten block being mapped). */
 void dax_sim_clear_block(struct inode *inode, uint64_t pblk, uint32_t lblk);
 

@@ -37,6 +37,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "fs/mm/dax.h"
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
@@ -57,7 +59,7 @@ static void dax_sim_clear(struct inode *inode, uint64_t blk, uint32_t lblk,
 
 	fault_sim_charge(dax_sim_pro_rata(fault_sim_cost(inode, page_zero),
 					  len));
-	foreign = ext4_sim_disk_write_zero(EXT4_SB(sb)->s_disk, blk, off, len,
+	foreign = ext4_sim_disk_write_zero(sb->s_disk, blk, off, len,
 					   (uint32_t)inode->i_ino, lblk, &was);
 	fs_oracle_disk_write(sb, inode, lblk, blk, foreign, &was, "dax");
 }
@@ -69,7 +71,7 @@ static void dax_sim_copy_from_iter(struct inode *inode, loff_t pos,
 				   struct iov_iter *iter)
 {
 	struct super_block *sb = inode->i_sb;
-	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
+	struct ext4_sim_disk *disk = sb->s_disk;
 	uint32_t lblk = (uint32_t)(pos >> sb->s_blocksize_bits);
 	struct ext4_sim_owner was;
 	struct sim_contents src;
@@ -103,7 +105,7 @@ static void dax_sim_copy_to_iter(struct inode *inode, loff_t pos,
 	fault_sim_charge(dax_sim_pro_rata(fault_sim_cost(inode, page_copy),
 					  len));
 	iov_iter_sim_deliver(iter, pos,
-			     ext4_sim_disk_contents(EXT4_SB(inode->i_sb)->s_disk,
+			     ext4_sim_disk_contents(inode->i_sb->s_disk,
 						    blk), off, len);
 }
 

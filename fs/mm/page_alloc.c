@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fs/mm/internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 #define PAGES_PER_CHUNK 256
 

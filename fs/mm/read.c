@@ -11,7 +11,7 @@
  * bytes below it are copied.  v4.4 and v4.5 take no filesystem lock
  * anywhere on this path (FIDELITY 2.4).
  *
- * v5.15 (strategy flag EXT4_LOCK_READ_PATHS) takes invalidate_lock (r)
+ * v5.15 (FS_SIM_INVALIDATE_READ, fs/fs.h) takes invalidate_lock (r)
  * where filemap_read does: inside the readahead batch
  * (fs/mm/readahead.c), around creating and reading a single page
  * (filemap_create_page) and around locking and re-reading a cached page
@@ -81,7 +81,7 @@ static int filemap_update_page(struct file *file, struct address_space *mapping,
 {
 	loff_t lstart = page_offset(page), lend = lstart + PAGE_SIZE - 1;
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -120,7 +120,7 @@ static int filemap_create_page(struct file *file,
 	loff_t lstart = (loff_t)index << PAGE_SHIFT, lend = lstart + PAGE_SIZE - 1;
 	struct page *page = page_cache_alloc(mapping);
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -148,7 +148,8 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	struct address_space *mapping = filp->f_mapping;
 	struct inode *inode = mapping->host;
 	struct file_ra_state *ra = &filp->f_ra;
-	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_READ_PATHS);
+	bool v515 = filemap_sim_invalidate_lock_on(mapping,
+						   FS_SIM_INVALIDATE_READ);
 	pgoff_t index, last_index, prev_index;
 	unsigned long offset;      /* offset into the page */
 	unsigned prev_offset;

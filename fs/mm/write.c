@@ -27,8 +27,7 @@
 #include "config.h"
 
 #include "fs/writeback.h"
-#include "fs/workload/options.h"
-#include "fs/mm/fault.h"      /* IS_DAX */
+#include "fs/costs.h"
 
 /* Pauses one balance_dirty_pages call sleeps at most. */
 #define BALANCE_SIM_MAX_PAUSES 1000

@@ -10,7 +10,7 @@
 
 #include "fs/oracle/oracle.h"
 
-/* ---- the shadow of one file (oracle_shadow.c) ---------------------------------
+/* ---- the shadow of one file (shadow.c) ---------------------------------
  * Per file block (the fs block size, so collapse/insert shift whole
  * records), a list of candidate values, each over a byte range of the block:
  * a write's bytes (stamp, and the file offset `delta` where the write's
@@ -158,7 +158,7 @@ struct oracle_map {
 	uint32_t map_snap, free_snap;
 };
 
-/* ---- what explanations keep (oracle_explain.c) -------------------------------------
+/* ---- what explanations keep (explain.c) -------------------------------------
  * An operation as explanations name it: "punch_hole [off, +len) of task N". */
 struct oracle_opref {
 	int kind;                     /* fs_oracle_remove, ORACLE_OP_WRITE; -1: none */
@@ -248,7 +248,7 @@ void oracle_map_index_destroy(struct oracle_map_index *m);
 struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
 				     uint64_t pblk);
 
-/* oracle_visible.c */
+/* visible.c */
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f);
 int64_t oracle_file_pblk(struct oracle_file *f, uint32_t lblk,
 			 bool *unwritten);
@@ -262,16 +262,52 @@ unsigned oracle_index_audit(struct fs_oracle *o,
 /* oracle.c */
 /* "punch_hole", ... for enum fs_oracle_remove; "write" otherwise. */
 const char *oracle_remove_name(int kind);
-struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
-/* The registered file with inode number ino, or NULL. */
-struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
 /* Counts a violation of kind k (the first of a kind also records the
  * simulated time of its detection); true if it should be explained. */
 bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k);
+
+static inline struct fs_oracle *oracle_of_inode(const struct inode *inode)
+{
+	return inode ? fs_oracle_of(inode->i_sb) : NULL;
+}
+
+static inline sim_time_t oracle_now(const struct fs_oracle *o)
+{
+	return o->w ? sim_world_now(o->w) : 0;
+}
+
+/* Whether explanations of kind k are still to be written. */
+static inline bool oracle_explain_wanted(const struct fs_oracle *o,
+					 enum fs_oracle_kind k)
+{
+	return o->explain[k]->len < o->explain_max;
+}
+
+/* files.c */
+struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
+/* The registered file with inode number ino, or NULL. */
+struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
+
+/* blockmap.c */
 struct oracle_map *oracle_map_find(const struct oracle_map_index *m,
 				   uint64_t pblk);
+/* Drops e's snapshots once no explanation can use them any more. */
+void oracle_map_done_snaps(struct fs_oracle *o, struct oracle_map *e);
 
-/* ---- explanations (oracle_explain.c) ------------------------------------------ */
+/* ops.c */
+/* The operation in flight with id, or NULL. */
+struct oracle_op *oracle_op_find(struct fs_oracle *o, uint64_t id);
+/* The running task's operation gathers its latest step notes. */
+void oracle_harvest_current(struct fs_oracle *o);
+
+/* findings.c */
+/* No operation in flight on any file. */
+bool oracle_quiescent(const struct fs_oracle *o);
+/* Runs the model's fsck with FSCK_* flags (adjusted to what the state
+ * allows); returns the number of findings. */
+unsigned oracle_fsck_flags(struct fs_oracle *o, unsigned flags);
+
+/* ---- explanations (explain.c) ------------------------------------------ */
 
 #define ORACLE_EXPLAIN_TASKS 3
 
@@ -354,5 +390,25 @@ void oracle_explain(struct fs_oracle *o, enum fs_oracle_kind k,
 uint32_t oracle_task_now(void);
 /* "12.345678us" — simulated time with ns precision. */
 void oracle_fmt_time(char *buf, size_t len, sim_time_t t);
+
+/* ---- the explanation of each kind (explain_kinds.c) ----------------------------- */
+
+void oracle_explain_stale_read(struct fs_oracle *o, struct oracle_file *f,
+			       const struct oracle_mismatch *mm,
+			       sim_time_t tb, const char *via,
+			       const struct sim_contents *c);
+/* How the mapping e came to be: fills st, the race line and details, and
+ * returns the operation that freed its block. */
+struct oracle_opref oracle_map_story(struct fs_oracle *o,
+				     const struct oracle_map *e,
+				     struct oracle_story *st, char *race,
+				     size_t racelen, char *detail,
+				     size_t detlen);
+void oracle_explain_stale_mapping(struct fs_oracle *o, struct oracle_map *e);
+void oracle_explain_visible(struct fs_oracle *o, struct oracle_file *f,
+			    enum fs_oracle_kind k, uint64_t x,
+			    sim_stamp_t got, uint32_t got_origin,
+			    sim_stamp_t want, uint32_t want_origin,
+			    uint32_t want_task);
 
 #endif /* FS_ORACLE_INTERNAL_H */

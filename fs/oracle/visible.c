@@ -17,6 +17,7 @@
 
 #include "fs/block/disk.h"
 #include "fs/ext4/ext4_extents.h"
+#include "fs/oracle/fsck.h"
 #include "fs/mm.h"
 #include "fs/oracle/internal.h"
 
@@ -353,4 +354,102 @@ unsigned oracle_index_audit(struct fs_oracle *o,
 	oracle_map_index_destroy(&a.seen);
 	g_array_free(a.keys, TRUE);
 	return bad;
+}
+
+/* ---- the expected value ------------------------------------------------------------------ */
+
+bool fs_oracle_expected(struct inode *inode, uint64_t off, sim_stamp_t *stamp,
+			uint32_t *origin, uint32_t *run)
+{
+	struct fs_oracle *o = fs_oracle_of(inode->i_sb);
+	struct oracle_file *f = o ? oracle_file_find(o, inode->i_ino) : NULL;
+	uint32_t task;
+
+	if (!f) {
+		*stamp = 0;
+		*origin = 0;
+		*run = inode->i_sb->s_blocksize -
+		       (uint32_t)(off & (inode->i_sb->s_blocksize - 1));
+		return true;
+	}
+	return oracle_shadow_final(&f->shadow, off, stamp, origin, run, &task);
+}
+
+/* ---- lost writes ------------------------------------------------------------------------ */
+
+struct visible_ctx {
+	struct fs_oracle *o;
+	struct oracle_file *f;
+	uint64_t file_off;
+	uint32_t coff, clen;
+	uint64_t last_bad_blk;   /* count once per fs block */
+	bool ok;
+};
+
+static bool visible_run(void *ctx, uint32_t start, uint32_t len,
+			sim_stamp_t stamp, uint32_t origin)
+{
+	struct visible_ctx *vc = ctx;
+	uint32_t a = MAX(start, vc->coff);
+	uint32_t b = MIN(start + len, vc->coff + vc->clen);
+
+	while (a < b) {
+		uint64_t x = vc->file_off + (a - vc->coff);
+		uint32_t g = stamp ? origin + (a - start) : 0;
+		sim_stamp_t want;
+		uint32_t worigin, run, wtask;
+		bool single = oracle_shadow_final(&vc->f->shadow, x, &want,
+						  &worigin, &run, &wtask);
+		uint32_t step = MIN(run, b - a);
+
+		if (single && (want != stamp || (stamp && worigin != g))) {
+			uint64_t blk = x >> vc->f->shadow.blockbits;
+			enum fs_oracle_kind k = want ? FS_ORACLE_LOST_WRITE
+						     : FS_ORACLE_STALE_READ;
+
+			vc->ok = false;
+			if (blk != vc->last_bad_blk) {
+				vc->last_bad_blk = blk;
+				if (oracle_count(vc->o, k))
+					oracle_explain_visible(vc->o, vc->f, k, x, stamp,
+							g, want, worigin, wtask);
+			}
+		}
+		a += step;
+	}
+	return start + len < vc->coff + vc->clen;
+}
+
+bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
+			     const struct sim_contents *c, uint32_t coff)
+{
+	struct fs_oracle *o = oracle_of_inode(inode);
+	struct visible_ctx vc;
+
+	if (!o || !len)
+		return true;
+	SIM_BUG_ON((uint64_t)coff + len > c->size);
+	vc = (struct visible_ctx){
+		.o = o, .f = oracle_file_get(o, inode), .file_off = (uint64_t)off,
+		.coff = coff, .clen = len, .last_bad_blk = UINT64_MAX, .ok = true,
+	};
+	sim_contents_for_each_run(c, visible_run, &vc);
+	return vc.ok;
+}
+
+void fs_oracle_finish(struct fs_oracle *o)
+{
+	bool quiet;
+
+	if (!o)
+		return;
+	quiet = oracle_quiescent(o);
+	for (unsigned i = 0; i < o->nfiles; i++) {
+		struct oracle_file *f = o->files[i];
+
+		/* a job stopped mid-operation: the ranges those operations
+		 * touch have no verdict (oracle_visible_check skips them) */
+		oracle_visible_check(o, f);
+	}
+	oracle_fsck_flags(o, quiet ? EXT4_SIM_FSCK_QUIESCENT : 0);
 }

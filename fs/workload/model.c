@@ -1,5 +1,5 @@
 /* fs/workload/model.c — the ext4 model's sim_model_ops (sim/engine/model.h): world set-up
- * from a resolved config, and the job result (DESIGN §1).
+ * from a resolved config, and the job result (docs/design.md §1).
  *
  * Set-up, in create():
  *   1. mount (fs/ext4/super.c ext4_sim_mount) from [global]: geometry,
@@ -67,7 +67,7 @@ struct ext4_model {
 	const struct ext4_lock_ops *lock_ops;
 	sim_time_t duration;
 	sim_time_t t0;                    /* clock when set-up ended */
-	struct fs_costs costs;            /* sbi->s_costs points here */
+	struct fs_costs costs;            /* sb->s_costs points here */
 	struct super_block *sb;
 	struct mm_sim *mm;
 	struct fs_oracle *oracle;
@@ -86,6 +86,11 @@ struct ext4_model {
 	bool setup_done;
 	GError *setup_err;
 	sim_time_t tl_len;                /* [global] timeline: the window */
+	/* unmount task (ext4_model_unmount) */
+	struct fs_task_state umount_ts;
+	bool umount_done;
+	int umount_err;
+	bool tasks_exited;
 };
 
 /* ---- the initial layout --------------------------------------------------------- */
@@ -99,10 +104,8 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 	struct inode *inode = f->inode;
 	struct ext4_sb_info *sbi = EXT4_SB(inode->i_sb);
 	unsigned bs = inode->i_sb->s_blocksize;
-	struct sim_contents src;
 	ext4_lblk_t l = lblk;
 
-	sim_contents_init(&src, bs);
 	while (l < lblk + n) {
 		struct ext4_map_blocks map = {
 			.m_lblk = l,
@@ -112,38 +115,23 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 					      EXT4_GET_BLOCKS_CREATE);
 		struct fs_wl_piece p;
 
-		if (ret <= 0) {
-			sim_contents_destroy(&src);
+		if (ret <= 0)
 			return ret < 0 ? ret : -ENOSPC;
-		}
 		p.off = (uint64_t)map.m_lblk * bs;
 		p.len = min((uint64_t)map.m_len * bs, size - p.off);
 		p.stamp = sim_stamp_new(&sbi->s_disk->stamps, inode->i_ino,
 					(int64_t)p.off, (uint32_t)p.len,
 					SIM_STAMP_INITIAL, 0, 0);
-		for (unsigned i = 0; i < map.m_len; i++) {
-			uint64_t boff = (uint64_t)i * bs;
-			uint32_t in_file = (uint32_t)min((uint64_t)bs,
-							 p.len - boff);
-			bool foreign;
-
-			/* bytes past EOF in the last block are zero */
-			sim_contents_zero(&src, 0, bs);
-			sim_contents_set(&src, 0, in_file, p.stamp,
-					 (uint32_t)boff);
-			foreign = ext4_sim_disk_write(sbi->s_disk,
-						      map.m_pblk + i, 0, bs,
-						      &src, 0,
-						      (uint32_t)inode->i_ino,
-						      map.m_lblk + i, NULL);
-			SIM_BUG_ON(foreign);
-		}
+		/* every block written whole, bytes past EOF in the last one
+		 * zero: recorded as one run, not block by block */
+		ext4_sim_disk_write_initial(sbi->s_disk, map.m_pblk, map.m_len,
+					    p.stamp, 0, p.len,
+					    (uint32_t)inode->i_ino, map.m_lblk);
 		fs_oracle_write(inode, (loff_t)p.off, p.len, p.stamp);
 		g_array_append_val(pieces, p);
 		*last = map.m_pblk + map.m_len - 1;
 		l += (ext4_lblk_t)ret;
 	}
-	sim_contents_destroy(&src);
 	return 0;
 }
 
@@ -266,9 +254,9 @@ static void setup_task(struct sim_task *t, void *arg)
 				    SIM_CFG_ERROR_INVALID, "[%s]: set-up failed",
 				    m->files[i].name);
 	/* everything above was on disk before mount */
-	for (uint64_t b = 0; b < meta->nblocks; b++)
-		if (meta->bh[b])
-			clear_buffer_dirty(meta->bh[b]);
+	for (struct buffer_head *bh = ext4_sim_meta_next(meta, 0); bh;
+	     bh = ext4_sim_meta_next(meta, bh->b_blocknr + 1))
+		clear_buffer_dirty(bh);
 	m->setup_done = true;
 }
 
@@ -460,7 +448,7 @@ static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
 						 "a job replaying an fsx log runs one task (numjobs = 1)");
 				goto out;
 			}
-			if (!fsx_log_fits(cfg, sec, j->fsx, j->file, err))
+			if (check_ops && !fsx_log_fits(cfg, sec, j->fsx, j->file, err))
 				goto out;
 			if (check_ops &&
 			    !fsx_ops_supported(j->fsx, msg, sizeof(msg))) {
@@ -572,7 +560,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	/* 2. strategy, costs, oracle, page cache */
 	sbi = EXT4_SB(m->sb);
 	sbi->s_lock_ops = m->lock_ops;
-	sbi->s_costs = &m->costs;
+	m->sb->s_costs = &m->costs;
 	m->oracle = fs_oracle_new(w, m->sb);
 	fs_oracle_set_config_name(m->oracle, cfg->file ? cfg->file : "FILE.cfg");
 	mm_sim_costs_default(&mc);
@@ -752,6 +740,95 @@ void ext4_model_destroy(struct ext4_model *m)
 	g_free(m);
 }
 
+/* ---- a clean unmount ------------------------------------------------------------------ */
+
+static bool all_exited(const struct ext4_model *m)
+{
+	for (unsigned i = 0; i < m->ntasks; i++)
+		if (!m->tasks[i].exited)
+			return false;
+	return true;
+}
+
+/* umount(2) after the jobs' tasks are gone: sync_filesystem (every file's
+ * dirty pages written back through the model's own writeback paths and
+ * waited for: fsync of each file), then ext4_put_super's
+ * jbd2_journal_destroy (the running transaction committed, every
+ * checkpoint written home, kjournald2 stopped). */
+static void umount_task(struct sim_task *t, void *arg)
+{
+	struct ext4_model *m = arg;
+	int err = 0;
+
+	/* the jobs' tasks finish the operation they are in first */
+	while (!all_exited(m))
+		sim_task_sleep(t, SIM_MSEC);
+	m->tasks_exited = true;
+	for (unsigned i = 0; i < m->nfiles; i++) {
+		struct file *file = g_new0(struct file, 1);
+		int e;
+
+		ext4_sim_file_open(file, m->files[i].inode);
+		e = ext4_sim_sys_fsync(file, 0, LLONG_MAX, false);
+		err = err ? err : e;
+		g_free(file);
+	}
+	if (!err)
+		err = ext4_sim_journal_detach(m->sb);
+	m->umount_err = err;
+	m->umount_done = true;
+	sim_world_request_stop(m->w);
+}
+
+int ext4_model_unmount(struct ext4_model *m, sim_time_t limit, char *why,
+		       size_t len)
+{
+	const char *dl;
+
+	for (unsigned j = 0; j < m->njobs; j++)
+		m->jobs[j].stop = true;
+	fs_task_spawn(m->w, "umount", umount_task, m, &m->umount_ts);
+	sim_world_run(m->w, sim_world_now(m->w) + limit);
+	if (m->umount_done && !m->umount_err)
+		return 0;
+	dl = sim_world_deadlock_report(m->w);
+	if (m->umount_done)
+		snprintf(why, len, "the unmount failed: %s",
+			 g_strerror(-m->umount_err));
+	else if (dl)
+		snprintf(why, len, "the world is deadlocked: no task can "
+			 "finish, no unmount");
+	else if (!m->tasks_exited) {
+		/* the tasks still in their operations, and their last
+		 * steps */
+		GString *st = g_string_new(NULL);
+		struct sim_note notes[SIM_NOTES];
+
+		for (unsigned i = 0; i < m->ntasks; i++) {
+			const struct fs_wl_task *t = &m->tasks[i];
+			unsigned n;
+
+			if (t->exited || !t->task)
+				continue;
+			n = sim_task_notes(t->task, notes, SIM_NOTES);
+			g_string_append_printf(st, "%s%s last did %s %s %s at %.3f ms",
+					       st->len ? "; " : "", t->name,
+					       n ? (notes[n - 1].func ? notes[n - 1].func : "") : "-",
+					       n ? (notes[n - 1].what ? notes[n - 1].what : "") : "",
+					       n ? (notes[n - 1].obj ? notes[n - 1].obj : "") : "",
+					       n ? (double)notes[n - 1].time / SIM_MSEC : 0.0);
+		}
+		snprintf(why, len, "the jobs' tasks did not finish their "
+			 "operations within %.3f s of simulated time: %s",
+			 (double)limit / SIM_SEC, st->str);
+		g_string_free(st, TRUE);
+	}
+	else
+		snprintf(why, len, "the unmount did not finish within %.0f s "
+			 "of simulated time", (double)limit / SIM_SEC);
+	return m->umount_done ? m->umount_err : -ETIMEDOUT;
+}
+
 /* ---- views -------------------------------------------------------------------------- */
 
 struct super_block *ext4_model_sb(const struct ext4_model *m)
@@ -773,6 +850,16 @@ const struct fs_wl_file *ext4_model_file(const struct ext4_model *m,
 const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m)
 {
 	return &m->stats;
+}
+
+unsigned ext4_model_njobs(const struct ext4_model *m)
+{
+	return m->njobs;
+}
+
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i)
+{
+	return i < m->njobs ? &m->jobs[i] : NULL;
 }
 
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m)
@@ -832,6 +919,7 @@ const struct sim_model_ops ext4_model_ops = {
 	.strategies = fs_strategy_names,
 	.strategy_summary = model_strategy_summary,
 	.kinds = model_kinds,
+	.ops = fs_op_names,
 	.create = model_create,
 	.duration = model_duration,
 	.timeline = model_timeline,

@@ -1,5 +1,5 @@
 /* fs/workload/options.c — the option tables of the ext4 model: every key a workload
- * file may hold, with its type, unit, range, default and help (DESIGN §6).
+ * file may hold, with its type, unit, range, default and help (docs/design.md §6).
  *
  * Sections: [global] and [costs] by name; a section with `type = file` is a
  * file the jobs share; every other section is a job (numjobs tasks running

@@ -510,7 +510,9 @@ static void wl_run_mix(struct fs_wl_task *t)
 	unsigned bs = inode->i_sb->s_blocksize;
 	sim_time_t turn_min = wl_turn_min(job);
 
-	for (;;) {
+	while (!job->stop) {
+		/* ops may cost no simulated time: a ^C must still land */
+		sim_task_check_interrupt(t->task);
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
 		double len = sim_dist_sample(&job->cfg->len, &t->rng_len);
 		struct fs_wl_op op = {
@@ -529,7 +531,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 			 * charge that (and never loop at a standstill) */
 			t->stats->skipped[op.kind]++;
 			sim_task_delay(t->task,
-				       max(EXT4_SB(inode->i_sb)->s_costs->syscall_entry,
+				       max(inode->i_sb->s_costs->syscall_entry,
 					   (sim_time_t)1));
 		}
 		if (think > 0)
@@ -553,9 +555,21 @@ struct wl_fsx {
 	struct fs_wl_task *t;
 	struct fsx_model m;
 	const struct fsx_op *op;
+	unsigned opi;               /* index of op in the log */
+	sim_stamp_t stamp;          /* the op's write data, or 0 */
 	bool found;                 /* this op already counted */
 	struct sim_contents load;   /* what a mapped read returned */
 };
+
+static void wl_fsx_observe(struct wl_fsx *x, loff_t pos,
+			   const struct sim_contents *src, uint32_t soff,
+			   uint32_t len)
+{
+	const struct fs_wl_fsx_observer *obs = x->t->job->fsx_obs;
+
+	if (obs && obs->data)
+		obs->data(obs->ctx, x->opi, pos, src, soff, len);
+}
 
 static void wl_fsx_free(struct wl_fsx *x)
 {
@@ -618,6 +632,7 @@ static void wl_fsx_check(struct wl_fsx *x, loff_t pos,
 	uint32_t gorig;
 	sim_stamp_t gs, ws;
 
+	wl_fsx_observe(x, pos, src, soff, len);
 	if (bad < 0)
 		return;
 	gs = sim_contents_at(src, soff + (uint32_t)(bad - pos), &gorig);
@@ -685,6 +700,8 @@ static void wl_fsx_eofpage(struct wl_fsx *x, uint64_t off, uint64_t len,
 	else if (!sim_contents_is_zero(&dst, 0, tail))
 		wl_fsx_mismatch(x, "%s: non-zero data past EOF (0x%" G_GINT64_MODIFIER "x) in the mapped EOF page",
 				via, fs);
+	if (!bits)
+		wl_fsx_observe(x, (loff_t)fs, &dst, 0, tail);
 	sim_contents_destroy(&dst);
 }
 
@@ -785,6 +802,7 @@ static void wl_fsx_step(struct wl_fsx *x, const struct fsx_step *st)
 		if (!stamp)  /* the write failed outright: fsx would stop */
 			return;
 	}
+	x->stamp = stamp;
 	fsx_model_apply(&x->m, st, stamp);
 	if (st->kind == FSX_MAPWRITE)
 		wl_fsx_eofpage(x, off, len, "mapwrite");
@@ -798,6 +816,7 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	struct fs_wl_job *job = t->job;
 	struct fs_wl_file *f = job->file;
 	struct inode *inode = f->inode;
+	const struct fs_wl_fsx_observer *obs = job->fsx_obs;
 	struct wl_fsx *x = g_new0(struct wl_fsx, 1);
 
 	/* The task owns the replay's memory (see struct fs_wl_task). */
@@ -810,12 +829,14 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	for (unsigned i = 0; i < f->npieces; i++)
 		fsx_model_fill(&x->m, f->pieces[i].off, f->pieces[i].len,
 			       f->pieces[i].stamp);
-	for (unsigned i = 0; i < job->fsx->n; i++) {
+	for (unsigned i = 0; i < job->fsx->n && !job->stop; i++) {
 		struct fsx_step st;
 		enum fs_op kind;
 		sim_time_t t0, think;
 
 		x->op = &job->fsx->ops[i];
+		x->opi = i;
+		x->stamp = 0;
 		x->found = false;
 		fsx_model_plan(&x->m, x->op, &st);
 		think = wl_think(t);
@@ -825,6 +846,8 @@ static void wl_run_fsx(struct fs_wl_task *t)
 			 * that does not fit */
 			t->stats->fsx_skipped++;
 			t->stats->skipped[fs_wl_fsx_op(x->op->kind)]++;
+			if (obs && obs->op_end)
+				obs->op_end(obs->ctx, i, &st, 0);
 			continue;
 		}
 		kind = fs_wl_fsx_op(st.kind);
@@ -833,11 +856,15 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		wl_fsx_step(x, &st);
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;
+		if (obs && obs->op_end)
+			obs->op_end(obs->ctx, i, &st, x->stamp);
 		if (think > 0)
 			sim_task_sleep(t->task, think);
 	}
 	t->fsx = NULL;
 	wl_fsx_free(x);
+	if (obs && obs->end)
+		obs->end(obs->ctx, t);
 }
 
 void fs_wl_task_main(struct sim_task *task, void *arg)
@@ -852,4 +879,5 @@ void fs_wl_task_main(struct sim_task *task, void *arg)
 		wl_run_fsx(t);
 	else
 		wl_run_mix(t);
+	t->exited = true;
 }

@@ -1,19 +1,10 @@
 # tests/fs/ — tests of the modelled kernel, the oracle and the workload
-# driver.  Every test links the fs test fixture library (libfstest.a: the
-# harnesses that mount a model file system, build extent trees, drive
-# faults, writes and removals), which bench/ links too.
-noinst_LIBRARIES += tests/fs/libfstest.a
-tests_fs_libfstest_a_SOURCES = \
-	tests/fs/fs-harness.c tests/fs/fs-harness.h \
-	tests/fs/extents-harness.c tests/fs/extents-harness.h \
-	tests/fs/faults-harness.c tests/fs/faults-harness.h \
-	tests/fs/removes-harness.c tests/fs/removes-harness.h \
-	tests/fs/writes-harness.h tests/fs/mm-test-util.h
-FS_FIXTURE_LIBS = tests/fs/libfstest.a $(FS_TEST_LIBS)
+# driver.  Every test links the fs test fixture (tests/fs/fixture/).
+include tests/fs/fixture/local.mk
 
 FS_TESTS = \
 	tests/fs/test-contents tests/fs/test-dio tests/fs/test-disk \
-	tests/fs/test-extents-status tests/fs/test-extents \
+	tests/fs/test-extents-status tests/fs/test-extents tests/fs/test-extmap \
 	tests/fs/test-falloc tests/fs/test-fault tests/fs/test-fsck \
 	tests/fs/test-fsx tests/fs/test-io-wait tests/fs/test-jbd2 \
 	tests/fs/test-mballoc tests/fs/test-mm tests/fs/test-oracle \
@@ -32,6 +23,8 @@ tests_fs_test_disk_SOURCES = tests/fs/test-disk.c
 tests_fs_test_disk_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_extents_status_SOURCES = tests/fs/test-extents-status.c
 tests_fs_test_extents_status_LDADD = $(FS_FIXTURE_LIBS)
+tests_fs_test_extmap_SOURCES = tests/fs/test-extmap.c
+tests_fs_test_extmap_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_extents_SOURCES = tests/fs/test-extents.c
 tests_fs_test_extents_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_falloc_SOURCES = tests/fs/test-falloc.c

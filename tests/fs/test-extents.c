@@ -28,7 +28,7 @@
 
 #include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
-#include "tests/fs/extents-harness.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 /* ---- byte format ------------------------------------------------------------ */
 

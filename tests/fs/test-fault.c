@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include "fs/block/disk.h"
-#include "tests/fs/faults-harness.h"
+#include "tests/fs/fixture/faults-harness.h"
 
 #define NPAGES 8
 

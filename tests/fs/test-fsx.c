@@ -13,26 +13,9 @@
 #include <glib.h>
 
 #include "fs/workload/fsx.h"
+#include "tests/fs/fixture/fs-harness.h"
 
 #define KB 1024u
-
-static const char *srcdir(void)
-{
-	const char *d = g_getenv("FAULTLINE_SRCDIR");
-
-	return d ? d : ".";
-}
-
-/* The xfstests op logs shipped as test data (tests/data/fsx/), or
- * FAULTLINE_FSX_DIR when set (to replay another set). */
-static char *shared_fsx_dir(void)
-{
-	const char *env = g_getenv("FAULTLINE_FSX_DIR");
-
-	if (env)
-		return g_strdup(env);
-	return g_build_filename(srcdir(), "tests", "data", "fsx", NULL);
-}
 
 static struct fsx_log *parse(const char *text, GError **err)
 {
@@ -324,7 +307,7 @@ static void test_model_random(void)
 
 static struct fsx_log *load_own(const char *name)
 {
-	char *path = g_build_filename(srcdir(), "tests/fs/fsx", name, NULL);
+	char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", name, NULL);
 	GError *err = NULL;
 	struct fsx_log *log = fsx_log_load(path, &err);
 
@@ -491,7 +474,7 @@ static gint sort_names(gconstpointer a, gconstpointer b)
 
 static void test_shared_logs(void)
 {
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	GDir *d;
 	const char *name;
 	unsigned nfiles = 0;

@@ -32,7 +32,7 @@
 
 #include <string.h>
 
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
 #include "fs/writeback.h"

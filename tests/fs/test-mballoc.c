@@ -554,7 +554,7 @@ static void test_checker_catches(void)
 	ext4_sim_mb_free_range(f.sb, b, 5, true, 4);
 	f.sbi->s_freeclusters_counter += 5;
 	assert_consistent(f.sb);
-	grp = &mb->groups[2];
+	grp = ext4_sim_mb_group(mb, 2);
 	bit = (unsigned)(b + 7 - ext4_group_first_block_no(f.sb, 2));
 
 	/* used block free in the buddy */

@@ -9,7 +9,7 @@
  * pages. */
 #include "config.h"
 
-#include "tests/fs/mm-test-util.h"
+#include "tests/fs/fixture/mm-test-util.h"
 
 /* ---- truncate removes exactly the range --------------------------------------- */
 

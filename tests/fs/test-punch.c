@@ -15,7 +15,7 @@
 
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 #define BS 4096
 #define NBLK 16

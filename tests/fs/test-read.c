@@ -12,7 +12,7 @@
 
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
-#include "tests/fs/faults-harness.h"
+#include "tests/fs/fixture/faults-harness.h"
 
 /* ---- reading --------------------------------------------------------------------------- */
 

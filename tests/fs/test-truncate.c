@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fs/block/disk.h"
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 #define BS 4096
 

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "fs/workload/model.h"
+#include "tests/fs/fixture/fs-harness.h"
 #include "fs/block/disk.h"
 #include "fs/mm.h"
 #include "fs/ext4/ext4_extents.h"
@@ -367,9 +368,9 @@ static void test_setup_layouts(void)
 	g_assert_cmpint(ext4_model_file(m, 3)->inode->i_size, ==, 0);
 	g_assert_true(ext4_sim_mb_check(sb, why, sizeof(why)));
 	/* no metadata left dirty: the files predate the mount */
-	for (uint64_t b = 0; b < EXT4_SB(sb)->s_meta->nblocks; b++)
-		if (EXT4_SB(sb)->s_meta->bh[b])
-			g_assert_false(buffer_dirty(EXT4_SB(sb)->s_meta->bh[b]));
+	for (struct buffer_head *bh = ext4_sim_meta_next(EXT4_SB(sb)->s_meta, 0);
+	     bh; bh = ext4_sim_meta_next(EXT4_SB(sb)->s_meta, bh->b_blocknr + 1))
+		g_assert_false(buffer_dirty(bh));
 	/* the spacers went back: no data block is owned by nobody */
 	g_assert_cmpuint(ext4_sim_disk_count(EXT4_SB(sb)->s_disk,
 					     EXT4_SIM_OWN_DATA), ==,
@@ -473,24 +474,6 @@ static void test_create_errors(void)
 }
 
 /* ---- fsx replay through the kernel paths --------------------------------------------- */
-
-static const char *srcdir(void)
-{
-	const char *d = g_getenv("FAULTLINE_SRCDIR");
-
-	return d ? d : ".";
-}
-
-/* The xfstests op logs shipped as test data (tests/data/fsx/), or
- * FAULTLINE_FSX_DIR when set (to replay another set). */
-static char *shared_fsx_dir(void)
-{
-	const char *env = g_getenv("FAULTLINE_FSX_DIR");
-
-	if (env)
-		return g_strdup(env);
-	return g_build_filename(srcdir(), "tests", "data", "fsx", NULL);
-}
 
 struct replay_result {
 	uint64_t ops, skipped, mismatches;
@@ -623,13 +606,13 @@ static void test_fsx_dax(void)
 {
 	const char *names[] = { "rw-eof.fsxops", "punch-zero.fsxops",
 				"shift.fsxops", "truncate.fsxops" };
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	const char *name;
 	unsigned n = 0;
 	GDir *d;
 
 	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
+		char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", names[i],
 					      NULL);
 		struct fsx_log *log = fsx_log_load(path, NULL);
 
@@ -765,7 +748,7 @@ static void test_fsx_own(void)
 		return;
 	}
 	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *path = g_build_filename(srcdir(), "tests/fs/fsx", names[i],
+		char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", names[i],
 					      NULL);
 		struct fsx_log *log = fsx_log_load(path, NULL);
 
@@ -778,7 +761,7 @@ static void test_fsx_own(void)
 
 static void test_fsx_shared(void)
 {
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	GDir *d;
 	const char *name;
 	unsigned n = 0;
@@ -813,7 +796,7 @@ static void test_fsx_shared(void)
  * invalidate_lock (reads take the shared side) the replay stays clean. */
 static void test_fsx_with_readers(void)
 {
-	char *path = g_build_filename(srcdir(), "tests/fs/fsx",
+	char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx",
 				      "punch-zero.fsxops", NULL);
 	struct replay_result r;
 
