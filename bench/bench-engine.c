@@ -22,7 +22,7 @@
 
 #include <glib.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 #define EXP_TABLE 4096
 #define MEAN_NS 1000.0

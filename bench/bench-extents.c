@@ -32,7 +32,7 @@
 
 #include <glib.h>
 
-#include "tests/fs/extents-harness.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 #define MAX_DECADES 8
 

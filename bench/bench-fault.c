@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "tests/fs/faults-harness.h"
+#include "tests/fs/fixture/faults-harness.h"
 
 #define NBLOCKS 4096u            /* 16 MiB of 4 KiB blocks */
 #define NTHREADS 4

@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 static unsigned long scale = 1;
 

@@ -10,9 +10,9 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
-#include "tests/fs/extents-harness.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 #define FILE_BLOCKS 16384u   /* 64 MiB of 4 KiB blocks */
 

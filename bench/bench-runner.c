@@ -15,8 +15,8 @@
 
 #include <glib.h>
 
-#include "sim/output.h"
-#include "sim/runner.h"
+#include "sim/run/output.h"
+#include "sim/run/runner.h"
 #include "tests/sim/toy-model.h"
 
 /* CPU seconds of the process so far (user + system). */

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sim/hist.h"
-#include "sim/rng.h"
+#include "sim/engine/hist.h"
+#include "sim/engine/rng.h"
 
 _Noreturn void sim_bug(const char *file, int line, const char *cond)
 {

@@ -1,4 +1,29 @@
-# bench/ — benchmarks, built and run by `make bench` only.
+# bench/ — benchmarks, built and run by `make bench` only (never part of
+# `make check`).  The fs benchmarks link the fs test fixture library.
+EXTRA_PROGRAMS += bench/bench-engine bench/bench-locks bench/bench-stats \
+	bench/bench-runner bench/bench-alloc bench/bench-extents \
+	bench/bench-fault bench/bench-pagecache bench/bench-oracle
+BENCH_LIST += bench/bench-engine bench/bench-locks bench/bench-stats \
+	bench/bench-runner bench/bench-alloc bench/bench-extents \
+	bench/bench-fault bench/bench-pagecache bench/bench-oracle
+bench_bench_engine_SOURCES = bench/bench-engine.c
+bench_bench_engine_LDADD = $(SIM_TEST_LIBS)
+bench_bench_locks_SOURCES = bench/bench-locks.c
+bench_bench_locks_LDADD = $(SIM_TEST_LIBS)
+bench_bench_stats_SOURCES = bench/bench-stats.c $(SIM_STATS_SRCS)
+bench_bench_stats_LDADD = $(GLIB_LIBS) $(JEMALLOC_LIBS)
+bench_bench_runner_SOURCES = bench/bench-runner.c $(TOY_SRCS)
+bench_bench_runner_LDADD = $(RUN_LIBS)
+bench_bench_alloc_SOURCES = bench/bench-alloc.c
+bench_bench_alloc_LDADD = $(FS_FIXTURE_LIBS)
+bench_bench_extents_SOURCES = bench/bench-extents.c
+bench_bench_extents_LDADD = $(FS_FIXTURE_LIBS) -lm
+bench_bench_fault_SOURCES = bench/bench-fault.c
+bench_bench_fault_LDADD = $(FS_FIXTURE_LIBS)
+bench_bench_pagecache_SOURCES = bench/bench-pagecache.c
+bench_bench_pagecache_LDADD = $(FS_FIXTURE_LIBS)
+bench_bench_oracle_SOURCES = bench/bench-oracle.c
+bench_bench_oracle_LDADD = $(FS_FIXTURE_LIBS)
 
 # The main job (sim/sim on workloads/punch_heavy.cfg, -j1 and -j2): wall
 # time, events/s, speed-up, memory per job (bench/bench-main.py says how

@@ -16,7 +16,7 @@ enum bh_state_bits {
 	BH_Delay,
 	BH_Unwritten,
 	BH_Boundary,
-	BH_Async_Write,   /* [writes] under write IO (ext4_bio_write_page) */
+	BH_Async_Write,   /* under write IO (ext4_bio_write_page) */
 };
 
 struct buffer_head {

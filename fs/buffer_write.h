@@ -41,14 +41,14 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
  * reported when writeback gives it its block).  ext4_da_invalidatepage
  * clears BH_Delay (ext4_da_page_release_reservation) before
  * block_invalidatepage discards the buffer, which then still carries the
- * placeholder: a block number >= s_blocks_count was never reported and is
+ * placeholder: a block number >= s_disk->nblocks was never reported and is
  * skipped (fs/buffer.c buffer_sim_report_unmapped).  A buffer left
  * unmapped — an unwritten extent found by a lookup — is not reported
  * either. */
 void buffer_sim_report_mapped(struct buffer_head *bh);
 
 /* mark_buffer_dirty for a page-cache buffer: the buffer, its page (DIRTY
- * tag) and the inode (I_DIRTY_PAGES) become dirty.  (fs/block.c's
+ * tag) and the inode (I_DIRTY_PAGES) become dirty.  (fs/block/block.c's
  * mark_buffer_dirty handles block-device buffers only.) */
 void buffer_sim_mark_dirty(struct buffer_head *bh);
 /* ll_rw_block(READ) + wait_on_buffer for one mapped page buffer: read the

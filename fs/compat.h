@@ -10,7 +10,7 @@
 
 #include <errno.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 #define current (sim_current_task())
 

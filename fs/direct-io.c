@@ -12,7 +12,7 @@
  * wait for the bios; inode_dio_end.
  *
  * Data: a write bio lands when it completes — the request's stamp bytes
- * go into the blocks (fs/disk.c reports a block not owned at that lblk to
+ * go into the blocks (fs/block/disk.c reports a block not owned at that lblk to
  * the oracle as a foreign write); a read bio hands the blocks' bytes at
  * completion to the request's sink.  Holes read as zeros at lookup time.
  *
@@ -26,10 +26,9 @@
 
 #include "fs/buffer_write.h"
 #include "fs/writeback.h"
-#include "fs/block.h"
-#include "fs/disk.h"
-#include "fs/ext4/ext4.h"
-#include "fs/oracle.h"
+#include "fs/block/block.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 
 #define DIO_SIM_MAX_BIOS 16
 #define DIO_SIM_ALIGN 512u
@@ -81,7 +80,7 @@ static void dio_sim_end_io(struct bio *bio)
 	struct dio_sim *d = b->dio;
 	struct inode *inode = d->inode;
 	struct super_block *sb = inode->i_sb;
-	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
+	struct ext4_sim_disk *disk = sb->s_disk;
 	unsigned bs = sb->s_blocksize, bbits = sb->s_blocksize_bits;
 	uint64_t blk = b->pblk;
 	uint32_t off = b->boff, left = b->len, done = 0;
@@ -152,7 +151,7 @@ static void dio_sim_submit(struct dio_sim *d, loff_t pos, uint64_t pblk,
 	b->origin = origin;
 	b->zero = zero;
 	b->busy = true;
-	b->bio.bi_bdev = &EXT4_SB(sb)->s_disk->bdev;
+	b->bio.bi_bdev = &sb->s_disk->bdev;
 	b->bio.bi_iter.bi_sector = (pblk * sb->s_blocksize + boff) >> SECTOR_SHIFT;
 	b->bio.bi_iter.bi_size = len;
 	b->bio.bi_end_io = dio_sim_end_io;

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 
 #include "fs/writeback.h"
-#include "fs/options.h"
+#include "fs/costs.h"
 
 static void wb_timer_fn(struct sim_world *w, struct sim_event *ev)
 {
@@ -54,8 +54,12 @@ static void wb_wakeup_delayed(struct bdi_writeback *wb)
 void __mark_inode_dirty(struct inode *inode, unsigned long flags)
 {
 	struct bdi_writeback *wb = inode->i_sb->s_bdi_wb;
+	const struct super_sim_operations *op = inode->i_sb->s_sim_op;
 
-	/* Metadata dirt: ext4 journals the inode itself. */
+	/* Metadata dirt: the filesystem's (ext4 journals the inode). */
+	if ((flags & (I_DIRTY_SYNC | I_DIRTY_DATASYNC)) && op &&
+	    op->dirty_inode)
+		op->dirty_inode(inode, (int)flags);
 	if (!(flags & I_DIRTY_PAGES))
 		return;
 	if (inode->i_state & I_DIRTY_PAGES)
@@ -315,7 +319,7 @@ struct bdi_writeback *bdi_sim_writeback_init(struct super_block *sb,
 		wb->dirty_pause = costs->dirty_pause;
 		wb->fault_in_cost = costs->user_fault_in;
 	} else {
-		/* The [costs] defaults (fs/options.c). */
+		/* The [costs] defaults (fs/workload/options.c). */
 		wb->writeback_interval = 5 * SIM_SEC;
 		wb->expire_interval = 30 * SIM_SEC;
 		wb->background_ratio = 10;

@@ -5,7 +5,7 @@
  * address spaces — mm_struct, VMAs and PTEs (fs/mm/mmap.c, memory_map.c,
  * rmap.c) — and memory pressure (fs/mm/vmscan.c).
  *
- * What the model keeps: every page has byte-exact contents (fs/contents.h),
+ * What the model keeps: every page has byte-exact contents (fs/block/contents.h),
  * a page lock whose waiters queue FIFO and show up in the wait-for graph,
  * PG_uptodate/dirty/writeback/mappedtodisk/readahead with the page-cache
  * tags kept in sync as the kernel does, buffers with their mapped/new/
@@ -35,7 +35,7 @@
 
 #include "fs/fs.h"
 #include "fs/buffer_head.h"
-#include "fs/contents.h"
+#include "fs/block/contents.h"
 #include "fs/mm/radix-tree.h"
 
 #define PAGE_CACHE_SHIFT PAGE_SHIFT
@@ -80,7 +80,7 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
-/* Defaults overridden by the [costs] keys that exist (fs/options.h):
+/* Defaults overridden by the [costs] keys that exist (fs/costs.h):
  * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
  * page_copy, pte_install, pte_zap. */
 struct fs_costs;
@@ -126,6 +126,7 @@ struct mm_sim {
 	struct mm_sim_chunks page_chunks, bh_chunks;
 	unsigned long nr_bh;              /* buffer heads in use */
 	uint64_t next_page_id;
+	uint64_t next_waiter_seq;         /* page_sim_waiter queue order */
 	struct radix_tree_pool tree_pool;
 	/* Page lock as a lockdep class: a task appears to hold "page lock"
 	 * while it holds at least one page lock (kernel lockdep does not
@@ -202,7 +203,14 @@ struct page {
 	struct mm_sim *sim;
 	struct sim_task *lock_owner;     /* holder of PG_locked; NULL: IO or none */
 	bool lock_counted;               /* holder counted in page_locks_held */
-	struct sim_list waiters;         /* struct page_sim_waiter, FIFO */
+	/* Sleepers (struct page_sim_waiter), each list FIFO: lock_page's
+	 * lockers, wait_on_page_locked's and wait_on_page_writeback's.  The
+	 * kernel has one queue; unlock_page wakes the unlock sleepers and the
+	 * first locker in the order they queued (their seq), as it would,
+	 * without walking the lockers behind (O(woken) per unlock). */
+	struct sim_list waiters;
+	struct sim_list unlock_waiters;
+	struct sim_list wb_waiters;
 	struct sim_waitobj lock_wo;      /* "page lock": blocker = lock owner,
 					  * or lock_io_via's while IO holds it */
 	struct sim_waitobj wb_wo;        /* "page writeback": wb_via's blockers */
@@ -356,7 +364,7 @@ static inline void page_sim_set_lock_io_via(struct page *page,
 }
 /* IO completion: READ sets uptodate (or error) and unlocks; WRITE ends
  * writeback. */
-#ifndef READ     /* also in fs/block.h */
+#ifndef READ     /* also in fs/block/block.h */
 #define READ 0
 #define WRITE 1
 #endif
@@ -699,8 +707,8 @@ static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
-/* [4.4] fs.h checks IS_DAX(inode); our inode has no S_DAX and ext4_file_mmap
- * sets VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
+/* [4.4] fs.h checks IS_DAX() of the VMA's file; ext4_file_mmap sets
+ * VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
 static inline bool vma_is_dax(const struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_MIXEDMAP;
@@ -831,7 +839,7 @@ struct address_space_operations {
 			       unsigned length);
 	/* NULL: try_to_free_buffers */
 	int (*releasepage)(struct page *page, gfp_t gfp);
-	/* [writes] buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
+	/* buffered write(2) and O_DIRECT (fs/writeback.h, fs/uio.h) */
 	int (*write_begin)(struct file *file, struct address_space *mapping,
 			   loff_t pos, unsigned len, unsigned flags,
 			   struct page **pagep, void **fsdata);

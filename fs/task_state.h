@@ -26,7 +26,7 @@ struct fs_task_state {
 	/* [jbd2] */
 	handle_t *journal_info;
 	handle_t handle;
-	/* [writes] the task is in a fault path that holds i_data_sem (r)
+	/* the task is in a fault path that holds i_data_sem (r)
 	 * for a strategy with EXT4_LOCK_FAULT_HOLDS_DATA_SEM: ext4_map_blocks
 	 * and ext4_da_map_blocks then look blocks up without taking it again
 	 * (a recursive down_read would queue behind a waiting writer).  Set

@@ -3,7 +3,7 @@
  * reduced to what the model needs.
  *
  * The model carries no data bytes: what a write(2) or a DIO write puts into
- * the file is named by a stamp (fs/contents.h) issued once per system call;
+ * the file is named by a stamp (fs/block/contents.h) issued once per system call;
  * byte k of the request is byte k ("origin") of that stamp.  So the source
  * iterator holds the stamp and how far it has been consumed, and copying
  * "from user" into a page is a sim_contents_set() of the next bytes.
@@ -23,11 +23,11 @@
 #include <sys/types.h>
 
 #include "fs/fs.h"
-#include "fs/contents.h"
+#include "fs/block/contents.h"
 
 struct file;
 
-#ifndef READ     /* also in fs/block.h and fs/mm.h */
+#ifndef READ     /* also in fs/block/block.h and fs/mm.h */
 #define READ 0
 #define WRITE 1
 #endif

@@ -77,6 +77,10 @@ struct rep_strategy {           /* one strategies[] entry */
 	GArray *replica_results;        /* struct rep_replica */
 	GArray *timeline;               /* struct rep_hold */
 	gint64 timeline_ns;
+	/* sim --image (docs/judge.md): images, e2fsck-clean ones, ones read
+	 * back, ones read back as the oracle says; images = -1: none */
+	gint64 images, images_e2fsck_clean, images_read_back,
+	       images_as_oracle;
 	/* Derived from replica_results (-1 / NaN when it is empty). */
 	gint64 violating_replicas;
 	double throughput_ops_s;        /* mean over replicas (else the sum
@@ -111,12 +115,19 @@ struct rep_host {
 	gint64 threads, peak_rss_bytes, jobs_run;
 };
 
+struct rep_model_error {        /* a job that ended with a model error */
+	gint64 job, replica, line, time_ns;
+	const char *strategy, *replay, *phase, *message, *file;
+	const char *task;               /* NULL: not in a task */
+};
+
 struct rep_run {
 	char *path;                     /* of results.json, for messages */
 	void *doc;                      /* the parsed document; owns the strings */
 	const char *version, *config_file, *shard;
 	gint64 seed, replicas, jobs;
 	gboolean interrupted;
+	GArray *model_errors;           /* struct rep_model_error */
 	GPtrArray *plan_strategies;     /* const char * */
 	const char *sweep_key;          /* NULL: no sweep */
 	GPtrArray *points;              /* struct rep_point * */

@@ -22,7 +22,7 @@
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/locking.h"
-#include "fs/block.h"
+#include "fs/block/block.h"
 #include "fs/task_state.h"
 
 #include <stdlib.h>

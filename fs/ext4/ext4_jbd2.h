@@ -106,7 +106,7 @@ int ext4_sim_ext_depth(struct inode *inode);
 int ext4_truncate_restart_trans(handle_t *handle, struct inode *inode,
 				int nblocks);
 
-/* For mballoc (helper "alloc"; also declared in ext4.h): the tid a freeing
+/* For mballoc (also declared in ext4.h): the tid a freeing
  * handle belongs to (0 without a journal), and a forced commit so pending
  * frees are released (ENOSPC retry: jbd2_journal_force_commit_nested —
  * returns 1 if a commit made progress, 0 otherwise / without a journal). */

@@ -5,7 +5,7 @@
  *
  * struct ext4_map_blocks, the EXT4_MAP_* result flags and the
  * EXT4_GET_BLOCKS_* request flags are the kernel's (fs/ext4/ext4.h); the
- * model defines them once, in fs/ext4/ext4_extents.h (helper "extents"),
+ * model defines them once, in fs/ext4/ext4_extents.h,
  * which this header includes — the two modules share one definition.
  *
  * Who calls what (for the other kernel paths):
@@ -108,8 +108,7 @@ int ext4_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
 /* Trim blocks a failed write instantiated beyond i_size (truncate.h);
  * i_mutex held, no handle.  v4.5/v5.15 wrap it in the exclusive side. */
 void ext4_truncate_failed_write(struct inode *inode);
-/* ext4_truncate: the blocks beyond i_size go (helper "removes" owns the
- * full version; inode.c carries a weak stand-in until it lands). */
+/* ext4_truncate (fs/ext4/truncate.c): the blocks beyond i_size go. */
 void ext4_truncate(struct inode *inode);
 
 /* ---- writeback (writeback.c, page-io.c) ------------------------------------------- */
@@ -124,7 +123,7 @@ int ext4_writepage(struct page *page, struct writeback_control *wbc);
  * conversion worker, the flusher (bdi_sim_writeback_init) and the jbd2
  * data=ordered hooks (ext4_writepage through generic_writepages, then
  * filemap_fdatawait).  Intervals and thresholds are read from
- * sbi->s_costs now (set it first; NULL: the [costs] defaults). */
+ * sb->s_costs now (set it first; NULL: the [costs] defaults). */
 int ext4_sim_writes_init(struct super_block *sb);
 /* From a task, before the journal is detached: the flusher exits after
  * its current pass, the conversion worker once its queue is empty. */
@@ -171,10 +170,17 @@ ssize_t ext4_sim_sys_write(struct file *file, loff_t pos, size_t len,
 			   sim_stamp_t *stampp);
 ssize_t ext4_sim_sys_dio_read(struct file *file, loff_t pos, size_t len,
 			      uint64_t seq, iov_sim_sink_fn sink, void *ctx);
+/* A read whose bytes the oracle checks as they are returned (direct and
+ * DAX reads: no page cache to check them in), under one read token; via
+ * names the path.  DAX files go through ext4_file_read_iter, others through
+ * generic_file_sim_direct_read.  Advances kiocb->ki_pos. */
+ssize_t ext4_sim_checked_read(struct kiocb *kiocb, size_t len,
+			      iov_sim_sink_fn sink, void *ctx,
+			      const char *via);
 int ext4_sim_sys_fsync(struct file *file, loff_t start, loff_t end,
 		       bool datasync);
 
-/* A fresh stamp of the world (fs/contents.h) for a write of the inode. */
+/* A fresh stamp of the world (fs/block/contents.h) for a write of the inode. */
 sim_stamp_t ext4_sim_new_stamp(struct inode *inode, loff_t off, uint32_t len,
 			       enum sim_stamp_kind kind, uint64_t seq);
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/extents_internal.h"
 
 /* ---- the kernel's per-node check ---------------------------------------- */

@@ -12,7 +12,7 @@
 #ifndef FS_EXT4_EXTENTS_INTERNAL_H
 #define FS_EXT4_EXTENTS_INTERNAL_H
 
-#include "fs/block.h"
+#include "fs/block/block.h"
 #include "fs/ext4/ext4_extents.h"
 
 static inline struct ext4_sim_ext_stats *ext4_sim_ext_stats(struct inode *inode)

@@ -27,7 +27,7 @@
  */
 #include "config.h"
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/extents_internal.h"
 
 /* Write access to a node of the path, topping up the handle first. */

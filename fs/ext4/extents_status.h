@@ -24,7 +24,7 @@
 #ifndef FS_EXT4_EXTENTS_STATUS_H
 #define FS_EXT4_EXTENTS_STATUS_H
 
-#include "sim/types.h"
+#include "sim/engine/types.h"
 
 struct inode;
 typedef uint32_t ext4_lblk_t;   /* also in ext4.h: identical redefinition */

@@ -2,7 +2,7 @@
  * and ext4's ->fallocate with its modes: ext4_fallocate, ext4_zero_range,
  * ext4_collapse_range, ext4_insert_range and ext4_alloc_file_blocks.  In
  * the kernel these live in fs/ext4/extents.c; here they sit apart from the
- * extent tree (fs/ext4/extents*.c, helper "extents"), whose operations
+ * extent tree (fs/ext4/extents*.c), whose operations
  * they call: ext4_ext_remove_space, ext4_ext_shift_extents,
  * ext4_split_extent_at, ext4_find_extent, ext4_es_remove_extent, and
  * ext4_map_blocks for allocation and conversion to unwritten.
@@ -45,8 +45,8 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/options.h"
-#include "fs/oracle.h"
+#include "fs/costs.h"
+#include "fs/oracle/oracle.h"
 
 /* The modes ext4 (and the v4.4 VFS) support. */
 #define FALLOC_FL_SUPPORTED_MASK                                          \
@@ -689,7 +689,7 @@ out:
 long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
-	const struct fs_costs *costs = EXT4_SB(inode->i_sb)->s_costs;
+	const struct fs_costs *costs = inode->i_sb->s_costs;
 	long ret;
 
 	if (costs)

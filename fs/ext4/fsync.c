@@ -19,8 +19,8 @@
 #include "config.h"
 
 #include "fs/ext4/ext4_map.h"
-#include "fs/block.h"
-#include "fs/disk.h"
+#include "fs/block/block.h"
+#include "fs/block/disk.h"
 
 /* blkdev_issue_flush: an empty REQ_FLUSH request, waited for. */
 static int ext4_sim_issue_flush(struct super_block *sb)

@@ -25,7 +25,7 @@
  * Simplified: extent-mapped files only (no ext4_ind_map_blocks), no inline
  * data, no quota (dquot reservations), no bigalloc clusters (one block per
  * cluster), no per-inode i_reserved_data_blocks (the delalloc reservation
- * is the fs-wide s_dirtyclusters_counter only; helper "extents" releases
+ * is the fs-wide s_dirtyclusters_counter only; the extent code releases
  * it when the blocks are allocated), no ES_AGGRESSIVE_TEST recheck.
  *
  * Lock order: page lock (callers) > i_data_sem; the es cache needs no lock
@@ -35,16 +35,16 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/options.h"
+#include "fs/costs.h"
 #include "fs/task_state.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 
 static const struct fs_costs ext4_sim_no_costs;
 
 const struct fs_costs *ext4_sim_costs(struct super_block *sb)
 {
-	const struct fs_costs *c = EXT4_SB(sb)->s_costs;
+	const struct fs_costs *c = sb->s_costs;
 
 	return c ? c : &ext4_sim_no_costs;
 }
@@ -535,7 +535,7 @@ int ext4_da_get_block_prep(struct inode *inode, sector_t iblock,
 void ext4_update_i_disksize(struct inode *inode, loff_t newsize)
 {
 	struct ext4_inode_info *ei = EXT4_I(inode);
-	/* [removes] design A (i_data_sem_held): a block-removing caller
+	/* design A (i_data_sem_held): a block-removing caller
 	 * (zero range growing the file) already holds it (w) */
 	bool held = ext4_sim_data_sem_held_across(inode);
 

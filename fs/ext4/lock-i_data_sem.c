@@ -11,7 +11,7 @@
  *
  * Where it locks:
  *   shared    i_data_sem (r) around ->fault and ->page_mkwrite and the DAX
- *             handlers (helper "faults"); their inner block lookups pass
+ *             handlers; their inner block lookups pass
  *             EXT4_GET_BLOCKS_NO_LOCK (EXT4_LOCK_FAULT_HOLDS_DATA_SEM),
  *             since a second down_read queued behind a waiting writer would
  *             deadlock the fault against itself.

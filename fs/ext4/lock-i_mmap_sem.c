@@ -11,7 +11,7 @@
  * Where it locks:
  *   shared    ext4_filemap_fault, ext4_page_mkwrite, ext4_dax_fault,
  *             ext4_dax_pmd_fault, ext4_dax_pfn_mkwrite (cycled) — taken
- *             by helper "faults" through fault_lock.  Reads and readahead
+ *             by the fault handlers through fault_lock.  Reads and readahead
  *             stay unprotected (FIDELITY 3.3).
  *   exclusive ext4_punch_hole: after DIOREAD_LOCK + inode_dio_wait, held
  *             across the disksize update, truncate_pagecache_range, the

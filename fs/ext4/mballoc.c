@@ -47,7 +47,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "bitmaps are accessed as little-endian 64-bit words");

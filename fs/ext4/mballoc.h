@@ -24,7 +24,7 @@
 #define FS_EXT4_MBALLOC_H
 
 #include "fs/ext4/ext4.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/mm/radix-tree.h"
 
 /* A pending free: ext4_free_data (efd_*), kept until tid commits. */

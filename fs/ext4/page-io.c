@@ -10,7 +10,7 @@
  * mapped before its block was punched out writes into whatever the block
  * is now (FIDELITY 2.6, 3.1).  The data reaches the disk when the bio
  * completes: ext4_end_bio copies each buffer's bytes from the page into
- * the block (fs/disk.c), which reports whether the block still belongs to
+ * the block (fs/block/disk.c), which reports whether the block still belongs to
  * (inode, lblk); a foreign write goes to the oracle.  Taking the bytes at
  * completion (not submission) is the model's choice of when DMA reads the
  * page; a store in between lands in this IO or the next, both legal.
@@ -34,7 +34,7 @@
  * task waiting for such a page's writeback while the builder waits for it
  * closes a cycle the deadlock detector reports.
  *
- * Simplified: no bio merging by the device (fs/block.c serves bios as
+ * Simplified: no bio merging by the device (fs/block/block.c serves bios as
  * submitted; a bio here covers up to 256 contiguous blocks, as
  * BIO_MAX_PAGES pages of 4 KiB); no IO errors; no encryption; no
  * i_ioend_count / i_unwritten waits (nothing in the model waits for them).
@@ -45,9 +45,9 @@
 #include <stdlib.h>
 
 #include "fs/ext4/writes_internal.h"
-#include "fs/options.h"
-#include "fs/disk.h"
-#include "fs/oracle.h"
+#include "fs/costs.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_POOL_CHUNK 16
 

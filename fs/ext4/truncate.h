@@ -7,7 +7,7 @@
  * fs/ext4/ext4.h; here they sit in one model header so the contract headers
  * stay as they are.  fs/ext4/truncate.h of the kernel contributes
  * ext4_truncate_failed_write.  Implemented in fs/ext4/punch.c, falloc.c
- * and truncate.c (helper "removes").
+ * and truncate.c.
  *
  * Simplifications shared by all of them: every file is extent-mapped
  * (EXT4_INODE_EXTENTS; the indirect-block branches are gone); no inline
@@ -95,13 +95,13 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr);
 void ext4_truncate(struct inode *inode);
 
 /* inode_dio_wait, filemap_write_and_wait_range, filemap_fdatawrite_range,
- * mark_inode_dirty and sb_start_write come from fs/writeback.h (helper
- * "writes"). */
+ * mark_inode_dirty and sb_start_write come from fs/writeback.h
+ * . */
 
 /* i_disksize / i_size updates (ext4_update_i_disksize,
  * ext4_update_inode_size), the inode-state and DIOREAD_LOCK helpers,
  * ext4_truncate_failed_write and ext4_map_blocks come from
- * fs/ext4/ext4_map.h (helper "writes"). */
+ * fs/ext4/ext4_map.h. */
 
 /* A step of a path, in the running task's notes (explanations, tests):
  * what = the kernel call or event, arg = its main argument. */

@@ -6,7 +6,7 @@
 #define FS_EXT4_WRITES_INTERNAL_H
 
 #include "fs/ext4/ext4_map.h"
-#include "fs/block.h"
+#include "fs/block/block.h"
 
 /* ---- inode.c / inode_write.c ---------------------------------------------------- */
 

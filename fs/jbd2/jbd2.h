@@ -181,7 +181,7 @@ struct jbd2_sim_params {
 /* Journal IO: write count blocks starting at journal block `blocknr` (a
  * home block for JBD2_SIM_IO_CHECKPOINT) and wait for completion; the
  * calling task sleeps for the device time.  The filesystem provides it
- * (ext4: bios to the journal area through fs/block.c).  Returns 0 or
+ * (ext4: bios to the journal area through fs/block/block.c).  Returns 0 or
  * -errno. */
 typedef int (*jbd2_sim_io_fn)(journal_t *journal, enum jbd2_sim_io_kind kind,
 			      uint64_t blocknr, unsigned count);

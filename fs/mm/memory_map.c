@@ -20,7 +20,7 @@
 #include <stdlib.h>
 
 #include "fs/mm/internal.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 
 static inline void pte_sim_changed(pte_t *pte)
 {

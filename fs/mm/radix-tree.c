@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
+#include "sim/engine/types.h"
 #include "fs/mm/radix-tree.h"
 
 #define NODES_PER_CHUNK 64

@@ -11,7 +11,7 @@
  * bytes below it are copied.  v4.4 and v4.5 take no filesystem lock
  * anywhere on this path (FIDELITY 2.4).
  *
- * v5.15 (strategy flag EXT4_LOCK_READ_PATHS) takes invalidate_lock (r)
+ * v5.15 (FS_SIM_INVALIDATE_READ, fs/fs.h) takes invalidate_lock (r)
  * where filemap_read does: inside the readahead batch
  * (fs/mm/readahead.c), around creating and reading a single page
  * (filemap_create_page) and around locking and re-reading a cached page
@@ -20,7 +20,7 @@
  * page_not_up_to_date steps when the flag is set; the per-page loop stays
  * v4.4's (v5.15 looks pages up in batches of a pagevec).
  *
- * O_DIRECT (and DAX) reads go to ->direct_IO (helper "writes") after the
+ * O_DIRECT (and DAX) reads go to ->direct_IO after the
  * range is written back, as in v4.4.
  *
  * Simplified: no partially
@@ -33,7 +33,7 @@
 #include "config.h"
 
 #include "fs/mm/fault.h"
-#include "fs/oracle.h"
+#include "fs/oracle/oracle.h"
 #include "fs/writeback.h"
 
 /* The bytes [offset, offset + bytes) of the page reach the user: the
@@ -81,7 +81,7 @@ static int filemap_update_page(struct file *file, struct address_space *mapping,
 {
 	loff_t lstart = page_offset(page), lend = lstart + PAGE_SIZE - 1;
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -120,7 +120,7 @@ static int filemap_create_page(struct file *file,
 	loff_t lstart = (loff_t)index << PAGE_SHIFT, lend = lstart + PAGE_SIZE - 1;
 	struct page *page = page_cache_alloc(mapping);
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -148,14 +148,17 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	struct address_space *mapping = filp->f_mapping;
 	struct inode *inode = mapping->host;
 	struct file_ra_state *ra = &filp->f_ra;
-	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_READ_PATHS);
+	bool v515 = filemap_sim_invalidate_lock_on(mapping,
+						   FS_SIM_INVALIDATE_READ);
 	pgoff_t index, last_index, prev_index;
 	unsigned long offset;      /* offset into the page */
 	unsigned prev_offset;
 	int error = 0;
 
 	index = (pgoff_t)(*ppos >> PAGE_SHIFT);
-	prev_index = (pgoff_t)((uint64_t)ra->prev_pos >> PAGE_SHIFT);
+	/* As the kernel: a signed shift, so prev_pos -1 (no previous read)
+	 * gives prev_index ULONG_MAX, which the end turns back into -1. */
+	prev_index = (pgoff_t)(ra->prev_pos >> PAGE_SHIFT);
 	prev_offset = (unsigned)(ra->prev_pos & (PAGE_SIZE - 1));
 	last_index = (pgoff_t)((*ppos + (loff_t)iter->count + PAGE_SIZE - 1) >>
 			       PAGE_SHIFT);
@@ -309,7 +312,11 @@ no_cached_page:
 	}
 
 out:
-	ra->prev_pos = ((loff_t)prev_index << PAGE_SHIFT) | prev_offset;
+	/* The kernel shifts the signed prev_pos (wrapping: -fno-strict-
+	 * overflow); in unsigned arithmetic, so ULONG_MAX comes back as -1
+	 * without the signed overflow UBSan flags (issue 11 finding 6). */
+	ra->prev_pos = (loff_t)(((uint64_t)prev_index << PAGE_SHIFT) |
+				prev_offset);
 	*ppos = ((loff_t)index << PAGE_SHIFT) + (loff_t)offset;
 	return written ? written : error;
 }
@@ -324,7 +331,7 @@ ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 
 	if (iocb->ki_flags & IOCB_DIRECT) {
 		/* Direct IO (and every DAX read): flush the range, then
-		 * ->direct_IO (helper "writes"); the rest, if short and not
+		 * ->direct_IO; the rest, if short and not
 		 * at EOF, falls through to the page cache. */
 		struct address_space *mapping = file->f_mapping;
 		size_t count = iov_iter_count(iter);

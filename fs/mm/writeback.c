@@ -4,8 +4,8 @@
  * (__filemap_fdatawrite_range, filemap_fdatawrite_range,
  * filemap_fdatawrite, filemap_write_and_wait_range,
  * filemap_write_and_wait) of v4.4.  The page-state side (set_page_dirty,
- * clear_page_dirty_for_io, tags) is fs/mm/page-writeback.c (helper
- * "pagecache"); waiting is filemap_fdatawait_range there too.
+ * clear_page_dirty_for_io, tags) is fs/mm/page-writeback.c
+ * ; waiting is filemap_fdatawait_range there too.
  *
  * Simplified: range_cyclic starts at index 0 (no mapping->writeback_index);
  * no AS_EIO/AS_ENOSPC error bits on the mapping (PG_error carries IO errors

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "fs/contents.h"
+#include "fs/block/contents.h"
 
 struct ref {
 	uint32_t size;

@@ -8,7 +8,7 @@
  * to the i_mutex path. */
 #include "config.h"
 
-#include "tests/fs/writes-harness.h"
+#include "tests/fs/fixture/writes-harness.h"
 
 #define BS 4096u
 

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/ext4.h"
 
 static struct sim_world *new_world(void)

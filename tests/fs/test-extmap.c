@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "fs/extmap.h"
+#include "fs/block/extmap.h"
 
 #define KEYS 600u
 

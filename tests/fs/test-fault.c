@@ -12,8 +12,8 @@
  * contents, even to a fault racing the allocation. */
 #include "config.h"
 
-#include "fs/disk.h"
-#include "tests/fs/faults-harness.h"
+#include "fs/block/disk.h"
+#include "tests/fs/fixture/faults-harness.h"
 
 #define NPAGES 8
 

@@ -1,4 +1,4 @@
-/* tests/fs/test-fsck.c — fs/ext4/fsck.c: passes on a healthy filesystem
+/* tests/fs/test-fsck.c — fs/oracle/fsck.c: passes on a healthy filesystem
  * (extent tree of depth 0 and 1, page cache with correct buffers), and
  * catches each broken invariant we can provoke: a tree node's magic, a
  * block referenced twice, a leaked block (only when quiescent), a node block
@@ -15,12 +15,12 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
-#include "fs/ext4/fsck.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/fsck.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/mm.h"
-#include "fs/oracle.h"
-#include "tests/fs/extents-harness.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 struct fx {
 	struct xh *h;

@@ -1,8 +1,8 @@
 /* tests/fs/test-fsx.c — the fsx log parser and fsx's model of the file
- * (fs/fsx.c): error messages (one line, FILE:LINE), rejected ops and flags,
+ * (fs/workload/fsx.c): error messages (one line, FILE:LINE), rejected ops and flags,
  * fsx's trimming and skip rules, and the byte model after each op against
  * hand-computed contents and against a plain byte-array reference under
- * random ops.  The xfstests logs in ../shared/fsx/ are parsed and run
+ * random ops.  The xfstests logs in tests/data/fsx/ are parsed and run
  * through the model where that directory exists (TAP skip otherwise); the
  * replay of logs through the kernel paths is in test-workload.c.
  */
@@ -12,35 +12,10 @@
 
 #include <glib.h>
 
-#include "fs/fsx.h"
+#include "fs/workload/fsx.h"
+#include "tests/fs/fixture/fs-harness.h"
 
 #define KB 1024u
-
-static const char *srcdir(void)
-{
-	const char *d = g_getenv("FAULTLINE_SRCDIR");
-
-	return d ? d : ".";
-}
-
-/* ../shared/fsx next to the source tree (or two levels up, for a worktree
- * under wt/), or NULL. */
-static char *shared_fsx_dir(void)
-{
-	const char *env = g_getenv("FAULTLINE_FSX_DIR");
-	const char *up[] = { "../shared/fsx", "../../shared/fsx" };
-
-	if (env)
-		return g_file_test(env, G_FILE_TEST_IS_DIR) ? g_strdup(env) : NULL;
-	for (unsigned i = 0; i < G_N_ELEMENTS(up); i++) {
-		char *d = g_build_filename(srcdir(), up[i], NULL);
-
-		if (g_file_test(d, G_FILE_TEST_IS_DIR))
-			return d;
-		g_free(d);
-	}
-	return NULL;
-}
 
 static struct fsx_log *parse(const char *text, GError **err)
 {
@@ -332,7 +307,7 @@ static void test_model_random(void)
 
 static struct fsx_log *load_own(const char *name)
 {
-	char *path = g_build_filename(srcdir(), "tests/fs/fsx", name, NULL);
+	char *path = g_build_filename(fsh_srcdir(), "tests/fs/fsx", name, NULL);
 	GError *err = NULL;
 	struct fsx_log *log = fsx_log_load(path, &err);
 
@@ -499,16 +474,12 @@ static gint sort_names(gconstpointer a, gconstpointer b)
 
 static void test_shared_logs(void)
 {
-	char *dir = shared_fsx_dir();
+	char *dir = fsh_fsx_dir();
 	GDir *d;
 	const char *name;
 	unsigned nfiles = 0;
 	GPtrArray *names;
 
-	if (!dir) {
-		g_test_skip("../shared/fsx not found");
-		return;
-	}
 	d = g_dir_open(dir, 0, NULL);
 	g_assert_nonnull(d);
 	names = g_ptr_array_new_with_free_func(g_free);

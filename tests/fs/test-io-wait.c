@@ -32,11 +32,11 @@
 
 #include <string.h>
 
-#include "tests/fs/removes-harness.h"
+#include "tests/fs/fixture/removes-harness.h"
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
 #include "fs/writeback.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/mm/fault.h"
 
 #define BS 4096u

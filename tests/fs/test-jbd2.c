@@ -12,7 +12,7 @@
 #include "fs/jbd2/jbd2.h"
 #include "fs/ext4/ext4_jbd2.h"
 #include "fs/ext4/mballoc.h"
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/task_state.h"
 
 /* ---- the rig: a world, a journal, an IO log -------------------------------- */

@@ -8,7 +8,7 @@
  * zap, munmap); costs charged; mmap_sem against munmap. */
 #include "config.h"
 
-#include "tests/fs/mm-test-util.h"
+#include "tests/fs/fixture/mm-test-util.h"
 
 #define NPAGES 16
 

@@ -30,11 +30,11 @@
 
 #include <glib.h>
 
-#include "fs/disk.h"
+#include "fs/block/disk.h"
 #include "fs/ext4/mballoc.h"
 #include "fs/mm.h"
-#include "fs/oracle.h"
-#include "tests/fs/extents-harness.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/extents-harness.h"
 
 struct fx {
 	struct xh *h;
@@ -101,7 +101,7 @@ static void fx_fini(struct fx *f)
 			for (unsigned i = 0; i < fs_oracle_explained(f->o, k); i++)
 				g_printerr("%s\n", fs_oracle_explanation(f->o, k, i));
 	fs_oracle_free(f->o);
-	g_assert_null(EXT4_SB(f->h->sb)->s_oracle);
+	g_assert_null(f->h->sb->s_oracle);
 	if (f->mm) {
 		mmput(f->mms);
 		address_space_sim_destroy(f->inode->i_mapping);

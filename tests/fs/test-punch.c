@@ -13,17 +13,17 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
-#include "fs/oracle.h"
-#include "tests/fs/removes-harness.h"
+#include "fs/block/disk.h"
+#include "fs/oracle/oracle.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 #define BS 4096
 #define NBLK 16
 #define PUNCH (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
 
+/* every strategy of the registry */
 static const char *const strategies[] = {
-	"lockless", "i_data_sem", "i_data_sem_held", "i_mmap_sem",
-	"invalidate_lock",
+	EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_NAME)
 };
 
 /* A file of nblk blocks (BS each), one stamp, model alongside. */

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <glib.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 #include "fs/mm/radix-tree.h"
 
 #define NCAND 240

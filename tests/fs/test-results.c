@@ -1,5 +1,5 @@
 /* tests/fs/test-results.c — the ext4 model's results carried through the
- * runner into the outputs (sim/record.h, sim/output.h), on a small plan
+ * runner into the outputs (sim/run/record.h, sim/run/output.h), on a small plan
  * with violations and skipped ops:
  *   - each violation kind's first detection time is a simulated time
  *     inside the job (the oracle's clock at detection; the explained
@@ -25,11 +25,11 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "fs/model.h"
-#include "sim/merge.h"
-#include "sim/output.h"
-#include "sim/plan.h"
-#include "sim/runner.h"
+#include "fs/workload/model.h"
+#include "sim/run/merge.h"
+#include "sim/run/output.h"
+#include "sim/run/plan.h"
+#include "sim/run/runner.h"
 
 static struct sim_cfg *cfg_from(const char *text)
 {
@@ -177,7 +177,7 @@ static void test_plan_results(void)
 		g_assert_no_error(err);
 		g_assert_true(g_file_set_contents(path, shard, -1, &err));
 		g_assert_no_error(err);
-		mr = sim_merge_load(&path, 1, &mp, &err);
+		mr = sim_merge_load(&path, 1, &ext4_model_ops, &mp, &err);
 		g_assert_no_error(err);
 		g_assert_nonnull(mr);
 		jm = json_minus_host(mp, mr);

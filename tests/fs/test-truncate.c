@@ -9,14 +9,14 @@
 
 #include <string.h>
 
-#include "fs/disk.h"
-#include "tests/fs/removes-harness.h"
+#include "fs/block/disk.h"
+#include "tests/fs/fixture/removes-harness.h"
 
 #define BS 4096
 
+/* every strategy of the registry */
 static const char *const strategies[] = {
-	"lockless", "i_data_sem", "i_data_sem_held", "i_mmap_sem",
-	"invalidate_lock",
+	EXT4_LOCK_STRATEGIES(EXT4_LOCK_STRATEGY_NAME)
 };
 
 /* A file of nblk blocks (BS each), model alongside, room to grow by 16. */

@@ -7,7 +7,7 @@
  * i_mmap_sem; ext4_truncate_failed_write trims blocks past i_size. */
 #include "config.h"
 
-#include "tests/fs/writes-harness.h"
+#include "tests/fs/fixture/writes-harness.h"
 
 #define BS 4096u
 

@@ -10,7 +10,7 @@
  * threshold. */
 #include "config.h"
 
-#include "tests/fs/writes-harness.h"
+#include "tests/fs/fixture/writes-harness.h"
 
 #define BS 4096u
 

@@ -1,5 +1,5 @@
 /* tests/sim/demo-schema.h — a demo schema for the option and cfg tests,
- * shaped like the real one (fs/options.c) but owned by the tests: [global]
+ * shaped like the real one (fs/workload/options.c) but owned by the tests: [global]
  * and [costs] by name, "type = file" sections, every other section a job.
  * It uses every option type.  Static, so each test program gets its copy.
  */
@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "sim/cfg.h"
-#include "sim/option.h"
+#include "sim/config/cfg.h"
+#include "sim/config/option.h"
 
 struct demo_global {
 	char **strategies;

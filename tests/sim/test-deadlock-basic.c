@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "sim/internal.h"
+#include "sim/engine/internal.h"
 
 struct hook_log {
 	unsigned calls;

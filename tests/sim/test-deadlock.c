@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 struct findings {
 	unsigned lock_order, deadlock;

@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "sim/event.h"
+#include "sim/engine/event.h"
 
 #define NEV 200
 

@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 struct grant {
 	unsigned task;

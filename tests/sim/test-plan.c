@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "sim/plan.h"
+#include "sim/run/plan.h"
 #include "tests/sim/toy-model.h"
 
 static struct sim_cfg *toy_cfg(const char *text)

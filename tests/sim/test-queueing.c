@@ -31,7 +31,7 @@
 
 #include <glib.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 #define NBATCH 20
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/ziggurat.h"
+#include "sim/engine/rng.h"
+#include "sim/engine/ziggurat.h"
 
 /* Linked against rng/fmath/dist only, so the engine's sim_bug is not
  * available: abort, which g_test_trap_subprocess sees as a failure. */
@@ -578,7 +578,7 @@ static void test_format(void)
 /* Same stream, same samples: a distribution's output depends only on the
  * calls made on its stream (no hidden spare in the normal sampler). */
 /* The ziggurat's tables are what their recurrence gives with sim_exp and
- * sim_log, to the last bit (sim/ziggurat.c). */
+ * sim_log, to the last bit (sim/engine/ziggurat.c). */
 static void test_exp_ziggurat_tables(void)
 {
 	const double m2 = 0x1p53;

@@ -13,10 +13,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/jsonw.h"
-#include "sim/merge.h"
-#include "sim/output.h"
-#include "sim/runner.h"
+#include "sim/engine/jsonw.h"
+#include "sim/run/merge.h"
+#include "sim/run/output.h"
+#include "sim/run/runner.h"
 #include "tests/sim/toy-model.h"
 
 static const char toy_text[] =
@@ -256,7 +256,7 @@ static void test_shard_merge(void)
 		sim_run_free(r);
 		sim_plan_free(sp);
 	}
-	merged = sim_merge_load(paths, 3, &mp, &err);
+	merged = sim_merge_load(paths, 3, &toy_model_ops, &mp, &err);
 	g_assert_no_error(err);
 	g_assert_cmpuint(merged->shards, ==, 3);
 	got = json_minus_host(mp, merged);
@@ -265,10 +265,10 @@ static void test_shard_merge(void)
 	/* a shard twice, or one missing, is refused */
 	g_free(paths[1]);
 	paths[1] = paths[0];
-	g_assert_null(sim_merge_load(paths, 3, &mp, &err));
+	g_assert_null(sim_merge_load(paths, 3, &toy_model_ops, &mp, &err));
 	g_assert_nonnull(strstr(err->message, "twice"));
 	g_clear_error(&err);
-	g_assert_null(sim_merge_load(paths, 1, &mp, &err));
+	g_assert_null(sim_merge_load(paths, 1, &toy_model_ops, &mp, &err));
 	g_assert_nonnull(strstr(err->message, "missing"));
 	g_clear_error(&err);
 

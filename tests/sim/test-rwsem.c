@@ -17,7 +17,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/engine/sim.h"
 
 #define MAX_TASKS 6
 #define MAX_LOG 64

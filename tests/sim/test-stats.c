@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/stats.h"
+#include "sim/engine/rng.h"
+#include "sim/engine/stats.h"
 
 _Noreturn void sim_bug(const char *file, int line, const char *cond)
 {

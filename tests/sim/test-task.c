@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "sim/internal.h"
+#include "sim/engine/internal.h"
 
 static struct sim_world *new_world(uint64_t seed, bool shuffle)
 {

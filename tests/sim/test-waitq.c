@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "sim/internal.h"
+#include "sim/engine/internal.h"
 
 static struct sim_world *new_world(void)
 {

@@ -9,7 +9,7 @@
 #ifndef TESTS_SIM_TOY_MODEL_H
 #define TESTS_SIM_TOY_MODEL_H
 
-#include "sim/model.h"
+#include "sim/engine/model.h"
 
 extern const struct sim_model_ops toy_model_ops;
 

@@ -4,7 +4,7 @@
  * the reader. */
 #include "config.h"
 
-#include "sim/cli.h"
+#include "sim/run/cli.h"
 #include "reports/report.h"
 #include "tests/sim/toy-model.h"
 

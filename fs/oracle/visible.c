@@ -1,0 +1,620 @@
+/* fs/oracle/visible.c — what the oracle reads from the model itself
+ * (model-only): a file's visible contents (page cache over disk through the
+ * extent tree) for the end-of-job lost_write check, and a scan of every
+ * registered file's page-cache buffers and DAX PTEs, which stands in for
+ * the reverse index until the page cache reports mappings, and audits the
+ * index once it does.
+ *
+ * Reads only, without locks or costs (peeks: page_cache_sim_peek/_next,
+ * the extent walker over the buffer cache); runs outside tasks or between
+ * two events.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fs/block/disk.h"
+#include "fs/ext4/ext4_extents.h"
+#include "fs/oracle/fsck.h"
+#include "fs/mm.h"
+#include "fs/oracle/internal.h"
+
+/* ---- a file's visible contents --------------------------------------------------- */
+
+static void collect_extent(void *ctx, const struct ext4_extent *ex)
+{
+	g_array_append_val((GArray *)ctx, *ex);
+}
+
+/* The extent covering lblk (exts sorted), or NULL. */
+static const struct ext4_extent *ext_find(const GArray *exts, uint32_t lblk)
+{
+	return ext4_sim_ext_array_find(
+		(const struct ext4_extent *)(void *)exts->data, exts->len, lblk);
+}
+
+/* The block the file maps lblk to now (through the extent tree), or -1
+ * for a hole; *unwritten says if the extent is unwritten.  Walks the whole
+ * tree: for explanations only. */
+int64_t oracle_file_pblk(struct oracle_file *f, uint32_t lblk,
+			 bool *unwritten)
+{
+	GArray *exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent));
+	const struct ext4_extent *ex;
+	int64_t p = -1;
+
+	*unwritten = false;
+	if (ext4_sim_ext_for_each_extent(f->inode, collect_extent, exts) == 0 &&
+	    (ex = ext_find(exts, lblk))) {
+		p = (int64_t)(ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block)));
+		*unwritten = ext4_ext_is_unwritten(ex);
+	}
+	g_array_free(exts, TRUE);
+	return p;
+}
+
+/* out (PAGE_SIZE) = page idx as a read would see it now. */
+static void visible_page(struct inode *inode, const GArray *exts, pgoff_t idx,
+			 struct sim_contents *out)
+{
+	struct ext4_sim_disk *d = EXT4_SB(inode->i_sb)->s_disk;
+	unsigned bs = inode->i_sb->s_blocksize, bits = inode->i_sb->s_blocksize_bits;
+	struct page *page = inode->i_mapping && inode->i_mapping->page_tree ?
+			    page_cache_sim_peek(inode->i_mapping, idx) : NULL;
+
+	struct buffer_head *bh = page && page_has_buffers(page) ?
+				 page_buffers(page) : NULL;
+
+	if (page && PageUptodate(page)) {
+		sim_contents_copy_all(out, &page->contents);
+		return;
+	}
+	sim_contents_zero(out, 0, PAGE_SIZE);
+	for (unsigned o = 0; o < PAGE_SIZE; o += bs,
+	     bh = bh ? bh->b_this_page : NULL) {
+		uint32_t lblk = (uint32_t)((((uint64_t)idx << PAGE_SHIFT) + o) >> bits);
+		const struct ext4_extent *ex = ext_find(exts, lblk);
+
+		/* A page that is not uptodate can still hold uptodate
+		 * buffers (partial-block zeroing reads and dirties just its
+		 * buffer): a read keeps them (block_read_full_page reads
+		 * only the others), so they are what the file shows. */
+		if (bh && buffer_uptodate(bh)) {
+			sim_contents_copy(out, o, &page->contents, o, bs);
+			continue;
+		}
+
+		if (!ex || ext4_ext_is_unwritten(ex))
+			continue;   /* holes and unwritten extents read zero */
+		uint64_t p = ext4_ext_pblock(ex) + (lblk - le32_to_cpu(ex->ee_block));
+
+		if (p < d->nblocks)
+			sim_contents_copy(out, o, ext4_sim_disk_contents(d, p), 0,
+					  bs);
+	}
+}
+
+/* Does an operation of f still in flight (the job stopped in the middle of
+ * it) touch bytes [lo, hi)?  Its partial work there has no verdict.  A
+ * shift or a truncate reaches from its offset to the end of the file. */
+static bool inflight_touches(const struct fs_oracle *o,
+			     const struct oracle_file *f, uint64_t lo,
+			     uint64_t hi)
+{
+	for (unsigned i = 0; i < o->nops_cap; i++) {
+		const struct oracle_op *x = &o->ops[i];
+		uint64_t end;
+
+		if (!x->id || x->f != f)
+			continue;
+		end = x->kind == FS_ORACLE_COLLAPSE ||
+		      x->kind == FS_ORACLE_INSERT ||
+		      x->kind == FS_ORACLE_TRUNCATE || x->torn ?
+		      UINT64_MAX : x->off + x->len;
+		if (x->off < hi && lo < end)
+			return true;
+	}
+	return false;
+}
+
+GArray *oracle_file_extents(struct oracle_file *f)
+{
+	GArray *exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent));
+
+	if (ext4_sim_ext_for_each_extent(f->inode, collect_extent, exts) != 0)
+		g_array_set_size(exts, 0);   /* fsck reports the broken tree */
+	return exts;
+}
+
+/* A range of pages [lo, hi) the end-of-job check must read. */
+struct pgrange {
+	uint64_t lo, hi;
+};
+
+static void want_blocks(GArray *want, unsigned bits, uint64_t b, uint64_t n)
+{
+	struct pgrange r = {
+		.lo = (b << bits) >> PAGE_SHIFT,
+		.hi = (((b + n) << bits) + PAGE_SIZE - 1) >> PAGE_SHIFT,
+	};
+
+	g_array_append_val(want, r);
+}
+
+static int pgrange_cmp(const void *a, const void *b)
+{
+	const struct pgrange *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Where the mapping of lblk [l, l + n) differs between the extents at
+ * set-up (old) and now (cur): hole or block, which block, written or
+ * not.  Both arrays are sorted and disjoint. */
+static void want_moved(GArray *want, unsigned bits, const GArray *old,
+		       const GArray *cur)
+{
+	const struct ext4_extent *a = (const void *)old->data,
+				 *b = (const void *)cur->data;
+	unsigned i = 0, j = 0;
+	uint64_t l = 0;
+
+	for (;;) {
+		uint64_t na = UINT64_MAX, nb = UINT64_MAX, end;
+		const struct ext4_extent *ea = NULL, *eb = NULL;
+
+		/* skip extents wholly below l */
+		while (i < old->len && le32_to_cpu(a[i].ee_block) +
+		       (uint64_t)ext4_ext_get_actual_len(&a[i]) <= l)
+			i++;
+		while (j < cur->len && le32_to_cpu(b[j].ee_block) +
+		       (uint64_t)ext4_ext_get_actual_len(&b[j]) <= l)
+			j++;
+		if (i >= old->len && j >= cur->len)
+			return;
+		if (i < old->len) {
+			uint64_t s = le32_to_cpu(a[i].ee_block);
+
+			if (s <= l) {
+				ea = &a[i];
+				na = s + ext4_ext_get_actual_len(ea);
+			} else {
+				na = s;
+			}
+		}
+		if (j < cur->len) {
+			uint64_t s = le32_to_cpu(b[j].ee_block);
+
+			if (s <= l) {
+				eb = &b[j];
+				nb = s + ext4_ext_get_actual_len(eb);
+			} else {
+				nb = s;
+			}
+		}
+		end = MIN(na, nb);
+		if (!ea != !eb ||
+		    (ea && (ext4_ext_pblock(ea) - le32_to_cpu(ea->ee_block) !=
+			    ext4_ext_pblock(eb) - le32_to_cpu(eb->ee_block) ||
+			    ext4_ext_is_unwritten(ea) != ext4_ext_is_unwritten(eb))))
+			want_blocks(want, bits, l, end - l);
+		l = end;
+	}
+}
+
+/* The pages of f whose visible contents may differ from what its shadow
+ * says without anything having touched them since the set-up — none:
+ * a page is skipped when every one of its blocks still has its set-up
+ * shadow record (or none: a hole), its set-up mapping, a disk block not
+ * written since, and no page in the cache; the set-up wrote the same
+ * bytes to the disk and to the shadow.  The rest is listed here, sorted
+ * and merged: runs of touched shadow, cached pages, moved extents, mapped
+ * blocks written since. */
+static GArray *pages_to_check(struct oracle_file *f, const GArray *exts)
+{
+	struct inode *inode = f->inode;
+	struct ext4_sim_disk *d = EXT4_SB(inode->i_sb)->s_disk;
+	unsigned bits = inode->i_sb->s_blocksize_bits;
+	struct address_space *mapping = inode->i_mapping;
+	GArray *want = g_array_new(FALSE, FALSE, sizeof(struct pgrange));
+	const struct ext4_extent *e = (const void *)exts->data;
+	uint64_t st, n, b = 0;
+	unsigned k = 0;
+
+	while (oracle_shadow_next_touched(&f->shadow, b, &st, &n)) {
+		want_blocks(want, bits, st, n);
+		b = st + n;
+	}
+	if (mapping && mapping->page_tree)
+		for (struct page *page = page_cache_sim_next(mapping, 0, -1); page;
+		     page = page_cache_sim_next(mapping, page->index + 1, -1)) {
+			struct pgrange r = { page->index, page->index + 1 };
+
+			g_array_append_val(want, r);
+		}
+	want_moved(want, bits, f->setup_exts, exts);
+	for (unsigned i = 0; i < exts->len; i++) {
+		uint64_t p = ext4_ext_pblock(&e[i]);
+		uint64_t len = ext4_ext_get_actual_len(&e[i]);
+
+		if (ext4_ext_is_unwritten(&e[i]))
+			continue;   /* reads zero, whatever the disk holds */
+		for (uint64_t w = ext4_sim_disk_next_written(d, p); w < p + len;
+		     w = ext4_sim_disk_next_written(d, w + 1))
+			want_blocks(want, bits, le32_to_cpu(e[i].ee_block) + (w - p),
+				    1);
+	}
+	if (want->len > 1)
+		qsort(want->data, want->len, sizeof(struct pgrange), pgrange_cmp);
+	/* merge */
+	for (unsigned i = 0; i < want->len; i++) {
+		struct pgrange *r = &g_array_index(want, struct pgrange, i);
+		struct pgrange *last = k ? &g_array_index(want, struct pgrange,
+							  k - 1) : NULL;
+
+		if (last && r->lo <= last->hi)
+			last->hi = MAX(last->hi, r->hi);
+		else
+			g_array_index(want, struct pgrange, k++) = *r;
+	}
+	g_array_set_size(want, k);
+	return want;
+}
+
+unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f)
+{
+	struct inode *inode = f->inode;
+	uint64_t size = (uint64_t)i_size_read(inode);
+	GArray *exts = oracle_file_extents(f), *want = NULL;
+	struct sim_contents page;
+	uint64_t before = o->count[FS_ORACLE_LOST_WRITE] +
+			  o->count[FS_ORACLE_STALE_READ];
+	unsigned r = 0;
+
+	if (f->setup_exts)
+		want = pages_to_check(f, exts);
+	sim_contents_init(&page, PAGE_SIZE);
+	for (uint64_t pos = 0; pos < size; pos += PAGE_SIZE) {
+		uint32_t n = (uint32_t)MIN((uint64_t)PAGE_SIZE, size - pos);
+		uint64_t idx = pos >> PAGE_SHIFT;
+
+		if (want) {
+			const struct pgrange *w;
+
+			while (r < want->len &&
+			       g_array_index(want, struct pgrange, r).hi <= idx)
+				r++;
+			if (r >= want->len)
+				break;
+			w = &g_array_index(want, struct pgrange, r);
+			if (idx < w->lo) {
+				pos = (w->lo << PAGE_SHIFT) - PAGE_SIZE;
+				continue;   /* untouched since the set-up */
+			}
+		}
+		if (f->inflight && inflight_touches(o, f, pos, pos + n))
+			continue;
+		visible_page(inode, exts, (pgoff_t)idx, &page);
+		fs_oracle_check_visible(inode, (loff_t)pos, n, &page, 0);
+	}
+	sim_contents_destroy(&page);
+	g_array_free(exts, TRUE);
+	if (want)
+		g_array_free(want, TRUE);
+	return (unsigned)(o->count[FS_ORACLE_LOST_WRITE] +
+			  o->count[FS_ORACLE_STALE_READ] - before);
+}
+
+/* ---- scanning buffers and DAX PTEs ----------------------------------------------------- */
+
+/* Calls fn for each mapped page-cache buffer and each DAX PTE of the file. */
+typedef bool (*oracle_scan_fn)(void *ctx, struct oracle_file *f, uint32_t lblk,
+			       uint64_t pblk, bool pte);
+
+static bool scan_file(struct oracle_file *f, oracle_scan_fn fn, void *ctx)
+{
+	struct address_space *mapping = f->inode->i_mapping;
+	unsigned bits = f->inode->i_sb->s_blocksize_bits;
+	struct sim_list *pos;
+
+	if (!mapping || !mapping->page_tree)
+		return true;
+	for (struct page *page = page_cache_sim_next(mapping, 0, -1); page;
+	     page = page_cache_sim_next(mapping, page->index + 1, -1)) {
+		if (!page_has_buffers(page))
+			continue;
+		struct buffer_head *head = page_buffers(page), *bh = head;
+
+		do {
+			/* a delayed buffer's b_blocknr is a placeholder past
+			 * the end of the disk, not a mapping (the rule of
+			 * buffer_sim_report_mapped, fs/buffer_write.h) */
+			if (buffer_mapped(bh) && !buffer_delay(bh) &&
+			    !fn(ctx, f, (uint32_t)((uint64_t)bh_sim_offset(bh) >> bits),
+				bh->b_blocknr, false))
+				return false;
+			bh = bh->b_this_page;
+		} while (bh != head);
+	}
+	sim_list_for_each(pos, &mapping->i_mmap) {
+		struct vm_area_struct *vma =
+			sim_list_entry(pos, struct vm_area_struct, shared);
+
+		unsigned long a = vma->vm_start;
+		pte_t *pte;
+
+		/* only DAX pfns map disk blocks; only tables in use */
+		if (!vma->nr_pfns_present)
+			continue;
+		for (; (pte = pte_sim_next_present(vma, &a)); a += PAGE_SIZE)
+			if (pte_sim_is_pfn(*pte) &&
+			    !fn(ctx, f, (uint32_t)linear_page_index(vma, a),
+				pte->u.pfn, true))
+				return false;
+	}
+	return true;
+}
+
+static void scan_all(struct fs_oracle *o, oracle_scan_fn fn, void *ctx)
+{
+	for (unsigned i = 0; i < o->nfiles; i++)
+		if (!scan_file(o->files[i], fn, ctx))
+			return;
+}
+
+struct range_scan {
+	uint64_t pblk, count;
+	struct oracle_map hit;   /* first mapping found (pblk, ino, lblk) */
+	unsigned n;
+};
+
+static bool range_hit(void *ctx, struct oracle_file *f, uint32_t lblk,
+		      uint64_t pblk, bool pte)
+{
+	struct range_scan *r = ctx;
+
+	if (pblk < r->pblk || pblk - r->pblk >= r->count)
+		return true;
+	if (!r->n++)
+		r->hit = (struct oracle_map){
+			.pblk = pblk, .ino = (uint32_t)f->ino, .lblk = lblk,
+			.nbh = !pte, .npte = pte,
+		};
+	return true;
+}
+
+/* Buffers/PTEs of registered files mapping a block in [pblk, pblk+count);
+ * *hit describes the first one. */
+unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
+			   struct oracle_map *hit)
+{
+	struct range_scan r = { .pblk = pblk, .count = count };
+
+	scan_all(o, range_hit, &r);
+	if (r.n && hit)
+		*hit = r.hit;
+	return r.n;
+}
+
+/* Whether the mapping the index recorded last for e->pblk still exists:
+ * the buffer of file e->ino at lblk e->lblk, or a DAX PTE at pgoff
+ * e->lblk, maps the block; failing that, a scan of every registered file
+ * decides.  Cheap (a page lookup) in the common case, so block_reusable
+ * can confirm every candidate and drop index entries that a missing or
+ * duplicated hook call left behind. */
+bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
+{
+	struct oracle_file *f = oracle_file_find(o, e->ino);
+	struct address_space *mapping = f ? f->inode->i_mapping : NULL;
+
+	if (mapping && mapping->page_tree && e->nbh) {
+		unsigned bits = f->inode->i_sb->s_blocksize_bits;
+		unsigned per_page = 1u << (PAGE_SHIFT - bits);
+		struct page *page = page_cache_sim_peek(mapping,
+							e->lblk / per_page);
+
+		if (page && page_has_buffers(page)) {
+			struct buffer_head *bh = page_buffers(page);
+
+			for (unsigned i = 0; i < e->lblk % per_page; i++)
+				bh = bh->b_this_page;
+			if (buffer_mapped(bh) && bh->b_blocknr == e->pblk)
+				return true;
+		}
+	}
+	if (mapping && e->npte) {
+		struct sim_list *pos;
+
+		sim_list_for_each(pos, &mapping->i_mmap) {
+			struct vm_area_struct *vma =
+				sim_list_entry(pos, struct vm_area_struct, shared);
+
+			if (e->lblk < vma->vm_pgoff ||
+			    e->lblk - vma->vm_pgoff >= vma_pages(vma))
+				continue;
+			const pte_t *pte = pte_sim_peek(vma, vma->vm_start +
+				((unsigned long)(e->lblk - vma->vm_pgoff) << PAGE_SHIFT));
+
+			if (pte && pte_sim_is_pfn(*pte) && pte_pfn(*pte) == e->pblk)
+				return true;
+		}
+	}
+	/* Not there: the recorded position may be that of a mapping which
+	 * has gone since while another remains (two buffers mapped the block,
+	 * the later one was unmapped), or the entry is left over from an
+	 * unpaired hook.  A scan decides (rare: the cheap check succeeds
+	 * whenever the hooks pair and the block has one mapper). */
+	return oracle_scan_range(o, e->pblk, 1, NULL) > 0;
+}
+
+/* ---- auditing the index ----------------------------------------------------------------- */
+
+struct audit {
+	struct oracle_map_index seen;   /* pblk -> counts found by the scan */
+	GArray *keys;                   /* pblks seen, in scan order */
+};
+
+static bool audit_hit(void *ctx, struct oracle_file *f, uint32_t lblk,
+		      uint64_t pblk, bool pte)
+{
+	struct audit *a = ctx;
+	struct oracle_map *e = oracle_map_find(&a->seen, pblk);
+
+	(void)f;
+	(void)lblk;
+	if (!e) {
+		e = oracle_map_insert(&a->seen, pblk);
+		g_array_append_val(a->keys, pblk);
+	}
+	if (pte)
+		e->npte++;
+	else
+		e->nbh++;
+	return true;
+}
+
+/* The index against a scan of the page cache: each disagreement is
+ * reported (a hook placed wrongly or missing).  Returns how many. */
+unsigned oracle_index_audit(struct fs_oracle *o,
+			    void (*report)(void *ctx, const char *msg),
+			    void *ctx)
+{
+	struct audit a = { .keys = g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+	unsigned bad = 0;
+	char msg[256];
+
+	oracle_map_index_init(&a.seen);
+	scan_all(o, audit_hit, &a);
+	/* every scanned mapping is in the index with the same counts */
+	for (unsigned i = 0; i < a.keys->len; i++) {
+		uint64_t p = g_array_index(a.keys, uint64_t, i);
+		const struct oracle_map *s = oracle_map_find(&a.seen, p);
+		const struct oracle_map *e = oracle_map_find(&o->map, p);
+
+		if (e && e->nbh == s->nbh && e->npte == s->npte)
+			continue;
+		bad++;
+		snprintf(msg, sizeof(msg),
+			 "pblk %" PRIu64 ": %u buffer(s) %u DAX PTE(s) map it, "
+			 "the oracle's index says %u and %u", p, s->nbh, s->npte,
+			 e ? e->nbh : 0, e ? e->npte : 0);
+		report(ctx, msg);
+	}
+	/* and nothing else is (in slot order: deterministic for a given
+	 * sequence of hook calls) */
+	for (uint64_t i = 0; i < o->map.cap; i++) {
+		const struct oracle_map *e = &o->map.v[i];
+
+		if (e->pblk == UINT64_MAX || oracle_map_find(&a.seen, e->pblk))
+			continue;
+		bad++;
+		snprintf(msg, sizeof(msg),
+			 "pblk %" PRIu64 ": the oracle's index says %u buffer(s) "
+			 "%u DAX PTE(s) (ino %u lblk %u) but none maps it",
+			 e->pblk, e->nbh, e->npte, e->ino, e->lblk);
+		report(ctx, msg);
+	}
+	oracle_map_index_destroy(&a.seen);
+	g_array_free(a.keys, TRUE);
+	return bad;
+}
+
+/* ---- the expected value ------------------------------------------------------------------ */
+
+bool fs_oracle_expected(struct inode *inode, uint64_t off, sim_stamp_t *stamp,
+			uint32_t *origin, uint32_t *run)
+{
+	struct fs_oracle *o = fs_oracle_of(inode->i_sb);
+	struct oracle_file *f = o ? oracle_file_find(o, inode->i_ino) : NULL;
+	uint32_t task;
+
+	if (!f) {
+		*stamp = 0;
+		*origin = 0;
+		*run = inode->i_sb->s_blocksize -
+		       (uint32_t)(off & (inode->i_sb->s_blocksize - 1));
+		return true;
+	}
+	return oracle_shadow_final(&f->shadow, off, stamp, origin, run, &task);
+}
+
+/* ---- lost writes ------------------------------------------------------------------------ */
+
+struct visible_ctx {
+	struct fs_oracle *o;
+	struct oracle_file *f;
+	uint64_t file_off;
+	uint32_t coff, clen;
+	uint64_t last_bad_blk;   /* count once per fs block */
+	bool ok;
+};
+
+static bool visible_run(void *ctx, uint32_t start, uint32_t len,
+			sim_stamp_t stamp, uint32_t origin)
+{
+	struct visible_ctx *vc = ctx;
+	uint32_t a = MAX(start, vc->coff);
+	uint32_t b = MIN(start + len, vc->coff + vc->clen);
+
+	while (a < b) {
+		uint64_t x = vc->file_off + (a - vc->coff);
+		uint32_t g = stamp ? origin + (a - start) : 0;
+		sim_stamp_t want;
+		uint32_t worigin, run, wtask;
+		bool single = oracle_shadow_final(&vc->f->shadow, x, &want,
+						  &worigin, &run, &wtask);
+		uint32_t step = MIN(run, b - a);
+
+		if (single && (want != stamp || (stamp && worigin != g))) {
+			uint64_t blk = x >> vc->f->shadow.blockbits;
+			enum fs_oracle_kind k = want ? FS_ORACLE_LOST_WRITE
+						     : FS_ORACLE_STALE_READ;
+
+			vc->ok = false;
+			if (blk != vc->last_bad_blk) {
+				vc->last_bad_blk = blk;
+				if (oracle_count(vc->o, k))
+					oracle_explain_visible(vc->o, vc->f, k, x, stamp,
+							g, want, worigin, wtask);
+			}
+		}
+		a += step;
+	}
+	return start + len < vc->coff + vc->clen;
+}
+
+bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
+			     const struct sim_contents *c, uint32_t coff)
+{
+	struct fs_oracle *o = oracle_of_inode(inode);
+	struct visible_ctx vc;
+
+	if (!o || !len)
+		return true;
+	SIM_BUG_ON((uint64_t)coff + len > c->size);
+	vc = (struct visible_ctx){
+		.o = o, .f = oracle_file_get(o, inode), .file_off = (uint64_t)off,
+		.coff = coff, .clen = len, .last_bad_blk = UINT64_MAX, .ok = true,
+	};
+	sim_contents_for_each_run(c, visible_run, &vc);
+	return vc.ok;
+}
+
+void fs_oracle_finish(struct fs_oracle *o)
+{
+	bool quiet;
+
+	if (!o)
+		return;
+	quiet = oracle_quiescent(o);
+	for (unsigned i = 0; i < o->nfiles; i++) {
+		struct oracle_file *f = o->files[i];
+
+		/* a job stopped mid-operation: the ranges those operations
+		 * touch have no verdict (oracle_visible_check skips them) */
+		oracle_visible_check(o, f);
+	}
+	oracle_fsck_flags(o, quiet ? EXT4_SIM_FSCK_QUIESCENT : 0);
+}

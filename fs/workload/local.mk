@@ -1,0 +1,7 @@
+# fs/workload/ — the workload driver (model-only): the model's plug-in
+# to the engine (model.c), the per-task operation driver (workload.c), fsx
+# op-log replay (fsx.c) and the workload option tables (options.c).
+fs_libfs_a_SOURCES += \
+	fs/workload/fsx.c fs/workload/fsx.h fs/workload/model.c \
+	fs/workload/model.h fs/workload/options.c fs/workload/options.h \
+	fs/workload/workload.c fs/workload/workload.h
