@@ -711,13 +711,16 @@ static void test_paths_of_stopped_tasks(void)
 	struct sim_cfg *cfg = cfg_from(text);
 	unsigned left = 0;
 
+	/* 3 replicas: since mapped loads and stores charge their copy
+	 * (issue 12) no world of the first two replicas stops with a path
+	 * held; one of the third does */
 	for (unsigned si = 0; fs_strategy_names[si]; si++)
-		for (unsigned r = 0; r < 2; r++) {
-			/* the plan's job: strategy-major, 2 replicas */
+		for (unsigned r = 0; r < 3; r++) {
+			/* the plan's job: strategy-major, 3 replicas */
 			struct sim_world_params wp = { .seed = 1,
-						       .job = si * 2 + r };
+						       .job = si * 3 + r };
 			struct sim_world *w = sim_world_new(&wp);
-			struct sim_job_id id = { .seed = 1, .index = si * 2 + r,
+			struct sim_job_id id = { .seed = 1, .index = si * 3 + r,
 						 .strategy = si, .replica = r };
 			GError *err = NULL;
 			void *m = ext4_model_ops.create(w, cfg,

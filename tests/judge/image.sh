@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 export PATH="$PATH:/usr/sbin:/sbin"
 n=0
-echo "1..14"
+echo "1..15"
 result() { # desc status [skip-reason]
 	n=$((n + 1))
 	if [ -n "$3" ]; then echo "ok $n - $1 # SKIP $3"
