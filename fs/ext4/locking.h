@@ -14,7 +14,8 @@
  *
  * Ranges are byte ranges [start, end] (inclusive end, as the kernel's
  * lend; end = LLONG_MAX: to EOF), so a range-aware strategy can be added
- * without touching paths.  Every strategy here ignores them.  `ip` is the
+ * without touching paths.  Only range_lock (lock-range_lock.c) uses
+ * them; an unlock must pass the range of its lock.  `ip` is the
  * kernel function on whose behalf the lock is taken (the wrappers below
  * pass the caller's __func__), so lockdep, lock_stat notes and reports say
  * "i_mmap_sem at ext4_punch_hole" as the kernel's inline calls would.
@@ -119,7 +120,7 @@ void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start, loff_t end);
  * one entry here. */
 #define EXT4_LOCK_STRATEGIES(X) \
 	X(lockless) X(i_data_sem) X(i_data_sem_held) X(i_mmap_sem) \
-	X(invalidate_lock)
+	X(invalidate_lock) X(range_lock)
 
 #define EXT4_LOCK_STRATEGY_DECLARE(n) extern const struct ext4_lock_ops ext4_lock_##n;
 #define EXT4_LOCK_STRATEGY_NAME(n) #n,
