@@ -100,6 +100,9 @@ const struct ext4_lock_ops ext4_lock_range_lock = {
 	.kver = EXT4_KVER_5_15,
 	.flags = EXT4_LOCK_READ_PATHS | EXT4_LOCK_FAULT_FAST_PATH |
 		 EXT4_LOCK_BEFORE_ISIZE,
+	.lock = EXT4_SIM_LOCK_RANGE,
+	.shared_paths = EXT4_SIM_PATHS_SHARED,
+	.exclusive_paths = EXT4_SIM_PATHS_EXCLUSIVE,
 	.fault_lock = ext4_sim_range_read_lock,
 	.fault_trylock = ext4_sim_range_read_trylock,
 	.fault_unlock = ext4_sim_range_unlock,
