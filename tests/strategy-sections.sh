@@ -60,6 +60,16 @@ v=$(jq '.strategies[0].violations.total' "$tmp/c.json" 2>/dev/null)
 [ "${v:-0}" -gt 0 ]
 result "faults and page_mkwrite unlocked: violations on punch-write-fault ($v)" $?
 
+# v5.15 order with punch left out of the exclusive side: punch runs
+# unlocked (no model error) and the scenario finds the window.
+{ scenario punch-write-fault nopunch; section invalidate_lock nopunch |
+	sed 's/^exclusive = .*/exclusive = zero, collapse_insert, truncate/'; } \
+	> "$tmp/nopunch.cfg"
+"$sim" -q -j2 -r 2 --seed 1 -o "$tmp/d.json" "$tmp/nopunch.cfg" 2>/dev/null
+jq -e '(.model_errors | length) == 0 and .strategies[0].violations.total > 0' \
+	"$tmp/d.json" >/dev/null
+result "punch unlocked in the v5.15 order: runs, violations found" $?
+
 # expect_error DESC REGEX SECTION-TEXT
 expect_error() {
 	{ scenario punch-write-fault x; printf "$3"; } > "$tmp/bad.cfg"
