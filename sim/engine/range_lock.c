@@ -62,7 +62,8 @@
 
 #include "sim/engine/lockdep.h"
 
-/* L1 and L3 are quadratic: longer lists are checked for L2 only. */
+/* L1 and L3 are quadratic: with more holders or waiters than this, only
+ * L2 is checked (a debug build with thousands of faulting tasks). */
 #define SIM_RANGE_CHECK_WALK 64
 
 static bool sim_range_conflict(int64_t s1, int64_t e1, bool w1, int64_t s2,
@@ -128,6 +129,10 @@ static bool sim_range_lock_check(const struct sim_range_lock *l)
 		return false;
 	if (n > SIM_RANGE_CHECK_WALK)
 		return true;
+	n = 0;
+	sim_list_for_each(pos, &l->waiters)
+		if (++n > SIM_RANGE_CHECK_WALK)
+			return true;
 	sim_list_for_each(pos, &l->holders) {
 		const struct sim_held_lock *a = sim_range_holder(pos);
 
