@@ -96,6 +96,8 @@ struct sim_trace_rec {
 	enum sim_trace_kind kind;
 	const char *cat;        /* "lock-wait", "lock-hold", "op", "violation" */
 	const char *name;
+	bool ranged;            /* a range lock's wait or hold: [start, end] */
+	int64_t start, end;     /* bytes, inclusive; end INT64_MAX: to EOF */
 };
 typedef void (*sim_trace_fn)(void *ctx, const struct sim_trace_rec *r);
 void sim_world_set_tracer(struct sim_world *w, sim_trace_fn fn, void *ctx);

@@ -13,6 +13,8 @@ struct open_span {
 	const char *cat, *name;     /* static or world-lived: compared by text */
 	sim_time_t begin;
 	char mode;                  /* 'r', 'w', or 0 (not a lock hold) */
+	bool ranged;                /* a range lock's: args.range */
+	int64_t start, end;
 };
 
 struct sim_trace_writer {
@@ -71,7 +73,8 @@ static void put_ts(GString *b, const char *key, sim_time_t ns)
 
 static void emit(struct sim_trace_writer *tw, const char *ph, unsigned task,
 		 const char *cat, const char *name, sim_time_t ts,
-		 sim_time_t dur, char mode, bool still_open)
+		 sim_time_t dur, char mode, bool still_open,
+		 const struct open_span *range)
 {
 	GString *b = tw->buf;
 
@@ -90,13 +93,27 @@ static void emit(struct sim_trace_writer *tw, const char *ph, unsigned task,
 		put_ts(b, "dur", dur);
 	if (ph[0] == 'i')
 		g_string_append(b, ", \"s\": \"t\"");
-	if (mode || still_open) {
+	if (mode || still_open || range) {
+		const char *sep = "";
+
 		g_string_append(b, ", \"args\": {");
-		if (mode)
+		if (mode) {
 			g_string_append_printf(b, "\"mode\": \"%c\"", mode);
+			sep = ", ";
+		}
+		if (range) {
+			/* bytes, inclusive end, as the kernel's lend */
+			g_string_append_printf(b, "%s\"range\": \"[%" PRId64
+					       ", ", sep, range->start);
+			if (range->end == INT64_MAX)
+				g_string_append(b, "EOF]\"");
+			else
+				g_string_append_printf(b, "%" PRId64 "]\"",
+						       range->end);
+			sep = ", ";
+		}
 		if (still_open)
-			g_string_append_printf(b, "%s\"open\": true",
-					       mode ? ", " : "");
+			g_string_append_printf(b, "%s\"open\": true", sep);
 		g_string_append_c(b, '}');
 	}
 	g_string_append_c(b, '}');
@@ -117,7 +134,7 @@ static void close_span(struct sim_trace_writer *tw, unsigned task,
 		    strcmp(s->name, name) != 0)
 			continue;
 		emit(tw, "X", task, cat, name, s->begin, end - s->begin,
-		     s->mode, still_open);
+		     s->mode, still_open, s->ranged ? s : NULL);
 		g_array_remove_index(tw->open, i);
 		return;
 	}
@@ -137,6 +154,9 @@ void sim_trace_writer_rec(struct sim_trace_writer *tw, struct sim_world *w,
 		s.name = r->name;
 		s.begin = r->time;
 		s.mode = 0;
+		s.ranged = r->ranged;
+		s.start = r->start;
+		s.end = r->end;
 		if (strcmp(r->cat, "lock-hold") == 0)
 			s.mode = sim_trace_hold_is_shared(w, r->task) ? 'r' : 'w';
 		g_array_append_val(tw->open, s);
@@ -145,7 +165,8 @@ void sim_trace_writer_rec(struct sim_trace_writer *tw, struct sim_world *w,
 		close_span(tw, r->task, r->cat, r->name, r->time, false);
 		break;
 	case SIM_TRACE_INSTANT:
-		emit(tw, "i", r->task, r->cat, r->name, r->time, -1, 0, false);
+		emit(tw, "i", r->task, r->cat, r->name, r->time, -1, 0, false,
+		     NULL);
 		break;
 	}
 }
