@@ -2,7 +2,7 @@
 # manual page sim(1), made from docs/sim.1.in with the install paths.
 dist_doc_DATA = README.md docs/running.md docs/results-json.md \
 	docs/report.md docs/model.md docs/design.md docs/hacking.md \
-	docs/judge.md
+	docs/judge.md docs/strategies.md
 
 man1_MANS = docs/sim.1
 EXTRA_DIST += docs/sim.1.in

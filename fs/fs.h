@@ -47,6 +47,10 @@ struct address_space {
 	struct sim_rwsem i_mmap_rwsem;   /* mm's lock for the VMA tree */
 	struct sim_list i_mmap;          /* VMAs mapping this file [i_mmap_rwsem] */
 	struct sim_rwsem invalidate_lock;  /* v5.15 strategy only */
+	/* the range_lock strategy's per-mapping range lock (proposed, never
+	 * in mainline: fs/ext4/lock-range_lock.c); set up at its first use,
+	 * so other strategies' lock classes stay as they were */
+	struct sim_range_lock range_lock;
 	const struct address_space_operations *a_ops;
 	struct mm_sim *mm_sim;           /* fs/mm: the world's page-cache state */
 };

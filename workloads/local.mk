@@ -8,6 +8,7 @@ dist_workloads_DATA = \
 	workloads/fault_heavy.cfg \
 	workloads/fsx_mix.cfg \
 	workloads/punch_heavy.cfg \
+	workloads/range_lock.cfg \
 	workloads/read_vs_punch.cfg \
 	workloads/sweep_punchers.cfg \
 	workloads/truncate.cfg

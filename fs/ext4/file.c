@@ -76,6 +76,18 @@
 	ext4_sim_fault_unlock((inode), (loff_t)(pgoff) << PAGE_SHIFT,       \
 			      ((loff_t)(pgoff) << PAGE_SHIFT) + PAGE_SIZE - 1)
 
+/* The same over the PMD holding pgoff (a huge fault may map all of it;
+ * only a range-aware strategy tells the difference). */
+#define ext4_sim_pmd_first(pgoff) \
+	((loff_t)((pgoff) & ~(pgoff_t)(PMD_SIZE / PAGE_SIZE - 1)) << PAGE_SHIFT)
+#define ext4_sim_fault_lock_pmd(inode, pgoff)                              \
+	ext4_sim__fault_lock((inode), ext4_sim_pmd_first(pgoff),           \
+			     ext4_sim_pmd_first(pgoff) + (loff_t)PMD_SIZE - 1, \
+			     __func__)
+#define ext4_sim_fault_unlock_pmd(inode, pgoff)                            \
+	ext4_sim_fault_unlock((inode), ext4_sim_pmd_first(pgoff),           \
+			      ext4_sim_pmd_first(pgoff) + (loff_t)PMD_SIZE - 1)
+
 /* Designs A/B (EXT4_LOCK_FAULT_HOLDS_DATA_SEM): the shared side is
  * i_data_sem (r), so the fault's own block lookups must not take it again;
  * the task says so while it holds the lock (fs/task_state.h).  Returns
@@ -420,13 +432,13 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 	if (write) {
 		sb_start_pagefault(sb);
 		file_update_time(vma->vm_file);
-		ext4_sim_fault_lock_page(inode, pgoff);
+		ext4_sim_fault_lock_pmd(inode, pgoff);
 		marked = ext4_sim_fault_mark_data_sem(inode);
 		handle = ext4_journal_start_sb(sb, EXT4_HT_WRITE_PAGE,
 			kver == EXT4_KVER_5_15 ? EXT4_DATA_TRANS_BLOCKS :
 			ext4_chunk_trans_blocks(inode, (int)(PMD_SIZE / PAGE_SIZE)));
 	} else {
-		ext4_sim_fault_lock_page(inode, pgoff);
+		ext4_sim_fault_lock_pmd(inode, pgoff);
 		marked = ext4_sim_fault_mark_data_sem(inode);
 	}
 	if (IS_ERR(handle))
@@ -440,11 +452,11 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
 		ext4_sim_fault_unmark_data_sem(marked);
-		ext4_sim_fault_unlock_page(inode, pgoff);
+		ext4_sim_fault_unlock_pmd(inode, pgoff);
 		sb_end_pagefault(sb);
 	} else {
 		ext4_sim_fault_unmark_data_sem(marked);
-		ext4_sim_fault_unlock_page(inode, pgoff);
+		ext4_sim_fault_unlock_pmd(inode, pgoff);
 	}
 	return result;
 }

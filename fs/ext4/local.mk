@@ -13,6 +13,7 @@ fs_libfs_a_SOURCES += \
 	fs/ext4/inode.c fs/ext4/inode_write.c fs/ext4/lock-i_data_sem.c \
 	fs/ext4/lock-i_data_sem_held.c fs/ext4/lock-i_mmap_sem.c \
 	fs/ext4/lock-invalidate_lock.c fs/ext4/lock-lockless.c \
+	fs/ext4/lock-range_lock.c fs/ext4/lock-compose.c \
 	fs/ext4/locking.c fs/ext4/locking.h fs/ext4/mballoc.c \
 	fs/ext4/mballoc.h fs/ext4/page-io.c fs/ext4/punch.c \
 	fs/ext4/readpage.c fs/ext4/super.c fs/ext4/truncate.c \

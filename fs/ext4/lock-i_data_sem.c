@@ -65,6 +65,11 @@ const struct ext4_lock_ops ext4_lock_i_data_sem = {
 	.summary = "design B: faults hold i_data_sem (r); punch takes it (w) after truncation, drops it on restarts",
 	.kver = EXT4_KVER_4_4,
 	.flags = EXT4_LOCK_FAULT_HOLDS_DATA_SEM | EXT4_LOCK_UNLOCKED_WRITEBACK,
+	.lock = EXT4_SIM_LOCK_RWSEM,
+	.rwsem = "i_data_sem",
+	.shared_paths = EXT4_SIM_PATH_FAULT | EXT4_SIM_PATH_MKWRITE |
+			EXT4_SIM_PATH_DAX,
+	.exclusive_paths = 0,
 	.fault_lock = ext4_sim_data_sem_down_read,
 	.fault_trylock = ext4_sim_data_sem_down_read_trylock,
 	.fault_unlock = ext4_sim_data_sem_up_read,

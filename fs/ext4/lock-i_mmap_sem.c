@@ -74,6 +74,11 @@ const struct ext4_lock_ops ext4_lock_i_mmap_sem = {
 	.summary = "v4.5: ext4 i_mmap_sem, faults (r) vs punch/zero/collapse/insert/truncate (w)",
 	.kver = EXT4_KVER_4_5,
 	.flags = 0,
+	.lock = EXT4_SIM_LOCK_RWSEM,
+	.rwsem = "i_mmap_sem",
+	.shared_paths = EXT4_SIM_PATH_FAULT | EXT4_SIM_PATH_MKWRITE |
+			EXT4_SIM_PATH_DAX,
+	.exclusive_paths = EXT4_SIM_PATHS_EXCLUSIVE,
 	.fault_lock = ext4_sim_i_mmap_sem_down_read,
 	.fault_trylock = ext4_sim_i_mmap_sem_down_read_trylock,
 	.fault_unlock = ext4_sim_i_mmap_sem_up_read,

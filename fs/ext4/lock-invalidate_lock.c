@@ -79,6 +79,10 @@ const struct ext4_lock_ops ext4_lock_invalidate_lock = {
 	.kver = EXT4_KVER_5_15,
 	.flags = EXT4_LOCK_READ_PATHS | EXT4_LOCK_FAULT_FAST_PATH |
 		 EXT4_LOCK_BEFORE_ISIZE,
+	.lock = EXT4_SIM_LOCK_RWSEM,
+	.rwsem = "invalidate_lock",
+	.shared_paths = EXT4_SIM_PATHS_SHARED,
+	.exclusive_paths = EXT4_SIM_PATHS_EXCLUSIVE,
 	.fault_lock = ext4_sim_invalidate_lock_shared,
 	.fault_trylock = ext4_sim_invalidate_trylock_shared,
 	.fault_unlock = ext4_sim_invalidate_unlock_shared,

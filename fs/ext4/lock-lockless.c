@@ -24,4 +24,5 @@ const struct ext4_lock_ops ext4_lock_lockless = {
 	.summary = "v4.4.1: no fault lock; punch truncates the page cache twice",
 	.kver = EXT4_KVER_4_4,
 	.flags = EXT4_LOCK_PUNCH_SECOND_TRUNCATE | EXT4_LOCK_UNLOCKED_WRITEBACK,
+	.lock = EXT4_SIM_LOCK_NONE,
 };

@@ -14,7 +14,8 @@
  *
  * Ranges are byte ranges [start, end] (inclusive end, as the kernel's
  * lend; end = LLONG_MAX: to EOF), so a range-aware strategy can be added
- * without touching paths.  Every strategy here ignores them.  `ip` is the
+ * without touching paths.  Only range_lock (lock-range_lock.c) uses
+ * them; an unlock must pass the range of its lock.  `ip` is the
  * kernel function on whose behalf the lock is taken (the wrappers below
  * pass the caller's __func__), so lockdep, lock_stat notes and reports say
  * "i_mmap_sem at ext4_punch_hole" as the kernel's inline calls would.
@@ -83,11 +84,39 @@ enum ext4_kver {
 						   not take it again
 						   (EXT4_GET_BLOCKS_NO_LOCK) */
 
+/* What a strategy is made of (ext4_lock_ops.lock, .shared_paths,
+ * .exclusive_paths): the parts a [strategy NAME] section of a workload
+ * file composes (lock-compose.c, docs/strategies.md). */
+enum ext4_sim_lock_kind {
+	EXT4_SIM_LOCK_NONE,
+	EXT4_SIM_LOCK_RWSEM,      /* the rw_semaphore named by .rwsem */
+	EXT4_SIM_LOCK_RANGE,      /* the mapping's range lock */
+};
+#define EXT4_SIM_PATH_FAULT     0x01  /* ext4_filemap_fault / filemap_fault */
+#define EXT4_SIM_PATH_MKWRITE   0x02  /* ext4_page_mkwrite */
+#define EXT4_SIM_PATH_DAX       0x04  /* the DAX fault handlers */
+#define EXT4_SIM_PATH_READ      0x08  /* read(2) / readahead page creation
+					 (v5.15 order: EXT4_LOCK_READ_PATHS) */
+#define EXT4_SIM_PATH_PUNCH     0x10  /* ext4_punch_hole */
+#define EXT4_SIM_PATH_ZERO      0x20  /* ext4_zero_range */
+#define EXT4_SIM_PATH_SHIFT     0x40  /* collapse and insert range (one
+					 step function: ext4_sim_shift_lock) */
+#define EXT4_SIM_PATH_TRUNCATE  0x80  /* ext4_setattr (size),
+					 ext4_truncate_failed_write */
+#define EXT4_SIM_PATHS_SHARED   0x0f
+#define EXT4_SIM_PATHS_EXCLUSIVE 0xf0
+
 struct ext4_lock_ops {
 	const char *name;
 	const char *summary;      /* one line, for --list-strategies */
 	enum ext4_kver kver;
 	unsigned flags;
+	/* What it is made of (descriptive for the built-ins, which call
+	 * their lock directly; the composed strategies' ops read them). */
+	enum ext4_sim_lock_kind lock;
+	const char *rwsem;        /* EXT4_SIM_LOCK_RWSEM: its class */
+	unsigned shared_paths;    /* EXT4_SIM_PATH_* taking the shared side */
+	unsigned exclusive_paths; /* ... the exclusive side */
 
 	/* Shared side of the invalidate role. */
 	void (*fault_lock)(struct inode *inode, loff_t start, loff_t end,
@@ -119,7 +148,7 @@ void ext4_sim_data_sem_up_read(struct inode *inode, loff_t start, loff_t end);
  * one entry here. */
 #define EXT4_LOCK_STRATEGIES(X) \
 	X(lockless) X(i_data_sem) X(i_data_sem_held) X(i_mmap_sem) \
-	X(invalidate_lock)
+	X(invalidate_lock) X(range_lock)
 
 #define EXT4_LOCK_STRATEGY_DECLARE(n) extern const struct ext4_lock_ops ext4_lock_##n;
 #define EXT4_LOCK_STRATEGY_NAME(n) #n,
@@ -130,6 +159,34 @@ extern const struct ext4_lock_ops *const ext4_lock_strategies[]; /* NULL-ended *
 
 /* By name, or NULL. */
 const struct ext4_lock_ops *ext4_lock_ops_find(const char *name);
+
+/* ---- composed strategies (lock-compose.c) -----------------------------
+ * A strategy made of parts: kver and flags as the built-ins', the lock
+ * and the paths that take each side.  g_free() the result.  The paths a
+ * part names are recognised by the kernel function on whose behalf the
+ * lock is taken (the ops' ip). */
+struct ext4_lock_ops *ext4_sim_lock_compose(const char *name,
+					    enum ext4_kver kver,
+					    unsigned flags,
+					    enum ext4_sim_lock_kind lock,
+					    const char *rwsem,
+					    unsigned shared_paths,
+					    unsigned exclusive_paths);
+/* The [strategy NAME] section that composes ops (for --list-strategies
+ * --verbose).  g_free() the result. */
+char *ext4_sim_lock_section(const struct ext4_lock_ops *ops);
+/* Names of the parts, in the section's words (NULL-ended, index = bit
+ * number or enum value). */
+extern const char *const ext4_sim_kver_names[];     /* by enum ext4_kver */
+extern const char *const ext4_sim_lock_kind_names[];
+extern const char *const ext4_sim_rwsem_names[];
+extern const char *const ext4_sim_path_names[];     /* by bit number */
+struct ext4_sim_switch {
+	const char *key;
+	unsigned flag;            /* EXT4_LOCK_* */
+	const char *help;
+};
+extern const struct ext4_sim_switch ext4_sim_switches[];  /* NULL-ended */
 
 /* The strategy as generic code sees it, through ext4_sim_sops
  * (fs/ext4/super.c; struct super_sim_operations, fs/fs.h): its kernel

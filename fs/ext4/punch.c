@@ -62,7 +62,14 @@ int ext4_break_layouts(struct inode *inode)
 {
 	struct address_space *mapping = inode->i_mapping;
 
-	SIM_BUG_ON(!sim_rwsem_is_locked(&mapping->invalidate_lock));
+	/* under the exclusive side: invalidate_lock, or range_lock's range
+	 * (a composed strategy may leave some removers unlocked: no check) */
+	SIM_BUG_ON(ext4_sim_lock_ops(inode)->exclusive_paths ==
+			   EXT4_SIM_PATHS_EXCLUSIVE &&
+		   !sim_rwsem_is_locked(&mapping->invalidate_lock) &&
+		   !sim_rwsem_is_locked(&EXT4_I(inode)->i_mmap_sem) &&
+		   !(mapping->range_lock.wo.ops &&
+		     sim_range_lock_holders(&mapping->range_lock)));
 	if (!(EXT4_SB(inode->i_sb)->s_mount_opt & EXT4_MOUNT_DAX) ||
 	    sim_list_empty(&mapping->i_mmap))
 		return 0;

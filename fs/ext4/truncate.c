@@ -186,7 +186,11 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr)
 	}
 
 	if (lock_first) {
-		ext4_sim_remove_lock(inode, attr->ia_size, LLONG_MAX);
+		/* from the lower size: a range lock must also cover the old
+		 * EOF page that growing the file write-protects
+		 * (pagecache_isize_extended) */
+		ext4_sim_remove_lock(inode, min(oldsize, attr->ia_size),
+				     LLONG_MAX);
 		if (kver == EXT4_KVER_5_15) {
 			rc = ext4_break_layouts(inode);
 			if (rc)
@@ -261,7 +265,8 @@ int ext4_setattr(struct inode *inode, const struct iattr *attr)
 		ext4_sim_remove_unlock(inode, inode->i_size, LLONG_MAX);
 out_mmap_sem:
 	if (lock_first)
-		ext4_sim_remove_unlock(inode, attr->ia_size, LLONG_MAX);
+		ext4_sim_remove_unlock(inode, min(oldsize, attr->ia_size),
+				       LLONG_MAX);
 	if (!error && !rc) {
 		/* setattr_copy; mark_inode_dirty (ext4_dirty_inode) */
 		mark_inode_dirty(inode);

@@ -464,6 +464,7 @@ void address_space_sim_init(struct address_space *mapping, struct inode *host,
 	sim_rwsem_init(s->world, &mapping->i_mmap_rwsem, "i_mmap_rwsem");
 	sim_list_init(&mapping->i_mmap);
 	sim_rwsem_init(s->world, &mapping->invalidate_lock, "invalidate_lock");
+	memset(&mapping->range_lock, 0, sizeof(mapping->range_lock));
 	mapping->mm_sim = s;
 	/* a_ops is the filesystem's to set. */
 }

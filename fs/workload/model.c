@@ -65,6 +65,7 @@ struct ext4_model {
 	struct sim_world *w;
 	struct sim_job_id id;
 	const struct ext4_lock_ops *lock_ops;
+	struct ext4_lock_ops *composed;   /* a [strategy NAME]'s, owned */
 	sim_time_t duration;
 	sim_time_t t0;                    /* clock when set-up ended */
 	struct fs_costs costs;            /* sb->s_costs points here */
@@ -525,6 +526,11 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	fs_wl_stats_init(&m->stats);
 	m->lock_ops = ext4_lock_ops_find(strategy);
 	if (!m->lock_ops) {
+		/* a [strategy NAME] section of the workload file */
+		m->composed = fs_strategy_compose(cfg, strategy);
+		m->lock_ops = m->composed;
+	}
+	if (!m->lock_ops) {
 		g_set_error(err, SIM_CFG_ERROR, SIM_CFG_ERROR_VALUE,
 			    "unknown strategy '%s'", strategy);
 		goto fail;
@@ -812,6 +818,7 @@ void ext4_model_destroy(struct ext4_model *m)
 	g_free(m->layouts);
 	g_clear_error(&m->setup_err);
 	fs_wl_stats_destroy(&m->stats);
+	g_free(m->composed);
 	g_free(m);
 }
 
@@ -980,6 +987,13 @@ static const char *model_strategy_summary(const char *name)
 	return ops ? ops->summary : NULL;
 }
 
+static char *model_strategy_definition(const char *name)
+{
+	const struct ext4_lock_ops *ops = ext4_lock_ops_find(name);
+
+	return ops ? ext4_sim_lock_section(ops) : NULL;
+}
+
 /* The oracle's kinds in enum fs_oracle_kind order, then the replayer's. */
 static const char *const model_kinds[] = {
 	"stale_mapping", "foreign_write", "stale_read", "lost_write",
@@ -993,6 +1007,7 @@ const struct sim_model_ops ext4_model_ops = {
 	.schema = &fs_schema,
 	.strategies = fs_strategy_names,
 	.strategy_summary = model_strategy_summary,
+	.strategy_definition = model_strategy_definition,
 	.kinds = model_kinds,
 	.ops = fs_op_names,
 	.create = model_create,

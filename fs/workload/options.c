@@ -52,8 +52,7 @@ static const char *const size_dists[] = {
 static const struct sim_option global_opts[] = {
 	{ .name = "strategies", .type = SIM_OPT_LIST, .offset = G(strategies),
 	  .def = "lockless, i_data_sem, i_mmap_sem, invalidate_lock",
-	  .allowed = fs_strategy_names,
-	  .help = "locking strategies to compare (the first is the baseline)" },
+	  .help = "locking strategies to compare (the first is the baseline): built-in names (--list-strategies) or [strategy NAME] sections" },
 	{ .name = "replicas", .type = SIM_OPT_INT, .offset = G(replicas),
 	  .min = "1", .max = "10000", .def = "8", .label = "runs",
 	  .help = "replicas per strategy (replica r draws the same workload in every strategy)" },
@@ -173,6 +172,202 @@ static const struct sim_option job_opts[] = {
 };
 #undef J
 
+/* ---- [strategy NAME] -------------------------------------------------- */
+
+static const char *const shared_path_names[] = {
+	"faults", "page_mkwrite", "dax", "reads", NULL,
+};
+static const char *const exclusive_path_names[] = {
+	"punch", "zero", "collapse_insert", "truncate", NULL,
+};
+
+#define S(f) offsetof(struct fs_strategy, f)
+#define SWITCH(f, h) { .name = #f, .type = SIM_OPT_BOOL, .offset = S(f), \
+		       .def = "no", .help = h }
+static const struct sim_option strategy_opts[] = {
+	{ .name = "order", .type = SIM_OPT_ENUM, .offset = S(order),
+	  .allowed = ext4_sim_kver_names, .flags = SIM_OPT_REQUIRED,
+	  .help = "step order of the paths: the kernel version v4.4.1 | v4.5 | v5.15" },
+	{ .name = "lock", .type = SIM_OPT_ENUM, .offset = S(lock),
+	  .allowed = ext4_sim_lock_kind_names, .def = "none",
+	  .help = "the lock in the invalidate role: none | rwsem | range (the mapping's range lock)" },
+	{ .name = "rwsem", .type = SIM_OPT_ENUM, .offset = S(rwsem),
+	  .allowed = ext4_sim_rwsem_names,
+	  .help = "with lock = rwsem: which one, i_mmap_sem | invalidate_lock | i_data_sem" },
+	{ .name = "shared", .type = SIM_OPT_LIST, .offset = S(shared),
+	  .allowed = shared_path_names, .def = "",
+	  .help = "paths that take the lock shared: faults, page_mkwrite, dax, reads (v5.15 order)" },
+	{ .name = "exclusive", .type = SIM_OPT_LIST, .offset = S(exclusive),
+	  .allowed = exclusive_path_names, .def = "",
+	  .help = "paths that take it exclusive: punch, zero, collapse_insert, truncate" },
+	SWITCH(second_truncate, "punch truncates the page cache again after removing the blocks (v4.4.1)"),
+	SWITCH(unlocked_writeback, "zero/collapse/insert write back before i_mutex (v4.4.1)"),
+	SWITCH(fault_fast_path, "v5.15 order: faults lock only to create or re-read a page"),
+	SWITCH(lock_before_isize, "v5.15 order: truncate takes the exclusive side before the i_size update"),
+	SWITCH(hold_data_sem_across_journal, "rwsem = i_data_sem: held exclusive across journal start and restarts (design A)"),
+	SWITCH(fault_holds_data_sem, "rwsem = i_data_sem: faults' inner block lookups do not take it again (designs A/B)"),
+	{ NULL }
+};
+#undef SWITCH
+#undef S
+
+const char *fs_strategy_section_name(const char *section)
+{
+	if (strncmp(section, "strategy ", 9) != 0)
+		return NULL;
+	section += 9;
+	while (*section == ' ')
+		section++;
+	return section;
+}
+
+static unsigned path_bits(char **names)
+{
+	unsigned bits = 0;
+
+	for (; names && *names; names++)
+		for (unsigned i = 0; ext4_sim_path_names[i]; i++)
+			if (strcmp(*names, ext4_sim_path_names[i]) == 0)
+				bits |= 1u << i;
+	return bits;
+}
+
+static unsigned strategy_flags(const struct fs_strategy *st)
+{
+	return (st->second_truncate ? EXT4_LOCK_PUNCH_SECOND_TRUNCATE : 0) |
+	       (st->unlocked_writeback ? EXT4_LOCK_UNLOCKED_WRITEBACK : 0) |
+	       (st->fault_fast_path ? EXT4_LOCK_FAULT_FAST_PATH : 0) |
+	       (st->lock_before_isize ? EXT4_LOCK_BEFORE_ISIZE : 0) |
+	       (st->hold_data_sem_across_journal ?
+		EXT4_LOCK_HOLD_DATA_SEM_ACROSS_JOURNAL : 0) |
+	       (st->fault_holds_data_sem ? EXT4_LOCK_FAULT_HOLDS_DATA_SEM : 0);
+}
+
+struct ext4_lock_ops *fs_strategy_compose(const struct sim_cfg *cfg,
+					  const char *name)
+{
+	for (unsigned i = 0; i < cfg->n_sections; i++) {
+		const struct sim_cfg_section *sec = cfg->sections[i];
+		const struct fs_strategy *st = sec->data;
+		const char *n;
+
+		if (sec->type_index != FS_SEC_STRATEGY)
+			continue;
+		n = fs_strategy_section_name(sec->name);
+		if (strcmp(n, name) != 0)
+			continue;
+		return ext4_sim_lock_compose(n, (enum ext4_kver)st->order,
+					     strategy_flags(st),
+					     (enum ext4_sim_lock_kind)st->lock,
+					     st->rwsem >= 0 ?
+					     ext4_sim_rwsem_names[st->rwsem] : NULL,
+					     path_bits(st->shared),
+					     path_bits(st->exclusive));
+	}
+	return NULL;
+}
+
+/* Nonsense (an unknown part is the option table's error): a lock's
+ * choice without the lock, a lock without its choice, a switch or part the
+ * chosen step order cannot honour. */
+static bool validate_strategy(struct sim_cfg *cfg, struct sim_cfg_section *sec,
+			      GError **err)
+{
+	const struct fs_strategy *st = sec->data;
+	const char *name = fs_strategy_section_name(sec->name);
+	bool v515 = st->order == EXT4_KVER_5_15;
+	bool data_sem = st->rwsem >= 0 &&
+			strcmp(ext4_sim_rwsem_names[st->rwsem], "i_data_sem") == 0;
+
+	if (!*name || strpbrk(name, " ,\t")) {
+		sim_cfg_error_at(cfg, sec, NULL, err, SIM_CFG_ERROR_INVALID,
+				 "a strategy section is [strategy NAME], NAME one word");
+		return false;
+	}
+	for (const char *const *b = fs_strategy_names; *b; b++)
+		if (strcmp(*b, name) == 0) {
+			sim_cfg_error_at(cfg, sec, NULL, err,
+					 SIM_CFG_ERROR_INVALID,
+					 "'%s' is a built-in strategy: name yours otherwise",
+					 name);
+			return false;
+		}
+	if (st->lock == EXT4_SIM_LOCK_NONE) {
+		const char *key = st->rwsem >= 0 ? "rwsem" :
+				  st->shared && st->shared[0] ? "shared" :
+				  st->exclusive && st->exclusive[0] ? "exclusive" :
+				  NULL;
+		if (key) {
+			sim_cfg_error_at(cfg, sec, key, err, SIM_CFG_ERROR_INVALID,
+					 "lock = none: no lock for %s to name",
+					 key);
+			return false;
+		}
+	}
+	if (st->lock == EXT4_SIM_LOCK_RWSEM && st->rwsem < 0) {
+		sim_cfg_error_at(cfg, sec, "lock", err, SIM_CFG_ERROR_INVALID,
+				 "lock = rwsem needs rwsem = i_mmap_sem | invalidate_lock | i_data_sem");
+		return false;
+	}
+	if (st->lock == EXT4_SIM_LOCK_RANGE && st->rwsem >= 0) {
+		sim_cfg_error_at(cfg, sec, "rwsem", err, SIM_CFG_ERROR_INVALID,
+				 "lock = range: the range lock is not an rwsem");
+		return false;
+	}
+	if (!v515 && (path_bits(st->shared) & EXT4_SIM_PATH_READ)) {
+		sim_cfg_error_at(cfg, sec, "shared", err, SIM_CFG_ERROR_INVALID,
+				 "reads: only the v5.15 step order locks read(2) and readahead page creation (order = %s)",
+				 ext4_sim_kver_names[st->order]);
+		return false;
+	}
+	if (!v515 && (st->fault_fast_path || st->lock_before_isize)) {
+		const char *key = st->fault_fast_path ? "fault_fast_path"
+						      : "lock_before_isize";
+		sim_cfg_error_at(cfg, sec, key, err, SIM_CFG_ERROR_INVALID,
+				 "a v5.15 switch: order = %s cannot honour it",
+				 ext4_sim_kver_names[st->order]);
+		return false;
+	}
+	if (!data_sem && (st->hold_data_sem_across_journal ||
+			  st->fault_holds_data_sem)) {
+		const char *key = st->hold_data_sem_across_journal ?
+				  "hold_data_sem_across_journal" :
+				  "fault_holds_data_sem";
+		sim_cfg_error_at(cfg, sec, key, err, SIM_CFG_ERROR_INVALID,
+				 "only for lock = rwsem, rwsem = i_data_sem");
+		return false;
+	}
+	return true;
+}
+
+/* strategies = built-in names and [strategy NAME] sections of this file */
+static bool validate_strategy_names(struct sim_cfg *cfg,
+				    struct sim_cfg_section *sec, char **names,
+				    GError **err)
+{
+	for (char **n = names; n && *n; n++) {
+		bool found = false;
+
+		for (const char *const *b = fs_strategy_names; *b && !found; b++)
+			found = strcmp(*b, *n) == 0;
+		for (unsigned i = 0; i < cfg->n_sections && !found; i++)
+			found = cfg->sections[i]->type_index == FS_SEC_STRATEGY &&
+				strcmp(fs_strategy_section_name(
+					       cfg->sections[i]->name), *n) == 0;
+		if (!found) {
+			char *all = g_strjoinv(", ", (char **)fs_strategy_names);
+
+			sim_cfg_error_at(cfg, sec, "strategies", err,
+					 SIM_CFG_ERROR_VALUE,
+					 "unknown strategy '%s' (expected one of: %s, or a [strategy %s] section)",
+					 *n, all, *n);
+			g_free(all);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool has_item(char **list, const char *item)
 {
 	for (; list && *list; list++)
@@ -215,6 +410,8 @@ static bool validate_global(struct sim_cfg *cfg, struct sim_cfg_section *sec,
 		g_free(all);
 		return false;
 	}
+	if (!validate_strategy_names(cfg, sec, g->strategies, err))
+		return false;
 	if (g->blocksize & (g->blocksize - 1)) {
 		sim_cfg_error_at(cfg, sec, "blocksize", err, SIM_CFG_ERROR_INVALID,
 				 "%" G_GUINT64_FORMAT " is not a power of two",
@@ -318,6 +515,10 @@ static bool fs_validate(struct sim_cfg *cfg, GError **err)
 			}
 			break;
 		}
+		case FS_SEC_STRATEGY:
+			if (!validate_strategy(cfg, sec, err))
+				return false;
+			break;
 		default:
 			break;
 		}
@@ -349,6 +550,9 @@ static const struct sim_section_type fs_types[] = {
 		.help = "any other section: numjobs tasks issuing an operation mix",
 		.options = job_opts, .size = sizeof(struct fs_job),
 		.flags = SIM_SECTION_DEFAULT },
+	[FS_SEC_STRATEGY] = { .name = "strategy",
+		.help = "[strategy NAME]: a locking strategy composed from parts (docs/strategies.md)",
+		.options = strategy_opts, .size = sizeof(struct fs_strategy) },
 };
 
 /* fio habits: its names for our keys */
@@ -364,10 +568,20 @@ static const char *const fio_aliases[] = {
 	NULL,
 };
 
+/* [strategy NAME] by its name; the rest as the schema says. */
+static int fs_classify(const struct sim_schema *schema, const char *name,
+		       const char *type_value)
+{
+	if (fs_strategy_section_name(name))
+		return FS_SEC_STRATEGY;
+	return sim_schema_classify(schema, name, type_value);
+}
+
 const struct sim_schema fs_schema = {
 	.types = fs_types,
 	.n_types = SIM_ARRAY_SIZE(fs_types),
 	.type_key = "type",
+	.classify = fs_classify,
 	.validate = fs_validate,
 	.aliases = fio_aliases,
 	.aliases_from = "fio",

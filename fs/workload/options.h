@@ -47,7 +47,28 @@ struct fs_job {
 	sim_time_t start_delay;
 };
 
-enum { FS_SEC_GLOBAL, FS_SEC_COSTS, FS_SEC_FILE, FS_SEC_JOB };
+/* [strategy NAME]: a locking strategy composed from parts
+ * (docs/strategies.md; fs/ext4/lock-compose.c). */
+struct fs_strategy {
+	int order;                   /* enum ext4_kver (ext4_sim_kver_names) */
+	int lock;                    /* enum ext4_sim_lock_kind */
+	int rwsem;                   /* ext4_sim_rwsem_names, -1: none */
+	char **shared;               /* ext4_sim_path_names (shared ones) */
+	char **exclusive;            /* ext4_sim_path_names (exclusive ones) */
+	bool second_truncate, unlocked_writeback, fault_fast_path,
+	     lock_before_isize, hold_data_sem_across_journal,
+	     fault_holds_data_sem;
+};
+
+enum { FS_SEC_GLOBAL, FS_SEC_COSTS, FS_SEC_FILE, FS_SEC_JOB,
+       FS_SEC_STRATEGY };
+
+/* "[strategy NAME]" sections: the NAME of one, or NULL. */
+const char *fs_strategy_section_name(const char *section);
+/* The composed ops of strategy `name` if cfg defines it, else NULL;
+ * g_free() the result. */
+struct ext4_lock_ops *fs_strategy_compose(const struct sim_cfg *cfg,
+					  const char *name);
 
 /* Operation kinds, in the order of fs_op_names (the `ops` mix indexes). */
 enum fs_op {

@@ -177,6 +177,15 @@ static void sim_dl_task(GString *s, const struct sim_task *t)
 				       h->shared ? "r" : "w",
 				       h->ip ? h->ip : "?");
 		sim_dl_time(s, h->acquired_at);
+		if (h->range_end >= h->range_start) {   /* a range lock's */
+			g_string_append_printf(s, ", range [%" PRId64 ", ",
+					       h->range_start);
+			if (h->range_end == INT64_MAX)
+				g_string_append(s, "EOF]");
+			else
+				g_string_append_printf(s, "%" PRId64 "]",
+						       h->range_end);
+		}
 		g_string_append_c(s, '\n');
 	}
 }

@@ -96,6 +96,8 @@ struct sim_trace_rec {
 	enum sim_trace_kind kind;
 	const char *cat;        /* "lock-wait", "lock-hold", "op", "violation" */
 	const char *name;
+	bool ranged;            /* a range lock's wait or hold: [start, end] */
+	int64_t start, end;     /* bytes, inclusive; end INT64_MAX: to EOF */
 };
 /* A record's task outside any task (event context: IO completion, the
  * end-of-job checks); a trace puts such instants on the process. */

@@ -20,6 +20,8 @@ struct sim_held_lock {
 	sim_time_t acquired_at;
 	struct sim_list node;        /* on the rwsem's holders list */
 	struct sim_task *task;
+	int64_t range_start;         /* [range_lock.c] the held byte range */
+	int64_t range_end;           /* (inclusive); 0, -1 for other locks */
 };
 
 enum sim_task_state {
@@ -66,6 +68,8 @@ struct sim_task {
 	bool lock_wait_write;
 	const char *lock_wait_ip;         /* for the record the releaser grants */
 	const struct sim_waitobj *lock_wait_wo;  /* the lock queued on, or NULL */
+	bool lock_wait_ranged;            /* [range_lock.c] the range asked for */
+	int64_t lock_wait_start, lock_wait_end;
 };
 
 struct sim_lockdep;      /* lockdep.c */

@@ -166,6 +166,8 @@ struct sim_held_lock *sim_lock_grant(struct sim_task *t, unsigned class_id,
 	h->ip = ip ? ip : "?";
 	h->acquired_at = w->now;
 	h->task = t;
+	h->range_start = 0;
+	h->range_end = -1;
 	if (holders)
 		sim_list_add_tail(&h->node, holders);
 	else
@@ -193,6 +195,10 @@ struct sim_held_lock *sim_lock_handoff(struct sim_task *wt, unsigned class_id,
 	wt->lock_wait_wo = NULL;
 	h = sim_lock_grant(wt, class_id, instance, wo, !wt->lock_wait_write,
 			   false, wt->lock_wait_ip, holders);
+	if (wt->lock_wait_ranged) {
+		h->range_start = wt->lock_wait_start;
+		h->range_end = wt->lock_wait_end;
+	}
 	wt->lock_granted = true;
 	sim_task_wake(wt);
 	return h;
@@ -241,7 +247,9 @@ void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 	sim_list_add_tail(&t->lock_wait_node, waiters);
 	sim_task_note_inline(t, ip, write ? "wait" : "wait-read", c->name,
 			     0);
-	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-wait", c->name);
+	sim_lock_trace_range(w, t, SIM_TRACE_BEGIN, "lock-wait", c->name,
+			     t->lock_wait_ranged, t->lock_wait_start,
+			     t->lock_wait_end);
 
 	/* Only the releaser's hand-off wakes us; loop in case anything else
 	 * ever does (the kernel's waiters loop on waiter.task the same way). */
@@ -262,6 +270,7 @@ void sim_lock_wait(struct sim_task *t, const struct sim_waitobj *wo,
 	}
 	sim_lock_point_count(c, ip);
 	sim_lock_acquired(t, class_id, !write, ip, waited);
+	t->lock_wait_ranged = false;
 }
 
 void sim_lock_release(struct sim_task *t, struct sim_held_lock *h,

@@ -128,6 +128,49 @@ bool sim_rwsem_is_locked(const struct sim_rwsem *s);
 bool sim_rwsem_is_write_locked(const struct sim_rwsem *s);
 bool sim_rwsem_held_by(const struct sim_rwsem *s, const struct sim_task *t);
 
+/* ---- range lock (see range_lock.c) -------------------------------------------
+ * A reader/writer lock over byte ranges [start, end] (inclusive end; end =
+ * SIM_RANGE_EOF: to the end of the file).  Shared holders may overlap;
+ * an exclusive holder excludes every overlapping range; waiters are served
+ * in arrival order among the ranges they overlap (a request waits for
+ * every overlapping conflicting range that holds or queued before it), so
+ * nobody starves; disjoint ranges never wait for each other.  One lockdep
+ * class for all ranges of all instances; lock_stat per class; trace spans
+ * carry the range (args.range). */
+#define SIM_RANGE_EOF INT64_MAX
+
+struct sim_range_lock {
+	struct sim_waitobj wo;
+	struct sim_lockdep_map dep;
+	struct sim_list holders;     /* held-lock records (with their range),
+					in grant order */
+	struct sim_list waiters;     /* FIFO, each task's range in
+					lock_wait_start/end */
+	unsigned nholders;
+};
+
+void sim_range_lock_init(struct sim_world *w, struct sim_range_lock *l,
+			 const char *class_name);
+void sim_range_read_lock(struct sim_task *t, struct sim_range_lock *l,
+			 int64_t start, int64_t end, const char *ip);
+void sim_range_write_lock(struct sim_task *t, struct sim_range_lock *l,
+			  int64_t start, int64_t end, const char *ip);
+bool sim_range_read_trylock(struct sim_task *t, struct sim_range_lock *l,
+			    int64_t start, int64_t end, const char *ip);
+bool sim_range_write_trylock(struct sim_task *t, struct sim_range_lock *l,
+			     int64_t start, int64_t end, const char *ip);
+/* Releases t's hold of exactly [start, end] (either mode). */
+void sim_range_unlock(struct sim_task *t, struct sim_range_lock *l,
+		      int64_t start, int64_t end);
+/* Holders and waiters now. */
+unsigned sim_range_lock_holders(const struct sim_range_lock *l);
+unsigned sim_range_lock_waiters(const struct sim_range_lock *l);
+/* Whether t holds a range of l that covers [start, end] (in mode
+ * `write`, or any mode when !write). */
+bool sim_range_held_by(const struct sim_range_lock *l,
+		       const struct sim_task *t, int64_t start, int64_t end,
+		       bool write);
+
 /* ---- lockdep ------------------------------------------------------------------
  * Held-lock stacks per task; acquiring class B while holding A records the
  * dependency A -> B with both call sites.  The first edge that closes a cycle

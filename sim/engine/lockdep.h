@@ -76,10 +76,13 @@ struct sim_held_lock *sim_lock_handoff(struct sim_task *w, unsigned class_id,
 				       const struct sim_waitobj *wo,
 				       struct sim_list *holders);
 
-static inline void sim_lock_trace(struct sim_world *w,
-				  const struct sim_task *t,
-				  enum sim_trace_kind kind, const char *cat,
-				  const char *name)
+/* A range lock's records carry the byte range (range_lock.c). */
+static inline void sim_lock_trace_range(struct sim_world *w,
+					const struct sim_task *t,
+					enum sim_trace_kind kind,
+					const char *cat, const char *name,
+					bool ranged, int64_t start,
+					int64_t end)
 {
 	struct sim_trace_rec r;
 
@@ -90,20 +93,35 @@ static inline void sim_lock_trace(struct sim_world *w,
 	r.kind = kind;
 	r.cat = cat;
 	r.name = name;
+	r.ranged = ranged;
+	r.start = start;
+	r.end = end;
 	sim_trace(w, &r);
 }
 
-/* Notes and traces a grant, once the task holds the lock and runs. */
+static inline void sim_lock_trace(struct sim_world *w,
+				  const struct sim_task *t,
+				  enum sim_trace_kind kind, const char *cat,
+				  const char *name)
+{
+	sim_lock_trace_range(w, t, kind, cat, name, false, 0, -1);
+}
+
+/* Notes and traces a grant, once the task holds the lock and runs.  The
+ * hold is on top of t's stack (a range lock's with its range). */
 static inline void sim_lock_acquired(struct sim_task *t, unsigned class_id,
 				     bool shared, const char *ip,
 				     sim_time_t waited)
 {
 	struct sim_world *w = t->world;
 	const char *name = w->classes[class_id].name;
+	const struct sim_held_lock *h = &t->held[t->nheld - 1];
 
 	sim_task_note_inline(t, ip, shared ? "acquire-read" : "acquire", name,
 			     waited);
-	sim_lock_trace(w, t, SIM_TRACE_BEGIN, "lock-hold", name);
+	sim_lock_trace_range(w, t, SIM_TRACE_BEGIN, "lock-hold", name,
+			     h->range_end >= h->range_start, h->range_start,
+			     h->range_end);
 }
 
 /* Queues t at the tail of waiters and sleeps until a releaser has granted

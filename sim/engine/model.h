@@ -127,6 +127,9 @@ struct sim_model_ops {
 	/* The strategy names the model offers, NULL-terminated. */
 	const char *const *strategies;
 	const char *(*strategy_summary)(const char *name);  /* may be NULL */
+	/* The workload-file text that would define strategy `name`, for
+	 * --list-strategies --verbose; g_free() it.  May be NULL. */
+	char *(*strategy_definition)(const char *name);
 	/* The violation kinds the model reports, NULL-terminated, in the
 	 * order results list them (every kind is listed, with zero counts,
 	 * even when none occurred).  Kinds a job reports that are not here

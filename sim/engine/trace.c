@@ -48,6 +48,8 @@ struct open_span {
 	sim_time_t begin;
 	char mode;                  /* 'r', 'w', or 0 (not a lock hold) */
 	unsigned track;             /* index in tracks */
+	bool ranged;                /* a range lock's: args.range */
+	int64_t start, end;
 };
 
 #define TRACE_TASK_TIDS 256         /* tids per task: its track and lanes */
@@ -124,10 +126,11 @@ static void put_ts(GString *b, const char *key, sim_time_t ns)
 
 static void emit(struct sim_trace_writer *tw, const char *ph, unsigned tid,
 		 bool process, const char *cat, const char *name, sim_time_t ts,
-		 sim_time_t dur, char mode, bool still_open, bool clipped)
+		 sim_time_t dur, char mode, bool still_open, bool clipped,
+		 const struct open_span *range)
 {
 	GString *b = tw->buf;
-	bool args = mode || still_open || clipped;
+	bool args = mode || still_open || clipped || range;
 
 	g_string_truncate(b, 0);
 	if (!tw->first)
@@ -152,6 +155,17 @@ static void emit(struct sim_trace_writer *tw, const char *ph, unsigned tid,
 			g_string_append_printf(b, "\"mode\": \"%c\"", mode);
 			sep = ", ";
 		}
+		if (range) {
+			/* bytes, inclusive end, as the kernel's lend */
+			g_string_append_printf(b, "%s\"range\": \"[%" PRId64
+					       ", ", sep, range->start);
+			if (range->end == INT64_MAX)
+				g_string_append(b, "EOF]\"");
+			else
+				g_string_append_printf(b, "%" PRId64 "]\"",
+						       range->end);
+			sep = ", ";
+		}
 		if (still_open) {
 			g_string_append_printf(b, "%s\"open\": true", sep);
 			sep = ", ";
@@ -168,7 +182,8 @@ static void emit(struct sim_trace_writer *tw, const char *ph, unsigned tid,
  * lies outside). */
 static void emit_span(struct sim_trace_writer *tw, unsigned tid,
 		      const char *cat, const char *name, sim_time_t begin,
-		      sim_time_t end, char mode, bool still_open)
+		      sim_time_t end, char mode, bool still_open,
+		      const struct open_span *range)
 {
 	bool clipped = false;
 
@@ -183,7 +198,7 @@ static void emit_span(struct sim_trace_writer *tw, unsigned tid,
 		clipped = true;
 	}
 	emit(tw, "X", tid, false, cat, name, begin, end - begin, mode,
-	     still_open, clipped);
+	     still_open, clipped, range);
 }
 
 static const char *track_group(const char *cat)
@@ -256,7 +271,7 @@ static void close_span(struct sim_trace_writer *tw, unsigned task,
 			continue;
 		k = &g_array_index(tw->tracks, struct track, s->track);
 		emit_span(tw, k->tid, cat, name, s->begin, end, s->mode,
-			  still_open);
+			  still_open, s->ranged ? s : NULL);
 		k->busy = false;
 		g_array_remove_index(tw->open, i);
 		return;
@@ -277,6 +292,9 @@ void sim_trace_writer_rec(struct sim_trace_writer *tw, struct sim_world *w,
 		s.name = r->name;
 		s.begin = r->time;
 		s.mode = 0;
+		s.ranged = r->ranged;
+		s.start = r->start;
+		s.end = r->end;
 		if (strcmp(r->cat, "lock-hold") == 0)
 			s.mode = sim_trace_hold_is_shared(w, r->task) ? 'r' : 'w';
 		s.track = track_for(tw, r->task, r->cat, r->name);
@@ -291,10 +309,10 @@ void sim_trace_writer_rec(struct sim_trace_writer *tw, struct sim_world *w,
 			break;
 		if (r->task == SIM_TRACE_NO_TASK)
 			emit(tw, "i", 0, true, r->cat, r->name, r->time, -1, 0,
-			     false, false);
+			     false, false, NULL);
 		else
 			emit(tw, "i", task_tid(r->task), false, r->cat, r->name,
-			     r->time, -1, 0, false, false);
+			     r->time, -1, 0, false, false, NULL);
 		break;
 	}
 }

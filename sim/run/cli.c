@@ -21,6 +21,7 @@
 
 struct opts {
 	gboolean version, help_config, list_strategies, demo, dump_config;
+	gboolean verbose;
 	gboolean explain, quiet, brief, check, resume;
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
 	gchar **set, **sweep, **expect;
@@ -230,12 +231,18 @@ static void report_model_errors(const struct sim_run *run)
 		shown < run->model_errors ? ", ..." : "");
 }
 
-static void print_strategies(const struct sim_model_ops *m)
+static void print_strategies(const struct sim_model_ops *m, bool verbose)
 {
 	for (const char *const *s = m->strategies; s && *s; s++) {
 		const char *sum = m->strategy_summary ? m->strategy_summary(*s) : NULL;
 
-		if (sum)
+		if (verbose && m->strategy_definition) {
+			char *def = m->strategy_definition(*s);
+
+			printf("%s; %s\n%s", s == m->strategies ? "" : "\n",
+			       sum ? sum : *s, def ? def : "");
+			g_free(def);
+		} else if (sum)
 			printf("%-18s %s\n", *s, sum);
 		else
 			printf("%s\n", *s);
@@ -942,6 +949,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "check it with e2fsck and read it back (docs/judge.md)", "DIR" },
 		{ "list-strategies", 0, 0, G_OPTION_ARG_NONE, &o.list_strategies,
 		  "List the locking strategies and exit", NULL },
+		{ "verbose", 0, 0, G_OPTION_ARG_NONE, &o.verbose,
+		  "With --list-strategies: print each as the [strategy] "
+		  "section that would define it", NULL },
 		{ "help-config", 0, 0, G_OPTION_ARG_NONE, &o.help_config,
 		  "Print every workload-file key (type, default, range, help) and exit", NULL },
 		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o.dump_config,
@@ -1041,7 +1051,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	if (o.list_strategies) {
-		print_strategies(env->model);
+		print_strategies(env->model, o.verbose);
 		goto out;
 	}
 	if (o.demo && env->demo) {

@@ -39,6 +39,10 @@ static void test_registry(void)
 	g_assert_cmpint(ext4_lock_i_data_sem_held.kver, ==, EXT4_KVER_4_4);
 	g_assert_cmpint(ext4_lock_i_mmap_sem.kver, ==, EXT4_KVER_4_5);
 	g_assert_cmpint(ext4_lock_invalidate_lock.kver, ==, EXT4_KVER_5_15);
+	/* range_lock: invalidate_lock's step order and switches exactly */
+	g_assert_cmpint(ext4_lock_range_lock.kver, ==, EXT4_KVER_5_15);
+	g_assert_cmpuint(ext4_lock_range_lock.flags, ==,
+			 ext4_lock_invalidate_lock.flags);
 	/* v4.4.1's second truncate belongs to lockless only */
 	for (const struct ext4_lock_ops *const *s = ext4_lock_strategies; *s;
 	     s++)
@@ -113,21 +117,23 @@ static const struct expect expects[] = {
 	{ "i_data_sem_held", "i_data_sem", "i_data_sem" },
 	{ "i_mmap_sem", "i_mmap_sem", "i_mmap_sem" },
 	{ "invalidate_lock", "invalidate_lock", "invalidate_lock" },
+	{ "range_lock", "range_lock", "range_lock" },
 };
 
 static const char *const classes[] = { "i_data_sem", "i_mmap_sem",
-				       "invalidate_lock" };
+				       "invalidate_lock", "range_lock" };
+#define NCLASSES SIM_ARRAY_SIZE(classes)
 
 static void check_duel(const struct expect *e, bool fault_first)
 {
 	struct rh_opts o = { .strategy = e->strategy };
 	struct rh *h = rh_new(&o);
 	struct duel d = { .fault_first = fault_first };
-	uint64_t before[3];
+	uint64_t before[NCLASSES];
 	bool exclusive = e->fault_class && e->remove_class;
 	struct rh_task *f, *r;
 
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < NCLASSES; i++)
 		before[i] = rh_acquisitions(h, classes[i]);
 	h->ntasks = 0;
 	f = rh_spawn(h, "faulter", faulter, &d);
@@ -144,7 +150,7 @@ static void check_duel(const struct expect *e, bool fault_first)
 		g_assert_cmpint(d.fault_got, ==, exclusive ? HOLD : LATE);
 		g_assert_true(d.trylock_ok == !exclusive);
 	}
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < NCLASSES; i++) {
 		uint64_t want = 0;
 
 		if (e->fault_class && !strcmp(e->fault_class, classes[i]))
@@ -285,7 +291,67 @@ static void test_e2e_fault_waits(void)
 {
 	check_e2e_fault_waits("i_mmap_sem", true);
 	check_e2e_fault_waits("invalidate_lock", true);
+	check_e2e_fault_waits("range_lock", true);
 	check_e2e_fault_waits("lockless", false);
+}
+
+/* What a range lock is for: the same punch of blocks 2..5 held up at
+ * i_data_sem, and a fault far from it (page 60 of 64, whose readahead
+ * window [44, 76) misses the punch too).  invalidate_lock makes it wait
+ * for the whole punch; range_lock does not. */
+#define FAR_NBLK 64
+
+static void far_setup_fn(struct rh *h, void *arg)
+{
+	struct e2e *e = arg;
+
+	rh_fill(h, 0, FAR_NBLK, e->stamp, false);
+	e->vma = rh_mmap(h, FAR_NBLK);
+}
+
+static void load_far_at_150us(struct rh *h, void *arg)
+{
+	struct e2e *e = arg;
+
+	sim_task_sleep(current, 150 * SIM_USEC);
+	e->fault_err = mm_sim_user_load(h->proc, e->vma->vm_start +
+					60 * PAGE_SIZE, 64, &e->got);
+	e->fault_end = sim_task_now(current);
+}
+
+static void check_e2e_far_fault(const char *strategy, bool waits)
+{
+	struct rh_opts o = { .strategy = strategy, .oracle = true };
+	struct rh *h = rh_new(&o);
+	struct e2e e = { 0 };
+	uint32_t origin;
+
+	e.stamp = rh_stamp(h, 0, FAR_NBLK * BS);
+	sim_contents_init(&e.got, 64);
+	rh_run(h, far_setup_fn, &e);
+	h->ntasks = 0;
+	rh_spawn(h, "reader", data_sem_reader, NULL);
+	rh_spawn(h, "puncher", punch_at_1us, &e);
+	rh_spawn(h, "faulter", load_far_at_150us, &e);
+	rh_go_all(h);
+	g_assert_cmpint(e.punch_ret, ==, 0);
+	g_assert_cmpint(e.fault_err, ==, 0);
+	g_assert_cmpint(e.punch_end, >=, 300 * SIM_USEC);
+	if (waits)
+		g_assert_cmpint(e.fault_end, >=, e.punch_end);
+	else
+		g_assert_cmpint(e.fault_end, <, e.punch_end);
+	g_assert_cmpuint(sim_contents_at(&e.got, 0, &origin), ==, e.stamp);
+	g_assert_cmpuint(origin, ==, 60 * BS);
+	rh_run(h, commit_fn_e2e, NULL);
+	rh_oracle_assert_clean(h);
+	e2e_free(h, &e);
+}
+
+static void test_e2e_far_fault(void)
+{
+	check_e2e_far_fault("invalidate_lock", true);
+	check_e2e_far_fault("range_lock", false);
 }
 
 /* FIDELITY 3.1 end to end: DIO in flight holds the punch in inode_dio_wait
@@ -343,6 +409,7 @@ static void test_e2e_window(void)
 	check_e2e_window("i_data_sem", true);    /* design B: the window */
 	check_e2e_window("i_mmap_sem", false);
 	check_e2e_window("invalidate_lock", false);
+	check_e2e_window("range_lock", false);
 }
 
 /* ---- the strategy as generic code sees it ----------------------------------------
@@ -369,7 +436,8 @@ static void test_superblock_ops(void)
 				!!((*s)->flags & EXT4_LOCK_READ_PATHS));
 		g_assert_cmpint(filemap_sim_invalidate_lock_on(
 					mapping, FS_SIM_INVALIDATE_READ), ==,
-				*s == &ext4_lock_invalidate_lock);
+				*s == &ext4_lock_invalidate_lock ||
+				*s == &ext4_lock_range_lock);
 		g_assert_false(IS_DAX(h->inode));
 		/* no strategy: v4.4.1, no lock in the generic paths */
 		EXT4_SB(h->sb)->s_lock_ops = NULL;
@@ -395,6 +463,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/strategies/registry", test_registry);
 	g_test_add_func("/strategies/duels", test_duels);
 	g_test_add_func("/strategies/e2e-fault-waits", test_e2e_fault_waits);
+	g_test_add_func("/strategies/e2e-far-fault", test_e2e_far_fault);
 	g_test_add_func("/strategies/e2e-window", test_e2e_window);
 	g_test_add_func("/strategies/superblock-ops", test_superblock_ops);
 	return g_test_run();

@@ -201,9 +201,10 @@ static void test_order(void)
 		g_assert_true(note_at(t, "ext4_setattr", "truncate_pagecache",
 				      NULL, &trunc));
 		g_assert_cmpuint(isize, <, trunc);
-		if (!strcmp(strategies[i], "invalidate_lock")) {
+		if (!strcmp(strategies[i], "invalidate_lock") ||
+		    !strcmp(strategies[i], "range_lock")) {
 			g_assert_true(note_at(t, "ext4_setattr", "acquire",
-					      "invalidate_lock", &lock));
+					      strategies[i], &lock));
 			g_assert_cmpuint(lock, <, isize);
 		} else if (!strcmp(strategies[i], "i_mmap_sem")) {
 			g_assert_true(note_at(t, "ext4_setattr", "acquire",

@@ -3,6 +3,7 @@
 # model in toy-model.c).
 ENGINE_TESTS = tests/sim/test-event tests/sim/test-task tests/sim/test-waitq \
 	tests/sim/test-deadlock-basic tests/sim/test-mutex tests/sim/test-rwsem \
+	tests/sim/test-range-lock \
 	tests/sim/test-lockdep tests/sim/test-deadlock tests/sim/test-queueing
 check_PROGRAMS += $(ENGINE_TESTS)
 TESTS += $(ENGINE_TESTS)
@@ -18,6 +19,8 @@ tests_sim_test_mutex_SOURCES = tests/sim/test-mutex.c
 tests_sim_test_mutex_LDADD = $(SIM_TEST_LIBS)
 tests_sim_test_rwsem_SOURCES = tests/sim/test-rwsem.c
 tests_sim_test_rwsem_LDADD = $(SIM_TEST_LIBS)
+tests_sim_test_range_lock_SOURCES = tests/sim/test-range-lock.c
+tests_sim_test_range_lock_LDADD = $(SIM_TEST_LIBS)
 tests_sim_test_lockdep_SOURCES = tests/sim/test-lockdep.c
 tests_sim_test_lockdep_LDADD = $(SIM_TEST_LIBS)
 tests_sim_test_deadlock_SOURCES = tests/sim/test-deadlock.c
