@@ -140,6 +140,8 @@ bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k)
 	 * what the explanation's steps show */
 	if (!o->count[k]++)
 		o->first_time[k] = oracle_now(o);
+	if (o->w)
+		sim_world_violation(o->w);   /* a search may stop at the first */
 	return o->explain[k]->len < o->explain_max;
 }
 

@@ -70,6 +70,7 @@ struct fs_job {
 	int mmap;                    /* enum fs_mmap_kind */
 	char *ops_file;
 	sim_time_t start_delay;
+	char *script;                /* explicit ops (fs/workload/script.h) */
 };
 
 enum { FS_SEC_GLOBAL, FS_SEC_COSTS, FS_SEC_FILE, FS_SEC_JOB };

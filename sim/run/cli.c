@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "sim/run/cli.h"
+#include "sim/run/explore.h"
 #include "sim/engine/jsonw.h"
 #include "sim/run/merge.h"
 #include "sim/run/output.h"
@@ -23,7 +24,14 @@ struct opts {
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
 	gchar **set, **sweep;
 	gchar *output, *report, *trace, *replay, *shard;
+	/* --explore and --shrink (sim/run/explore.h, env->shrink) */
+	gchar *explore, *explore_depth, *explore_delay, *shrink, *shrink_out;
+	gboolean explore_stop, shrink_first;
 };
+
+/* When the process started, as far as we can tell: wall times of the
+ * search count from here. */
+static gint64 cli_t_start;
 
 static int fail(const char *msg)
 {
@@ -259,10 +267,72 @@ static void free_opts(struct opts *o)
 	g_free(o->trace);
 	g_free(o->replay);
 	g_free(o->shard);
+	g_free(o->explore);
+	g_free(o->explore_depth);
+	g_free(o->explore_delay);
+	g_free(o->shrink);
+	g_free(o->shrink_out);
+}
+
+/* --explore-depth, --explore-delay (defaults when not given). */
+static bool explore_params(const struct opts *o, unsigned *depth,
+			   double *delay, GError **err)
+{
+	char *end;
+
+	*depth = SIM_EXPLORE_DEPTH;
+	*delay = SIM_EXPLORE_DELAY;
+	if (o->explore_depth) {
+		guint64 v;
+
+		errno = 0;
+		v = g_ascii_strtoull(o->explore_depth, &end, 10);
+		if (!g_ascii_isdigit(*o->explore_depth) || *end || errno ||
+		    v > SIM_EXPLORE_MAX_DEPTH) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore-depth %s: expected a number of change points from 0 to %u",
+				    o->explore_depth, SIM_EXPLORE_MAX_DEPTH);
+			return false;
+		}
+		*depth = (unsigned)v;
+	}
+	if (o->explore_delay) {
+		errno = 0;
+		*delay = g_ascii_strtod(o->explore_delay, &end);
+		if (!*o->explore_delay || *end || errno || !(*delay >= 0) ||
+		    *delay > 1e6) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore-delay %s: expected a factor from 0 to 1e6 (the delay bound in cost scales of the op)",
+				    o->explore_delay);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* --replay SEED:JOB:SCHEDULE: one explored schedule, explained. */
+static int run_replay_schedule(const struct sim_cli_env *env,
+			       const struct opts *o, struct sim_plan *plan,
+			       unsigned job, uint64_t schedule)
+{
+	struct sim_job_rec *rec;
+	GError *err = NULL;
+	unsigned depth;
+	double delay;
+
+	if (!explore_params(o, &depth, &delay, &err))
+		return fail_err(err);
+	rec = sim_explore_replay(env->model, plan, job, schedule, depth, delay,
+				 o->trace, &err);
+	if (!rec)
+		return fail_err(err);
+	sim_out_text_job(plan, rec, stdout);
+	sim_job_rec_free(rec);
+	return 0;
 }
 
 static int run_replay(const struct sim_cli_env *env, const struct opts *o,
-		      struct sim_plan *plan, unsigned job)
+		      struct sim_plan *plan, unsigned job, int64_t schedule)
 {
 	struct sim_runner_opts ro = SIM_RUNNER_OPTS_INIT;
 	struct sim_run *run;
@@ -277,6 +347,9 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 			   plan->n_jobs - 1);
 		return fail(msg);
 	}
+	if (schedule >= 0)
+		return run_replay_schedule(env, o, plan, job,
+					   (uint64_t)schedule);
 	ro.only_job = (int)job;
 	ro.catch_sigint = true;
 	if (o->trace) {
@@ -333,11 +406,124 @@ static char **split_short(int argc, char **argv, int *out_argc, char ***owned)
 
 static int cli_main(const struct sim_cli_env *env, int argc, char **argv);
 
+/* ---- --explore, --shrink ------------------------------------------------------------ */
+
+/* --replay SEED:JOB or SEED:JOB:SCHEDULE. */
+static bool parse_replay(const struct opts *o, uint64_t *seed, unsigned *job,
+			 int64_t *schedule, GError **err)
+{
+	const char *p = strchr(o->replay, ':');
+
+	*schedule = -1;
+	/* the plain key keeps its own message */
+	if (!p || !strchr(p + 1, ':'))
+		return sim_plan_parse_replay(o->replay, seed, job, err);
+	return sim_explore_parse_key("--replay", o->replay, seed, job,
+				     schedule, err);
+}
+
+static bool explore_options(const struct opts *o,
+			    struct sim_explore_opts *xo, GError **err)
+{
+	if (!o->explore && (o->explore_stop || o->shrink_first)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "%s needs --explore N",
+			    o->explore_stop ? "--explore-stop" : "--shrink-first");
+		return false;
+	}
+	if (o->shrink) {
+		uint64_t seed;
+		unsigned job;
+		int64_t schedule;
+
+		if (!sim_explore_parse_key("--shrink", o->shrink, &seed, &job,
+					   &schedule, err))
+			return false;
+	}
+	if (!explore_params(o, &xo->depth, &xo->delay, err))
+		return false;
+	if (o->explore) {
+		char *end;
+		guint64 v;
+
+		errno = 0;
+		v = g_ascii_strtoull(o->explore, &end, 10);
+		if (!g_ascii_isdigit(*o->explore) || *end || errno || v < 1 ||
+		    v > 100000000) {
+			char *q = sim_option_quote(o->explore, true);
+
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore %s: expected a number of schedules from 1 to 100000000",
+				    q);
+			g_free(q);
+			return false;
+		}
+		xo->schedules = (unsigned)v;
+		xo->stop_at_first = o->explore_stop;
+	}
+	return true;
+}
+
+static int call_shrink(const struct sim_cli_env *env, const struct opts *o,
+		       const struct sim_plan *plan, unsigned job,
+		       int64_t schedule, unsigned threads)
+{
+	struct sim_shrink_req req = {
+		.plan = plan, .schedule = schedule, .out_path = o->shrink_out,
+		.threads = threads,
+	};
+	GError *err = NULL;
+	int rc;
+
+	if (!env->shrink)
+		return fail("--shrink: this build has no shrinker");
+	if (job >= plan->n_jobs) {
+		char msg[160];
+
+		g_snprintf(msg, sizeof(msg), "--shrink: job %u: the plan has %u "
+			   "jobs (0 to %u)", job, plan->n_jobs, plan->n_jobs - 1);
+		return fail(msg);
+	}
+	req.id = sim_plan_job(plan, job);
+	if (!explore_params(o, &req.depth, &req.delay, &err))
+		return fail_err(err);
+	fflush(stdout);
+	rc = env->shrink(&req, stdout, &err);
+	if (err)
+		return fail_err(err);
+	return rc;
+}
+
+static int run_shrink(const struct sim_cli_env *env, const struct opts *o,
+		      const struct sim_plan *plan, unsigned job,
+		      int64_t schedule, unsigned threads)
+{
+	return call_shrink(env, o, plan, job, schedule, threads);
+}
+
+/* --shrink-first: the first violating schedule of the first strategy (plan
+ * order) that has one. */
+static int shrink_first(const struct sim_cli_env *env, const struct opts *o,
+			const struct sim_plan *plan,
+			const struct sim_explore_run *x, unsigned threads)
+{
+	for (unsigned g = 0; g < x->n_groups; g++)
+		if (x->groups[g].has_first) {
+			printf("\n== shrinking %s's first violation (--replay %s)\n",
+			       x->groups[g].name, x->groups[g].first.replay);
+			return call_shrink(env, o, plan, x->groups[g].first.job,
+					   x->groups[g].first.schedule, threads);
+		}
+	printf("\n== nothing to shrink: no schedule showed a violation\n");
+	return 0;
+}
+
 int sim_cli_main(const struct sim_cli_env *env, int argc, char **argv)
 {
 	char **owned, **v;
 	int n, rc;
 
+	cli_t_start = g_get_monotonic_time();
 	v = split_short(argc, argv, &n, &owned);
 	rc = cli_main(env, n, v);
 	g_free(v);
@@ -377,6 +563,26 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
 		  "Run the jobs with index % N == K-1; write raw results for "
 		  "'sim merge'", "K/N" },
+		{ "explore", 0, 0, G_OPTION_ARG_STRING, &o.explore,
+		  "Also search N perturbed schedules per strategy for violations "
+		  "(delays at step boundaries, ties permuted)", "N" },
+		{ "explore-depth", 0, 0, G_OPTION_ARG_STRING, &o.explore_depth,
+		  "Change points (injected delays) per schedule (default 3)", "D" },
+		{ "explore-delay", 0, 0, G_OPTION_ARG_STRING, &o.explore_delay,
+		  "Delay bound, in cost scales of the op delayed (default 1)", "F" },
+		{ "explore-stop", 0, 0, G_OPTION_ARG_NONE, &o.explore_stop,
+		  "Stop searching a strategy at its first violation", NULL },
+		{ "shrink", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_STRING, &o.shrink,
+		  "Reduce a violating job to a minimal workload file "
+		  "(SCHEDULE: an explored one)", "SEED:JOB[:SCHEDULE]" },
+		{ "shrink-first", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_NONE, &o.shrink_first,
+		  "With --explore: shrink the first violating schedule found", NULL },
+		{ "shrink-out", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_FILENAME, &o.shrink_out,
+		  "Where --shrink writes the minimal workload (default: a name "
+		  "of its own in the current directory)", "FILE" },
 		{ "list-strategies", 0, 0, G_OPTION_ARG_NONE, &o.list_strategies,
 		  "List the locking strategies and exit", NULL },
 		{ "help-config", 0, 0, G_OPTION_ARG_NONE, &o.help_config,
@@ -398,9 +604,12 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	struct sim_plan *plan = NULL;
 	struct sim_run *run = NULL;
 	struct sim_out *out = NULL;
+	struct sim_explore_run *xrun = NULL;
+	struct sim_explore_opts xo = { 0 };
 	GError *err = NULL;
 	uint64_t replay_seed = 0;
 	unsigned replay_job = 0, threads = 1, k, n;
+	int64_t replay_schedule = -1;
 	char seedbuf[32];
 	int rc = 0;
 
@@ -460,9 +669,28 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	/* command-line syntax first: cheap, and independent of the file */
 	if (!parse_jobs(o.jobs, &threads, &err) ||
 	    (o.shard && !sim_plan_parse_shard(o.shard, &k, &n, &err)) ||
-	    (o.replay && !sim_plan_parse_replay(o.replay, &replay_seed,
-						&replay_job, &err))) {
+	    (o.replay && !parse_replay(&o, &replay_seed, &replay_job,
+				       &replay_schedule, &err)) ||
+	    !explore_options(&o, &xo, &err)) {
 		rc = fail_err(err);
+		goto out;
+	}
+	if (o.shrink && (o.replay || o.explore || o.shard)) {
+		rc = fail("--shrink runs on its own (not with --replay, "
+			  "--explore or --shard)");
+		goto out;
+	}
+	if (o.shrink) {
+		/* the key sets the seed, as --replay's does */
+		SIM_BUG_ON(!sim_explore_parse_key("--shrink", o.shrink,
+						  &replay_seed, &replay_job,
+						  &replay_schedule, NULL));
+		o.replay = g_strdup(o.shrink);
+	}
+	if (o.explore && (o.replay || o.shard)) {
+		rc = fail(o.replay ? "--explore and --replay cannot be combined "
+				     "(--replay SEED:JOB:SCHEDULE replays a schedule)"
+				   : "--explore cannot be combined with --shard");
 		goto out;
 	}
 	if (o.sweep && o.sweep[0] && o.sweep[1]) {
@@ -500,9 +728,26 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail_err(err);
 		goto out;
 	}
-	if (o.replay) {
-		rc = run_replay(env, &o, plan, replay_job);
+	if (o.shrink) {
+		rc = run_shrink(env, &o, plan, replay_job, replay_schedule,
+				threads);
 		goto out;
+	}
+	if (o.replay) {
+		rc = run_replay(env, &o, plan, replay_job, replay_schedule);
+		goto out;
+	}
+	if (o.explore) {
+		/* the search first: its time to a first violation counts
+		 * from the start, not from after the plain replicas */
+		xo.threads = threads;
+		xo.progress = !o.quiet;
+		xo.t_start = cli_t_start;
+		xrun = sim_explore_run(env->model, plan, &xo, &err);
+		if (!xrun) {
+			rc = fail_err(err);
+			goto out;
+		}
 	}
 
 	ro.threads = threads;
@@ -538,14 +783,20 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 				run->interrupted ? " (interrupted)" : "");
 	} else {
 		out = sim_out_build(plan, run, env->model->kinds);
+		out->explore = xrun;
 		/* files first: a closed stdout (| head) must not lose them */
 		if (!write_results(env, &o, out, &err)) {
 			rc = fail_err(err);
 			goto out;
 		}
-		if (!o.quiet)
+		if (!o.quiet) {
 			sim_out_text(out, stdout, o.explain);
+			if (xrun)
+				sim_explore_text(xrun, stdout, o.explain);
+		}
 		fflush(stdout);
+		if (xrun && o.shrink_first && !run->interrupted)
+			rc = shrink_first(env, &o, plan, xrun, threads);
 	}
 	if (run->interrupted) {
 		fprintf(stderr, "sim: interrupted: %u of %u jobs finished%s\n",
@@ -556,6 +807,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	}
 out:
 	sim_out_free(out);
+	sim_explore_run_free(xrun);
 	sim_run_free(run);
 	sim_plan_free(plan);
 	if (cfg)

@@ -5,7 +5,7 @@
 noinst_LIBRARIES += sim/run/librun.a
 sim_run_librun_a_CPPFLAGS = $(AM_CPPFLAGS) $(JSON_GLIB_CFLAGS)
 sim_run_librun_a_SOURCES = \
-	sim/run/cli.c sim/run/cli.h \
+	sim/run/cli.c sim/run/cli.h sim/run/explore.c sim/run/explore.h \
 	sim/run/merge.c sim/run/merge.h sim/run/output.c \
 	sim/run/output.h sim/run/output_json.c sim/run/output_text.c \
 	sim/run/plan.c sim/run/plan.h sim/run/record.c sim/run/record.h \

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/engine/jsonw.h"
+#include "sim/run/explore.h"
 #include "sim/run/output.h"
 
 static int64_t ns_round(double v)
@@ -96,7 +97,8 @@ static void put_head(struct sim_jw *j, const char *schema,
 	put_config(j, plan);
 }
 
-static void put_host(struct sim_jw *j, const struct sim_run *run)
+static void put_host(struct sim_jw *j, const struct sim_run *run,
+		     const struct sim_explore_run *x)
 {
 	sim_jw_key(j, "host");
 	sim_jw_begin_object(j);
@@ -118,6 +120,8 @@ static void put_host(struct sim_jw *j, const struct sim_run *run)
 	else
 		sim_jw_null(j);
 	sim_jw_kuint(j, "shards", run->shards);
+	if (x)
+		sim_explore_json_host(j, x);
 	sim_jw_end_object(j);
 }
 
@@ -389,7 +393,9 @@ char *sim_out_json(const struct sim_out *out)
 		if (out->groups[i].base)
 			put_comparison(&j, out, &out->groups[i]);
 	sim_jw_end_array(&j);
-	put_host(&j, out->run);
+	if (out->explore)
+		sim_explore_json(&j, out->explore);
+	put_host(&j, out->run, out->explore);
 	sim_jw_end_object(&j);
 	return g_string_free(s, FALSE);
 }
@@ -501,7 +507,7 @@ char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run)
 		if (run->recs[i])
 			put_raw_job(&j, run->recs[i]);
 	sim_jw_end_array(&j);
-	put_host(&j, run);
+	put_host(&j, run, NULL);
 	sim_jw_end_object(&j);
 	return g_string_free(s, FALSE);
 }

@@ -64,6 +64,11 @@ struct sim_run *sim_run_new(const struct sim_plan *plan);
 void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
 void sim_run_free(struct sim_run *run);
 
+/* Keep the arenas' freed pages for the length of a series of jobs (on),
+ * give them back (off): what sim_runner_run does around its jobs, for
+ * other drivers (sim/run/explore.c).  Main thread only. */
+void sim_runner_heap_hold(bool on);
+
 /* Peak heap of the calling thread since the last reset (jemalloc's
  * thread.peak), 0 without jemalloc. */
 void sim_runner_heap_peak_reset(void);
