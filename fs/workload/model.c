@@ -287,7 +287,7 @@ static void steps_init(struct ext4_model *m, unsigned flags)
 	for (unsigned j = 0; j < m->njobs; j++)
 		for (unsigned k = 0; k < m->jobs[j].script.n; k++)
 			delays |= m->jobs[j].script.ops[k].ndelays > 0;
-	if (!delays && !sim_world_explore(m->w))
+	if (!delays && !sim_world_explore(m->w) && !(flags & EXT4_MODEL_RECORD))
 		return;
 	st->n = sim_world_task_count(m->w);
 	st->by_id = g_new0(struct fs_wl_task *, st->n);

@@ -483,6 +483,8 @@ static void wl_op_begin(struct fs_wl_task *t, enum fs_op kind, uint64_t off,
 {
 	t->op.index++;
 	t->op.nnames = 0;
+	t->op.nbounds = 0;
+	t->op.begin = sim_task_now(t->task);
 	t->op.sop = sop;
 	t->op.scale = fs_wl_op_scale(t->job, kind, len);
 	if (t->rec) {
@@ -542,6 +544,15 @@ static void wl_step(void *ctx, struct sim_task *task, const char *where,
 		return;
 	out->scale = t->op.scale;
 	n = wl_step_count(&t->op, where, true);
+	if (t->rec && n && t->op.nbounds < FS_WL_OP_BOUNDS) {
+		struct fs_wl_step_delay *b = &t->op.bounds[t->op.nbounds++];
+
+		g_strlcpy(b->where, where, sizeof(b->where));
+		for (char *p = b->where; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		b->nth = n;
+	}
 	sop = t->op.sop;
 	for (unsigned i = 0; sop && n && i < sop->ndelays; i++)
 		if (sop->delays[i].nth == n &&

@@ -149,6 +149,7 @@ void fs_wl_stats_destroy(struct fs_wl_stats *s);
 /* ---- step boundaries of workload tasks (fs/workload/script.h) ------------------- */
 
 #define FS_WL_OP_STEP_NAMES 24
+#define FS_WL_OP_BOUNDS 32
 
 /* The operation a task has in progress, as the step hook sees it. */
 struct fs_wl_opstate {
@@ -158,6 +159,12 @@ struct fs_wl_opstate {
 	const struct fs_wl_script_op *sop;  /* its script item, or NULL */
 	unsigned nnames;           /* step boundaries so far, by name */
 	struct { const char *where; unsigned n; } names[FS_WL_OP_STEP_NAMES];
+	/* recording tasks: when the op began and its step boundaries so
+	 * far, in order (the first FS_WL_OP_BOUNDS): where --shrink may put
+	 * a delay that stands in for a wait */
+	sim_time_t begin;
+	unsigned nbounds;
+	struct fs_wl_step_delay bounds[FS_WL_OP_BOUNDS];   /* .delay unused */
 };
 
 /* An operation as a task began it: what --shrink turns into a script item
