@@ -13,8 +13,10 @@ is not `none`; for punch_heavy.cfg: lockless and i_data_sem), one core:
   explore   sim/sim -j1 -s S -r 1 --explore N --explore-stop, at the
             scenario's duration and at a short one (1 ms): the first
             violating schedule, the simulated time the search spent to it,
-            the wall time from process start to it (host.exploration,
-            first_found_wall_s) and the process CPU time; schedules/s;
+            the wall time from process start to it and the process CPU
+            time by then (host.exploration, first_found_wall_s and
+            first_found_cpu_s); schedules/s of a 20-schedule search (wall,
+            and per CPU second);
   shrink    sim/sim --shrink of the first violating schedule (short
             duration, else scenario duration): the reproducer's tasks,
             ops, delays, events, and the shrinking time.
@@ -132,14 +134,28 @@ def explore(sim, cfg, strategy, n, duration, tmp):
     j = load_json(out)
     g = j["exploration"]["strategies"][0]
     h = j["host"]["exploration"]
-    r = {"run": g["schedules_run"], "sps": h["schedules_per_s"], "cpu": cpu,
-         "first": None}
+    r = {"run": g["schedules_run"], "cpu": cpu, "first": None}
     if g["first"]:
         r["first"] = {"schedule": g["first"]["schedule"],
                       "sim": g["first"]["search_time_ns"],
                       "wall": h["strategies"][0]["first_found_wall_s"],
+                      "cpu": h["strategies"][0]["first_found_cpu_s"],
                       "replay": g["first"]["replay"]}
     return r
+
+
+def rate(sim, cfg, strategy, duration, tmp):
+    """Schedules per second of a search that does not stop (20 schedules;
+    wall and per CPU second)."""
+    out = os.path.join(tmp, "rate.json")
+    cmd = [sim, "-q", "-j1", "-s", strategy, "-r", "1", "--explore", "20",
+           "-o", out]
+    if duration:
+        cmd.append("--duration=" + duration)
+    cmd.append(cfg)
+    _, wall, cpu, _ = run(cmd)
+    h = load_json(out)["host"]["exploration"]
+    return {"wall": h["schedules_per_s"], "cpu": 20 / cpu if cpu else 0}
 
 
 def shrink(sim, cfg, strategy, key, duration, tmp):
@@ -195,13 +211,20 @@ def main():
                 p = plain(sim, cfg, s, replicas, dur)
                 e = explore(sim, cfg, s, n, None, tmp)
                 es = explore(sim, cfg, s, n, short, tmp) if short else None
+                rt = rate(sim, cfg, s, short or None, tmp)
                 sh = None
                 if do_shrink:
                     pick = (es, short) if es and es["first"] else (e, None)
                     if pick[0] and pick[0]["first"]:
-                        sh = shrink(sim, cfg, s, pick[0]["first"]["replay"],
-                                    pick[1], tmp)
-                rows.append((name, s, dur, p, e, es, sh))
+                        key = pick[0]["first"]["replay"]
+                        sh = shrink(sim, cfg, s, key, pick[1], tmp)
+                        if not sh:
+                            # the schedule's scripts do not reproduce it
+                            # (same-time order): its plain job instead
+                            sh = shrink(sim, cfg, s,
+                                        ":".join(key.split()[0].split(":")[:2]),
+                                        pick[1], tmp)
+                rows.append((name, s, dur, p, e, es, rt, sh))
                 print_row(rows[-1])
                 sys.stdout.flush()
     print()
@@ -213,33 +236,35 @@ def cell_first(r):
     if not r or not r["first"]:
         return "none in %d" % (r["run"] if r else 0)
     f = r["first"]
-    return "#%d %s ms %.3f s" % (f["schedule"], fmt_ms(f["sim"]), f["wall"])
+    return "#%d %s ms %.3f s (%.3f)" % (f["schedule"], fmt_ms(f["sim"]),
+                                        f["wall"], f["cpu"])
 
 
 def print_row(row):
-    name, s, dur, p, e, es, sh = row
-    print("  %s %s: plain %s; explore %s (%.1f sched/s); short %s; shrink %s"
+    name, s, dur, p, e, es, rt, sh = row
+    print("  %s %s: plain %s; explore %s; short %s; %.1f sched/s (%.1f per CPU s); shrink %s"
           % (name, s,
              "none" if not p else "replica %d, %s ms sim, %.3f s wall, %.3f s cpu"
              % (p["replica"], fmt_ms(p["sim"]), p["wall"], p["cpu"]),
-             cell_first(e), e["sps"], cell_first(es) if es else "-",
+             cell_first(e), cell_first(es) if es else "-", rt["wall"], rt["cpu"],
              "-" if not sh else "%d tasks %d ops %d delays %d events in %.1f s"
              % (sh["tasks"], sh["ops"], sh["delays"], sh["events"], sh["wall"])))
 
 
 def print_table(rows, short):
-    head = ("scenario", "strategy", "dur", "plain: sim ms / wall s",
-            "explore: #sched sim ms wall s", "sched/s",
-            "explore %s" % (short or "-"), "sched/s",
+    head = ("scenario", "strategy", "dur", "plain: #rep sim ms wall s (cpu)",
+            "explore: #sched sim ms wall s (cpu)",
+            "explore %s" % (short or "-"), "sched/s (per cpu s)",
             "shrunk: tasks/ops/delays/events", "shrink s")
     lines = [head]
-    for name, s, dur, p, e, es, sh in rows:
+    for name, s, dur, p, e, es, rt, sh in rows:
         lines.append((
             name, s, dur,
-            "-" if not p else "%s / %.3f" % (fmt_ms(p["sim"]), p["wall"]),
-            cell_first(e), "%.1f" % e["sps"],
+            "none" if not p else "#%d %s ms %.3f s (%.3f)" % (
+                p["replica"], fmt_ms(p["sim"]), p["wall"], p["cpu"]),
+            cell_first(e),
             cell_first(es) if es else "-",
-            "%.1f" % es["sps"] if es else "-",
+            "%.1f (%.1f)" % (rt["wall"], rt["cpu"]),
             "-" if not sh else "%d/%d/%d/%d" % (sh["tasks"], sh["ops"],
                                                 sh["delays"], sh["events"]),
             "-" if not sh else "%.1f" % sh["wall"]))

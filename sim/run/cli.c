@@ -509,10 +509,22 @@ static int shrink_first(const struct sim_cli_env *env, const struct opts *o,
 {
 	for (unsigned g = 0; g < x->n_groups; g++)
 		if (x->groups[g].has_first) {
+			int rc;
+
 			printf("\n== shrinking %s's first violation (--replay %s)\n",
 			       x->groups[g].name, x->groups[g].first.replay);
-			return call_shrink(env, o, plan, x->groups[g].first.job,
-					   x->groups[g].first.schedule, threads);
+			rc = call_shrink(env, o, plan, x->groups[g].first.job,
+					 x->groups[g].first.schedule, threads);
+			if (rc != 1)
+				return rc;
+			/* a schedule whose scripts do not reproduce it (its
+			 * order of same-time events matters): the plain job
+			 * of the same workload, if that shows one */
+			printf("\n== shrinking the plain job of that workload "
+			       "(--replay %" G_GUINT64_FORMAT ":%u) instead\n",
+			       plan->seed, x->groups[g].first.job);
+			return call_shrink(env, o, plan, x->groups[g].first.job, -1,
+					   threads);
 		}
 	printf("\n== nothing to shrink: no schedule showed a violation\n");
 	return 0;

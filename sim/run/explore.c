@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/run/explore.h"
@@ -30,6 +31,7 @@ struct xslot {
 	sim_time_t sim_time;
 	uint64_t events, delays;
 	double wall_s, done_s;              /* host */
+	double done_cpu_s;                  /* host: process CPU time then */
 };
 
 struct xsearch {
@@ -46,6 +48,17 @@ struct xsearch {
 };
 
 /* ---- one schedule ------------------------------------------------------------ */
+
+/* CPU seconds of the whole process so far (every thread): on a loaded
+ * machine, what one idle core would have taken. */
+static double process_cpu_s(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static sim_time_t horizon_of(const struct sim_plan *plan, unsigned point,
 			     GError **err)
@@ -193,6 +206,7 @@ static void run_slot(struct xsearch *xs, unsigned g, unsigned s,
 	sim_world_free(w);
 	sl->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 	sl->done_s = (double)(g_get_monotonic_time() - xs->o->t_start) / 1e6;
+	sl->done_cpu_s = process_cpu_s();
 }
 
 static gpointer worker(gpointer data)
@@ -305,6 +319,7 @@ static void aggregate(struct sim_explore_run *x, struct xsearch *xs,
 					f->explanation = sl->explanation;
 					sl->explanation = NULL;
 					f->found_wall_s = sl->done_s;
+					f->found_cpu_s = sl->done_cpu_s;
 					f->search_wall_s = wall_before + sl->wall_s;
 				}
 			}
@@ -511,8 +526,10 @@ void sim_explore_text(const struct sim_explore_run *x, FILE *f, bool explain)
 			fprintf(f, ": 0 of %u schedules with a violation: "
 				"per-schedule violation probability <= %.3g "
 				"(3/%u) at 95%% confidence (rule of three), "
-				"under this exploration\n", eg->run,
-				eg->run ? 3.0 / eg->run : 1.0, eg->run);
+				"under this exploration (depth %u, delay <= %g "
+				"x the op's cost scale)\n", eg->run,
+				eg->run ? 3.0 / eg->run : 1.0, eg->run,
+				x->o.depth, x->o.delay);
 			continue;
 		}
 		fprintf(f, ": %u of %u schedules with a violation:", eg->violating,
@@ -529,9 +546,10 @@ void sim_explore_text(const struct sim_explore_run *x, FILE *f, bool explain)
 		fmt_ms(t1, sizeof(t1), eg->first.time);
 		fmt_ms(t2, sizeof(t2), eg->first.search_time);
 		fprintf(f, "    first: schedule %u, %s at %s (--replay %s); "
-			"found after %s simulated, %.3f s wall since start\n",
-			eg->first.schedule, eg->first.kind, t1, eg->first.replay,
-			t2, eg->first.found_wall_s);
+			"found after %s simulated, %.3f s wall (%.3f s CPU) "
+			"since start\n", eg->first.schedule, eg->first.kind, t1,
+			eg->first.replay, t2, eg->first.found_wall_s,
+			eg->first.found_cpu_s);
 		if (explain && eg->first.explanation) {
 			char **lines = g_strsplit(eg->first.explanation, "\n", -1);
 
@@ -544,6 +562,22 @@ void sim_explore_text(const struct sim_explore_run *x, FILE *f, bool explain)
 	fprintf(f, "  search: %" G_GUINT64_FORMAT " schedules in %.2f s wall, "
 		"%.1f schedules/s\n", x->schedules_run, x->wall_s,
 		x->wall_s > 0 ? (double)x->schedules_run / x->wall_s : 0);
+}
+
+char *sim_explore_verdict(const struct sim_explore_run *x, unsigned g)
+{
+	const struct sim_explore_group *eg;
+
+	if (!x || g >= x->n_groups)
+		return NULL;
+	eg = &x->groups[g];
+	if (!eg->violating)
+		return g_strdup_printf("explored: 0 of %u schedules violate "
+				       "(p <= %.3g at 95%%)", eg->run,
+				       eg->run ? 3.0 / eg->run : 1.0);
+	return g_strdup_printf("explored: %u of %u schedules violate, first "
+			       "schedule %u (--replay %s)", eg->violating,
+			       eg->run, eg->first.schedule, eg->first.replay);
 }
 
 /* ---- JSON -------------------------------------------------------------------------- */
@@ -632,6 +666,11 @@ void sim_explore_json_host(struct sim_jw *j, const struct sim_explore_run *x)
 		sim_jw_key(j, "first_found_wall_s");
 		if (eg->has_first)
 			sim_jw_double(j, eg->first.found_wall_s);
+		else
+			sim_jw_null(j);
+		sim_jw_key(j, "first_found_cpu_s");
+		if (eg->has_first)
+			sim_jw_double(j, eg->first.found_cpu_s);
 		else
 			sim_jw_null(j);
 		sim_jw_key(j, "first_search_wall_s");
