@@ -10,9 +10,81 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "reports/gnuplot.h"
+
+/* Drains fd into buf; FALSE at end of file. */
+static gboolean drain(int fd, GString *buf)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n > 0) {
+		g_string_append_len(buf, chunk, n);
+		return TRUE;
+	}
+	return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
+/* g_spawn_sync(), but a SIGINT or SIGTERM (report_interrupted) kills the
+ * child within 50 ms and fails with "interrupted". */
+static gboolean spawn_wait(const char *dir, char **argv, char **out,
+			   char **errs, int *status, GError **err)
+{
+	GString *ob = g_string_new(NULL), *eb = g_string_new(NULL);
+	int ofd = -1, efd = -1;
+	GPid pid;
+	gboolean killed = FALSE;
+
+	if (!g_spawn_async_with_pipes(dir, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+				      G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+				      &pid, NULL, &ofd, &efd, err)) {
+		g_string_free(ob, TRUE);
+		g_string_free(eb, TRUE);
+		return FALSE;
+	}
+	while (ofd >= 0 || efd >= 0) {
+		struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
+
+		if (report_interrupted()) {
+			kill(pid, SIGKILL);
+			killed = TRUE;
+			break;
+		}
+		if (poll(p, 2, 50) < 0 && errno != EINTR)
+			break;
+		if (ofd >= 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !drain(ofd, ob)) {
+			close(ofd);
+			ofd = -1;
+		}
+		if (efd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !drain(efd, eb)) {
+			close(efd);
+			efd = -1;
+		}
+	}
+	if (ofd >= 0)
+		close(ofd);
+	if (efd >= 0)
+		close(efd);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	g_spawn_close_pid(pid);
+	*out = g_string_free(ob, FALSE);
+	*errs = g_string_free(eb, FALSE);
+	if (killed || report_interrupted()) {
+		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "interrupted");
+		return FALSE;
+	}
+	return TRUE;
+}
 
 static char *locate(void)
 {
@@ -115,9 +187,10 @@ static gboolean run_batch(const struct report_gnuplot *gp, const char *dir,
 	for (i = from; i < to; i++)
 		g_ptr_array_add(argv, scripts->pdata[i]);
 	g_ptr_array_add(argv, NULL);
-	ok = g_spawn_sync(dir, (char **)argv->pdata, NULL, G_SPAWN_STDIN_FROM_DEV_NULL,
-			  NULL, NULL, &out, &errs, &status, &e) &&
+	ok = spawn_wait(dir, (char **)argv->pdata, &out, &errs, &status, &e) &&
 	     g_spawn_check_wait_status(status, &e);
+	if (report_interrupted())
+		quiet_on_failure = TRUE;
 	if (ok || !quiet_on_failure) {
 		log_lines(log, out);
 		log_lines(log, errs);
@@ -142,6 +215,6 @@ void report_gnuplot_run(const struct report_gnuplot *gp, const char *dir,
 		return;
 	if (run_batch(gp, dir, scripts, 0, scripts->len, log, TRUE))
 		return;
-	for (i = 0; i < scripts->len; i++)
+	for (i = 0; i < scripts->len && !report_interrupted(); i++)
 		run_batch(gp, dir, scripts, i, i + 1, log, FALSE);
 }

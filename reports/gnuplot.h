@@ -24,6 +24,9 @@ void report_gnuplot_clear(struct report_gnuplot *gp);
  * Everything gnuplot prints (warnings, errors) goes to log, one line each,
  * prefixed with the program name.  A script that fails does not stop the
  * others; the caller checks which outputs exist. */
+/* True once SIGINT or SIGTERM arrived during report_render (render.c). */
+gboolean report_interrupted(void);
+
 void report_gnuplot_run(const struct report_gnuplot *gp, const char *dir,
 			GPtrArray *scripts, FILE *log);
 

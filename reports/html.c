@@ -115,6 +115,27 @@ static void run_header(GString *h, const struct rep_run *run)
 	if (run->interrupted)
 		g_string_append(h, "<p class=\"warn\">This run was interrupted: only the jobs that "
 				   "finished are included, so replicas may be missing.</p>\n");
+	if (run->model_errors && run->model_errors->len) {
+		html_printf(h, "<p class=\"warn\">%u job%s ended with a model error (a bug "
+			    "of the simulator's model, not a finding): %s left out of "
+			    "every figure below.</p>\n<ul class=\"warn\">\n",
+			    run->model_errors->len, run->model_errors->len == 1 ? "" : "s",
+			    run->model_errors->len == 1 ? "it is" : "they are");
+		for (i = 0; i < run->model_errors->len; i++) {
+			const struct rep_model_error *e =
+				&g_array_index(run->model_errors, struct rep_model_error, i);
+
+			html_printf(h, "<li>job %" G_GINT64_FORMAT " (%s replica %"
+				    G_GINT64_FORMAT "): <code>BUG %s:%" G_GINT64_FORMAT
+				    ": %s</code> in %s at %" G_GINT64_FORMAT " ns%s%s; "
+				    "replay with <code>--replay %s</code></li>\n",
+				    e->job, e->strategy, e->replica, e->file, e->line,
+				    e->message, e->phase, e->time_ns,
+				    e->task ? ", in task " : "", e->task ? e->task : "",
+				    e->replay);
+		}
+		g_string_append(h, "</ul>\n");
+	}
 }
 
 static void figure(GString *h, const struct report_plot *pl, gboolean have_gnuplot)

@@ -6,6 +6,7 @@ reports_libreport_a_CPPFLAGS = $(AM_CPPFLAGS) $(JSON_GLIB_CFLAGS)
 reports_libreport_a_SOURCES = \
 	reports/report.h reports/render.c \
 	reports/results.h reports/results.c \
+	reports/validate.h reports/validate.c \
 	reports/fmt.h reports/fmt.c \
 	reports/plot.h reports/plot.c reports/plot-curves.c \
 	reports/plot-violations.c reports/plot-latency.c reports/plot-sweep.c \

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -23,6 +24,55 @@
 #include "reports/plot.h"
 #include "reports/report.h"
 #include "reports/results.h"
+
+/* ---- SIGINT and SIGTERM ---------------------------------------------------------
+ * Caught for the length of a render: the flag is read between steps and
+ * while gnuplot runs (gnuplot.c), and the render unwinds as on any other
+ * failure, removing its staging directory.  Then the signal is raised
+ * again under the caller's handlers. */
+static volatile sig_atomic_t interrupted;   /* the signal, 0: none */
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+gboolean report_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+struct saved_signals {
+	struct sigaction intr, term;
+};
+
+static void catch_signals(struct saved_signals *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old->intr);
+	sigaction(SIGTERM, &sa, &old->term);
+}
+
+static void restore_signals(const struct saved_signals *old)
+{
+	sigaction(SIGINT, &old->intr, NULL);
+	sigaction(SIGTERM, &old->term, NULL);
+}
+
+static gboolean check_interrupt(const char *dir, GError **err)
+{
+	if (!interrupted)
+		return TRUE;
+	if (err && !*err)
+		g_set_error(err, REPORT_ERROR, REPORT_ERROR_INTERRUPTED,
+			    "%s: interrupted; the report was left as it was", dir);
+	return FALSE;
+}
 
 static const char *prgname(void)
 {
@@ -133,7 +183,31 @@ out:
 	return ok;
 }
 
+static gboolean render(const char *dir, FILE *log, GError **err);
+
 gboolean report_render(const char *dir, FILE *log, GError **err)
+{
+	struct saved_signals old;
+	gboolean ok;
+
+	catch_signals(&old);
+	ok = render(dir, log, err);
+	if (interrupted && err && *err &&
+	    (*err)->code != REPORT_ERROR_INTERRUPTED) {
+		/* what failed, failed because of the interrupt */
+		g_clear_error(err);
+		ok = FALSE;
+	}
+	if (interrupted)
+		ok = check_interrupt(dir, err) && ok;
+	restore_signals(&old);
+	/* passed on: the caller's handler (or default action) sees it too */
+	if (interrupted)
+		raise(interrupted);
+	return ok;
+}
+
+static gboolean render(const char *dir, FILE *log, GError **err)
 {
 	char *json = g_build_filename(dir, "results.json", NULL);
 	char *stage = NULL, *stage_plots = NULL, *stage_index = NULL;
@@ -165,15 +239,16 @@ gboolean report_render(const char *dir, FILE *log, GError **err)
 	 * are for the machine where gnuplot will be installed. */
 	report_plots_init(&plots, run, stage_plots, gp.path ? gp.cairo : TRUE,
 			  gp.path ? gp.svg : TRUE);
-	ok = report_plot_violations(&plots, err) &&
-	     report_plot_latency(&plots, err) &&
-	     report_plot_sweep(&plots, err) &&
-	     report_plot_locks(&plots, err) &&
-	     report_plot_timeline(&plots, err);
+	ok = report_plot_violations(&plots, err) && check_interrupt(dir, err) &&
+	     report_plot_latency(&plots, err) && check_interrupt(dir, err) &&
+	     report_plot_sweep(&plots, err) && check_interrupt(dir, err) &&
+	     report_plot_locks(&plots, err) && check_interrupt(dir, err) &&
+	     report_plot_timeline(&plots, err) && check_interrupt(dir, err);
 	if (ok) {
 		draw(&plots, &gp, log);
-		ok = report_html_write(run, &plots, gp.path != NULL, stage_index, err) &&
-		     commit(dir, stage, err);
+		ok = check_interrupt(dir, err) &&
+		     report_html_write(run, &plots, gp.path != NULL, stage_index, err) &&
+		     check_interrupt(dir, err) && commit(dir, stage, err);
 	}
 	report_plots_clear(&plots);
 	if (ok && !gp.path && log)

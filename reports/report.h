@@ -18,6 +18,7 @@ GQuark report_error_quark(void);
 enum report_error {
 	REPORT_ERROR_INPUT,   /* results.json missing, malformed, wrong schema */
 	REPORT_ERROR_OUTPUT,  /* DIR not writable, disk full, ... */
+	REPORT_ERROR_INTERRUPTED,  /* SIGINT or SIGTERM: DIR left as it was */
 };
 
 /*
@@ -37,6 +38,13 @@ enum report_error {
  * it the render still succeeds: the .dat, .gp and index.html are written and
  * one warning naming the package goes to log.  Warnings from gnuplot itself
  * also go to log (NULL: discard).
+ *
+ * SIGINT and SIGTERM are caught for the length of the call: within a
+ * fraction of a second the render stops (gnuplot is killed), the staging
+ * directory is removed, DIR is left as it was, and the call fails with
+ * REPORT_ERROR_INTERRUPTED (callers exit 130).  The previous handlers are
+ * restored and the signal is raised again before it returns (so a caller
+ * that catches it learns of it; one that does not is ended by it).
  *
  * Returns FALSE with *err set (REPORT_ERROR_*) on failure; the message is
  * one line and names the file concerned.

@@ -1,9 +1,10 @@
 /* reports/results.c — loads results.json into struct rep_run.
  *
  * Strict where a wrong file would otherwise render nonsense (schema name
- * and version, plan, strategies[].name); lenient elsewhere: a missing or
- * mistyped figure reads as 0 (NaN for optional derived figures), so a
- * results file from a newer faultline that only adds fields still renders.
+ * and version, plan, strategies[].name; and every value validate.c checks
+ * first); lenient elsewhere: an optional figure that is absent reads as 0
+ * (NaN for optional derived figures), so a results file from a newer
+ * faultline that only adds fields still renders.
  * Object members are read in file order (json_object_iter_next_ordered),
  * never hash order.
  */
@@ -18,6 +19,7 @@
 
 #include "reports/report.h"
 #include "reports/results.h"
+#include "reports/validate.h"
 
 #define SCHEMA_NAME "faultline-results"
 #define SCHEMA_VERSION 1
@@ -588,6 +590,24 @@ static void read_run(struct rep_run *run, JsonObject *o)
 	run->interrupted = v && JSON_NODE_HOLDS_VALUE(v) &&
 		json_node_get_value_type(v) == G_TYPE_BOOLEAN &&
 		json_node_get_boolean(v);
+	run->model_errors = g_array_new(FALSE, FALSE, sizeof(struct rep_model_error));
+	if ((a = get_arr(o, "model_errors")))
+		for (i = 0; i < json_array_get_length(a); i++) {
+			JsonObject *e = arr_obj(a, i);
+			struct rep_model_error me;
+
+			me.job = get_int(e, "job");
+			me.replica = get_int(e, "replica");
+			me.line = get_int(e, "line");
+			me.time_ns = get_int(e, "time_ns");
+			me.strategy = get_str(e, "strategy");
+			me.replay = get_str(e, "replay");
+			me.phase = get_str(e, "phase");
+			me.message = get_str(e, "message");
+			me.file = get_str(e, "file");
+			me.task = get_str(e, "task");
+			g_array_append_val(run->model_errors, me);
+		}
 	run->replicas = get_int(plan, "replicas");
 	run->jobs = get_int(plan, "jobs");
 	run->shard = get_str(plan, "shard");
@@ -670,6 +690,17 @@ struct rep_run *rep_run_load(const char *path, GError **err)
 		g_error_free(e);
 		return NULL;
 	}
+	{
+		gsize where = 0;
+
+		if (rep_json_depth(text, len, REP_MAX_DEPTH, &where) > REP_MAX_DEPTH) {
+			fail(err, path, "not a faultline results file (nested "
+			     "deeper than %u at byte %" G_GSIZE_FORMAT ")",
+			     REP_MAX_DEPTH, where);
+			g_free(text);
+			return NULL;
+		}
+	}
 	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
 		/* json-glib says "<data>:LINE:COL: Parse error: ..." */
@@ -684,7 +715,8 @@ struct rep_run *rep_run_load(const char *path, GError **err)
 		return NULL;
 	}
 	g_free(text);
-	if (!check_schema(json_parser_get_root(parser), path, err)) {
+	if (!check_schema(json_parser_get_root(parser), path, err) ||
+	    !rep_validate(json_parser_get_root(parser), path, err)) {
 		g_object_unref(parser);
 		return NULL;
 	}
@@ -716,6 +748,8 @@ void rep_run_free(struct rep_run *run)
 	g_ptr_array_unref(run->op_names);
 	g_ptr_array_unref(run->lock_names);
 	g_ptr_array_unref(run->kind_names);
+	if (run->model_errors)
+		g_array_unref(run->model_errors);
 	g_object_unref(run->doc);
 	g_free(run->path);
 	g_free(run);

@@ -111,12 +111,19 @@ struct rep_host {
 	gint64 threads, peak_rss_bytes, jobs_run;
 };
 
+struct rep_model_error {        /* a job that ended with a model error */
+	gint64 job, replica, line, time_ns;
+	const char *strategy, *replay, *phase, *message, *file;
+	const char *task;               /* NULL: not in a task */
+};
+
 struct rep_run {
 	char *path;                     /* of results.json, for messages */
 	void *doc;                      /* the parsed document; owns the strings */
 	const char *version, *config_file, *shard;
 	gint64 seed, replicas, jobs;
 	gboolean interrupted;
+	GArray *model_errors;           /* struct rep_model_error */
 	GPtrArray *plan_strategies;     /* const char * */
 	const char *sweep_key;          /* NULL: no sweep */
 	GPtrArray *points;              /* struct rep_point * */

@@ -4,17 +4,26 @@
  * Exit status: 0 rendered (also without gnuplot: then a warning says how to
  * get it, and the page has tables but no images); 2 on any error (bad
  * usage, results.json missing, malformed or of another schema, DIR not
- * writable), with one line on stderr naming the file.
+ * writable), with one line on stderr naming the file; 130 after SIGINT or
+ * SIGTERM (DIR left as it was, no staging directory left behind).
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
 #include "reports/report.h"
 
 static gboolean opt_version;
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
 
 static const GOptionEntry entries[] = {
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
@@ -53,9 +62,18 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	if (!report_render(argv[1], stderr, &err)) {
-		fprintf(stderr, "sim-report: %s\n", err->message);
-		rc = 2;
+		fprintf(stderr, "sim-report: %s\n", err ? err->message : "interrupted");
+		rc = got_signal ? 130 : 2;
 	}
 out:
 	g_clear_error(&err);

@@ -32,7 +32,6 @@
 #include "fs/jbd2/jbd2.h"
 #include "fs/task_state.h"
 
-#include <assert.h>
 #include <stdlib.h>
 
 /* ---- j_cp_owner: block → tid whose copy goes home ------------------------- */

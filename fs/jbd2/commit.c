@@ -39,7 +39,7 @@
  *   T_FINISHED       → (free)             checkpoint (or commit, if nothing
  *                                         is left to write home)
  *
- * Invariants (checked by jbd2_sim_check, called in assert()s):
+ * Invariants (checked by jbd2_sim_check, called in SIM_CHECK()s: a failure is a model error):
  *  J1 the running transaction, if any, is T_RUNNING or T_LOCKED; it is
  *     T_LOCKED only while a committer runs and nothing else is committing.
  *  J2 the committing transaction, if any, is in T_FLUSH .. T_COMMIT_JFLUSH
@@ -61,7 +61,6 @@
  */
 #include "fs/jbd2/jbd2.h"
 
-#include <assert.h>
 
 const char *jbd2_sim_tstate_name(enum jbd2_sim_tstate s)
 {
@@ -280,7 +279,7 @@ void jbd2_journal_commit_transaction(journal_t *journal)
 	commit_transaction->t_locked_at = locked_at;
 	sim_task_note(task, "jbd2_journal_commit_transaction", "T_LOCKED",
 		      "jbd2", commit_transaction->t_tid);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 
 	sim_lockdep_acquire(task, &journal->j_handle_map, journal, false,
 			    "jbd2_journal_commit_transaction");
@@ -305,7 +304,7 @@ void jbd2_journal_commit_transaction(journal_t *journal)
 	sim_hist_record(&journal->j_stats.locked_time, now - locked_at);
 	sim_task_note(task, "jbd2_journal_commit_transaction", "T_FLUSH",
 		      "jbd2", commit_transaction->t_tid);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 
 	/* Data blocks go first (data=ordered). */
 	err = journal_submit_data_buffers(journal, commit_transaction);
@@ -323,7 +322,7 @@ void jbd2_journal_commit_transaction(journal_t *journal)
 	commit_transaction->t_outstanding_credits -=
 		commit_transaction->t_nr_buffers;
 	commit_transaction->t_log_blocks = (int)nlog;
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 
 	err = jbd2_sim_write(journal, JBD2_SIM_IO_LOG, log_start, nlog);
 	SIM_BUG_ON(err != 0);
@@ -371,7 +370,7 @@ void jbd2_journal_commit_transaction(journal_t *journal)
 			((now - locked_at) + journal->j_average_commit_time * 3) / 4;
 	else
 		journal->j_average_commit_time = now - locked_at;
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 
 	if (journal->j_commit_callback)
 		journal->j_commit_callback(journal, commit_transaction);
@@ -390,6 +389,6 @@ void jbd2_journal_commit_transaction(journal_t *journal)
 		sim_list_del(&commit_transaction->t_cpnode);
 	if (sim_list_empty(&commit_transaction->t_cpnode))
 		jbd2_sim_transaction_free(journal, commit_transaction);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	sim_waitq_wake_all(&journal->j_wait_done_commit);
 }

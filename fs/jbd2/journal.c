@@ -24,7 +24,6 @@
 #include "fs/jbd2/jbd2.h"
 #include "fs/task_state.h"
 
-#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,7 +322,7 @@ int jbd2_journal_load(journal_t *journal)
 	 * runs before anything scheduled later at this time, and nothing
 	 * below depends on j_task being set already. */
 	sim_task_spawn(journal->j_world, "kjournald2", kjournald2, journal);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	return 0;
 }
 
@@ -363,7 +362,7 @@ int jbd2_journal_destroy(journal_t *journal)
 	mutex_lock(&journal->j_checkpoint_mutex);
 	jbd2_cleanup_journal_tail(journal);
 	mutex_unlock(&journal->j_checkpoint_mutex);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	return 0;
 }
 
@@ -590,7 +589,7 @@ int __jbd2_update_log_tail(journal_t *journal, tid_t tid, unsigned long block)
 	journal->j_free += freed;
 	journal->j_tail_sequence = tid;
 	journal->j_tail = block;
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	return 0;
 }
 

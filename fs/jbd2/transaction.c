@@ -35,7 +35,6 @@
 #include "fs/buffer_head.h"
 #include "fs/task_state.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,7 +263,7 @@ repeat:
 	if (waited)
 		sim_hist_record(&journal->j_stats.start_wait,
 				sim_task_now(current) - t0);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	return 0;
 }
 
@@ -352,7 +351,7 @@ int jbd2_journal_extend(handle_t *handle, int nblocks)
 	transaction->t_outstanding_credits = wanted;
 	handle->h_buffer_credits += nblocks;
 	handle->h_requested_credits += nblocks;
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 	return 0;
 }
 
@@ -479,7 +478,7 @@ int jbd2_journal_stop(handle_t *handle)
 	 * not touch it afterwards. */
 	tid = transaction->t_tid;
 	handle_detach(journal, transaction, handle);
-	assert(jbd2_sim_check(journal));
+	SIM_CHECK(jbd2_sim_check(journal));
 
 	if (wait_for_commit)
 		err = jbd2_log_wait_commit(journal, tid);

@@ -6,7 +6,9 @@
  *
  * __dax_fault: i_size check (SIGBUS); a page-cache page at the offset (a
  * zero page an earlier read fault put over a hole) is locked with
- * lock_page_or_retry and re-checked (mapping, i_size); get_block(create=0);
+ * lock_page_or_retry (v5.15 faults: created locked whether or not one is
+ * there, the model's stand-in for grab_mapping_entry's entry lock) and
+ * re-checked (mapping, i_size); get_block(create=0);
  * a hole on a write: get_block(create=1) allocates; a hole on a read:
  * dax_load_hole maps a zero page-cache page; a COW fault copies the block
  * (or zeros) into the private page; otherwise the hole page (if any) is
@@ -50,7 +52,7 @@ void dax_sim_clear_block(struct inode *inode, uint64_t pblk, uint32_t lblk)
 	bool foreign;
 
 	fault_sim_charge(inode->i_mapping->mm_sim->costs.page_zero);
-	foreign = ext4_sim_disk_write_zero(EXT4_SB(sb)->s_disk, pblk, 0,
+	foreign = ext4_sim_disk_write_zero(sb->s_disk, pblk, 0,
 					   sb->s_blocksize,
 					   (uint32_t)inode->i_ino, lblk, &was);
 	fs_oracle_disk_write(sb, inode, lblk, pblk, foreign, &was, "dax");
@@ -131,12 +133,22 @@ int __dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 	block = (sector_t)vmf->pgoff << (PAGE_SHIFT - blkbits);
 
 repeat:
-	page = find_get_page(mapping, vmf->pgoff);
-	if (page) {
-		if (!lock_page_or_retry(page, vma->vm_mm, vmf->flags)) {
+	if (sb_sim_kver(inode->i_sb) >= FS_SIM_KVER_5_15) {
+		/* v5.15 grab_mapping_entry: the index's entry is locked (an
+		 * empty one inserted) before iomap_begin, and stays locked
+		 * until the PTE is in; invalidate_inode_pages2_range waits
+		 * for it.  The model's entry is the page-cache page a hole
+		 * read maps, created locked here. */
+		page = find_or_create_page(mapping, vmf->pgoff);
+	} else {
+		page = find_get_page(mapping, vmf->pgoff);
+		if (page &&
+		    !lock_page_or_retry(page, vma->vm_mm, vmf->flags)) {
 			put_page(page);
 			return VM_FAULT_RETRY;
 		}
+	}
+	if (page) {
 		if (page->mapping != mapping) {
 			unlock_page(page);
 			put_page(page);
@@ -179,7 +191,7 @@ repeat:
 			fault_sim_charge(new_page->sim->costs.page_copy);
 			sim_contents_copy_all(&new_page->contents,
 					      ext4_sim_disk_contents(
-						      EXT4_SB(inode->i_sb)->s_disk,
+						      inode->i_sb->s_disk,
 						      bh.b_blocknr));
 		} else {
 			zero_user_segment(new_page, 0, PAGE_SIZE);
@@ -205,8 +217,13 @@ repeat:
 	if (!page && major)
 		page = find_lock_page(mapping, vmf->pgoff);
 	if (page) {
-		unmap_mapping_range(mapping, (loff_t)vmf->pgoff << PAGE_SHIFT,
-				    PAGE_SIZE, false);
+		/* (v5.15 dax_insert_entry unmaps only a zero-page entry;
+		 * an empty one nobody mapped needs no unmap) */
+		if (sb_sim_kver(inode->i_sb) < FS_SIM_KVER_5_15 ||
+		    page_mapped(page))
+			unmap_mapping_range(mapping,
+					    (loff_t)vmf->pgoff << PAGE_SHIFT,
+					    PAGE_SIZE, false);
 		delete_from_page_cache(page);
 		unlock_page(page);
 		put_page(page);
@@ -256,7 +273,7 @@ int dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 }
 
 /* PMD faults.  v4.4.1: FS_DAX_PMD depends on BROKEN, so this falls back
- * at once.  v4.5 (kver 4.5): the steps up to the device mapping —
+ * at once.  v4.5 (sb_sim_kver): the steps up to the device mapping —
  * get_block over 2 MiB (allocating on a write), dropping page-cache pages
  * over newly allocated storage, i_mmap_rwsem (r) and the i_size re-check —
  * and then the fall-back the kernel takes when the pfn has no struct page
@@ -264,7 +281,7 @@ int dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
  * model has.  v5.15 PMD faults are not modelled beyond falling back. */
 int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 		    unsigned int flags, get_block_t get_block,
-		    dax_iodone_t complete_unwritten, enum ext4_kver kver)
+		    dax_iodone_t complete_unwritten)
 {
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	struct inode *inode = mapping->host;
@@ -276,7 +293,7 @@ int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 	pgoff_t size, pgoff;
 	int result = VM_FAULT_FALLBACK;
 
-	if (kver != EXT4_KVER_4_5)
+	if (sb_sim_kver(inode->i_sb) != FS_SIM_KVER_4_5)
 		return VM_FAULT_FALLBACK;
 	/* COW, or a PMD sticking out of the VMA: PTEs. */
 	if (write && !(vma->vm_flags & VM_SHARED))
@@ -321,14 +338,13 @@ int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 	return result;
 }
 
-int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf,
-		    enum ext4_kver kver)
+int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
-	(void)vmf;
-	if (kver == EXT4_KVER_4_4) {
-		/* v4.4.1: only freeze protection and the timestamps. */
-		struct super_block *sb = file_inode(vma->vm_file)->i_sb;
+	struct super_block *sb = file_inode(vma->vm_file)->i_sb;
 
+	(void)vmf;
+	if (sb_sim_kver(sb) == FS_SIM_KVER_4_4) {
+		/* v4.4.1: only freeze protection and the timestamps. */
 		sb_start_pagefault(sb);
 		file_update_time(vma->vm_file);
 		sb_end_pagefault(sb);

@@ -1,5 +1,5 @@
 /* fs/workload/workload.h — job sections turned into tasks issuing operations
- * (DESIGN §6): the offset generators, the rules that fit a drawn operation
+ * (docs/design.md §6): the offset generators, the rules that fit a drawn operation
  * to the file as it is now, and the task loop (fs/workload/workload.c).  The world
  * set-up that creates files, jobs and tasks is fs/model.c.
  *
@@ -31,6 +31,7 @@ struct inode;
 struct mm_struct;
 struct vm_area_struct;
 struct fs_oracle;
+struct fs_wl_task;
 
 /* ---- offsets -------------------------------------------------------------------
  *   random        uniform over the pages of the configured size
@@ -109,6 +110,26 @@ struct fs_wl_file {
 	const struct fs_wl_piece *pieces;
 };
 
+/* An observer of an fsx replay (judge/kcheck.c replays a log on the real
+ * kernel and compares): called in the replaying task, never changes what
+ * the replay does.  NULL members are not called. */
+struct fs_wl_fsx_observer {
+	/* Bytes [pos, pos + len) that log op `op` read (read, mapread) are
+	 * src[soff, soff + len); for a mapread or mapwrite, the bytes past
+	 * EOF in the mapped EOF page are reported the same way (pos = i_size). */
+	void (*data)(void *ctx, unsigned op, loff_t pos,
+		     const struct sim_contents *src, uint32_t soff,
+		     uint32_t len);
+	/* Log op `op` is done (or skipped by fsx's rules: st->skip); stamp:
+	 * the identity of the data a write or mapwrite stored, else 0. */
+	void (*op_end)(void *ctx, unsigned op, const struct fsx_step *st,
+		       sim_stamp_t stamp);
+	/* After the last op, still in the replaying task (it may block:
+	 * fsync, read the file back). */
+	void (*end)(void *ctx, struct fs_wl_task *t);
+	void *ctx;
+};
+
 struct fs_wl_job {
 	const char *name;          /* section name */
 	unsigned index;            /* job section index: stream identity */
@@ -127,6 +148,9 @@ struct fs_wl_job {
 	/* what an op's cost scale is made of (fs_wl_op_scale) */
 	const struct fs_costs *costs;
 	sim_time_t io_scale;       /* one device read and one write */
+	const struct fs_wl_fsx_observer *fsx_obs;  /* NULL: none */
+	bool stop;                 /* the tasks finish the op they are in and
+				      exit (ext4_model_unmount) */
 };
 
 /* Statistics of one world (all jobs). */
@@ -210,6 +234,13 @@ struct fs_wl_task {
 	sim_time_t t0;              /* the job's start: script at= times */
 	struct fs_wl_opstate op;    /* [steps] */
 	GArray *rec;                /* struct fs_wl_rec_op, when recording */
+	bool exited;                /* the task function returned */
+	/* An fsx replay's state (fsx's model of the file, a buffer for
+	 * mapped reads): heap memory a task holds across blocking calls
+	 * lives here, not in its stack frames, so a world that stops with
+	 * the task blocked (the job's duration) frees it in
+	 * fs_wl_task_destroy.  NULL when not replaying. */
+	struct wl_fsx *fsx;
 };
 
 /* The step hook's state (one per world, owned by fs/workload/model.c). */

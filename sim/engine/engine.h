@@ -12,6 +12,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include <setjmp.h>
 #include <stdio.h>
 
 #include "sim/engine/types.h"
@@ -34,6 +35,11 @@ struct sim_world_params {
 	/* End the run at the first violation the model reports
 	 * (sim_world_violation): a search wants the first, not the count. */
 	bool stop_on_violation;
+	/* Non-NULL: sim_world_run returns SIM_STOP_REQUESTED within 1 024
+	 * events of *interrupt turning non-zero (it is read atomically; set
+	 * from any thread: SIGINT, SIGTERM).  A world cut short this way is
+	 * not to be trusted for results. */
+	const int *interrupt;
 };
 
 #define SIM_DEFAULT_STACK ((size_t)64 * 1024)
@@ -231,6 +237,13 @@ void sim_task_delay(struct sim_task *t, sim_time_t d);
 void sim_task_sleep(struct sim_task *t, sim_time_t d);
 /* Let every other event due now run first. */
 void sim_task_yield(struct sim_task *t);
+/* A task whose loop may run without time passing (ops that cost
+ * nothing) calls this once per iteration: if the world's interrupt flag
+ * (sim_world_params.interrupt) is set, the task parks for good and the
+ * world stops (SIM_STOP_REQUESTED) at once; the world must then be
+ * dropped.  Otherwise it costs a load and a branch. */
+void sim_task_check_interrupt(struct sim_task *t);
+
 /* CPU time consumed so far. */
 sim_time_t sim_task_busy(const struct sim_task *t);
 /* A daemon (kjournald2, the flusher) blocks waiting for work: when nothing
@@ -337,6 +350,49 @@ void sim_task_note(struct sim_task *t, const char *func, const char *what,
  * many. */
 unsigned sim_task_notes(const struct sim_task *t, struct sim_note *out,
 			unsigned max);
+
+/* ---- model errors ------------------------------------------------------------
+ * SIM_BUG_ON (and BUG_ON, BUG, WARN_ON, SIM_CHECK) is an impossible state.
+ * With no trap armed on the calling thread it prints and aborts.  A runner
+ * arms a trap around one job: then the bug ends that world only.  From a
+ * task it leaves the task's stack for the event loop's (the task never
+ * runs again) and the loop jumps to the trap; from the loop, the model's
+ * create/finish or a test, it jumps there at once.  The world and
+ * whatever its model holds are left as they were, possibly mid-update:
+ * the trap's owner must not run or free them (sim/runner.c sets them
+ * aside).  Usage, in the frame that stays alive:
+ *
+ *	struct sim_bug_trap trap;
+ *
+ *	sim_bug_trap_push(&trap);
+ *	if (setjmp(trap.jb) == 0)
+ *		... run the job ...
+ *	else
+ *		... trap.info says what failed ...
+ *	sim_bug_trap_pop(&trap);
+ */
+struct sim_bug_info {
+	const char *file;            /* __FILE__ of the check */
+	int line;
+	char cond[160];              /* the condition's text, cut to fit */
+	bool in_world;               /* fired while a world ran */
+	sim_time_t time;             /* its clock (0 outside a world) */
+	uint64_t seed, job, events;
+	bool in_task;
+	char task[48];               /* "name/id" of the running task */
+};
+
+struct sim_bug_trap {
+	jmp_buf jb;
+	struct sim_bug_info info;
+	/* [world.c] */
+	struct sim_bug_trap *prev;
+	struct sim_world *tls_world;
+	struct sim_task *tls_task;
+};
+
+void sim_bug_trap_push(struct sim_bug_trap *trap);
+void sim_bug_trap_pop(struct sim_bug_trap *trap);
 
 /* ---- diagnostics ------------------------------------------------------------ */
 

@@ -82,6 +82,7 @@ struct sim_world {
 	bool stop;                   /* leave the run loop after this event */
 	enum sim_stop stop_reason;
 	bool deadlocked;             /* sticky: a dead world runs no more */
+	bool bugged;                 /* a task hit SIM_BUG_ON under a trap */
 	unsigned nblocked;           /* blocked tasks that are not daemons */
 	struct sim_task **tasks;     /* by id */
 	unsigned ntasks, tasks_cap;
@@ -126,6 +127,10 @@ struct sim_world {
 
 /* [world.c] the running task of this thread (fs/compat.h's `current`) */
 extern __thread struct sim_task *sim_tls_task;
+
+/* [world.c] the loop's half of a trapped SIM_BUG_ON in a task: jumps to
+ * the trap (see sim_bug_trap_push in engine.h). */
+_Noreturn void sim_bug_task_escaped(struct sim_world *w);
 
 /* [task.c] */
 void sim_task_free_all(struct sim_world *w);

@@ -291,7 +291,11 @@ bool sim_atomic_commit(FILE *f, const char *tmp_path, const char *path,
 {
 	int e = 0;
 
-	if (ferror(f))
+	/* flush first: a write error (ENOSPC on /dev/full or a full disk)
+	 * is reported with its own errno, not as a generic EIO */
+	if (fflush(f) != 0)
+		e = errno;
+	if (!e && ferror(f))
 		e = EIO;
 	if (fclose(f) != 0 && !e)
 		e = errno;
@@ -324,7 +328,15 @@ bool sim_write_file_atomic(const char *path, const char *data, size_t len,
 
 	if (!f)
 		return false;
-	fwrite(data, 1, len, f);
+	if (fwrite(data, 1, len, f) != len) {
+		int e = errno ? errno : EIO;
+
+		sim_atomic_abort(f, tmp);
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
+			    "cannot write %s: %s", path, g_strerror(e));
+		g_free(tmp);
+		return false;
+	}
 	ok = sim_atomic_commit(f, tmp, path, err);
 	g_free(tmp);
 	return ok;

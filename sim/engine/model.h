@@ -103,6 +103,9 @@ struct sim_model_ops {
 	 * even when none occurred).  Kinds a job reports that are not here
 	 * are appended in first-seen plan order. */
 	const char *const *kinds;
+	/* The op kinds the model reports, NULL-terminated (any order); NULL:
+	 * unknown.  `sim merge` refuses a shard naming another. */
+	const char *const *ops;
 	/* Populate world w for job id under `strategy` from the resolved
 	 * config (sweep value already applied).  Returns the model's state or
 	 * NULL with *err set (config problems only: a bug is SIM_BUG_ON). */

@@ -4,7 +4,7 @@
  * own mmap'd stack with a PROT_NONE guard page below it, so an overflow
  * faults at once instead of corrupting a neighbour (the struct itself sits
  * above the stack's top, where a stack never grows).  Every task is on its
- * own simulated CPU (DESIGN §3), so "CPU accounting" is one busy counter
+ * own simulated CPU (docs/design.md §3), so "CPU accounting" is one busy counter
  * per task; there is no run queue and no preemption: a task runs until it
  * delays, sleeps, yields or blocks.
  *
@@ -141,6 +141,8 @@ void sim_task_resume(struct sim_world *w, struct sim_event *ev)
 void sim_task_exited_cleanup(struct sim_task *t)
 {
 	sim_task_stack_free(t);
+	if (sim_unlikely(t->world->bugged))
+		sim_bug_task_escaped(t->world);
 }
 
 struct sim_task *sim_task_spawn(struct sim_world *w, const char *name,
@@ -288,6 +290,25 @@ void sim_task_block(struct sim_task *t, const struct sim_waitobj *on,
 	if (on)
 		sim_deadlock_check(t, on);
 	sim_task_switch_out(t);
+}
+
+void sim_task_check_interrupt(struct sim_task *t)
+{
+	struct sim_world *w = t->world;
+
+	if (sim_likely(!w->params.interrupt ||
+		       !__atomic_load_n(w->params.interrupt, __ATOMIC_RELAXED)))
+		return;
+	SIM_BUG_ON(w->current != t);
+	/* parked for good: the loop leaves the world, which is dropped */
+	w->stop = true;
+	w->stop_reason = SIM_STOP_REQUESTED;
+	t->state = SIM_TASK_BLOCKED;
+	t->waiting_on = NULL;
+	t->wait_where = "an interrupt (the job is dropped)";
+	t->blocked_at = w->now;
+	sim_task_switch_out(t);
+	SIM_BUG_ON(true);           /* a parked task is never woken */
 }
 
 void sim_task_wake(struct sim_task *t)

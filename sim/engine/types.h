@@ -86,9 +86,12 @@ static inline void sim_list_del(struct sim_list *n)
 
 /* ---- impossible states ------------------------------------------------- */
 
-/* SIM_BUG_ON aborts with the simulated time, the running task and the source
- * location.  Always on (not compiled out by NDEBUG): a broken invariant in a
- * model must never silently produce numbers. */
+/* SIM_BUG_ON reports the simulated time, the running task and the source
+ * location, and ends the world: the process aborts, unless a runner armed
+ * a trap for the job (sim_bug_trap_push, engine.h), which then becomes a
+ * model error and the other jobs run on.  Always on (not compiled out by
+ * NDEBUG): a broken invariant in a model must never silently produce
+ * numbers. */
 _Noreturn void sim_bug(const char *file, int line, const char *cond);
 
 #define SIM_BUG_ON(cond)                                        \
@@ -96,5 +99,14 @@ _Noreturn void sim_bug(const char *file, int line, const char *cond);
 		if (sim_unlikely(cond))                          \
 			sim_bug(__FILE__, __LINE__, #cond);      \
 	} while (0)
+
+/* An invariant checker's verdict (assert-style: `SIM_CHECK(jbd2_sim_check(j))`):
+ * in debug builds (SIM_DEBUG) a failure is a model error like SIM_BUG_ON,
+ * otherwise the checker is not run. */
+#ifdef SIM_DEBUG
+#define SIM_CHECK(expr) SIM_BUG_ON(!(expr))
+#else
+#define SIM_CHECK(expr) ((void)sizeof(!(expr)))
+#endif
 
 #endif /* SIM_TYPES_H */

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -108,6 +109,14 @@ enum sim_stop sim_world_run(struct sim_world *w, sim_time_t until)
 			ev->fn(w, ev);
 		if (sim_unlikely(w->stop))
 			goto stopped;
+		/* every 1 024 events: a job whose clock stands still (a
+		 * zero-time loop) still notices an interrupt */
+		if (sim_unlikely((w->events & 1023) == 0) &&
+		    w->params.interrupt &&
+		    __atomic_load_n(w->params.interrupt, __ATOMIC_RELAXED)) {
+			w->stop_reason = SIM_STOP_REQUESTED;
+			goto stopped;
+		}
 	}
 	if (!sim_eq_idle(q)) {
 		/* the next event is at or after `until` */
@@ -229,11 +238,74 @@ struct sim_task *sim_current_task(void)
 	return sim_tls_task;
 }
 
+static __thread struct sim_bug_trap *sim_tls_trap;
+
+void sim_bug_trap_push(struct sim_bug_trap *trap)
+{
+	memset(&trap->info, 0, sizeof(trap->info));
+	trap->prev = sim_tls_trap;
+	trap->tls_world = sim_tls_world;
+	trap->tls_task = sim_tls_task;
+	sim_tls_trap = trap;
+}
+
+void sim_bug_trap_pop(struct sim_bug_trap *trap)
+{
+	SIM_BUG_ON(sim_tls_trap != trap);
+	sim_tls_trap = trap->prev;
+}
+
+/* Back to the trap's frame, on the thread's own stack. */
+static _Noreturn void sim_bug_escape(struct sim_bug_trap *trap)
+{
+	sim_tls_trap = trap->prev;
+	sim_tls_world = trap->tls_world;
+	sim_tls_task = trap->tls_task;
+	longjmp(trap->jb, 1);
+}
+
+/* The loop's side of a trapped bug in a task (task.c calls it when the
+ * task switched back with w->bugged set). */
+void sim_bug_task_escaped(struct sim_world *w)
+{
+	SIM_BUG_ON(!sim_tls_trap);
+	(void)w;
+	sim_bug_escape(sim_tls_trap);
+}
+
 void sim_bug(const char *file, int line, const char *cond)
 {
 	struct sim_world *w = sim_tls_world;
 	struct sim_task *t = sim_tls_task;
+	struct sim_bug_trap *trap = sim_tls_trap;
 
+	if (trap) {
+		struct sim_bug_info *b = &trap->info;
+
+		b->file = file;
+		b->line = line;
+		g_strlcpy(b->cond, cond, sizeof(b->cond));
+		if (w) {
+			b->in_world = true;
+			b->time = w->now;
+			b->seed = w->params.seed;
+			b->job = w->params.job;
+			b->events = w->events;
+		}
+		if (t) {
+			b->in_task = true;
+			g_snprintf(b->task, sizeof(b->task), "%s/%u", t->name,
+				   t->id);
+		}
+		if (t && w && w->current == t) {
+			/* on t's stack: leave it for good; the loop, back on
+			 * its own stack, escapes (sim_bug_task_escaped) */
+			w->bugged = true;
+			t->state = SIM_TASK_EXITED;
+			sim_context_exit_to(&t->ctx, &w->loop_ctx);
+		}
+		sim_bug_escape(trap);
+	}
 	fflush(stdout);
 	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, cond);
 	if (w)

@@ -16,14 +16,15 @@
 #include "sim/run/merge.h"
 #include "sim/run/output.h"
 #include "sim/run/plan.h"
+#include "sim/run/mpi.h"
 #include "sim/run/runner.h"
 
 struct opts {
 	gboolean version, help_config, list_strategies, demo, dump_config;
-	gboolean explain, quiet;
+	gboolean explain, quiet, resume;
 	gchar *strategy, *replicas, *jobs, *seed, *duration;
 	gchar **set, **sweep;
-	gchar *output, *report, *trace, *replay, *shard;
+	gchar *output, *report, *trace, *replay, *shard, *image;
 	/* --explore and --shrink (sim/run/explore.h, env->shrink) */
 	gchar *explore, *explore_depth, *explore_delay, *shrink, *shrink_out;
 	gboolean explore_stop, shrink_first;
@@ -32,6 +33,30 @@ struct opts {
 /* When the process started, as far as we can tell: wall times of the
  * search count from here. */
 static gint64 cli_t_start;
+
+/* ---- signals after the run -------------------------------------------------------
+ * While the outputs are written a SIGINT or SIGTERM is noted, not obeyed:
+ * the files are written whole (each renamed into place) and then the
+ * process exits 130; the report writer catches them itself while it
+ * renders (it stops, removes its staging directory, and raises the signal
+ * again, which lands here). */
+static volatile sig_atomic_t late_signal;
+
+static void on_late_signal(int sig)
+{
+	late_signal = sig;
+}
+
+static void defer_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_late_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static int fail(const char *msg)
 {
@@ -175,11 +200,39 @@ static bool write_results(const struct sim_cli_env *env, const struct opts *o,
 		ok = mkdir_p(o->report, err) &&
 		     sim_write_file_atomic(path, json, strlen(json), err);
 		g_free(path);
-		if (ok && env->report)
-			ok = env->report(o->report, o->quiet ? NULL : stderr, err);
+		if (ok && env->report && late_signal)
+			fprintf(stderr, "sim: interrupted: %s/results.json "
+				"written, the report not rendered (sim report "
+				"%s renders it)\n", o->report, o->report);
+		else if (ok && env->report &&
+			 !env->report(o->report, o->quiet ? NULL : stderr, err)) {
+			ok = false;
+			if (late_signal) {
+				/* interrupted while rendering */
+				fprintf(stderr, "sim: interrupted: %s/results.json "
+					"written, the report left as it was\n",
+					o->report);
+				g_clear_error(err);
+				ok = true;
+			}
+		}
 	}
 	g_free(json);
 	return ok;
+}
+
+/* The one stderr line of a run with model errors (exit status 3). */
+static void report_model_errors(const struct sim_run *run)
+{
+	unsigned i, shown = 0;
+
+	fprintf(stderr, "sim: %u job%s ended with a model error (job", run->model_errors,
+		run->model_errors == 1 ? "" : "s");
+	for (i = 0; i < run->plan->n_jobs && shown < 8; i++)
+		if (run->errors[i])
+			fprintf(stderr, "%s %u", shown++ ? "," : "", i);
+	fprintf(stderr, "%s); the other jobs' results are complete\n",
+		shown < run->model_errors ? ", ..." : "");
 }
 
 static void print_strategies(const struct sim_model_ops *m)
@@ -226,12 +279,13 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail("merge: expected OUT.json and at least one shard file");
 		goto out;
 	}
-	run = sim_merge_load(argv + 2, (unsigned)argc - 2, &plan, &err);
+	run = sim_merge_load(argv + 2, (unsigned)argc - 2, env->model, &plan, &err);
 	if (!run) {
 		rc = fail_err(err);
 		goto out;
 	}
 	o.output = argv[1];
+	defer_signals();
 	out = sim_out_build(plan, run, env->model->kinds);
 	if (!write_results(env, &o, out, &err)) {
 		o.output = NULL;
@@ -240,7 +294,9 @@ static int cmd_merge(const struct sim_cli_env *env, int argc, char **argv)
 	}
 	if (!o.quiet)
 		sim_out_text(out, stdout, o.explain);
-	rc = run->interrupted ? 130 : 0;
+	rc = run->model_errors ? 3 : run->interrupted || late_signal ? 130 : 0;
+	if (run->model_errors)
+		report_model_errors(run);
 	o.output = NULL;
 out:
 	sim_out_free(out);
@@ -272,6 +328,7 @@ static void free_opts(struct opts *o)
 	g_free(o->explore_delay);
 	g_free(o->shrink);
 	g_free(o->shrink_out);
+	g_free(o->image);
 }
 
 /* --explore-depth, --explore-delay (defaults when not given). */
@@ -331,6 +388,34 @@ static int run_replay_schedule(const struct sim_cli_env *env,
 	return 0;
 }
 
+/* --image DIR: the directory exists (created), and the runner exports. */
+static bool image_setup(const struct sim_cli_env *env, const struct opts *o,
+			struct sim_runner_opts *ro, GError **err)
+{
+	if (!o->image)
+		return true;
+	if (g_mkdir_with_parents(o->image, 0755) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "--image %s: cannot create the directory: %s",
+			    o->image, g_strerror(errno));
+		return false;
+	}
+	ro->export_job = env->image->export_job;
+	ro->export_ctx = o->image;
+	return true;
+}
+
+/* After the run: e2fsck and the read-back of every image. */
+static bool image_check(const struct sim_cli_env *env, const struct opts *o,
+			const struct sim_plan *plan, struct sim_run *run,
+			GError **err)
+{
+	if (!o->image)
+		return true;
+	return env->image->check(o->image, plan, run, o->quiet ? NULL : stderr,
+				 err);
+}
+
 static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 		      struct sim_plan *plan, unsigned job, int64_t schedule)
 {
@@ -356,12 +441,23 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 		ro.trace_job = (int)job;
 		ro.trace_path = o->trace;
 	}
+	if (!image_setup(env, o, &ro, &err))
+		return fail_err(err);
 	run = sim_runner_run(env->model, plan, &ro, &err);
 	if (!run)
 		return fail_err(err);
-	signal(SIGINT, SIG_IGN);
+	defer_signals();
+	if (!image_check(env, o, plan, run, &err)) {
+		sim_run_free(run);
+		return fail_err(err);
+	}
 	if (run->recs[job]) {
 		sim_out_text_job(plan, run->recs[job], stdout);
+	} else if (run->errors[job]) {
+		printf("job %u of %u ended with a model error:\n", job,
+		       plan->n_jobs);
+		sim_out_text_model_error(plan, run->errors[job], stdout);
+		rc = 3;
 	} else {
 		fprintf(stderr, "sim: interrupted: job %u did not finish\n", job);
 		rc = 130;
@@ -572,6 +668,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  "Print each first violation's interleaving in full", NULL },
 		{ "replay", 0, 0, G_OPTION_ARG_STRING, &o.replay,
 		  "Rerun one job of the plan and explain it", "SEED:JOB" },
+		{ "resume", 0, 0, G_OPTION_ARG_NONE, &o.resume,
+		  "Finish a run that died: rerun only the jobs its journal "
+		  "(OUT.journal beside -o/--report) does not hold", NULL },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
 		  "Run the jobs with index % N == K-1; write raw results for "
 		  "'sim merge'", "K/N" },
@@ -595,6 +694,10 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		  G_OPTION_ARG_FILENAME, &o.shrink_out,
 		  "Where --shrink writes the minimal workload (default: a name "
 		  "of its own in the current directory)", "FILE" },
+		{ "image", 0, env->image ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_FILENAME, &o.image,
+		  "Export every job's final disk as an ext4 image into DIR, "
+		  "check it with e2fsck and read it back (docs/judge.md)", "DIR" },
 		{ "list-strategies", 0, 0, G_OPTION_ARG_NONE, &o.list_strategies,
 		  "List the locking strategies and exit", NULL },
 		{ "help-config", 0, 0, G_OPTION_ARG_NONE, &o.help_config,
@@ -619,21 +722,35 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	struct sim_explore_run *xrun = NULL;
 	struct sim_explore_opts xo = { 0 };
 	GError *err = NULL;
+	struct sim_journal *journal = NULL;
+	struct sim_job_rec **preloaded = NULL;
+	char *jpath = NULL;
 	uint64_t replay_seed = 0;
-	unsigned replay_job = 0, threads = 1, k, n;
+	unsigned replay_job = 0, threads = 1, k, n, nloaded = 0;
 	int64_t replay_schedule = -1;
 	char seedbuf[32];
 	int rc = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
 		return cmd_merge(env, argc - 1, argv + 1);
+	for (const struct sim_cli_command *c = env->commands; c && c->name; c++)
+		if (argc >= 2 && strcmp(argv[1], c->name) == 0)
+			return c->main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0) {
 		if (argc != 3)
 			return fail("report: expected one run directory (sim report DIR)");
 		if (!env->report)
 			return fail("report: this build has no report writer");
-		if (!env->report(argv[2], stderr, &err))
+		defer_signals();
+		if (!env->report(argv[2], stderr, &err)) {
+			if (late_signal) {
+				g_clear_error(&err);
+				fprintf(stderr, "sim: interrupted: %s left as it was\n",
+					argv[2]);
+				return 130;
+			}
 			return fail_err(err);
+		}
 		return 0;
 	}
 
@@ -641,14 +758,26 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	g_option_context_set_summary(ctx,
 		"faultline: simulate page faults and ext4 operations under locking\n"
 		"strategies and report correctness violations and lock contention.");
-	g_option_context_set_description(ctx,
-		"Commands:\n"
-		"  sim [options] FILE.cfg       run a workload\n"
-		"  sim merge OUT.json SHARD...  combine --shard outputs\n"
-		"  sim report DIR               render DIR/results.json again\n\n"
-		"Workload files are fio-like INI files; --help-config lists every key.\n"
-		"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
-		"Exit status: 0 done, 2 bad input, 130 interrupted (outputs written).");
+	{
+		GString *d = g_string_new(
+			"Commands:\n"
+			"  sim [options] FILE.cfg       run a workload\n"
+			"  sim merge OUT.json SHARD...  combine --shard outputs\n"
+			"  sim report DIR               render DIR/results.json again\n");
+
+		for (const struct sim_cli_command *c = env->commands;
+		     c && c->name; c++)
+			g_string_append_printf(d, "  sim %-24s %s\n", c->synopsis,
+					       c->summary);
+		g_string_append(d, "\n"
+			"Workload files are fio-like INI files; --help-config lists every key.\n"
+			"FILE.cfg not found as given is looked up in the workloads/ directory.\n"
+			"Exit status: 0 done, 2 bad input, 3 a job ended with a model error\n"
+			"(the others ran; outputs written and list it), 130 interrupted\n"
+			"(outputs written).");
+		g_option_context_set_description(ctx, d->str);
+		g_string_free(d, TRUE);
+	}
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		rc = fail_err(err);
@@ -714,6 +843,52 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			  "for 'sim merge')");
 		goto out;
 	}
+	/* options that would be ignored are refused (or warned about) */
+	if (o.dump_config && (o.output || o.report || o.trace || o.replay ||
+			      o.shard || o.jobs || o.explain || o.resume)) {
+		rc = fail(o.output ? "--dump-config runs nothing: -o has nothing to write" :
+			  o.report ? "--dump-config runs nothing: --report has nothing to write" :
+			  o.trace ? "--dump-config runs nothing: --trace has nothing to write" :
+			  o.replay ? "--dump-config and --replay cannot be combined" :
+			  o.shard ? "--dump-config runs nothing: --shard has nothing to run" :
+			  o.jobs ? "--dump-config runs nothing: -j has nothing to run" :
+			  o.resume ? "--dump-config runs nothing: --resume has nothing to finish" :
+			  "--dump-config runs nothing: --explain has nothing to explain");
+		goto out;
+	}
+	if (o.replay && o.resume) {
+		rc = fail("--replay runs one job; --resume finishes a whole run");
+		goto out;
+	}
+	if (o.replay && (o.output || o.report)) {
+		rc = fail(o.output ? "--replay prints one job's results; -o writes a "
+				     "whole run's (drop -o, or --replay)" :
+			  "--replay prints one job's results; --report renders a "
+			  "whole run's (drop --report, or --replay)");
+		goto out;
+	}
+	if (o.replay && o.jobs && !o.shrink)
+		fprintf(stderr, "sim: warning: -j is ignored with --replay (it "
+			"runs one job)\n");
+	if (o.replay && o.explain)
+		fprintf(stderr, "sim: warning: --explain is implied by --replay\n");
+	if (o.quiet && o.explain && !o.replay)
+		fprintf(stderr, "sim: warning: --explain is ignored with -q (no "
+			"text summary)\n");
+	if (o.image && !env->image) {
+		rc = fail("--image: this build has no image exporter");
+		goto out;
+	}
+	if (o.image && (o.explore || o.shrink || replay_schedule >= 0)) {
+		rc = fail("--image exports plain jobs' disks: not with --explore, "
+			  "--shrink or a schedule's --replay");
+		goto out;
+	}
+	if (o.image && o.shard) {
+		rc = fail("--image and --shard cannot be combined (images are "
+			  "checked where the run ends)");
+		goto out;
+	}
 	if (o.shard && (o.replay || o.report)) {
 		rc = fail(o.replay ? "--shard and --replay cannot be combined"
 				   : "--shard writes raw results: use --report "
@@ -728,16 +903,17 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		rc = fail_err(err);
 		goto out;
 	}
+	plan = sim_plan_new(env->model, cfg, o.sweep ? o.sweep[0] : NULL, &err);
+	if (!plan || (o.shard && !sim_plan_set_shard(plan, o.shard, &err)) ||
+	    (o.dump_config && !sim_runner_check(env->model, plan, &err))) {
+		rc = fail_err(err);
+		goto out;
+	}
 	if (o.dump_config) {
 		char *text = sim_cfg_dump(cfg);
 
 		fputs(text, stdout);
 		g_free(text);
-		goto out;
-	}
-	plan = sim_plan_new(env->model, cfg, o.sweep ? o.sweep[0] : NULL, &err);
-	if (!plan || (o.shard && !sim_plan_set_shard(plan, o.shard, &err))) {
-		rc = fail_err(err);
 		goto out;
 	}
 	if (o.shrink) {
@@ -747,6 +923,18 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	}
 	if (o.replay) {
 		rc = run_replay(env, &o, plan, replay_job, replay_schedule);
+		goto out;
+	}
+
+	if (sim_mpi_size() > 1 && (o.trace || o.explore)) {
+		rc = fail(o.trace ? "--trace writes one job's trace: run it without mpirun"
+				  : "--explore searches on one machine: run it without mpirun");
+		goto out;
+	}
+	if (sim_mpi_rank() != 0) {
+		/* an MPI worker: runs jobs for rank 0, writes nothing */
+		if (!sim_mpi_work(env->model, plan, threads, &err))
+			rc = fail_err(err);
 		goto out;
 	}
 	if (o.explore) {
@@ -761,24 +949,64 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.resume && !o.output && !o.report) {
+		rc = fail("--resume continues the journal of an -o FILE or "
+			  "--report DIR run: give the same outputs as the run "
+			  "it resumes");
+		goto out;
+	}
+	if (o.output || o.report) {
+		char *res = o.output ? NULL : g_build_filename(o.report,
+							       "results.json",
+							       NULL);
+
+		/* --report DIR: its directory must exist for the journal */
+		jpath = sim_journal_path(o.output ? o.output : res);
+		g_free(res);
+		if (o.report && !o.output && !mkdir_p(o.report, &err)) {
+			rc = fail_err(err);
+			goto out;
+		}
+		preloaded = g_new0(struct sim_job_rec *, plan->n_jobs + 1);
+		journal = sim_journal_open(jpath, plan, o.resume, preloaded,
+					   &nloaded, &err);
+		if (!journal) {
+			rc = fail_err(err);
+			goto out;
+		}
+		if (o.resume && !o.quiet)
+			fprintf(stderr, "sim: resuming: %u of %u jobs already "
+				"finished (%s)\n", nloaded, o.shard ?
+				sim_plan_shard_jobs(plan) : plan->n_jobs, jpath);
+	}
 
 	ro.threads = threads;
 	ro.progress = !o.quiet && isatty(STDERR_FILENO);
 	ro.catch_sigint = true;
+	ro.journal = journal;
+	ro.preloaded = preloaded;
 	if (o.trace) {
 		/* the first job this process runs */
 		ro.trace_job = (int)(plan->shard_k - 1);
 		ro.trace_path = o.trace;
 	}
-	run = sim_runner_run(env->model, plan, &ro, &err);
+	if (!image_setup(env, &o, &ro, &err)) {
+		rc = fail_err(err);
+		goto out;
+	}
+	run = sim_mpi_size() > 1 ? sim_mpi_run(env->model, plan, &ro, &err)
+				 : sim_runner_run(env->model, plan, &ro, &err);
 	if (!run) {
 		rc = fail_err(err);
 		goto out;
 	}
-	/* A second ^C while the outputs are written must not leave them
-	 * half-done (they are renamed into place, but temporaries would
-	 * stay). */
-	signal(SIGINT, SIG_IGN);
+	/* A second ^C (or a SIGTERM) while the outputs are written must not
+	 * leave them half-done or temporaries behind. */
+	defer_signals();
+	if (!image_check(env, &o, plan, run, &err)) {
+		rc = fail_err(err);
+		goto out;
+	}
 	if (o.shard) {
 		char *json = sim_out_shard_json(plan, run);
 		bool ok = sim_write_file_atomic(o.output, json, strlen(json), &err);
@@ -810,6 +1038,10 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		if (xrun && o.shrink_first && !run->interrupted)
 			rc = shrink_first(env, &o, plan, xrun, threads);
 	}
+	/* the outputs are written: the journal has done its job, unless the
+	 * run was cut short (a --resume finishes it) */
+	sim_journal_close(journal, !run->interrupted);
+	journal = NULL;
 	if (run->interrupted) {
 		fprintf(stderr, "sim: interrupted: %u of %u jobs finished%s\n",
 			run->jobs_run, o.shard ? sim_plan_shard_jobs(plan) :
@@ -817,7 +1049,19 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			"; outputs written and marked interrupted" : "");
 		rc = 130;
 	}
+	if (run->model_errors) {
+		report_model_errors(run);
+		rc = 3;
+	}
+	if (late_signal && !rc)
+		rc = 130;
 out:
+	sim_journal_close(journal, false);
+	if (preloaded && plan)
+		for (unsigned i = 0; i < plan->n_jobs; i++)
+			sim_job_rec_free(preloaded[i]);
+	g_free(preloaded);
+	g_free(jpath);
 	sim_out_free(out);
 	sim_explore_run_free(xrun);
 	sim_run_free(run);

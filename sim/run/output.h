@@ -103,7 +103,7 @@ int sim_out_op_index(const struct sim_out *out, const char *name);
 
 /* ---- renderers ----------------------------------------------------------------- */
 
-/* The summary (DESIGN §7).  explain: print every first violation's
+/* The summary (docs/design.md §7).  explain: print every first violation's
  * explanation in full. */
 void sim_out_text(const struct sim_out *out, FILE *f, bool explain);
 /* One job, as --replay prints it: header, violations with their
@@ -111,8 +111,19 @@ void sim_out_text(const struct sim_out *out, FILE *f, bool explain);
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,
 		      FILE *f);
 
+/* One job's model error, two lines (what the summary lists, and --replay
+ * prints for such a job). */
+void sim_out_text_model_error(const struct sim_plan *plan,
+			      const struct sim_model_error *e, FILE *f);
+
 /* results.json (docs/results-json.md). g_free() the result. */
 char *sim_out_json(const struct sim_out *out);
+/* One job's raw record, as shard files hold it (the journal's records). */
+char *sim_out_job_json(const struct sim_job_rec *rec);
+/* A digest (SHA-256, hex) of what makes a plan: version, seed, resolved
+ * config, strategies, replicas, sweep, shard.  Two runs with the same
+ * digest run the same jobs with the same results. */
+char *sim_out_plan_ident(const struct sim_plan *plan);
 /* A shard's raw per-job results (docs/results-json.md, "Shard files"). */
 char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run);
 

@@ -1,4 +1,4 @@
-/* sim/run/output_text.c — the text summary (DESIGN §7): per strategy a run
+/* sim/run/output_text.c — the text summary (docs/design.md §7): per strategy a run
  * header, violations (per kind: count, replicas affected, "first in
  * replica R at T" — the earliest detection), fio-style latency lines (with
  * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and
@@ -139,6 +139,81 @@ static void print_explanation(FILE *f, const char *text, const char *indent)
 	g_strfreev(lines);
 }
 
+/* One job's image verdict (--image), or nothing. */
+static void print_judge_rec(FILE *f, const struct sim_job_rec *rec,
+			    const char *indent)
+{
+	const struct sim_rec_judge *j = rec->judge;
+
+	if (!j)
+		return;
+	fprintf(f, "%simage %s: ", indent, j->image ? j->image : "(none)");
+	if (j->fsck_status < 0)
+		fprintf(f, "e2fsck not run");
+	else if (j->fsck_status == 0)
+		fprintf(f, "e2fsck clean");
+	else
+		fprintf(f, "e2fsck exit %d", j->fsck_status);
+	if (j->readback)
+		fprintf(f, "; read back (%s): %" PRIu64 " bytes compared, %"
+			PRIu64 " differ", j->readback, j->bytes_compared,
+			j->bytes_differ);
+	fprintf(f, "\n");
+	if (j->note)
+		fprintf(f, "%s  %s\n", indent, j->note);
+	if (j->model_fsck)
+		fprintf(f, "%s  the model's fsck on this disk: %" PRIu64 " finding%s\n",
+			indent, j->model_fsck, j->model_fsck == 1 ? "" : "s");
+	if (j->first_diff >= 0)
+		fprintf(f, "%s  first difference: %s at 0x%" PRIx64 ": %s\n",
+			indent, j->first_diff_file, (uint64_t)j->first_diff,
+			j->first_diff_what);
+	if (j->readback_note)
+		fprintf(f, "%s  read-back: %s\n", indent, j->readback_note);
+	if (j->fsck_status != 0 && j->fsck_problems)
+		print_explanation(f, j->fsck_problems, "      ");
+}
+
+/* "e2fsck clean k/n" for a strategy, and the images that are not. */
+static void print_judge_group(FILE *f, const struct sim_out_group *g)
+{
+	unsigned n = 0, clean = 0, rb = 0, agree = 0;
+	const char *via = NULL;
+	uint64_t compared = 0;
+
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *j = g->reps[r]->judge;
+
+		if (!j)
+			continue;
+		n++;
+		clean += j->fsck_status == 0;
+		if (j->readback) {
+			rb++;
+			agree += j->bytes_differ == 0;
+			compared += j->bytes_compared;
+			via = j->readback;
+		}
+	}
+	if (!n)
+		return;
+	fprintf(f, "  e2fsck clean %u/%u", clean, n);
+	if (rb)
+		fprintf(f, "; read back (%s) as the oracle says %u/%u, %" PRIu64
+			" bytes compared", via, agree, rb, compared);
+	fprintf(f, "\n");
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *j = g->reps[r]->judge;
+		char ind[32];
+
+		if (!j || (j->fsck_status == 0 && j->bytes_differ == 0 &&
+			   j->readback && !j->note && !j->readback_note))
+			continue;
+		g_snprintf(ind, sizeof(ind), "    replica %u ", g->reps[r]->id.replica);
+		print_judge_rec(f, g->reps[r], ind);
+	}
+}
+
 static void print_group(FILE *f, const struct sim_out *out,
 			const struct sim_out_group *g, bool explain)
 {
@@ -179,6 +254,7 @@ static void print_group(FILE *f, const struct sim_out *out,
 						  "      ");
 		}
 	}
+	print_judge_group(f, g);
 	/* ops this strategy never drew are in results.json only */
 	for (o = 0; o < out->ops->len; o++)
 		if (g->ops[o].h->count || g->ops[o].skipped)
@@ -362,9 +438,38 @@ void sim_out_text(const struct sim_out *out, FILE *f, bool explain)
 	if (run->interrupted)
 		fprintf(f, "INTERRUPTED: %u of %u jobs finished; figures cover those only\n",
 			run->jobs_run, plan->n_jobs);
+	if (run->model_errors) {
+		unsigned i;
+
+		fprintf(f, "MODEL ERRORS: %u of %u jobs ended with a model error "
+			"(a bug of the model, not a finding); figures leave them "
+			"out\n", run->model_errors, plan->n_jobs);
+		for (i = 0; i < plan->n_jobs; i++)
+			if (run->errors[i])
+				sim_out_text_model_error(plan, run->errors[i], f);
+	}
 	for (g = 0; g < out->n_groups; g++)
 		print_group(f, out, &out->groups[g], explain);
 	print_comparison(f, out);
+}
+
+void sim_out_text_model_error(const struct sim_plan *plan,
+			      const struct sim_model_error *e, FILE *f)
+{
+	char b1[48];
+
+	fprintf(f, "  job %u (%s replica %u", e->id.index,
+		plan->strategies[e->id.strategy], e->id.replica);
+	if (plan->sweep_key)
+		fprintf(f, ", %s=%s", plan->sweep_key,
+			plan->sweep_values[e->id.sweep_point]);
+	fprintf(f, "): BUG %s:%d: %s\n", e->file, e->line, e->message);
+	fprintf(f, "    in %s, at %s after %" PRIu64 " events, %s%s; "
+		"replay: --replay %" PRIu64 ":%u\n", e->phase,
+		fmt_sim(e->time, b1, sizeof(b1)), e->events,
+		e->task ? "in task " : strcmp(e->phase, "run") == 0 ?
+		"in the event loop" : "outside any task",
+		e->task ? e->task : "", e->id.seed, e->id.index);
 }
 
 void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec,
@@ -398,6 +503,7 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 			fprintf(f, "  %s: %" PRIu64 "\n", k->name, k->count);
 		print_explanation(f, k->explanation, "    ");
 	}
+	print_judge_rec(f, rec, "  ");
 	for (i = 0; i < rec->n_ops; i++) {
 		if (!rec->ops[i].lat.count && !rec->ops[i].skipped)
 			continue;

@@ -9,9 +9,6 @@
 
 G_DEFINE_QUARK(sim-plan-error-quark, sim_plan_error)
 
-/* A plan beyond this is a typo (replicas = 1e9), not a run. */
-#define SIM_PLAN_MAX_JOBS 10000000u
-
 const void *sim_plan_cfg_value(const struct sim_cfg *cfg, const char *sk,
 			       enum sim_opt_type type, GError **err)
 {

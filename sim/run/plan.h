@@ -29,6 +29,9 @@ struct sim_plan_section {
 	char **values;              /* canonical text; NULL: no value */
 };
 
+/* A plan beyond this is a typo (replicas = 1e9), not a run. */
+#define SIM_PLAN_MAX_JOBS 10000000u
+
 struct sim_plan {
 	char *config_file;          /* as given on the command line */
 	uint64_t seed;

@@ -55,9 +55,13 @@ const char *__tsan_default_suppressions(void)
  * extra run of that job whose results are dropped, so results.json never
  * depends on --trace (nor on a model's own tracer being displaced). */
 #define TRACE_ONLY (1u << 31)
-/* Any other item is this: "the next job" (struct sched); queue items
- * cannot be NULL. */
-#define NEXT_JOB 1u
+/* Any other item is this: a worker's loop, taking jobs (struct sched)
+ * until none is left or the run stops; one per thread, so a stop is
+ * noticed at once by every thread however many jobs the plan has (one
+ * item per job made a 9.9 M-job plan take two minutes to stop: each
+ * skipped item still went through the pool).  Queue items cannot be
+ * NULL. */
+#define WORKER_LOOP 1u
 
 /* ---- job order ------------------------------------------------------------------
  * Jobs are independent and each result goes to its plan index, so the
@@ -116,8 +120,9 @@ static void sched_free(struct sched *s)
 	g_mutex_clear(&s->lock);
 }
 
-/* The next job to run; every call takes one (the caller makes exactly as
- * many calls as there are jobs). */
+#define SCHED_NONE G_MAXUINT
+
+/* The next job to run, SCHED_NONE when every job has been taken. */
 static guint sched_pick(struct sched *s)
 {
 	unsigned i, best, first = s->n, n_done = 0;
@@ -146,8 +151,8 @@ static guint sched_pick(struct sched *s)
 			best_cost = cost;
 		}
 	}
-	SIM_BUG_ON(best == s->n);
-	idx = g_array_index(s->g[best].jobs, guint, s->g[best].taken++);
+	idx = best == s->n ? SCHED_NONE :
+	      g_array_index(s->g[best].jobs, guint, s->g[best].taken++);
 	tsan_release(&s->lock);
 	g_mutex_unlock(&s->lock);
 	return idx;
@@ -185,11 +190,15 @@ struct runner {
 	struct sched sched;         /* which job a worker takes next */
 	GError **errs;              /* per plan index; read after the join */
 	GError *trace_err;          /* of the TRACE_ONLY job */
-	unsigned expected;          /* jobs submitted */
+	unsigned expected;          /* jobs to run (the trace run included) */
+	unsigned items;             /* pushed to the pool */
+	gint items_done;            /* atomic: items finished */
 	gint done;                  /* atomic: jobs finished, skipped or failed */
 	gint stop;                  /* atomic: SIGINT or a failed job */
 	gint cut;                   /* atomic: a job was skipped or aborted */
 	gsize events_done;          /* atomic: events of finished jobs */
+	GMutex aside_lock;          /* guards run->set_aside_* */
+	gint journal_failed;        /* atomic: the journal could not be written */
 	GMainContext *mc;
 	GMainLoop *loop;
 	gint64 t0;
@@ -459,95 +468,299 @@ static enum sim_stop run_sliced(struct sim_world *w, sim_time_t until,
 	return s;
 }
 
-/* Runs job `index`; NULL when it failed (*err) or was cut short by *stop
- * (then *err stays NULL). */
-static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
-				   const struct sim_plan *plan,
-				   unsigned index, const char *trace_path,
-				   gint *stop, GError **err)
+/* ---- model errors ----------------------------------------------------------------
+ * A job whose model hits SIM_BUG_ON jumps back to run_job's trap.  Its
+ * world and model may be mid-update (a list half-linked, a lock held by a
+ * task that will never run again), so nothing of them is run or freed:
+ * they are set aside here, reachable (so leak checkers stay quiet), and
+ * their size is counted.  The runner's own state of the job (the result
+ * being filled, timeline, trace writer) is freed as usual. */
+struct aside {
+	struct sim_world *w;
+	void *model;
+};
+
+static GMutex aside_lock;
+static GArray *aside_list;      /* struct aside [aside_lock] */
+
+static void set_aside(struct sim_world *w, void *model)
 {
-	struct sim_job_id id = sim_plan_job(plan, index);
+	struct aside a = { w, model };
+
+	g_mutex_lock(&aside_lock);
+	if (!aside_list)
+		aside_list = g_array_new(FALSE, FALSE, sizeof(struct aside));
+	g_array_append_val(aside_list, a);
+	g_mutex_unlock(&aside_lock);
+}
+
+/* Heap bytes the calling thread holds (allocated - freed), 0 without
+ * jemalloc. */
+static uint64_t heap_live(void)
+{
+#ifdef HAVE_JEMALLOC
+	uint64_t a = 0, d = 0;
+	size_t sz = sizeof(a);
+
+	if (mallctl("thread.allocated", &a, &sz, NULL, 0) != 0)
+		return 0;
+	sz = sizeof(d);
+	if (mallctl("thread.deallocated", &d, &sz, NULL, 0) != 0)
+		return 0;
+	return a - d;
+#else
+	return 0;
+#endif
+}
+
+/* __FILE__ as the build gave it, without the "../" of a VPATH build. */
+static const char *source_name(const char *file)
+{
+	while (g_str_has_prefix(file, "../") || g_str_has_prefix(file, "./"))
+		file += file[1] == '/' ? 2 : 3;
+	return file;
+}
+
+/* ---- the test hook -------------------------------------------------------------- */
+
+enum test_bug { TEST_BUG_TASK, TEST_BUG_LOOP, TEST_BUG_FINISH };
+
+static struct test_bug_cfg {
+	int job;                    /* -1: none */
+	enum test_bug where;
+} test_bug = { .job = -1 };
+
+/* FAULTLINE_TEST_BUG=JOB[:loop|:finish] (runner.h). */
+static void test_bug_read_env(void)
+{
+	const char *v = g_getenv("FAULTLINE_TEST_BUG");
+	char *end;
+	guint64 job;
+
+	test_bug.job = -1;
+	if (!v || !*v)
+		return;
+	job = g_ascii_strtoull(v, &end, 10);
+	if (end == v || job > G_MAXINT)
+		return;
+	test_bug.job = (int)job;
+	test_bug.where = strcmp(end, ":loop") == 0 ? TEST_BUG_LOOP :
+			 strcmp(end, ":finish") == 0 ? TEST_BUG_FINISH :
+			 TEST_BUG_TASK;
+}
+
+struct test_bug_state {
+	sim_time_t at;
+	struct sim_event ev;
+};
+
+static void test_bug_task(struct sim_task *t, void *arg)
+{
+	struct test_bug_state *tb = arg;
+
+	sim_task_sleep(t, tb->at);
+	sim_bug(__FILE__, __LINE__, "FAULTLINE_TEST_BUG (test-only hook)");
+}
+
+static void test_bug_event(struct sim_world *w, struct sim_event *ev)
+{
+	(void)w;
+	(void)ev;
+	sim_bug(__FILE__, __LINE__, "FAULTLINE_TEST_BUG (test-only hook)");
+}
+
+/* ---- one job -------------------------------------------------------------------- */
+
+/* One job's state, in run_job's frame: what the trap's handler finds
+ * there after a SIM_BUG_ON is what the job had reached. */
+struct job {
+	const struct sim_model_ops *ops;
+	const struct sim_plan *plan;
+	unsigned index;
+	const char *trace_path;
+	const struct sim_runner_opts *o;   /* export_job; NULL: none */
+	gint *stop;
+	struct sim_job_id id;
+	const char *phase;          /* "create", "run", "finish" */
+	struct sim_world *w;
+	void *m;
+	struct sim_job_result r;
+	struct tap tap;
+	struct sim_job_rec *rec;
+	struct test_bug_state tb;
+};
+
+/* The job, start to end; NULL when it failed (*err) or was cut short by
+ * *stop.  A SIM_BUG_ON anywhere in it jumps to run_job's trap instead. */
+static struct sim_job_rec *job_run(struct job *j, GError **err)
+{
+	const struct sim_model_ops *ops = j->ops;
+	const struct sim_plan *plan = j->plan;
 	/* job = the plan index (the replay key diagnostics print); models
 	 * seed workload streams with id.replica (sim/engine/model.h) */
-	struct sim_world_params params = { .seed = id.seed, .job = id.index };
-	const char *strategy = plan->strategies[id.strategy];
-	struct sim_job_result r;
-	struct sim_job_rec *rec = NULL;
-	struct tap tap = { 0 };
-	gint64 t0 = g_get_monotonic_time();
-	struct sim_world *w;
+	struct sim_world_params params = { .seed = j->id.seed,
+					   .job = j->id.index,
+					   .interrupt = j->stop };
+	const char *strategy = plan->strategies[j->id.strategy];
+	struct tap *tap = &j->tap;
+	struct sim_job_rec *rec;
 	enum sim_stop how;
 	sim_time_t window = 0;
-	void *m;
 
-	SIM_BUG_ON(!plan->point_cfg);
-	sim_runner_heap_peak_reset();
-	w = sim_world_new(&params);
-	m = ops->create(w, plan->point_cfg[id.sweep_point], strategy, &id, err);
-	if (!m) {
-		sim_world_free(w);
+	j->phase = "create";
+	j->w = sim_world_new(&params);
+	j->m = ops->create(j->w, plan->point_cfg[j->id.sweep_point], strategy,
+			   &j->id, err);
+	if (!j->m)
 		return NULL;
-	}
-	tap.w = w;
-	if (ops->timeline && id.replica == 0)
-		window = ops->timeline(m);
+	tap->w = j->w;
+	if (ops->timeline && j->id.replica == 0)
+		window = ops->timeline(j->m);
 	if (window > 0)
-		timeline_init(&tap.tl, window);
-	if (trace_path) {
-		tap.tw = sim_trace_writer_new(trace_path, err);
-		if (!tap.tw)
-			goto out;
+		timeline_init(&tap->tl, window);
+	if (j->trace_path) {
+		tap->tw = sim_trace_writer_new(j->trace_path, err);
+		if (!tap->tw)
+			return NULL;
 	}
-	if (tap.tl.spans || tap.tw)
-		sim_world_set_tracer(w, tap_fn, &tap);
+	if (tap->tl.spans || tap->tw)
+		sim_world_set_tracer(j->w, tap_fn, tap);
+	if (test_bug.job == (int)j->index) {
+		j->tb.at = ops->duration(j->m) / 2;
+		if (test_bug.where == TEST_BUG_TASK) {
+			sim_task_spawn(j->w, "sim-test-bug", test_bug_task,
+				       &j->tb);
+		} else if (test_bug.where == TEST_BUG_LOOP) {
+			sim_event_init(j->w, &j->tb.ev, test_bug_event);
+			sim_event_schedule_at(j->w, &j->tb.ev, j->tb.at);
+		}
+	}
 
-	how = run_sliced(w, ops->duration(m), stop);
-	if (how == SIM_STOP_REQUESTED && stop && g_atomic_int_get(stop))
-		goto out;           /* interrupted: the job is dropped whole */
+	j->phase = "run";
+	how = run_sliced(j->w, ops->duration(j->m), j->stop);
+	if (how == SIM_STOP_REQUESTED && j->stop && g_atomic_int_get(j->stop))
+		return NULL;        /* interrupted: the job is dropped whole */
 
-	memset(&r, 0, sizeof(r));
-	r.id = id;
-	ops->finish(m, w, &r);
-	r.id = id;
-	r.sim_time = sim_world_now(w);
-	r.events = sim_world_events(w);
-	r.stop = how;
-	rec = sim_job_rec_from_result(&r);
-	if (r.n_spans) {
+	j->phase = "finish";
+	j->r.id = j->id;
+	ops->finish(j->m, j->w, &j->r);
+	if (test_bug.job == (int)j->index && test_bug.where == TEST_BUG_FINISH)
+		sim_bug(__FILE__, __LINE__, "FAULTLINE_TEST_BUG (test-only hook)");
+	j->r.id = j->id;
+	j->r.sim_time = sim_world_now(j->w);
+	j->r.events = sim_world_events(j->w);
+	j->r.stop = how;
+	rec = j->rec = sim_job_rec_from_result(&j->r);
+	if (j->r.n_spans) {
 		unsigned i;
 
 		/* the model's own timeline; without a window from the
 		 * model, the latest end bounds it */
 		if (window <= 0)
-			for (i = 0; i < r.n_spans; i++)
-				window = MAX(window, r.spans[i].end);
-		timeline_to_rec(rec, w, r.spans, r.n_spans, window);
-	} else if (tap.tl.spans) {
-		timeline_to_rec(rec, w, (void *)tap.tl.spans->data,
-				tap.tl.spans->len, window);
+			for (i = 0; i < j->r.n_spans; i++)
+				window = MAX(window, j->r.spans[i].end);
+		timeline_to_rec(rec, j->w, j->r.spans, j->r.n_spans, window);
+	} else if (tap->tl.spans) {
+		timeline_to_rec(rec, j->w, (void *)tap->tl.spans->data,
+				tap->tl.spans->len, window);
 	}
-	sim_job_result_free(&r);
-	rec->stack_bytes = (uint64_t)sim_world_task_count(w) * SIM_DEFAULT_STACK;
-	if (tap.tw) {
+	rec->stack_bytes = (uint64_t)sim_world_task_count(j->w) *
+			   SIM_DEFAULT_STACK;
+	if (tap->tw) {
 		char *process = g_strdup_printf("faultline %s replica %u (job %u)",
-						strategy, id.replica, index);
+						strategy, j->id.replica, j->index);
 		bool ok;
 
-		sim_world_set_tracer(w, NULL, NULL);
-		ok = sim_trace_writer_finish(tap.tw, w, process, err);
-		tap.tw = NULL;
+		sim_world_set_tracer(j->w, NULL, NULL);
+		ok = sim_trace_writer_finish(tap->tw, j->w, process, err);
+		tap->tw = NULL;
 		g_free(process);
 		if (!ok) {
 			sim_job_rec_free(rec);
-			rec = NULL;
+			j->rec = NULL;
+			return NULL;
 		}
 	}
-out:
-	sim_world_set_tracer(w, NULL, NULL);
-	sim_trace_writer_abort(tap.tw);
-	timeline_free(&tap.tl);
-	ops->destroy(m);
-	sim_world_free(w);
+	/* after the trace is written: the export may run the world on */
+	sim_world_set_tracer(j->w, NULL, NULL);
+	if (j->o && j->o->export_job) {
+		j->phase = "export";
+		j->o->export_job(j->o->export_ctx, j->plan, j->index, j->m, j->w,
+				 rec);
+	}
+	return rec;
+}
+
+static struct sim_model_error *model_error_new(const struct job *j,
+					       const struct sim_bug_info *b)
+{
+	struct sim_model_error *e = g_new0(struct sim_model_error, 1);
+
+	e->id = j->id;
+	e->phase = g_strdup(j->phase);
+	e->message = g_strdup(b->cond);
+	e->file = g_strdup(source_name(b->file ? b->file : "?"));
+	e->line = b->line;
+	e->time = b->in_world ? b->time : j->w ? sim_world_now(j->w) : 0;
+	e->events = b->in_world ? b->events : j->w ? sim_world_events(j->w) : 0;
+	e->task = b->in_task ? g_strdup(b->task) : NULL;
+	return e;
+}
+
+/* Runs job `index`; NULL when it failed (*err), ended with a model error
+ * (*merr, with the bytes it set aside added to *aside_heap and
+ * *aside_stacks) or was cut short by *stop (then both stay NULL). */
+static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
+				   const struct sim_plan *plan,
+				   unsigned index, const char *trace_path,
+				   const struct sim_runner_opts *o,
+				   gint *stop, struct sim_model_error **merr,
+				   uint64_t *aside_heap, uint64_t *aside_stacks,
+				   GError **err)
+{
+	struct job j = { .ops = ops, .plan = plan, .index = index,
+			 .trace_path = trace_path, .o = o, .stop = stop };
+	struct sim_bug_trap trap;
+	gint64 t0 = g_get_monotonic_time();
+	uint64_t live0;
+	struct sim_job_rec *rec = NULL;
+
+	SIM_BUG_ON(!plan->point_cfg);
+	j.id = sim_plan_job(plan, index);
+	sim_runner_heap_peak_reset();
+	live0 = heap_live();
+	sim_bug_trap_push(&trap);
+	if (setjmp(trap.jb) == 0) {
+		rec = job_run(&j, err);
+		sim_bug_trap_pop(&trap);
+	} else {
+		/* a model error (the trap is popped): j is as the job left
+		 * it; its world and model are set aside, not freed */
+		uint64_t live = heap_live();
+
+		*merr = model_error_new(&j, &trap.info);
+		*aside_heap += live > live0 ? live - live0 : 0;
+		if (j.w)
+			*aside_stacks += (uint64_t)sim_world_task_count(j.w) *
+					 SIM_DEFAULT_STACK;
+		sim_job_rec_free(j.rec);
+		j.rec = NULL;
+		if (j.w) {
+			sim_world_set_tracer(j.w, NULL, NULL);
+			set_aside(j.w, j.m);
+		}
+		j.w = NULL;
+		j.m = NULL;
+		g_clear_error(err);
+	}
+	sim_job_result_free(&j.r);
+	sim_trace_writer_abort(j.tap.tw);
+	timeline_free(&j.tap.tl);
+	if (j.w) {
+		if (j.m)
+			ops->destroy(j.m);
+		sim_world_free(j.w);
+	}
 	if (rec) {
 		rec->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 		rec->heap_peak = sim_runner_heap_peak();
@@ -561,57 +774,99 @@ static gboolean check_done(gpointer data)
 {
 	struct runner *rn = data;
 
-	if ((unsigned)g_atomic_int_get(&rn->done) == rn->expected)
+	if ((unsigned)g_atomic_int_get(&rn->items_done) == rn->items)
 		g_main_loop_quit(rn->loop);
 	return G_SOURCE_REMOVE;
+}
+
+/* Plan job `index`, its record or model error into its slot. */
+static void worker_job(struct runner *rn, unsigned index)
+{
+	const char *trace = (int)index == rn->o->trace_job ? rn->o->trace_path
+							   : NULL;
+	struct sim_model_error *merr = NULL;
+	uint64_t aside_heap = 0, aside_stacks = 0;
+	GError *err = NULL;
+	/* a plan run traces in a separate TRACE_ONLY run */
+	double cpu0 = thread_cpu_s();
+	struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
+					  rn->o->only_job >= 0 ? trace : NULL,
+					  rn->o, &rn->stop, &merr, &aside_heap,
+					  &aside_stacks, &err);
+
+	sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
+
+	/* Each slot has one writer; the main thread reads the slots only
+	 * after g_thread_pool_free() has joined the workers. */
+	rn->run->recs[index] = rec;
+	rn->run->errors[index] = merr;
+	if (rec)
+		g_atomic_pointer_add(&rn->events_done, (gssize)rec->events);
+	if (rec && rn->o->journal) {
+		GError *jerr = NULL;
+
+		/* the run goes on: only a later --resume is lost */
+		if (!sim_journal_append(rn->o->journal, rec, &jerr) &&
+		    !g_atomic_int_exchange(&rn->journal_failed, 1))
+			g_printerr("sim: %s\n", jerr->message);
+		g_clear_error(&jerr);
+	}
+	if (err) {
+		rn->errs[index] = err;
+		g_atomic_int_set(&rn->stop, 1);
+	} else if (!rec && !merr) {
+		g_atomic_int_set(&rn->cut, 1);
+	}
+	if (aside_heap || aside_stacks) {
+		g_mutex_lock(&rn->aside_lock);
+		rn->run->set_aside_heap += aside_heap;
+		rn->run->set_aside_stacks += aside_stacks;
+		g_mutex_unlock(&rn->aside_lock);
+	}
+	g_atomic_int_inc(&rn->done);
 }
 
 static void worker(gpointer data, gpointer user)
 {
 	struct runner *rn = user;
 	unsigned item = GPOINTER_TO_UINT(data);
-	unsigned index;
-	const char *trace;
-	GError *err = NULL;
 	GSource *src;
 
 	tsan_acquire(rn);
-	index = item & TRACE_ONLY ? (item & ~TRACE_ONLY) - 1
-				  : sched_pick(&rn->sched);
-	trace = (int)index == rn->o->trace_job ? rn->o->trace_path : NULL;
 	if (item & TRACE_ONLY) {
+		unsigned index = (item & ~TRACE_ONLY) - 1;
+		struct sim_model_error *merr = NULL;
+		uint64_t heap = 0, stacks = 0;
+		GError *err = NULL;
+
 		if (!g_atomic_int_get(&rn->stop))
 			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
-						 trace, &rn->stop, &err));
+						 rn->o->trace_path, NULL, &rn->stop,
+						 &merr, &heap, &stacks, &err));
+		/* the plan's own run of the job reports its model error */
+		sim_model_error_free(merr);
 		if (err) {
 			rn->trace_err = err;
 			g_atomic_int_set(&rn->stop, 1);
 		}
-	} else if (g_atomic_int_get(&rn->stop)) {
-		g_atomic_int_set(&rn->cut, 1);
+		g_atomic_int_inc(&rn->done);
 	} else {
-		/* a plan run traces in a separate TRACE_ONLY run */
-		double cpu0 = thread_cpu_s();
-		struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
-						  rn->o->only_job >= 0 ? trace : NULL,
-						  &rn->stop, &err);
+		for (;;) {
+			guint index;
 
-		sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
-
-		/* Each slot has one writer; the main thread reads the slots
-		 * only after g_thread_pool_free() has joined the workers. */
-		rn->run->recs[index] = rec;
-		if (rec)
-			g_atomic_pointer_add(&rn->events_done,
-					     (gssize)rec->events);
-		if (err) {
-			rn->errs[index] = err;
-			g_atomic_int_set(&rn->stop, 1);
-		} else if (!rec) {
-			g_atomic_int_set(&rn->cut, 1);
+			if (g_atomic_int_get(&rn->stop)) {
+				/* jobs left untaken are cut */
+				if (sched_pick(&rn->sched) != SCHED_NONE)
+					g_atomic_int_set(&rn->cut, 1);
+				break;
+			}
+			index = sched_pick(&rn->sched);
+			if (index == SCHED_NONE)
+				break;
+			worker_job(rn, index);
 		}
 	}
-	g_atomic_int_inc(&rn->done);
+	g_atomic_int_inc(&rn->items_done);
 	/* Wake the main loop (attaching a source is thread-safe). */
 	src = g_idle_source_new();
 	g_source_set_callback(src, check_done, rn, NULL);
@@ -656,12 +911,62 @@ static gboolean progress(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* ---- for other runners (sim/run/mpi.c) ---------------------------------------- */
+
+struct sim_sched {
+	struct sched s;
+	const struct sim_plan *plan;
+};
+
+struct sim_sched *sim_sched_new(const struct sim_plan *plan, const GArray *todo)
+{
+	struct sim_sched *ss = g_new0(struct sim_sched, 1);
+
+	ss->plan = plan;
+	sched_init(&ss->s, plan, todo, false);
+	return ss;
+}
+
+guint sim_sched_pick(struct sim_sched *ss)
+{
+	return sched_pick(&ss->s);
+}
+
+void sim_sched_done(struct sim_sched *ss, guint index, double cpu_s)
+{
+	sched_done(&ss->s, ss->plan, index, cpu_s);
+}
+
+void sim_sched_free(struct sim_sched *ss)
+{
+	if (!ss)
+		return;
+	sched_free(&ss->s);
+	g_free(ss);
+}
+
+struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
+				       const struct sim_plan *plan,
+				       unsigned index, gint *stop,
+				       struct sim_model_error **merr,
+				       double *cpu_s, GError **err)
+{
+	double cpu0 = thread_cpu_s();
+	uint64_t aside_heap = 0, aside_stacks = 0;
+	struct sim_job_rec *rec = run_job(ops, plan, index, NULL, NULL, stop, merr,
+					  &aside_heap, &aside_stacks, err);
+
+	*cpu_s = thread_cpu_s() - cpu0;
+	return rec;
+}
+
 struct sim_run *sim_run_new(const struct sim_plan *plan)
 {
 	struct sim_run *run = g_new0(struct sim_run, 1);
 
 	run->plan = plan;
 	run->recs = g_new0(struct sim_job_rec *, plan->n_jobs + 1);
+	run->errors = g_new0(struct sim_model_error *, plan->n_jobs + 1);
 	return run;
 }
 
@@ -673,16 +978,57 @@ void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec)
 	run->job_stack_bytes = MAX(run->job_stack_bytes, rec->stack_bytes);
 }
 
+void sim_run_add_error(struct sim_run *run, struct sim_model_error *e)
+{
+	SIM_BUG_ON(e->id.index >= run->plan->n_jobs || run->errors[e->id.index]);
+	run->errors[e->id.index] = e;
+	run->model_errors++;
+}
+
 void sim_run_free(struct sim_run *run)
 {
 	unsigned i;
 
 	if (!run)
 		return;
-	for (i = 0; i < run->plan->n_jobs; i++)
+	for (i = 0; i < run->plan->n_jobs; i++) {
 		sim_job_rec_free(run->recs[i]);
+		sim_model_error_free(run->errors[i]);
+	}
 	g_free(run->recs);
+	g_free(run->errors);
 	g_free(run);
+}
+
+bool sim_runner_check(const struct sim_model_ops *ops,
+		      const struct sim_plan *plan, GError **err)
+{
+	unsigned p, s;
+
+	for (p = 0; p < plan->n_points; p++)
+		for (s = 0; s < plan->n_strategies; s++) {
+			struct sim_job_id id = sim_plan_job(plan,
+				sim_plan_index(plan, p, s, 0));
+			struct sim_world_params params = { .seed = id.seed,
+							   .job = id.index };
+			struct sim_world *w = sim_world_new(&params);
+			void *m = ops->create(w, plan->point_cfg[p],
+					      plan->strategies[s], &id, err);
+
+			if (m)
+				ops->destroy(m);
+			sim_world_free(w);
+			if (!m)
+				return false;
+		}
+	return true;
+}
+
+static gint cmp_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return (x > y) - (x < y);
 }
 
 struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
@@ -692,18 +1038,28 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	struct runner rn = { .ops = ops, .plan = plan, .o = o };
 	struct sim_run *run = sim_run_new(plan);
 	struct heap_policy hp;
-	GSource *sig = NULL, *tick = NULL;
+	GSource *sig = NULL, *term = NULL, *tick = NULL;
 	GThreadPool *pool;
-	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint));
-	unsigned i;
+	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint)), *taken;
+	unsigned i, k, npre = 0;
 
 	SIM_BUG_ON(o->threads < 1);
+	test_bug_read_env();
+	g_mutex_init(&rn.aside_lock);
 	rn.run = run;
 	rn.errs = g_new0(GError *, plan->n_jobs + 1);
-	for (i = 0; i < plan->n_jobs; i++)
-		if (o->only_job >= 0 ? i == (unsigned)o->only_job
-				     : sim_plan_in_shard(plan, i))
+	for (i = 0; i < plan->n_jobs; i++) {
+		if (o->preloaded && o->preloaded[i]) {
+			run->recs[i] = o->preloaded[i];
+			o->preloaded[i] = NULL;
+			/* counted here: the totals below cover the jobs run */
+			sim_run_count(run, run->recs[i]);
+			npre++;
+		} else if (o->only_job >= 0 ? i == (unsigned)o->only_job
+					    : sim_plan_in_shard(plan, i)) {
 			g_array_append_val(todo, i);
+		}
+	}
 	rn.expected = todo->len;
 	sched_init(&rn.sched, plan, todo, o->reverse);
 	run->threads = MIN(o->threads, MAX(rn.expected, 1u));
@@ -717,6 +1073,9 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 		sig = g_unix_signal_source_new(SIGINT);
 		g_source_set_callback(sig, on_sigint, &rn, NULL);
 		g_source_attach(sig, rn.mc);
+		term = g_unix_signal_source_new(SIGTERM);
+		g_source_set_callback(term, on_sigint, &rn, NULL);
+		g_source_attach(term, rn.mc);
 	}
 	if (o->progress) {
 		tick = g_timeout_source_new(250);
@@ -728,12 +1087,16 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	/* exclusive: our threads, started now, none shared with GLib */
 	tsan_release(&rn);
 	pool = g_thread_pool_new(worker, &rn, (gint)run->threads, TRUE, NULL);
-	if (rn.expected > todo->len)        /* first: it is an extra job */
+	if (rn.expected > todo->len) {      /* first: it is an extra job */
+		rn.items++;
 		g_thread_pool_push(pool, GUINT_TO_POINTER(
 			((unsigned)o->trace_job + 1) | TRACE_ONLY), NULL);
-	for (i = 0; i < todo->len; i++)     /* one per job: "the next one" */
-		g_thread_pool_push(pool, GUINT_TO_POINTER(NEXT_JOB), NULL);
-	if (rn.expected)
+	}
+	for (i = 0; todo->len && i < run->threads; i++) {
+		rn.items++;
+		g_thread_pool_push(pool, GUINT_TO_POINTER(WORKER_LOOP), NULL);
+	}
+	if (rn.items)
 		g_main_loop_run(rn.loop);
 	g_thread_pool_free(pool, FALSE, TRUE);      /* joins the workers */
 	tsan_acquire(&rn);
@@ -745,6 +1108,8 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	if (sig) {
 		g_source_destroy(sig);
 		g_source_unref(sig);
+		g_source_destroy(term);
+		g_source_unref(term);
 	}
 	if (tick) {
 		g_source_destroy(tick);
@@ -754,7 +1119,15 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	g_main_loop_unref(rn.loop);
 	g_main_context_unref(rn.mc);
 
-	for (i = 0; i < plan->n_jobs; i++) {
+	/* the jobs taken, in plan order (an interrupted 10 M-job plan ran a
+	 * few hundred: reading every slot would fault in 240 MB of zeros) */
+	taken = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (i = 0; i < rn.sched.n; i++)
+		g_array_append_vals(taken, rn.sched.g[i].jobs->data,
+				    rn.sched.g[i].taken);
+	g_array_sort(taken, cmp_uint);
+	for (k = 0; k < taken->len; k++) {
+		i = g_array_index(taken, guint, k);
 		struct sim_job_rec *rec = run->recs[i];
 
 		if (rn.errs[i] && err && !*err) {
@@ -764,7 +1137,11 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 		g_clear_error(&rn.errs[i]);
 		if (rec)
 			sim_run_count(run, rec);
+		if (run->errors[i])
+			run->model_errors++;
 	}
+	g_array_unref(taken);
+	g_mutex_clear(&rn.aside_lock);
 	if (rn.trace_err && err && !*err)
 		g_propagate_error(err, rn.trace_err);
 	else
@@ -772,7 +1149,7 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	g_free(rn.errs);
 	sched_free(&rn.sched);
 	run->interrupted = g_atomic_int_get(&rn.cut) &&
-			   run->jobs_run < todo->len;
+			   run->jobs_run + run->model_errors < todo->len + npre;
 	g_array_unref(todo);
 	if (err && *err) {
 		sim_run_free(run);

@@ -177,7 +177,7 @@ static void test_plan_results(void)
 		g_assert_no_error(err);
 		g_assert_true(g_file_set_contents(path, shard, -1, &err));
 		g_assert_no_error(err);
-		mr = sim_merge_load(&path, 1, &mp, &err);
+		mr = sim_merge_load(&path, 1, &ext4_model_ops, &mp, &err);
 		g_assert_no_error(err);
 		g_assert_nonnull(mr);
 		jm = json_minus_host(mp, mr);

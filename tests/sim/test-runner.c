@@ -256,7 +256,7 @@ static void test_shard_merge(void)
 		sim_run_free(r);
 		sim_plan_free(sp);
 	}
-	merged = sim_merge_load(paths, 3, &mp, &err);
+	merged = sim_merge_load(paths, 3, &toy_model_ops, &mp, &err);
 	g_assert_no_error(err);
 	g_assert_cmpuint(merged->shards, ==, 3);
 	got = json_minus_host(mp, merged);
@@ -265,10 +265,10 @@ static void test_shard_merge(void)
 	/* a shard twice, or one missing, is refused */
 	g_free(paths[1]);
 	paths[1] = paths[0];
-	g_assert_null(sim_merge_load(paths, 3, &mp, &err));
+	g_assert_null(sim_merge_load(paths, 3, &toy_model_ops, &mp, &err));
 	g_assert_nonnull(strstr(err->message, "twice"));
 	g_clear_error(&err);
-	g_assert_null(sim_merge_load(paths, 1, &mp, &err));
+	g_assert_null(sim_merge_load(paths, 1, &toy_model_ops, &mp, &err));
 	g_assert_nonnull(strstr(err->message, "missing"));
 	g_clear_error(&err);
 

@@ -105,6 +105,7 @@ static const struct sim_schema toy_schema = {
 enum { OP_LOCK, OP_THINK, NOPS };
 enum { K_OVERLAP, K_RARE, NKINDS };
 static const char *const op_names[NOPS] = { "lock", "think" };
+static const char *const toy_ops[] = { "lock", "think", NULL };
 
 struct toy;
 
@@ -331,6 +332,7 @@ const struct sim_model_ops toy_model_ops = {
 	.strategies = toy_strategies,
 	.strategy_summary = toy_summary,
 	.kinds = toy_kinds,
+	.ops = toy_ops,
 	.create = toy_create,
 	.duration = toy_duration,
 	.timeline = toy_timeline,
