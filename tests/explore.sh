@@ -15,7 +15,7 @@ reg="$src/workloads/regress"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-explore-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..17"
+echo "1..20"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -113,6 +113,27 @@ result "the reproducer keeps the kind and the strategy" $?
 result "the reproducer shows stale_mapping under lockless on its own" $?
 jq -e '[.strategies[1,2].violations.total] == [0, 0]' "$tmp/min.json" >/dev/null
 result "... and nothing under i_mmap_sem and invalidate_lock" $?
+
+# ---- a model error in a schedule ---------------------------------------------------
+bug() { # jobs: the search with schedule 3 hitting the test-only BUG
+	FAULTLINE_TEST_BUG_SCHEDULE=3 "$sim" -q "-j$1" -s lockless,i_mmap_sem -r 1 \
+		--duration 1ms --explore 8 "$reg/punch-write-fault.cfg" \
+		> /dev/null 2> "$tmp/bug$1.txt"
+	echo $? > "$tmp/bug$1.rc"
+}
+bug 1
+bug 2
+want='^sim: model error in schedule 3 of job 0 \(lockless\): BUG at .*FAULTLINE_TEST_BUG_SCHEDULE.*replay with --replay 1:0:3$'
+[ "$(cat "$tmp/bug1.rc")" = 3 ] && [ "$(wc -l < "$tmp/bug1.txt")" = 1 ] &&
+	grep -Eq "$want" "$tmp/bug1.txt"
+result "a model error in a schedule: exit 3, one line with its replay key" $?
+cmp -s "$tmp/bug1.txt" "$tmp/bug2.txt" && [ "$(cat "$tmp/bug2.rc")" = 3 ]
+result "... the same schedule named at -j1 and -j2" $?
+FAULTLINE_TEST_BUG_SCHEDULE=3 "$sim" -s lockless -r 1 --duration 1ms \
+	--replay 1:0:3 "$reg/punch-write-fault.cfg" > /dev/null 2> "$tmp/bugr.txt"
+rc=$?
+[ "$rc" = 3 ] && grep -Eq "$want" "$tmp/bugr.txt"
+result "... and its --replay ends with the same model error" $?
 
 # ---- errors ---------------------------------------------------------------------------
 expect_error "--replay with a bad schedule" "^sim: --replay '1:0:x': expected SEED:JOB or SEED:JOB:SCHEDULE" \

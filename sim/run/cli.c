@@ -66,7 +66,11 @@ static int fail(const char *msg)
 
 static int fail_err(GError *err)
 {
-	int rc = fail(err->message);
+	/* a schedule of --explore or its --replay ended with a model error */
+	int rc = g_error_matches(err, SIM_EXPLORE_ERROR, SIM_EXPLORE_ERROR_MODEL)
+		 ? 3 : 2;
+
+	fprintf(stderr, "sim: %s\n", err->message);
 
 	g_error_free(err);
 	return rc;

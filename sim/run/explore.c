@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <setjmp.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,7 +45,8 @@ struct xsearch {
 	GMutex mu;                          /* guards what follows */
 	unsigned next, total, done;
 	unsigned *best;                     /* per group; G_MAXUINT: none */
-	GError *err;
+	GError *err;                        /* of the lowest item that failed */
+	unsigned err_item;
 };
 
 /* ---- one schedule ------------------------------------------------------------ */
@@ -82,10 +84,33 @@ static void xtrace_fn(void *ctx, const struct sim_trace_rec *r)
 	sim_trace_writer_rec(x->tw, x->w, r);
 }
 
+G_DEFINE_QUARK(sim-explore-error-quark, sim_explore_error)
+
+/* Test-only hook: FAULTLINE_TEST_BUG_SCHEDULE=S makes schedule S of every
+ * job hit a SIM_BUG at half its duration, in a task of its own (the model
+ * error path of tests/explore.sh; runner.c's FAULTLINE_TEST_BUG does the
+ * same for plain jobs). */
+static void test_bug_task(struct sim_task *t, void *arg)
+{
+	sim_task_sleep(t, *(const sim_time_t *)arg);
+	sim_bug(__FILE__, __LINE__, "FAULTLINE_TEST_BUG_SCHEDULE (test-only hook)");
+}
+
+static bool test_bug_armed(uint64_t schedule)
+{
+	const char *v = g_getenv("FAULTLINE_TEST_BUG_SCHEDULE");
+	char *end;
+
+	return v && g_ascii_isdigit(*v) &&
+	       g_ascii_strtoull(v, &end, 10) == schedule && !*end;
+}
+
 /* Builds, runs and finishes the world of schedule s of job `job`; fills r
  * (the caller frees it).  NULL: create failed or the trace could not be
- * written (*err). */
-static struct sim_world *run_world(const struct sim_model_ops *ops,
+ * written (*err), or the schedule ended with a model error (*err in
+ * SIM_EXPLORE_ERROR, SIM_EXPLORE_ERROR_MODEL; its world and model are
+ * set aside, never freed, as the runner does: sim/run/runner.c). */
+static struct sim_world *run_world_in(const struct sim_model_ops *ops,
 				   const struct sim_plan *plan, unsigned job,
 				   uint64_t schedule, unsigned depth,
 				   double delay, sim_time_t horizon, bool stop,
@@ -106,11 +131,15 @@ static struct sim_world *run_world(const struct sim_model_ops *ops,
 	void *m = ops->create(w, plan->point_cfg[id.sweep_point],
 			      plan->strategies[id.strategy], &id, err);
 	enum sim_stop how;
+	sim_time_t bug_at;
 
 	if (!m) {
 		sim_world_free(w);
 		return NULL;
 	}
+	bug_at = ops->duration(m) / 2;
+	if (test_bug_armed(schedule))
+		sim_task_spawn(w, "sim-test-bug", test_bug_task, &bug_at);
 	if (trace_path) {
 		xt.tw = sim_trace_writer_new(trace_path, err);
 		xt.w = w;
@@ -149,6 +178,43 @@ static struct sim_world *run_world(const struct sim_model_ops *ops,
 	return w;
 }
 
+static struct sim_world *run_world(const struct sim_model_ops *ops,
+				   const struct sim_plan *plan, unsigned job,
+				   uint64_t schedule, unsigned depth,
+				   double delay, sim_time_t horizon, bool stop,
+				   const char *trace_path,
+				   struct sim_job_result *r, GError **err)
+{
+	struct sim_bug_trap trap;
+	struct sim_world *w;
+
+	memset(r, 0, sizeof(*r));
+	sim_bug_trap_push(&trap);
+	if (setjmp(trap.jb) == 0) {
+		w = run_world_in(ops, plan, job, schedule, depth, delay,
+				 horizon, stop, trace_path, r, err);
+		sim_bug_trap_pop(&trap);
+		return w;
+	}
+	/* a model error (the trap is popped); what the world and the model
+	 * hold stays allocated: freeing a world in an impossible state is
+	 * not safe */
+	g_clear_error(err);
+	g_set_error(err, SIM_EXPLORE_ERROR, SIM_EXPLORE_ERROR_MODEL,
+		    "model error in schedule %" G_GUINT64_FORMAT " of job %u "
+		    "(%s): BUG at %s:%d: %s%s%s at %.6f ms; replay with "
+		    "--replay %" G_GUINT64_FORMAT ":%u:%" G_GUINT64_FORMAT,
+		    schedule, job,
+		    plan->strategies[sim_plan_job(plan, job).strategy],
+		    trap.info.file ? trap.info.file : "?", trap.info.line,
+		    trap.info.cond, trap.info.in_task ? " in task " : "",
+		    trap.info.in_task ? trap.info.task : "",
+		    trap.info.in_world ? (double)trap.info.time / 1e6 : 0.0,
+		    sim_plan_job(plan, job).seed, job, schedule);
+	memset(r, 0, sizeof(*r));
+	return NULL;
+}
+
 static void run_slot(struct xsearch *xs, unsigned g, unsigned s,
 		     struct xslot *sl)
 {
@@ -167,10 +233,15 @@ static void run_slot(struct xsearch *xs, unsigned g, unsigned s,
 		      xs->horizon[point], xs->o->stop_at_first, NULL, &r, &err);
 	if (!w) {
 		g_mutex_lock(&xs->mu);
-		if (!xs->err)
+		/* items are handed out in order: the lowest that fails is
+		 * among those handed out, whatever -j */
+		if (!xs->err || s * xs->n_groups + g < xs->err_item) {
+			g_clear_error(&xs->err);
 			xs->err = err;
-		else
+			xs->err_item = s * xs->n_groups + g;
+		} else {
 			g_error_free(err);
+		}
 		xs->next = xs->total;          /* no more items */
 		g_mutex_unlock(&xs->mu);
 		return;

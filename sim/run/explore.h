@@ -36,6 +36,13 @@
 #include "sim/run/record.h"
 #include "sim/engine/jsonw.h"
 
+/* sim_explore_run and sim_explore_replay: a schedule ended with a model
+ * error (exit status 3; the message names the schedule and its replay
+ * key).  Other errors are bad input. */
+#define SIM_EXPLORE_ERROR (sim_explore_error_quark())
+GQuark sim_explore_error_quark(void);
+enum { SIM_EXPLORE_ERROR_MODEL };
+
 struct sim_explore_opts {
 	unsigned schedules;         /* N per group */
 	unsigned depth;             /* change points per schedule */
