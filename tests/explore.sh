@@ -15,7 +15,7 @@ reg="$src/workloads/regress"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-explore-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..20"
+echo "1..21"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -138,6 +138,8 @@ result "... and its --replay ends with the same model error" $?
 # ---- errors ---------------------------------------------------------------------------
 expect_error "--replay with a bad schedule" "^sim: --replay '1:0:x': expected SEED:JOB or SEED:JOB:SCHEDULE" \
 	"$sim" --replay 1:0:x "$reg/punch-write-fault.cfg"
+expect_error "--dump-config with --explore" "^sim: --dump-config runs nothing: --explore has nothing to search$" \
+	"$sim" --dump-config --explore 5 "$reg/punch-write-fault.cfg"
 printf '[global]\nstrategies = lockless\n[f]\ntype = file\nsize = 1M\n[j]\nfile = f\nscript = punch_hole 0 4K, fsnyc\n' > "$tmp/bad.cfg"
 expect_error "a misspelt script op" "bad.cfg:8: \[j\] script: item 2 'fsnyc': unknown operation 'fsnyc' \(did you mean 'fsync'\?\)" \
 	"$sim" "$tmp/bad.cfg"

@@ -848,6 +848,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	/* options that would be ignored are refused (or warned about) */
+	if (o.dump_config && (o.explore || o.shrink)) {
+		rc = fail(o.explore ? "--dump-config runs nothing: --explore has nothing to search"
+				    : "--dump-config runs nothing: --shrink has nothing to shrink");
+		goto out;
+	}
 	if (o.dump_config && (o.output || o.report || o.trace || o.replay ||
 			      o.shard || o.jobs || o.explain || o.resume)) {
 		rc = fail(o.output ? "--dump-config runs nothing: -o has nothing to write" :
