@@ -15,7 +15,7 @@ reg="$src/workloads/regress"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-explore-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..21"
+echo "1..22"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -107,6 +107,14 @@ result "p95_bound: null with a violation, 3/N without" $?
 result "--shrink $key exits 0" $?
 grep -q "^; expect lockless: stale_mapping>0" "$tmp/min.cfg"
 result "the reproducer keeps the kind and the strategy" $?
+mkdir "$tmp/j1"
+# shellcheck disable=SC2086
+(cd "$tmp/j1" && "$sim" -j1 -s lockless -r 1 --duration 1ms --shrink $key \
+	--shrink-out min.cfg "$reg/punch-write-fault.cfg" > shrink.txt 2>&1) &&
+	cmp -s "$tmp/min.cfg" "$tmp/j1/min.cfg" &&
+	cmp -s "$(grep -v ' in [0-9.]* s$' "$tmp/shrink.txt" > "$tmp/s2.txt"; echo "$tmp/s2.txt")" \
+	       "$(grep -v ' in [0-9.]* s$' "$tmp/j1/shrink.txt" > "$tmp/s1.txt"; echo "$tmp/s1.txt")"
+result "the same reproducer and output (but for times) at -j1 and -j2" $?
 "$sim" -q -j1 -o "$tmp/min.json" "$tmp/min.cfg" >/dev/null 2>&1 &&
 	jq -e '.strategies[0].name == "lockless" and .strategies[0].violations.stale_mapping > 0' \
 		"$tmp/min.json" >/dev/null

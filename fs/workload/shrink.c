@@ -373,7 +373,12 @@ static int shr_try(struct shr *sh, struct shr_case **cand, unsigned n,
 			g_thread_pool_free(pool, FALSE, TRUE);
 		}
 		for (unsigned i = 0; i < m; i++) {
-			sh->tries++;
+			/* counted as -j1 would run them: in order, up to
+			 * the first that passes (the count is printed and
+			 * written into the file, which must not depend on
+			 * -j) */
+			if (win < 0)
+				sh->tries++;
 			if (jobs[i].err) {
 				/* a candidate the model refuses is no pass */
 				g_error_free(jobs[i].err);
