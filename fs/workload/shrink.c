@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <setjmp.h>
 #include <string.h>
 
 #include <glib.h>
@@ -95,6 +96,8 @@ struct shr {
 	int kind_index;              /* in a job result */
 	char *base;                  /* config file's base name, no .cfg */
 	unsigned tries, passes;
+	unsigned model_errors;       /* candidates that hit a SIM_BUG */
+	char *model_error;           /* the first one's message */
 	GString *global_keys;        /* [global] lines (not the plan keys) */
 	GString *costs_keys;         /* [costs] lines, or empty */
 	FILE *out;
@@ -270,7 +273,7 @@ static void result_clear(struct sim_job_result *r)
 
 /* Runs cfg as job 0 of `strategy` (what sim/sim runs first); kind: the
  * index to report on.  false with *err when the model refuses cfg. */
-static bool run_cfg(const struct sim_cfg *cfg, const char *strategy,
+static bool run_cfg_in(const struct sim_cfg *cfg, const char *strategy,
 		    uint64_t seed, int kind, struct shr_outcome *o,
 		    GError **err)
 {
@@ -305,6 +308,36 @@ static bool run_cfg(const struct sim_cfg *cfg, const char *strategy,
 	ext4_model_ops.destroy(m);
 	sim_world_free(w);
 	return true;
+}
+
+static GQuark shr_model_error_quark(void);
+G_DEFINE_QUARK(ext4-shrink-model-error-quark, shr_model_error)
+
+/* run_cfg_in under a trap: a model error (SIM_BUG) in a candidate is
+ * false with *err in shr_model_error_quark(); the world and the model it
+ * left are set aside (never freed, as the runner does). */
+static bool run_cfg(const struct sim_cfg *cfg, const char *strategy,
+		    uint64_t seed, int kind, struct shr_outcome *o,
+		    GError **err)
+{
+	struct sim_bug_trap trap;
+	bool ok;
+
+	*o = (struct shr_outcome){ .time = -1 };
+	sim_bug_trap_push(&trap);
+	if (setjmp(trap.jb) == 0) {
+		ok = run_cfg_in(cfg, strategy, seed, kind, o, err);
+		sim_bug_trap_pop(&trap);
+		return ok;
+	}
+	g_clear_error(err);
+	g_set_error(err, shr_model_error_quark(), 0,
+		    "model error: BUG at %s:%d: %s%s%s",
+		    trap.info.file ? trap.info.file : "?", trap.info.line,
+		    trap.info.cond, trap.info.in_task ? " in task " : "",
+		    trap.info.in_task ? trap.info.task : "");
+	*o = (struct shr_outcome){ .time = -1 };
+	return false;
 }
 
 static void outcome_clear(struct shr_outcome *o)
@@ -380,7 +413,16 @@ static int shr_try(struct shr *sh, struct shr_case **cand, unsigned n,
 			if (win < 0)
 				sh->tries++;
 			if (jobs[i].err) {
-				/* a candidate the model refuses is no pass */
+				/* a candidate the model refuses is no pass;
+				 * one that hits a model error neither, but
+				 * that is a finding: counted, said at the end */
+				if (win < 0 && jobs[i].err->domain ==
+				    shr_model_error_quark()) {
+					sh->model_errors++;
+					if (!sh->model_error)
+						sh->model_error = g_strdup(
+							jobs[i].err->message);
+				}
 				g_error_free(jobs[i].err);
 				jobs[i].err = NULL;
 			} else if (win < 0 && jobs[i].o.pass) {
@@ -1097,6 +1139,13 @@ int ext4_shrink(const struct ext4_shrink_params *p, FILE *out, GError **err)
 		if (!changed)
 			break;
 	}
+	if (sh.model_errors) {
+		fprintf(out, "shrink: %u candidate(s) ended with a model error, "
+			"counted as not reproducing (a finding: the model's, "
+			"not the workload's); the first: %s\n", sh.model_errors,
+			sh.model_error);
+		fflush(out);
+	}
 
 	/* the same file under the strategies that should not show it */
 	list = strategies_list(p->strategy);
@@ -1106,6 +1155,9 @@ int ext4_shrink(const struct ext4_shrink_params *p, FILE *out, GError **err)
 		if (strcmp(others[i], p->strategy) == 0)
 			continue;
 		ran_other[i] = shr_run_case(&sh, cur, others[i], &oo[i], &e);
+		if (e && e->domain == shr_model_error_quark())
+			fprintf(out, "shrink: under %s the reproducer ends with "
+				"a %s\n", others[i], e->message);
 		g_clear_error(&e);
 	}
 
@@ -1179,6 +1231,7 @@ out:
 	g_array_unref(sh.gaps);
 	g_string_free(sh.costs_keys, TRUE);
 	g_free(sh.kind);
+	g_free(sh.model_error);
 	g_free(key);
 	g_free(name);
 	g_free(path);
