@@ -15,7 +15,7 @@ reg="$src/workloads/regress"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-explore-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..22"
+echo "1..27"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -36,19 +36,26 @@ nohost() { sed '/^  "host": {/,$d' "$1"; }
 first() { jq -r '.exploration.strategies[0].first.schedule // ""' "$1"; }
 
 # ---- the known races, within a bound -------------------------------------------------
-search() { # name bound: lockless, 1 ms schedules, stop at the first
-	"$sim" -q -j2 -s lockless -r 1 --duration 1ms --explore "$2" \
-		--explore-stop -o "$tmp/$1.json" "$reg/$1.cfg" >/dev/null 2>&1
+search() { # name bound [duration [strategy]]: stop at the first
+	"$sim" -q -j2 -s "${4:-lockless}" -r 1 --duration "${3:-1ms}" \
+		--explore "$2" --explore-stop -o "$tmp/$1.json" "$reg/$1.cfg" \
+		>/dev/null 2>&1
 	s=$(first "$tmp/$1.json")
 	if [ -n "$s" ]; then
-		result "$1: lockless race found at schedule $s (bound $2)" 0
+		result "$1: ${4:-lockless} race found at schedule $s (bound $2)" 0
 	else
-		result "$1: lockless race found within $2 schedules" 1
+		result "$1: ${4:-lockless} race found within $2 schedules" 1
 	fi
 }
 search punch-write-fault 100
 search zero-write-fault 50
 search collapse-write-fault 50
+search insert-write-fault 50
+search fsx-race 50
+search writeback-reused-node 50
+search dax-rw-fault 50 1ms i_mmap_sem
+# no plain replica of 16 shows this one (bench/bench-explore.py)
+search writeback-free-block 100 20ms
 
 # ---- determinism, replay -----------------------------------------------------------
 run_explore() { # jobs out
