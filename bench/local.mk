@@ -54,3 +54,17 @@ bench/bench-explore: $(top_srcdir)/bench/bench-explore.py sim/sim
 	  echo "FAULTLINE_SRCDIR='$(abs_top_srcdir)'; export FAULTLINE_SRCDIR"; \
 	  echo "exec python3 '$(abs_top_srcdir)/bench/bench-explore.py' \"\$$@\""; \
 	} > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# Cost as the disk, the file and the task count grow (set-up time and
+# memory vs fs_size and file size, events per CPU-second vs file size and
+# mapping tasks, mpirun -n 2 vs -j2 in an MPI build): bench/bench-scale.py.
+EXTRA_DIST += bench/bench-scale.py
+BENCH_LIST += bench/bench-scale
+CLEANFILES += bench/bench-scale
+bench/bench-scale: $(top_srcdir)/bench/bench-scale.py sim/sim
+	$(AM_V_GEN)$(MKDIR_P) bench && { \
+	  echo '#!/bin/sh'; \
+	  echo "FAULTLINE_BUILDDIR='$(abs_top_builddir)'; export FAULTLINE_BUILDDIR"; \
+	  echo "FAULTLINE_SRCDIR='$(abs_top_srcdir)'; export FAULTLINE_SRCDIR"; \
+	  echo "exec python3 '$(abs_top_srcdir)/bench/bench-scale.py' \"\$$@\""; \
+	} > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@

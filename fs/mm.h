@@ -9,14 +9,17 @@
  * a page lock whose waiters queue FIFO and show up in the wait-for graph,
  * PG_uptodate/dirty/writeback/mappedtodisk/readahead with the page-cache
  * tags kept in sync as the kernel does, buffers with their mapped/new/
- * delay/unwritten state and block numbers, and for every VMA one PTE per
- * page (none / page / DAX pfn, writable or not, dirty or not).
+ * delay/unwritten state and block numbers, and for every VMA a PTE per
+ * page (none / page / DAX pfn, writable or not, dirty or not) in page
+ * tables allocated as they are first used.
  *
  * What it drops, and why: no RCU or tree_lock (a world is single-threaded
  * and a path only yields at a sim call, so every critical section the
  * kernel protects with a spinlock is atomic here — the PTE lock, tree_lock
- * and private_lock included); no page tables above the PTE level (a VMA
- * owns a flat PTE array); no swap, memcg, active/inactive lists or
+ * and private_lock included); a VMA owns its page tables (a directory
+ * per GiB of address space and a 512-entry PTE table per 2 MiB, as the
+ * kernel's PMD and PTE levels, allocated on first use and freed at
+ * munmap), not an mm-wide pgd; no swap, memcg, active/inactive lists or
  * workingset shadows (reclaim is one LRU of clean, unmapped page-cache
  * pages); no huge pages.
  *
@@ -635,8 +638,21 @@ struct vm_area_struct {
 	void *vm_private_data;
 	struct sim_list vm_list;             /* mm->mmap, by address [mmap_sem] */
 	struct sim_list shared;              /* mapping->i_mmap [i_mmap_rwsem] */
-	pte_t *ptes;                         /* one per page [PTE lock] */
+	/* Page tables [PTE lock]: pt_dirs[i] covers the i-th GiB of
+	 * address space from vm_start's (NULL: none used), each entry of a
+	 * directory a 512-PTE table (2 MiB; NULL: none used). */
+	struct pte_sim_table ***pt_dirs;
+	unsigned long nr_pt_dirs;
 	unsigned long nr_ptes_present;       /* skip empty VMAs quickly */
+	unsigned long nr_pfns_present;       /* of which DAX pfns */
+};
+
+#define PTE_SIM_TABLE_SHIFT 21              /* a PTE table maps 2 MiB */
+#define PTE_SIM_DIR_SHIFT 30                /* a directory maps 1 GiB */
+#define PTE_SIM_PER_TABLE 512u
+
+struct pte_sim_table {
+	pte_t pte[PTE_SIM_PER_TABLE];
 };
 
 struct mm_struct {
@@ -716,13 +732,48 @@ void vm_munmap_sim(struct vm_area_struct *vma);
 /* The VMA containing address, or NULL (kernel find_vma + vm_start check). */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long address);
 
-/* The PTE of address (which must lie in vma). */
+/* The PTE of address (which must lie in vma), or NULL when no page table
+ * covers it yet (then the PTE is none). */
+static inline pte_t *pte_sim_peek(const struct vm_area_struct *vma,
+				  unsigned long address)
+{
+	struct pte_sim_table **dir, *t;
+
+	SIM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
+	dir = vma->pt_dirs[(address >> PTE_SIM_DIR_SHIFT) -
+			   (vma->vm_start >> PTE_SIM_DIR_SHIFT)];
+	if (!dir)
+		return NULL;
+	t = dir[(address >> PTE_SIM_TABLE_SHIFT) & (PTE_SIM_PER_TABLE - 1)];
+	return t ? &t->pte[(address >> PAGE_SHIFT) & (PTE_SIM_PER_TABLE - 1)]
+		 : NULL;
+}
+
+/* The page table of address, allocated if there is none yet (the
+ * kernel's pte_alloc in __handle_mm_fault; no cost is charged). */
+pte_t *pte_sim_alloc(struct vm_area_struct *vma, unsigned long address);
+
+/* The PTE of address (which must lie in vma); its page table is
+ * allocated on first use.  PTEs of one table are contiguous: a pointer
+ * may move within the 2 MiB the table maps (fault-around). */
 static inline pte_t *pte_offset_map(struct vm_area_struct *vma,
 				    unsigned long address)
 {
-	SIM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
-	return &vma->ptes[(address - vma->vm_start) >> PAGE_SHIFT];
+	pte_t *pte = pte_sim_peek(vma, address);
+
+	return pte ? pte : pte_sim_alloc(vma, address);
 }
+
+/* The PTE of page i of vma (tests). */
+static inline pte_t *vma_sim_pte(struct vm_area_struct *vma, unsigned long i)
+{
+	return pte_offset_map(vma, vma->vm_start + (i << PAGE_SHIFT));
+}
+
+/* The first present PTE of vma at or after *address (which it updates),
+ * or NULL; walks only the page tables in use. */
+pte_t *pte_sim_next_present(struct vm_area_struct *vma,
+			    unsigned long *address);
 
 /* Install a page into an empty PTE (mm/memory.c do_set_pte): takes over
  * one reference the caller holds (the ->fault reference becomes the

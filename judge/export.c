@@ -186,9 +186,14 @@ static bool check(const char *dir, const struct sim_plan *plan,
 				j->fsck_problems = g_strdup(e->message);
 				g_error_free(e);
 			}
-			expect = g_strdup(j->image);
-			strcpy(expect + strlen(expect) - strlen(".img"),
-			       ".expect");
+			{
+				char *base = g_strndup(j->image,
+						       strlen(j->image) -
+						       strlen(".img"));
+
+				expect = g_strconcat(base, ".expect", NULL);
+				g_free(base);
+			}
 			judge_readback_image(&rb, j->image, expect, j);
 			g_free(expect);
 			n++;

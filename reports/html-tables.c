@@ -221,6 +221,12 @@ static void violations_table(GString *h, const struct rep_run *run,
 		html_printf(h, "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
 			    s->violating_replicas, (gint64)s->replica_results->len);
 	g_string_append(h, "</td><td></td></tr>\n</tbody></table>\n");
+	if (s->images >= 0)
+		html_printf(h, "<p>Images (<code>--image</code>): e2fsck clean %"
+			    G_GINT64_FORMAT "/%" G_GINT64_FORMAT "; read back as "
+			    "the oracle says %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+			    "</p>\n", s->images_e2fsck_clean, s->images,
+			    s->images_as_oracle, s->images_read_back);
 }
 
 static void ns_cell(GString *h, double ns)

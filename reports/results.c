@@ -336,6 +336,14 @@ static struct rep_strategy *read_strategy(struct rep_run *run, JsonObject *o)
 	s->replica_results = g_array_new(FALSE, FALSE, sizeof(struct rep_replica));
 	s->timeline = g_array_new(FALSE, FALSE, sizeof(struct rep_hold));
 
+	{
+		JsonObject *im = get_obj(o, "images");
+
+		s->images = im ? get_int(im, "images") : -1;
+		s->images_e2fsck_clean = im ? get_int(im, "e2fsck_clean") : 0;
+		s->images_read_back = im ? get_int(im, "read_back") : 0;
+		s->images_as_oracle = im ? get_int(im, "read_back_as_oracle") : 0;
+	}
 	s->violations_total = sum_violations(v);
 	if (v) {
 		json_object_iter_init_ordered(&it, v);

@@ -77,6 +77,10 @@ struct rep_strategy {           /* one strategies[] entry */
 	GArray *replica_results;        /* struct rep_replica */
 	GArray *timeline;               /* struct rep_hold */
 	gint64 timeline_ns;
+	/* sim --image (docs/judge.md): images, e2fsck-clean ones, ones read
+	 * back, ones read back as the oracle says; images = -1: none */
+	gint64 images, images_e2fsck_clean, images_read_back,
+	       images_as_oracle;
 	/* Derived from replica_results (-1 / NaN when it is empty). */
 	gint64 violating_replicas;
 	double throughput_ops_s;        /* mean over replicas (else the sum

@@ -70,6 +70,9 @@ struct ext4_sb_info {
 	 * set-up (fs/workload/model.c).  The cost model, the oracle and the
 	 * read-bio pool are generic code's too: struct super_block. */
 	const struct ext4_lock_ops *s_lock_ops;
+	/* extent-tree paths handed out and not yet freed
+	 * (fs/ext4/extents.c); unmount frees what a stopped world left. */
+	struct sim_list s_sim_paths;
 	/* writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;

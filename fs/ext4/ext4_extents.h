@@ -307,6 +307,11 @@ struct ext4_ext_path *ext4_find_extent(struct inode *inode, ext4_lblk_t block,
 void ext4_ext_drop_refs(struct ext4_ext_path *path);
 /* drop_refs + kfree, the pair every kernel caller writes out. */
 void ext4_ext_path_free(struct ext4_ext_path *path);
+/* Model-only: a zeroed path array of n entries, on sb's list of live
+ * paths (ext4_sb_info.s_sim_paths) until ext4_ext_path_free; and, at
+ * unmount, freeing what is still on it (see fs/ext4/extents.c). */
+struct ext4_ext_path *ext4_sim_path_alloc(struct super_block *sb, size_t n);
+void ext4_sim_paths_free(struct super_block *sb);
 
 int ext4_can_extents_be_merged(struct inode *inode, struct ext4_extent *ex1,
 			       struct ext4_extent *ex2);

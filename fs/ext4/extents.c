@@ -313,10 +313,53 @@ void ext4_ext_drop_refs(struct ext4_ext_path *path)
 	}
 }
 
+/* Model-only: each path array sits after a header that links it on its
+ * filesystem's list of live paths.  A task holds a path across calls that
+ * may sleep (buffer reads, journal credits, allocation); a world that
+ * stops there — a deadlock, the job's duration — discards the task's
+ * stack and, with it, the only pointer to the path: unmount frees what is
+ * left on the list (issue 11: LeakSanitizer, as for fsx's replay state in
+ * fs/workload/workload.c). */
+struct ext4_sim_path_hdr {
+	struct sim_list node;
+};
+
+struct ext4_ext_path *ext4_sim_path_alloc(struct super_block *sb, size_t n)
+{
+	struct ext4_sim_path_hdr *h =
+		calloc(1, sizeof(*h) + n * sizeof(struct ext4_ext_path));
+
+	if (!h)
+		return NULL;
+	sim_list_add_tail(&h->node, &EXT4_SB(sb)->s_sim_paths);
+	return (struct ext4_ext_path *)(h + 1);
+}
+
+static void ext4_sim_path_release(struct ext4_ext_path *path)
+{
+	struct ext4_sim_path_hdr *h;
+
+	if (!path)
+		return;
+	h = (struct ext4_sim_path_hdr *)path - 1;
+	sim_list_del(&h->node);
+	free(h);
+}
+
+void ext4_sim_paths_free(struct super_block *sb)
+{
+	struct sim_list *pos, *tmp;
+
+	sim_list_for_each_safe(pos, tmp, &EXT4_SB(sb)->s_sim_paths) {
+		sim_list_del(pos);
+		free(sim_list_entry(pos, struct ext4_sim_path_hdr, node));
+	}
+}
+
 void ext4_ext_path_free(struct ext4_ext_path *path)
 {
 	ext4_ext_drop_refs(path);
-	free(path);
+	ext4_sim_path_release(path);
 }
 
 /* The index entry whose subtree holds block: the last with ei_block <=
@@ -390,13 +433,13 @@ struct ext4_ext_path *ext4_find_extent(struct inode *inode, ext4_lblk_t block,
 	if (path) {
 		ext4_ext_drop_refs(path);
 		if (depth > path[0].p_maxdepth) {
-			free(path);
+			ext4_sim_path_release(path);
 			*orig_path = path = NULL;
 		}
 	}
 	if (!path) {
 		/* one spare level: an insert may grow the tree by one */
-		path = calloc((size_t)depth + 2, sizeof(*path));
+		path = ext4_sim_path_alloc(inode->i_sb, (size_t)depth + 2);
 		if (!path)
 			return ERR_PTR(-ENOMEM);
 		path[0].p_maxdepth = (uint16_t)(depth + 1);

@@ -310,7 +310,7 @@ again:
 			path[k].p_block =
 				le16_to_cpu(path[k].p_hdr->eh_entries) + 1u;
 	} else {
-		path = calloc((size_t)depth + 1, sizeof(*path));
+		path = ext4_sim_path_alloc(inode->i_sb, (size_t)depth + 1);
 		if (!path) {
 			ext4_journal_stop(handle);
 			return -ENOMEM;

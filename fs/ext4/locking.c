@@ -2,7 +2,8 @@
  * strategy file's ops, in the order --list-strategies prints them,
  * generated from EXT4_LOCK_STRATEGIES (locking.h).  A new strategy is one
  * file fs/ext4/lock-NAME.c and one entry in that list.  Also the strategy's
- * face to generic code, ext4_sim_sops (fs/fs.h). */
+ * face to generic code, the functions ext4_sim_sops (fs/ext4/super.c;
+ * struct super_sim_operations, fs/fs.h) points at. */
 #include "config.h"
 
 #include <string.h>
@@ -25,7 +26,7 @@ const struct ext4_lock_ops *ext4_lock_ops_find(const char *name)
 	return NULL;
 }
 
-/* ---- the strategy as generic code sees it (ext4_sim_sops, fs/ext4/super.c) ----
+/* ---- the strategy as generic code sees it (ext4_sim_sops, super.c) ------
  * Asked at every call, so a strategy set (or changed by a test) after the
  * mount is the one in force. */
 

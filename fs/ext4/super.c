@@ -29,6 +29,7 @@
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/locking.h"
 #include "fs/oracle/oracle.h"
 
@@ -366,6 +367,7 @@ struct super_block *ext4_sim_mount_why(struct sim_world *w,
 	sbi->s_sim_opts->device = prof->name;  /* static: outlives o */
 	sbi->s_sim_opts->profile = NULL;
 	sbi->s_sim_next_ino = 12;  /* after EXT4_GOOD_OLD_FIRST_INO (lost+found) */
+	sim_list_init(&sbi->s_sim_paths);
 	/* Every world's file system has the same UUID (a world is a pure
 	 * function of its inputs); the checksum seed derives from it as in
 	 * ext4_fill_super, so node checksums are the ones a kernel or e2fsck
@@ -425,6 +427,7 @@ void ext4_sim_unmount(struct super_block *sb)
 	if (sbi->s_journal)
 		ext4_sim_journal_free(sb);
 	sim_rbio_pool_destroy(sb);   /* read bios */
+	ext4_sim_paths_free(sb);     /* paths of tasks the world stopped */
 	ext4_sim_mb_destroy(sbi->s_mb);
 	ext4_sim_meta_free(sbi->s_meta);
 	ext4_sim_disk_free(sbi->s_disk);

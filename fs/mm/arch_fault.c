@@ -63,8 +63,8 @@ static pte_t *mm_sim_walk(struct mm_struct *mm, unsigned long address,
 			*err = VM_FAULT_SIGSEGV;
 			return NULL;
 		}
-		pte = pte_offset_map(vma, address);
-		if (pte_present(*pte) && (!write || pte_write(*pte))) {
+		pte = pte_sim_peek(vma, address);
+		if (pte && pte_present(*pte) && (!write || pte_write(*pte))) {
 			*vmap = vma;
 			return pte;
 		}

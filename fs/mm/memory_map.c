@@ -4,8 +4,9 @@
  * zap_page_range, unmap_mapping_range(_tree) (mm/memory.c, v4.4).  Fault
  * dispatch itself (handle_mm_fault, do_*_fault) is not here.
  *
- * Simplified: a VMA owns a flat PTE array (no pgd/pud/pmd levels, no PTE
- * spinlock: a path only yields at a sim call, and PTE changes charge their
+ * Simplified: a VMA owns its page tables (a directory per GiB, a PTE
+ * table per 2 MiB, allocated on first use; no mm-wide pgd), no PTE
+ * spinlock (a path only yields at a sim call, and PTE changes charge their
  * cost after the change, so "pte_same, then set" stays atomic as under the
  * PTE lock); TLB flushes are a cost per VMA, not a shootdown protocol;
  * mapping->i_mmap is a list walked in mmap order, not an interval tree
@@ -16,6 +17,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "fs/mm/internal.h"
 #include "fs/oracle/oracle.h"
 
@@ -24,11 +27,61 @@ static inline void pte_sim_changed(pte_t *pte)
 	pte->gen++;
 }
 
+pte_t *pte_sim_alloc(struct vm_area_struct *vma, unsigned long address)
+{
+	struct pte_sim_table ***dir, **t;
+
+	SIM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
+	dir = &vma->pt_dirs[(address >> PTE_SIM_DIR_SHIFT) -
+			    (vma->vm_start >> PTE_SIM_DIR_SHIFT)];
+	if (!*dir) {
+		*dir = calloc(PTE_SIM_PER_TABLE, sizeof(**dir));
+		SIM_BUG_ON(!*dir);
+	}
+	t = &(*dir)[(address >> PTE_SIM_TABLE_SHIFT) & (PTE_SIM_PER_TABLE - 1)];
+	if (!*t) {
+		*t = calloc(1, sizeof(**t));
+		SIM_BUG_ON(!*t);
+	}
+	return &(*t)->pte[(address >> PAGE_SHIFT) & (PTE_SIM_PER_TABLE - 1)];
+}
+
+pte_t *pte_sim_next_present(struct vm_area_struct *vma,
+			    unsigned long *address)
+{
+	unsigned long a = *address;
+
+	if (!vma->nr_ptes_present)
+		return NULL;
+	while (a >= vma->vm_start && a < vma->vm_end) {
+		unsigned long d = (a >> PTE_SIM_DIR_SHIFT) -
+				  (vma->vm_start >> PTE_SIM_DIR_SHIFT);
+		struct pte_sim_table **dir = vma->pt_dirs[d], *t;
+
+		if (!dir) {   /* on to the next GiB */
+			a = ((a >> PTE_SIM_DIR_SHIFT) + 1) << PTE_SIM_DIR_SHIFT;
+			continue;
+		}
+		t = dir[(a >> PTE_SIM_TABLE_SHIFT) & (PTE_SIM_PER_TABLE - 1)];
+		if (t) {
+			for (unsigned i = (a >> PAGE_SHIFT) & (PTE_SIM_PER_TABLE - 1);
+			     i < PTE_SIM_PER_TABLE && a < vma->vm_end;
+			     i++, a += PAGE_SIZE)
+				if (pte_present(t->pte[i])) {
+					*address = a;
+					return &t->pte[i];
+				}
+			continue;
+		}
+		a = ((a >> PTE_SIM_TABLE_SHIFT) + 1) << PTE_SIM_TABLE_SHIFT;
+	}
+	return NULL;
+}
+
 /* A DAX PTE maps a disk block: the oracle's reverse index hears of every
- * install and zap here, where they happen, so the two always pair.  The
- * file offset is vm_pgoff + the PTE's index in the VMA. */
-static void pte_sim_report_pfn(struct vm_area_struct *vma, const pte_t *pte,
-			       bool map)
+ * install and zap here, where they happen, so the two always pair. */
+static void pte_sim_report_pfn(struct vm_area_struct *vma,
+			       unsigned long address, const pte_t *pte, bool map)
 {
 	struct inode *inode;
 	uint64_t pgoff;
@@ -36,7 +89,7 @@ static void pte_sim_report_pfn(struct vm_area_struct *vma, const pte_t *pte,
 	if (!vma->vm_file || !vma->vm_file->f_mapping)
 		return;
 	inode = vma->vm_file->f_mapping->host;
-	pgoff = vma->vm_pgoff + (uint64_t)(pte - vma->ptes);
+	pgoff = linear_page_index(vma, address);
 	if (map)
 		fs_oracle_dax_pte_map(inode, pgoff, pte->u.pfn);
 	else
@@ -81,7 +134,8 @@ int vm_insert_mixed(struct vm_area_struct *vma, unsigned long address,
 	pte->dirty = false;
 	pte_sim_changed(pte);
 	vma->nr_ptes_present++;
-	pte_sim_report_pfn(vma, pte, true);
+	vma->nr_pfns_present++;
+	pte_sim_report_pfn(vma, address, pte, true);
 	mm_sim_charge(s, mm_costs(s)->pte_set);
 	return 0;
 }
@@ -106,8 +160,9 @@ void pte_sim_mark_dirty(pte_t *pte)
 	pte->dirty = true;
 }
 
-/* zap_pte_range's body for one PTE, without the cost. */
-static void zap_one(struct vm_area_struct *vma, pte_t *pte)
+/* zap_pte_range's body for one PTE (of address), without the cost. */
+static void zap_one(struct vm_area_struct *vma, unsigned long address,
+		    pte_t *pte)
 {
 	struct mm_sim *s = vma->vm_mm->sim;
 
@@ -126,12 +181,13 @@ static void zap_one(struct vm_area_struct *vma, pte_t *pte)
 		page_remove_rmap(page);
 		put_page(page);   /* the PTE's reference */
 	} else if (pte->kind == PTE_SIM_PFN) {
-		pte_sim_report_pfn(vma, pte, false);
+		pte_sim_report_pfn(vma, address, pte, false);
 		pte->kind = PTE_SIM_NONE;
 		pte->u.pfn = 0;
 		pte->write = pte->dirty = false;
 		pte_sim_changed(pte);
 		vma->nr_ptes_present--;
+		vma->nr_pfns_present--;
 	}
 	s->stats.ptes_zapped++;
 }
@@ -142,29 +198,29 @@ void pte_sim_zap(struct vm_area_struct *vma, unsigned long address, pte_t *pte)
 
 	if (pte_none(*pte))
 		return;
-	zap_one(vma, pte);
+	zap_one(vma, address, pte);
 	mm_sim_charge(s, mm_costs(s)->pte_zap + mm_costs(s)->vma_flush);
 }
 
-/* Zap PTEs [first, last] (indices into vma->ptes); check_mapping non-NULL
+/* Zap PTEs [first, last] (page indices in the VMA); check_mapping non-NULL
  * keeps pages of other mappings (private COW copies).  Returns how many
- * were zapped; charges nothing. */
+ * were zapped; charges nothing.  Walks the page tables in use only. */
 static unsigned long zap_ptes(struct vm_area_struct *vma, unsigned long first,
 			      unsigned long last,
 			      const struct address_space *check_mapping)
 {
 	unsigned long zapped = 0;
+	unsigned long a = vma->vm_start + (first << PAGE_SHIFT);
+	unsigned long end = vma->vm_start + (last << PAGE_SHIFT);   /* inclusive */
+	pte_t *pte;
 
-	for (unsigned long i = first; i <= last && vma->nr_ptes_present; i++) {
-		pte_t *pte = &vma->ptes[i];
-
-		if (pte_none(*pte))
-			continue;
-		if (check_mapping && pte->kind == PTE_SIM_PAGE &&
-		    pte->u.page->mapping != check_mapping)
-			continue;
-		zap_one(vma, pte);
-		zapped++;
+	while (a <= end && (pte = pte_sim_next_present(vma, &a)) && a <= end) {
+		if (!(check_mapping && pte->kind == PTE_SIM_PAGE &&
+		      pte->u.page->mapping != check_mapping)) {
+			zap_one(vma, a, pte);
+			zapped++;
+		}
+		a += PAGE_SIZE;
 	}
 	return zapped;
 }

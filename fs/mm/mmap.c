@@ -4,7 +4,8 @@
  *
  * Simplified: a VMA is created by vm_mmap_sim at the next free address of
  * its mm (no address hints, no merging, splitting or mprotect) and removed
- * whole; its page table is a flat PTE array allocated once, at mmap time.
+ * whole; its page tables are allocated as they are first used
+ * (pte_sim_alloc) and freed with it.
  *
  * Lock order: mmap_sem (w) > mapping->i_mmap_rwsem (w), as in mmap_region
  * and unmap_region.  Without a running task (set-up, teardown) no lock is
@@ -43,8 +44,6 @@ struct vm_area_struct *vm_mmap_sim(struct mm_struct *mm, struct file *file,
 	SIM_BUG_ON(npages == 0);
 	vma = calloc(1, sizeof(*vma));
 	SIM_BUG_ON(!vma);
-	vma->ptes = calloc(npages, sizeof(pte_t));
-	SIM_BUG_ON(!vma->ptes);
 	vma->vm_mm = mm;
 	vma->vm_flags = vm_flags;
 	vma->vm_pgoff = pgoff;
@@ -55,6 +54,11 @@ struct vm_area_struct *vm_mmap_sim(struct mm_struct *mm, struct file *file,
 	vma->vm_start = mm->mmap_sim_next;
 	vma->vm_end = vma->vm_start + (npages << PAGE_SHIFT);
 	mm->mmap_sim_next = vma->vm_end + PAGE_SIZE;
+	/* page tables come with the first access (pte_sim_alloc) */
+	vma->nr_pt_dirs = ((vma->vm_end - 1) >> PTE_SIM_DIR_SHIFT) -
+			  (vma->vm_start >> PTE_SIM_DIR_SHIFT) + 1;
+	vma->pt_dirs = calloc(vma->nr_pt_dirs, sizeof(vma->pt_dirs[0]));
+	SIM_BUG_ON(!vma->pt_dirs);
 	/* Addresses only grow, so appending keeps mm->mmap sorted. */
 	sim_list_add_tail(&vma->vm_list, &mm->mmap);
 	mm->map_count++;
@@ -77,7 +81,15 @@ static void remove_vma(struct vm_area_struct *vma)
 	mm_sim_up_write(&mapping->i_mmap_rwsem);
 	sim_list_del(&vma->vm_list);
 	mm->map_count--;
-	free(vma->ptes);
+	/* free_pgtables */
+	for (unsigned long i = 0; i < vma->nr_pt_dirs; i++) {
+		if (!vma->pt_dirs[i])
+			continue;
+		for (unsigned t = 0; t < PTE_SIM_PER_TABLE; t++)
+			free(vma->pt_dirs[i][t]);
+		free(vma->pt_dirs[i]);
+	}
+	free(vma->pt_dirs);
 	free(vma);
 }
 

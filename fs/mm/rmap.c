@@ -57,8 +57,9 @@ int page_mkclean(struct page *page)
 		if (page->index < vma->vm_pgoff ||
 		    page->index >= vma->vm_pgoff + vma_pages(vma))
 			continue;
-		pte = &vma->ptes[page->index - vma->vm_pgoff];
-		if (pte_page(*pte) != page)
+		pte = pte_sim_peek(vma, vma->vm_start +
+				   ((page->index - vma->vm_pgoff) << PAGE_SHIFT));
+		if (!pte || pte_page(*pte) != page)
 			continue;
 		if (pte->write || pte->dirty) {
 			pte->write = false;

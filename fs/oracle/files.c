@@ -60,6 +60,28 @@ struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode)
 	return f;
 }
 
+void oracle_file_free(struct oracle_file *f)
+{
+	oracle_shadow_destroy(&f->shadow);
+	if (f->setup_exts)
+		g_array_free(f->setup_exts, TRUE);
+	g_free(f);
+}
+
+void fs_oracle_setup_done(struct fs_oracle *o)
+{
+	if (!o)
+		return;
+	for (unsigned i = 0; i < o->nfiles; i++) {
+		struct oracle_file *f = o->files[i];
+
+		oracle_shadow_mark_pristine(&f->shadow);
+		if (f->setup_exts)
+			g_array_free(f->setup_exts, TRUE);
+		f->setup_exts = oracle_file_extents(f);
+	}
+}
+
 struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino)
 {
 	bool found;
@@ -87,8 +109,7 @@ void fs_oracle_remove_inode(struct inode *inode)
 	i = file_slot(o, inode->i_ino, &found);
 	if (!found)
 		return;
-	oracle_shadow_destroy(&o->files[i]->shadow);
-	g_free(o->files[i]);
+	oracle_file_free(o->files[i]);
 	memmove(&o->files[i], &o->files[i + 1],
 		(o->nfiles - i - 1) * sizeof(o->files[0]));
 	o->nfiles--;

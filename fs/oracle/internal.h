@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fs/oracle/oracle.h"
+#include "fs/block/extmap.h"
 
 /* ---- the shadow of one file (shadow.c) ---------------------------------
  * Per file block (the fs block size, so collapse/insert shift whole
@@ -39,15 +40,18 @@ struct oracle_val {
 struct oracle_blk {
 	uint32_t n, cap;
 	struct oracle_val *v;
+	/* unchanged since fs_oracle_setup_done (then the record still says
+	 * what the set-up laid down: the end-of-job check can skip it) */
+	bool pristine;
 };
 
-#define ORACLE_CHUNK_SHIFT 9                  /* 512 blocks per chunk */
-#define ORACLE_CHUNK (1u << ORACLE_CHUNK_SHIFT)
-
+/* Records are kept per run of blocks with equal records (fs/block/extmap.h):
+ * an operation over a range changes each run's one record, so a write of
+ * a 100 GiB file, or its set-up, costs a record per run, not per block.
+ * A block no run covers has never been written: it reads zero. */
 struct oracle_shadow {
 	unsigned blocksize, blockbits;
-	struct oracle_blk **chunks;   /* chunk -> ORACLE_CHUNK records, or NULL */
-	uint64_t nchunks;
+	struct sim_extmap runs;       /* block -> struct oracle_blk */
 	uint64_t nblocks_hint;        /* blocks below this may have records */
 	struct oracle_val *scratch;   /* shift: a record being built */
 	uint32_t scratch_cap;
@@ -103,8 +107,14 @@ bool oracle_shadow_check(const struct oracle_shadow *s, uint64_t off,
 bool oracle_shadow_final(const struct oracle_shadow *s, uint64_t off,
 			 sim_stamp_t *stamp, uint32_t *origin, uint32_t *run,
 			 uint32_t *task);
-/* Values kept (memory use; tests). */
+/* Values kept, counted per block (memory use; tests). */
 uint64_t oracle_shadow_nvals(const struct oracle_shadow *s);
+/* Every record becomes pristine (end of set-up). */
+void oracle_shadow_mark_pristine(struct oracle_shadow *s);
+/* The first run at or after block b (by its first block and length, in
+ * blocks) whose record is not pristine; false if none. */
+bool oracle_shadow_next_touched(const struct oracle_shadow *s, uint64_t b,
+				uint64_t *start, uint64_t *len);
 
 /* ---- operations in flight ------------------------------------------------------ */
 
@@ -112,6 +122,9 @@ struct oracle_file {
 	struct inode *inode;
 	uint64_t ino;
 	struct oracle_shadow shadow;
+	/* the file's extents when the set-up ended (fs_oracle_setup_done);
+	 * NULL: not known, the end-of-job check reads every block */
+	GArray *setup_exts;           /* struct ext4_extent */
 	sim_time_t last_op_end;
 	uint32_t last_remove_task;    /* +1: last punch/zero/collapse/... */
 	unsigned inflight;            /* reported operations not yet ended */
@@ -250,6 +263,9 @@ struct oracle_map *oracle_map_insert(struct oracle_map_index *m,
 
 /* visible.c */
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f);
+/* The file's extents now (struct ext4_extent, sorted; empty if the tree
+ * cannot be walked). */
+GArray *oracle_file_extents(struct oracle_file *f);
 int64_t oracle_file_pblk(struct oracle_file *f, uint32_t lblk,
 			 bool *unwritten);
 unsigned oracle_scan_range(struct fs_oracle *o, uint64_t pblk, uint64_t count,
@@ -287,6 +303,7 @@ static inline bool oracle_explain_wanted(const struct fs_oracle *o,
 struct oracle_file *oracle_file_get(struct fs_oracle *o, struct inode *inode);
 /* The registered file with inode number ino, or NULL. */
 struct oracle_file *oracle_file_find(struct fs_oracle *o, uint64_t ino);
+void oracle_file_free(struct oracle_file *f);
 
 /* blockmap.c */
 struct oracle_map *oracle_map_find(const struct oracle_map_index *m,

@@ -86,10 +86,8 @@ void fs_oracle_free(struct fs_oracle *o)
 		o->sb->s_oracle = NULL;
 	if (o->w)
 		sim_world_set_finding_hook(o->w, NULL, NULL);
-	for (unsigned i = 0; i < o->nfiles; i++) {
-		oracle_shadow_destroy(&o->files[i]->shadow);
-		g_free(o->files[i]);
-	}
+	for (unsigned i = 0; i < o->nfiles; i++)
+		oracle_file_free(o->files[i]);
 	g_free(o->files);
 	for (int k = 0; k < FS_ORACLE_NR_KINDS; k++)
 		g_ptr_array_free(o->explain[k], TRUE);

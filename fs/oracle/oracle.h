@@ -86,6 +86,15 @@ struct fs_oracle *fs_oracle_of(struct super_block *sb);
 void fs_oracle_add_inode(struct inode *inode);
 void fs_oracle_remove_inode(struct inode *inode);
 
+/* The world's set-up is done (files laid down, before any job task runs):
+ * what every registered file holds now is remembered (shadow records
+ * marked pristine, each file's extents), so the end-of-job check reads only
+ * what changed since — blocks an operation touched, pages in the cache,
+ * extents that moved, disk blocks written since — instead of every block
+ * of every file.  Without this call the end-of-job check reads everything
+ * (same verdicts, more time). */
+void fs_oracle_setup_done(struct fs_oracle *o);
+
 /* ---- writes (write(2), mapped stores, DIO, DAX) ---------------------------
  * begin: bytes [off, off+len) will take bytes [0, len) of write `stamp`
  *   (sim_stamp_new; its byte i lands at file offset off + i).  Returns an

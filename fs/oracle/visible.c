@@ -96,8 +96,6 @@ static void visible_page(struct inode *inode, const GArray *exts, pgoff_t idx,
 	}
 }
 
-/* Compares every byte below i_size with the shadow; returns the number of
- * inconsistent blocks. */
 /* Does an operation of f still in flight (the job stopped in the middle of
  * it) touch bytes [lo, hi)?  Its partial work there has no verdict.  A
  * shift or a truncate reaches from its offset to the end of the file. */
@@ -121,28 +119,190 @@ static bool inflight_touches(const struct fs_oracle *o,
 	return false;
 }
 
+GArray *oracle_file_extents(struct oracle_file *f)
+{
+	GArray *exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent));
+
+	if (ext4_sim_ext_for_each_extent(f->inode, collect_extent, exts) != 0)
+		g_array_set_size(exts, 0);   /* fsck reports the broken tree */
+	return exts;
+}
+
+/* A range of pages [lo, hi) the end-of-job check must read. */
+struct pgrange {
+	uint64_t lo, hi;
+};
+
+static void want_blocks(GArray *want, unsigned bits, uint64_t b, uint64_t n)
+{
+	struct pgrange r = {
+		.lo = (b << bits) >> PAGE_SHIFT,
+		.hi = (((b + n) << bits) + PAGE_SIZE - 1) >> PAGE_SHIFT,
+	};
+
+	g_array_append_val(want, r);
+}
+
+static int pgrange_cmp(const void *a, const void *b)
+{
+	const struct pgrange *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Where the mapping of lblk [l, l + n) differs between the extents at
+ * set-up (old) and now (cur): hole or block, which block, written or
+ * not.  Both arrays are sorted and disjoint. */
+static void want_moved(GArray *want, unsigned bits, const GArray *old,
+		       const GArray *cur)
+{
+	const struct ext4_extent *a = (const void *)old->data,
+				 *b = (const void *)cur->data;
+	unsigned i = 0, j = 0;
+	uint64_t l = 0;
+
+	for (;;) {
+		uint64_t na = UINT64_MAX, nb = UINT64_MAX, end;
+		const struct ext4_extent *ea = NULL, *eb = NULL;
+
+		/* skip extents wholly below l */
+		while (i < old->len && le32_to_cpu(a[i].ee_block) +
+		       (uint64_t)ext4_ext_get_actual_len(&a[i]) <= l)
+			i++;
+		while (j < cur->len && le32_to_cpu(b[j].ee_block) +
+		       (uint64_t)ext4_ext_get_actual_len(&b[j]) <= l)
+			j++;
+		if (i >= old->len && j >= cur->len)
+			return;
+		if (i < old->len) {
+			uint64_t s = le32_to_cpu(a[i].ee_block);
+
+			if (s <= l) {
+				ea = &a[i];
+				na = s + ext4_ext_get_actual_len(ea);
+			} else {
+				na = s;
+			}
+		}
+		if (j < cur->len) {
+			uint64_t s = le32_to_cpu(b[j].ee_block);
+
+			if (s <= l) {
+				eb = &b[j];
+				nb = s + ext4_ext_get_actual_len(eb);
+			} else {
+				nb = s;
+			}
+		}
+		end = MIN(na, nb);
+		if (!ea != !eb ||
+		    (ea && (ext4_ext_pblock(ea) - le32_to_cpu(ea->ee_block) !=
+			    ext4_ext_pblock(eb) - le32_to_cpu(eb->ee_block) ||
+			    ext4_ext_is_unwritten(ea) != ext4_ext_is_unwritten(eb))))
+			want_blocks(want, bits, l, end - l);
+		l = end;
+	}
+}
+
+/* The pages of f whose visible contents may differ from what its shadow
+ * says without anything having touched them since the set-up — none:
+ * a page is skipped when every one of its blocks still has its set-up
+ * shadow record (or none: a hole), its set-up mapping, a disk block not
+ * written since, and no page in the cache; the set-up wrote the same
+ * bytes to the disk and to the shadow.  The rest is listed here, sorted
+ * and merged: runs of touched shadow, cached pages, moved extents, mapped
+ * blocks written since. */
+static GArray *pages_to_check(struct oracle_file *f, const GArray *exts)
+{
+	struct inode *inode = f->inode;
+	struct ext4_sim_disk *d = EXT4_SB(inode->i_sb)->s_disk;
+	unsigned bits = inode->i_sb->s_blocksize_bits;
+	struct address_space *mapping = inode->i_mapping;
+	GArray *want = g_array_new(FALSE, FALSE, sizeof(struct pgrange));
+	const struct ext4_extent *e = (const void *)exts->data;
+	uint64_t st, n, b = 0;
+	unsigned k = 0;
+
+	while (oracle_shadow_next_touched(&f->shadow, b, &st, &n)) {
+		want_blocks(want, bits, st, n);
+		b = st + n;
+	}
+	if (mapping && mapping->page_tree)
+		for (struct page *page = page_cache_sim_next(mapping, 0, -1); page;
+		     page = page_cache_sim_next(mapping, page->index + 1, -1)) {
+			struct pgrange r = { page->index, page->index + 1 };
+
+			g_array_append_val(want, r);
+		}
+	want_moved(want, bits, f->setup_exts, exts);
+	for (unsigned i = 0; i < exts->len; i++) {
+		uint64_t p = ext4_ext_pblock(&e[i]);
+		uint64_t len = ext4_ext_get_actual_len(&e[i]);
+
+		if (ext4_ext_is_unwritten(&e[i]))
+			continue;   /* reads zero, whatever the disk holds */
+		for (uint64_t w = ext4_sim_disk_next_written(d, p); w < p + len;
+		     w = ext4_sim_disk_next_written(d, w + 1))
+			want_blocks(want, bits, le32_to_cpu(e[i].ee_block) + (w - p),
+				    1);
+	}
+	if (want->len > 1)
+		qsort(want->data, want->len, sizeof(struct pgrange), pgrange_cmp);
+	/* merge */
+	for (unsigned i = 0; i < want->len; i++) {
+		struct pgrange *r = &g_array_index(want, struct pgrange, i);
+		struct pgrange *last = k ? &g_array_index(want, struct pgrange,
+							  k - 1) : NULL;
+
+		if (last && r->lo <= last->hi)
+			last->hi = MAX(last->hi, r->hi);
+		else
+			g_array_index(want, struct pgrange, k++) = *r;
+	}
+	g_array_set_size(want, k);
+	return want;
+}
+
 unsigned oracle_visible_check(struct fs_oracle *o, struct oracle_file *f)
 {
 	struct inode *inode = f->inode;
 	uint64_t size = (uint64_t)i_size_read(inode);
-	GArray *exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent));
+	GArray *exts = oracle_file_extents(f), *want = NULL;
 	struct sim_contents page;
 	uint64_t before = o->count[FS_ORACLE_LOST_WRITE] +
 			  o->count[FS_ORACLE_STALE_READ];
+	unsigned r = 0;
 
-	if (ext4_sim_ext_for_each_extent(inode, collect_extent, exts) != 0)
-		g_array_set_size(exts, 0);   /* fsck reports the broken tree */
+	if (f->setup_exts)
+		want = pages_to_check(f, exts);
 	sim_contents_init(&page, PAGE_SIZE);
 	for (uint64_t pos = 0; pos < size; pos += PAGE_SIZE) {
 		uint32_t n = (uint32_t)MIN((uint64_t)PAGE_SIZE, size - pos);
+		uint64_t idx = pos >> PAGE_SHIFT;
 
+		if (want) {
+			const struct pgrange *w;
+
+			while (r < want->len &&
+			       g_array_index(want, struct pgrange, r).hi <= idx)
+				r++;
+			if (r >= want->len)
+				break;
+			w = &g_array_index(want, struct pgrange, r);
+			if (idx < w->lo) {
+				pos = (w->lo << PAGE_SHIFT) - PAGE_SIZE;
+				continue;   /* untouched since the set-up */
+			}
+		}
 		if (f->inflight && inflight_touches(o, f, pos, pos + n))
 			continue;
-		visible_page(inode, exts, (pgoff_t)(pos >> PAGE_SHIFT), &page);
+		visible_page(inode, exts, (pgoff_t)idx, &page);
 		fs_oracle_check_visible(inode, (loff_t)pos, n, &page, 0);
 	}
 	sim_contents_destroy(&page);
 	g_array_free(exts, TRUE);
+	if (want)
+		g_array_free(want, TRUE);
 	return (unsigned)(o->count[FS_ORACLE_LOST_WRITE] +
 			  o->count[FS_ORACLE_STALE_READ] - before);
 }
@@ -182,12 +342,16 @@ static bool scan_file(struct oracle_file *f, oracle_scan_fn fn, void *ctx)
 		struct vm_area_struct *vma =
 			sim_list_entry(pos, struct vm_area_struct, shared);
 
-		if (!vma->nr_ptes_present)
+		unsigned long a = vma->vm_start;
+		pte_t *pte;
+
+		/* only DAX pfns map disk blocks; only tables in use */
+		if (!vma->nr_pfns_present)
 			continue;
-		for (unsigned long i = 0; i < vma_pages(vma); i++)
-			if (pte_sim_is_pfn(vma->ptes[i]) &&
-			    !fn(ctx, f, (uint32_t)(vma->vm_pgoff + i),
-				vma->ptes[i].u.pfn, true))
+		for (; (pte = pte_sim_next_present(vma, &a)); a += PAGE_SIZE)
+			if (pte_sim_is_pfn(*pte) &&
+			    !fn(ctx, f, (uint32_t)linear_page_index(vma, a),
+				pte->u.pfn, true))
 				return false;
 	}
 	return true;
@@ -270,9 +434,10 @@ bool oracle_confirm_mapping(struct fs_oracle *o, const struct oracle_map *e)
 			if (e->lblk < vma->vm_pgoff ||
 			    e->lblk - vma->vm_pgoff >= vma_pages(vma))
 				continue;
-			pte_t pte = vma->ptes[e->lblk - vma->vm_pgoff];
+			const pte_t *pte = pte_sim_peek(vma, vma->vm_start +
+				((unsigned long)(e->lblk - vma->vm_pgoff) << PAGE_SHIFT));
 
-			if (pte_sim_is_pfn(pte) && pte_pfn(pte) == e->pblk)
+			if (pte && pte_sim_is_pfn(*pte) && pte_pfn(*pte) == e->pblk)
 				return true;
 		}
 	}

@@ -668,6 +668,8 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	}
 	SIM_BUG_ON(!m->setup_done);
 	m->t0 = sim_world_now(w);
+	/* the end-of-job check reads only what changes from here on */
+	fs_oracle_setup_done(m->oracle);
 
 	/* 4. the jobs' tasks */
 	if (!(flags & EXT4_MODEL_NO_TASKS)) {

@@ -91,14 +91,14 @@ static void scene_check_counts(struct scene *sc)
 			struct vm_area_struct *vma = sc->vma[v];
 
 			for (unsigned long k = 0; k < vma_pages(vma); k++)
-				maps += pte_page(vma->ptes[k]) == page;
+				maps += pte_page((*vma_sim_pte(vma, k))) == page;
 		}
 		g_assert_cmpint(page_mapcount(page), ==, maps);
 		g_assert_cmpint(page_count(page), ==,
 				1 + maps + (int)page_has_buffers(page));
 	}
 	for (unsigned long k = 0; k < vma_pages(sc->vma[2]); k++) {
-		struct page *p = pte_page(sc->vma[2]->ptes[k]);
+		struct page *p = pte_page((*vma_sim_pte(sc->vma[2], k)));
 
 		if (p && PageAnon(p)) {
 			anon++;
@@ -152,9 +152,9 @@ static void check_one_unmap(struct sim_rng *rng)
 	scene_init(&sc, NULL);
 	for (unsigned v = 0; v < 4; v++)
 		for (unsigned long k = 0; k < vma_pages(sc.vma[v]); k++) {
-			struct page *p = pte_page(sc.vma[v]->ptes[k]);
+			struct page *p = pte_page((*vma_sim_pte(sc.vma[v], k)));
 
-			before[v][k] = sc.vma[v]->ptes[k];
+			before[v][k] = (*vma_sim_pte(sc.vma[v], k));
 			cow_before[v][k] = p && PageAnon(p);
 		}
 	for (unsigned i = 0; i < NPAGES; i++)
@@ -177,7 +177,7 @@ static void check_one_unmap(struct sim_rng *rng)
 
 		for (unsigned long k = 0; k < vma_pages(vma); k++) {
 			pgoff_t f = vma->vm_pgoff + k;
-			pte_t was = before[v][k], now = vma->ptes[k];
+			pte_t was = before[v][k], now = (*vma_sim_pte(vma, k));
 			bool in = f >= first && f <= last;
 			bool cow = cow_before[v][k];
 
@@ -265,12 +265,12 @@ static void test_truncate_cows(void)
 	for (pgoff_t f = 0; f < NPAGES; f++) {
 		bool punched = f >= 4 && f < 8, cut = f >= 11;
 		struct page *page = page_cache_sim_peek(sc.m->mapping, f);
-		pte_t pc = c->ptes[f];
+		pte_t pc = (*vma_sim_pte(c, f));
 
 		g_assert_cmpint(page == NULL, ==, punched || cut);
-		g_assert_cmpint(pte_none(sc.vma[0]->ptes[f]), ==, punched || cut);
+		g_assert_cmpint(pte_none((*vma_sim_pte(sc.vma[0], f))), ==, punched || cut);
 		if (f >= 2 && f < 12)
-			g_assert_cmpint(pte_none(sc.vma[3]->ptes[f - 2]), ==,
+			g_assert_cmpint(pte_none((*vma_sim_pte(sc.vma[3], f - 2))), ==,
 					punched || cut);
 		if (f % 3 == 0) {
 			/* COW pages: the punch left them, the truncate took
@@ -286,7 +286,7 @@ static void test_truncate_cows(void)
 	 * first 100 bytes; the rest is zero */
 	mmt_assert_contents(page_cache_sim_peek(sc.m->mapping, 10), 10, 100,
 			    PAGE_SIZE);
-	g_assert_false(pte_none(sc.vma[0]->ptes[10]));
+	g_assert_false(pte_none((*vma_sim_pte(sc.vma[0], 10))));
 	scene_check_counts(&sc);
 	mmt_check(sc.m);
 	scene_free(&sc);
@@ -311,7 +311,7 @@ static void test_truncate_unmaps_mapped_pages(void)
 	g_assert_cmpuint(sc.m->mapping->nrpages, ==, 0);
 	for (unsigned v = 0; v < 4; v++)
 		for (unsigned long k = 0; k < vma_pages(sc.vma[v]); k++) {
-			pte_t p = sc.vma[v]->ptes[k];
+			pte_t p = (*vma_sim_pte(sc.vma[v], k));
 
 			/* DAX pfns have no page to check the mapping of:
 			 * the per-page unmaps zap them too (as the kernel's
@@ -353,10 +353,10 @@ static void test_page_mkclean(void)
 	pte_t a6, b6, c6, a7;
 
 	scene_init(&sc, NULL);
-	a6 = sc.vma[0]->ptes[6];
-	b6 = sc.vma[1]->ptes[2];
-	c6 = sc.vma[2]->ptes[6];
-	a7 = sc.vma[0]->ptes[7];
+	a6 = (*vma_sim_pte(sc.vma[0], 6));
+	b6 = (*vma_sim_pte(sc.vma[1], 2));
+	c6 = (*vma_sim_pte(sc.vma[2], 6));
+	a7 = (*vma_sim_pte(sc.vma[0], 7));
 	g_assert_true(pte_write(a6) && pte_dirty(a6));
 	g_assert_false(PageDirty(sc.cache[6]));   /* dirt only in the PTE */
 	sim_task_spawn(sc.m->w, "writeback", mkclean_task, &j);
@@ -367,14 +367,14 @@ static void test_page_mkclean(void)
 	g_assert_false(PageDirty(sc.cache[6]));
 	g_assert_true(page_cache_sim_tag_get(sc.m->mapping, 6, PAGECACHE_TAG_DIRTY));
 	/* A's PTE is read-only and clean now: the next store faults */
-	g_assert_false(pte_write(sc.vma[0]->ptes[6]));
-	g_assert_false(pte_dirty(sc.vma[0]->ptes[6]));
-	g_assert_false(pte_same(a6, sc.vma[0]->ptes[6]));
-	g_assert_true(pte_page(sc.vma[0]->ptes[6]) == sc.cache[6]);
+	g_assert_false(pte_write((*vma_sim_pte(sc.vma[0], 6))));
+	g_assert_false(pte_dirty((*vma_sim_pte(sc.vma[0], 6))));
+	g_assert_false(pte_same(a6, (*vma_sim_pte(sc.vma[0], 6))));
+	g_assert_true(pte_page((*vma_sim_pte(sc.vma[0], 6))) == sc.cache[6]);
 	/* read-only shared, private COW and clean PTEs untouched */
-	g_assert_true(pte_same(b6, sc.vma[1]->ptes[2]));
-	g_assert_true(pte_same(c6, sc.vma[2]->ptes[6]));
-	g_assert_true(pte_same(a7, sc.vma[0]->ptes[7]));
+	g_assert_true(pte_same(b6, (*vma_sim_pte(sc.vma[1], 2))));
+	g_assert_true(pte_same(c6, (*vma_sim_pte(sc.vma[2], 6))));
+	g_assert_true(pte_same(a7, (*vma_sim_pte(sc.vma[0], 7))));
 	g_assert_cmpuint(sc.m->s->stats.ptes_wrprotected, ==, 1);
 	scene_check_counts(&sc);
 	mmt_check(sc.m);

@@ -819,9 +819,9 @@ static void check_dax(const char *strategy, bool zap_all)
 	rh_run(h, dax_map_fn, &d);
 	rh_run(h, dax_punch_fn, &d);
 	g_assert_cmpint(d.op.ret, ==, 0);
-	g_assert_true(pte_none(d.vma->ptes[3]));
-	g_assert_cmpint(pte_none(d.vma->ptes[0]), ==, zap_all);
-	g_assert_cmpint(pte_none(d.vma->ptes[6]), ==, zap_all);
+	g_assert_true(pte_none((*vma_sim_pte(d.vma, 3))));
+	g_assert_cmpint(pte_none((*vma_sim_pte(d.vma, 0))), ==, zap_all);
+	g_assert_cmpint(pte_none((*vma_sim_pte(d.vma, 6))), ==, zap_all);
 	/* no page cache involved: the edge's zeroes are on the medium */
 	g_assert_null(page_cache_sim_peek(h->inode->i_mapping, 4));
 	g_assert_true(sim_contents_is_zero(ext4_sim_disk_contents(

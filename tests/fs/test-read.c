@@ -251,7 +251,7 @@ static void test_willneed(void)
 		for (pgoff_t i = 0; i < 16; i++) {
 			struct page *page = page_cache_sim_peek(mapping, i);
 
-			g_assert_false(pte_present(vma->ptes[i]));
+			g_assert_false(pte_present((*vma_sim_pte(vma, i))));
 			if (i < 2 || i >= 6) {
 				g_assert_null(page);
 				continue;

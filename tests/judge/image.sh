@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 export PATH="$PATH:/usr/sbin:/sbin"
 n=0
-echo "1..13"
+echo "1..14"
 result() { # desc status [skip-reason]
 	n=$((n + 1))
 	if [ -n "$3" ]; then echo "ok $n - $1 # SKIP $3"
@@ -39,7 +39,7 @@ fi
 
 out="$tmp/img"
 "$sim" -j2 -r 4 -s i_data_sem,i_mmap_sem,invalidate_lock \
-	--image "$out" -o "$tmp/r.json" "$cfg" > "$tmp/log" 2>&1
+	--image "$out" -o "$tmp/r.json" --report "$tmp/rep" "$cfg" > "$tmp/log" 2>&1
 rc=$?
 result "sim --image runs (exit 0)" $rc
 [ $rc = 0 ] || sed 's/^/# /' "$tmp/log"
@@ -97,6 +97,9 @@ result "violation kind e2fsck counts the corrupt images" $?
 grep -A30 "^== invalidate_lock" "$tmp/log" | grep -q "^  e2fsck clean 4/4; read back" &&
 	grep -A30 "^== i_data_sem" "$tmp/log" | grep -Eq "^  e2fsck clean $clean/4"
 result "the summary says e2fsck clean k/n per strategy" $?
+[ "$(grep -c "Images (<code>--image</code>): e2fsck clean" "$tmp/rep/index.html" 2>/dev/null)" = 3 ] &&
+	grep -q "e2fsck clean $clean/4; read back" "$tmp/rep/index.html"
+result "the report says it too" $?
 
 if [ -n "$canmount" ]; then
 	for d in "the kernel reads the safe strategies' files back as the oracle says" \
