@@ -684,7 +684,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		{ "explore-depth", 0, 0, G_OPTION_ARG_STRING, &o.explore_depth,
 		  "Change points (injected delays) per schedule (default 3)", "D" },
 		{ "explore-delay", 0, 0, G_OPTION_ARG_STRING, &o.explore_delay,
-		  "Delay bound, in cost scales of the op delayed (default 1)", "F" },
+		  "Delay bound, in cost scales of the op delayed (default 4)", "F" },
 		{ "explore-stop", 0, 0, G_OPTION_ARG_NONE, &o.explore_stop,
 		  "Stop searching a strategy at its first violation", NULL },
 		{ "shrink", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
