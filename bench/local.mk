@@ -40,6 +40,21 @@ bench/bench-main: $(top_srcdir)/bench/bench-main.py sim/sim
 	  echo "exec python3 '$(abs_top_srcdir)/bench/bench-main.py' \"\$$@\""; \
 	} > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
+# What --explore buys (bench/bench-explore.py): time to the first violation
+# from process start, plain replicas vs the schedule search, on
+# punch_heavy.cfg and every regression scenario, schedules/s, and the size
+# of the shrunk reproducers and the shrinking time.
+EXTRA_DIST += bench/bench-explore.py
+BENCH_LIST += bench/bench-explore
+CLEANFILES += bench/bench-explore
+bench/bench-explore: $(top_srcdir)/bench/bench-explore.py sim/sim
+	$(AM_V_GEN)$(MKDIR_P) bench && { \
+	  echo '#!/bin/sh'; \
+	  echo "FAULTLINE_BUILDDIR='$(abs_top_builddir)'; export FAULTLINE_BUILDDIR"; \
+	  echo "FAULTLINE_SRCDIR='$(abs_top_srcdir)'; export FAULTLINE_SRCDIR"; \
+	  echo "exec python3 '$(abs_top_srcdir)/bench/bench-explore.py' \"\$$@\""; \
+	} > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
 # Cost as the disk, the file and the task count grow (set-up time and
 # memory vs fs_size and file size, events per CPU-second vs file size and
 # mapping tasks, mpirun -n 2 vs -j2 in an MPI build): bench/bench-scale.py.

@@ -2,14 +2,14 @@
 # own local.mk (tests/sim/, tests/fs/, tests/reports/).
 TESTS += tests/layering.sh tests/cli.sh tests/cli-run.sh tests/main-job.sh \
 	tests/resume.sh tests/robust.sh tests/cli-limits.sh tests/man.sh \
-	tests/strategy-sections.sh
+	tests/strategy-sections.sh tests/explore.sh
 # the MPI runner: only in an MPI build (./configure --with-mpi)
 if HAVE_MPI
 TESTS += tests/mpi.sh
 endif
 EXTRA_DIST += tests/layering.sh tests/cli.sh tests/cli-run.sh tests/main-job.sh \
 	tests/resume.sh tests/robust.sh tests/mpi.sh tests/cli-limits.sh tests/trace-check.py \
-	tests/man.sh tests/strategy-sections.sh \
+	tests/man.sh tests/strategy-sections.sh tests/explore.sh \
 	tests/cli
 
 include tests/sim/local.mk

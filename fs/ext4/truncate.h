@@ -104,8 +104,13 @@ void ext4_truncate(struct inode *inode);
  * fs/ext4/ext4_map.h. */
 
 /* A step of a path, in the running task's notes (explanations, tests):
- * what = the kernel call or event, arg = its main argument. */
-#define ext4_sim_step(what, arg) \
-	sim_task_note(current, __func__, (what), NULL, (int64_t)(arg))
+ * what = the kernel call or event, arg = its main argument.  Also a step
+ * boundary for schedule exploration (sim_task_step): the task may be
+ * delayed here, before the call it names. */
+#define ext4_sim_step(what, arg)                                           \
+	do {                                                               \
+		sim_task_note(current, __func__, (what), NULL, (int64_t)(arg)); \
+		sim_task_step(current, (what));                            \
+	} while (0)
 
 #endif /* FS_EXT4_TRUNCATE_H */

@@ -225,9 +225,12 @@ static int start_this_handle(journal_t *journal, handle_t *handle)
 {
 	transaction_t *transaction;
 	int blocks = handle->h_buffer_credits;
-	sim_time_t t0 = sim_task_now(current);
+	sim_time_t t0;
 	bool waited = false;
 
+	/* may sleep: a step boundary for schedule exploration */
+	sim_task_step(current, "start_this_handle");
+	t0 = sim_task_now(current);
 	/* A single handle may not ask for more than a whole transaction.  The
 	 * kernel also WARNs; we leave the caller to handle -ENOSPC. */
 	if (blocks > journal->j_max_transaction_buffers) {

@@ -236,6 +236,9 @@ void lock_page_sim(struct page *page, const char *ip)
 
 	SIM_BUG_ON(!t);
 	SIM_BUG_ON(page->_count <= 0);   /* the caller holds a reference */
+	/* a wait point: a step boundary (before queueing) */
+	if (PageLocked(page))
+		sim_task_step(t, "lock_page");
 	page_lock_dep_inc(s, t, ip);
 	if (!PageLocked(page)) {
 		SetPageLocked(page);
@@ -332,6 +335,10 @@ void wait_on_page_locked(struct page *page)
 
 	if (!PageLocked(page))
 		return;
+	if (t)   /* a wait point: a step boundary (before queueing) */
+		sim_task_step(t, "wait_on_page_locked");
+	if (!PageLocked(page))
+		return;
 	SIM_BUG_ON(!t);
 	w.task = t;
 	w.kind = PW_UNLOCKED;
@@ -380,6 +387,10 @@ void wait_on_page_writeback(struct page *page)
 	if (!PageWriteback(page))
 		return;
 	t = sim_current_task();
+	if (t)   /* a wait point: a step boundary (before queueing) */
+		sim_task_step(t, "wait_on_page_writeback");
+	if (!PageWriteback(page))
+		return;
 	SIM_BUG_ON(!t);
 	t0 = sim_task_now(t);
 	sim_task_note(t, "wait_on_page_writeback", "wait", "page writeback",

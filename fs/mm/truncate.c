@@ -62,6 +62,17 @@ static void release_all(struct page **pages, unsigned n)
 		put_page(pages[i]);
 }
 
+/* cond_resched(): the kernel may preempt the truncation here, between
+ * batches; the model takes no time, but it is a step boundary for
+ * schedule exploration (sim_task_step). */
+static void cond_resched_sim(void)
+{
+	struct sim_task *t = sim_current_task();
+
+	if (t)
+		sim_task_step(t, "cond_resched");
+}
+
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 				loff_t lend)
 {
@@ -107,6 +118,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 			unlock_page(page);
 		}
 		release_all(pages, n);
+		cond_resched_sim();
 		index++;
 	}
 
@@ -152,6 +164,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 	 * Whatever is inserted after that lookup stays. */
 	index = start;
 	for (;;) {
+		cond_resched_sim();
 		n = find_get_entries(mapping, index,
 				     (unsigned)min(end - index, (pgoff_t)PAGEVEC_SIZE),
 				     pages, indices);

@@ -497,7 +497,13 @@ static void fmt_note(char *buf, size_t len, const struct sim_note *n)
 	if (!n->arg || k < 0 || (size_t)k >= len)
 		return;
 	/* lock acquisitions note how long they waited (sim/engine/lock.h) */
-	if (n->what && strncmp(n->what, "acquire", 7) == 0) {
+	if (what_is(n, "delayed")) {
+		char t[32];
+
+		/* an injected delay (sim/engine/engine.h, explore) */
+		fmt_dur(t, sizeof(t), n->arg);
+		snprintf(buf + k, len - (size_t)k, " %s", t);
+	} else if (n->what && strncmp(n->what, "acquire", 7) == 0) {
 		char t[32];
 
 		fmt_dur(t, sizeof(t), n->arg);
@@ -914,8 +920,6 @@ void oracle_explain_story(struct fs_oracle *o, enum fs_oracle_kind k,
 			  const char *detail, const struct oracle_story *st)
 {
 	GString *s = g_string_new(NULL);
-	uint64_t seed = o->w ? sim_world_seed(o->w) : 0;
-	uint64_t job = o->w ? sim_world_job(o->w) : 0;
 	struct sim_task *cur = sim_current_task();
 	char tbuf[32];
 
@@ -925,10 +929,9 @@ void oracle_explain_story(struct fs_oracle *o, enum fs_oracle_kind k,
 		g_string_append_printf(s, "%s\n", st->culprit);
 	if (race && *race)
 		put_race(s, race);
-	g_string_append_printf(s, "seed %" PRIu64 " job %" PRIu64
-			       ": replay with sim/sim --replay %" PRIu64
-			       ":%" PRIu64 " %s\n", seed, job, seed, job,
-			       o->cfg);
+	g_string_append_printf(s, "%s: replay with sim/sim --replay %s %s\n",
+			       o->w ? sim_world_label(o->w) : "seed 0 job 0",
+			       o->w ? sim_world_replay_key(o->w) : "0:0", o->cfg);
 	if (cur)
 		g_string_append_printf(s, "detected at %s in task %u (%s)\n",
 				       tbuf, sim_task_id(cur),

@@ -34,13 +34,9 @@ void fs_oracle_finding(void *ctx, struct sim_world *w, const char *kind,
 	/* The engine's report already lists every involved task with its
 	 * wait point and held locks; add the replay line. */
 	s = g_string_new(NULL);
-	g_string_append_printf(s, "%s: seed %" PRIu64 " job %" PRIu64
-			       ": replay with sim/sim --replay %" PRIu64
-			       ":%" PRIu64 " %s\n", kind,
-			       o->w ? sim_world_seed(o->w) : 0,
-			       o->w ? sim_world_job(o->w) : 0,
-			       o->w ? sim_world_seed(o->w) : 0,
-			       o->w ? sim_world_job(o->w) : 0, o->cfg);
+	g_string_append_printf(s, "%s: %s: replay with sim/sim --replay %s %s\n",
+			       kind, o->w ? sim_world_label(o->w) : "seed 0 job 0",
+			       o->w ? sim_world_replay_key(o->w) : "0:0", o->cfg);
 	g_string_append(s, report ? report : "");
 	if (s->len && s->str[s->len - 1] != '\n')
 		g_string_append_c(s, '\n');

@@ -201,6 +201,8 @@ bool oracle_count(struct fs_oracle *o, enum fs_oracle_kind k)
 		o->rec_scratch = r;
 		o->rec = &o->rec_scratch;
 	}
+	if (o->w)
+		sim_world_violation(o->w);   /* a search may stop at the first */
 	return o->explain[k]->len < o->explain_max;
 }
 

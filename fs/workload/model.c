@@ -82,6 +82,8 @@ struct ext4_model {
 	unsigned ntasks;
 	struct fs_wl_task *tasks;
 	struct fs_wl_stats stats;
+	struct fs_wl_steps steps;         /* the step hook's state */
+	sim_time_t io_scale;              /* a device read + a write */
 	/* set-up task */
 	struct fs_task_state setup_ts;
 	bool setup_done;
@@ -259,6 +261,32 @@ static void setup_task(struct sim_task *t, void *arg)
 	     bh = ext4_sim_meta_next(meta, bh->b_blocknr + 1))
 		clear_buffer_dirty(bh);
 	m->setup_done = true;
+}
+
+/* ---- step boundaries -------------------------------------------------------------- */
+
+/* The step hook goes in only when something uses it: an explored
+ * schedule, or a script that injects delays.  Otherwise a step boundary
+ * costs the engine one test. */
+static void steps_init(struct ext4_model *m, unsigned flags)
+{
+	struct fs_wl_steps *st = &m->steps;
+	bool delays = false;
+
+	for (unsigned j = 0; j < m->njobs; j++)
+		for (unsigned k = 0; k < m->jobs[j].script.n; k++)
+			delays |= m->jobs[j].script.ops[k].ndelays > 0;
+	if (!delays && !sim_world_explore(m->w) && !(flags & EXT4_MODEL_RECORD))
+		return;
+	st->n = sim_world_task_count(m->w);
+	st->by_id = g_new0(struct fs_wl_task *, st->n);
+	st->first = m->tasks;
+	for (unsigned i = 0; i < m->ntasks; i++)
+		st->by_id[sim_task_id(m->tasks[i].task)] = &m->tasks[i];
+	if (flags & EXT4_MODEL_RECORD)
+		st->rec_delays = g_array_new(FALSE, FALSE,
+					     sizeof(struct fs_wl_rec_delay));
+	sim_world_set_step_hook(m->w, &fs_wl_step_ops, st);
 }
 
 /* ---- create ------------------------------------------------------------------------ */
@@ -462,6 +490,25 @@ static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
 				if (j->fsx->ops[k].kind == FSX_MAPREAD ||
 				    j->fsx->ops[k].kind == FSX_MAPWRITE)
 					j->uses_mmap = true;
+		} else if (jc->script) {
+			GError *e = NULL;
+
+			/* fs/workload/options.c validated it */
+			SIM_BUG_ON(!fs_wl_script_parse(jc->script, &j->script, &e));
+			for (unsigned k = 0; k < j->script.n; k++) {
+				enum fs_op op = j->script.ops[k].kind;
+
+				if (check_ops && !fs_wl_op_supported(op)) {
+					sim_cfg_error_at(cfg, sec, "script", err,
+							 SIM_CFG_ERROR_INVALID,
+							 "op '%s' is not modelled yet (its kernel path has not landed in this build)",
+							 fs_op_names[op]);
+					goto out;
+				}
+				if (op == FS_OP_MMAP_READ || op == FS_OP_MMAP_WRITE ||
+				    op == FS_OP_MADVISE_DONTNEED)
+					j->uses_mmap = true;
+			}
 		} else {
 			double w[SIM_CHOICE_MAX];
 
@@ -637,6 +684,8 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 			struct fs_wl_job *job = &m->jobs[j];
 			unsigned n = (unsigned)job->cfg->numjobs;
 
+			job->costs = &m->costs;
+			job->io_scale = prof.read_lat + prof.write_lat;
 			job->fsx_check = job->fsx && fsx_checkable(m, job);
 			for (unsigned k = 0; k < n; k++, ti++) {
 				struct fs_wl_task *t = &m->tasks[ti];
@@ -646,10 +695,15 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 						id->replica, &m->stats);
 				name = g_strdup_printf("%s/%u", job->name, k);
 				t->name = name;
+				t->t0 = m->t0;
+				if (flags & EXT4_MODEL_RECORD)
+					t->rec = g_array_new(FALSE, FALSE,
+							     sizeof(struct fs_wl_rec_op));
 				t->task = fs_task_spawn(w, name, fs_wl_task_main,
 							t, &t->ts);
 			}
 		}
+		steps_init(m, flags);
 	}
 	m->tl_len = g->timeline;
 	return m;
@@ -807,8 +861,15 @@ void ext4_model_destroy(struct ext4_model *m)
 		ext4_sim_unmount(m->sb);
 	if (m->mm)
 		mm_sim_free(m->mm);
-	for (unsigned j = 0; j < m->njobs; j++)
+	for (unsigned j = 0; j < m->njobs; j++) {
 		fsx_log_free(m->jobs[j].fsx);
+		fs_wl_script_free(&m->jobs[j].script);
+	}
+	if (m->steps.by_id && m->w)
+		sim_world_set_step_hook(m->w, NULL, NULL);
+	g_free(m->steps.by_id);
+	if (m->steps.rec_delays)
+		g_array_unref(m->steps.rec_delays);
 	if (m->w && sim_world_model(m->w) == m)
 		sim_world_set_model(m->w, NULL);
 	g_free(m->tasks);
@@ -947,6 +1008,27 @@ struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i)
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m)
 {
 	return m->oracle;
+}
+
+unsigned ext4_model_ntasks(const struct ext4_model *m)
+{
+	return m->tasks ? m->ntasks : 0;
+}
+
+const struct fs_wl_task *ext4_model_task(const struct ext4_model *m,
+					 unsigned i)
+{
+	return m->tasks && i < m->ntasks ? &m->tasks[i] : NULL;
+}
+
+const GArray *ext4_model_rec_delays(const struct ext4_model *m)
+{
+	return m->steps.rec_delays;
+}
+
+sim_time_t ext4_model_t0(const struct ext4_model *m)
+{
+	return m->t0;
 }
 
 /* ---- the ops ------------------------------------------------------------------------ */

@@ -30,6 +30,8 @@ struct ext4_model;
 /* ext4_model_create flags */
 #define EXT4_MODEL_NO_TASKS 0x1   /* set-up only: mount and files, no jobs'
 				     tasks (tests of the set-up) */
+#define EXT4_MODEL_RECORD 0x2     /* record every task's ops and where the
+				     exploration's delays fell (--shrink) */
 
 /* create() with flags; the ops' create is this with 0. */
 struct ext4_model *ext4_model_create(struct sim_world *w,
@@ -62,6 +64,16 @@ const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m);
 unsigned ext4_model_njobs(const struct ext4_model *m);
 struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i);
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m);
+/* The workload tasks, in spawn order (job sections in file order, numjobs
+ * each), and with EXT4_MODEL_RECORD what they did: t->rec (struct
+ * fs_wl_rec_op) and the exploration's delays (struct fs_wl_rec_delay;
+ * NULL when nothing was explored). */
+unsigned ext4_model_ntasks(const struct ext4_model *m);
+const struct fs_wl_task *ext4_model_task(const struct ext4_model *m,
+					 unsigned i);
+const GArray *ext4_model_rec_delays(const struct ext4_model *m);
+/* The clock when set-up ended: script at= times count from here. */
+sim_time_t ext4_model_t0(const struct ext4_model *m);
 
 /* Index of violation kind "fsx_mismatch" in a job result. */
 #define EXT4_MODEL_KIND_FSX FS_ORACLE_NR_KINDS

@@ -20,6 +20,7 @@
 
 #include "fs/ext4/locking.h"
 #include "fs/workload/options.h"
+#include "fs/workload/script.h"
 
 /* The registry's names (fs/ext4/locking.h), for the option table. */
 const char *const fs_strategy_names[] = {
@@ -168,6 +169,9 @@ static const struct sim_option job_opts[] = {
 	{ .name = "start_delay", .type = SIM_OPT_TIME, .offset = J(start_delay),
 	  .unit = SIM_UNIT_US, .min = "0", .max = "3600s", .def = "0",
 	  .help = "simulated time before the job's first operation" },
+	{ .name = "script", .type = SIM_OPT_STRING, .offset = J(script),
+	  .flags = SIM_OPT_OMIT_UNSET,
+	  .help = "run these ops once instead of the mix: 'OP [OFFSET [LEN]] [at=T] [think=T] [delay=STEP[#N]:T], ...' (numjobs = 1)" },
 	{ NULL }
 };
 #undef J
@@ -443,6 +447,34 @@ static bool validate_global(struct sim_cfg *cfg, struct sim_cfg_section *sec,
 	return true;
 }
 
+/* A job with a script runs it in one task, instead of a mix or a log. */
+static bool validate_script(struct sim_cfg *cfg, struct sim_cfg_section *sec,
+			    GError **err)
+{
+	struct fs_job *job = sec->data;
+	struct fs_wl_script s;
+	GError *e = NULL;
+
+	if (job->ops_file || sim_cfg_is_set(sec, "ops")) {
+		sim_cfg_error_at(cfg, sec, "script", err, SIM_CFG_ERROR_INVALID,
+				 "a job runs a script, an ops mix or an ops_file, not two of them");
+		return false;
+	}
+	if (job->numjobs != 1) {
+		sim_cfg_error_at(cfg, sec, "numjobs", err, SIM_CFG_ERROR_INVALID,
+				 "a job running a script runs one task (numjobs = 1)");
+		return false;
+	}
+	if (!fs_wl_script_parse(job->script, &s, &e)) {
+		sim_cfg_error_at(cfg, sec, "script", err, SIM_CFG_ERROR_VALUE,
+				 "%s", e->message);
+		g_error_free(e);
+		return false;
+	}
+	fs_wl_script_free(&s);
+	return true;
+}
+
 static bool fs_validate(struct sim_cfg *cfg, GError **err)
 {
 	struct fs_global *g = sim_cfg_data(cfg, "global");
@@ -513,6 +545,8 @@ static bool fs_validate(struct sim_cfg *cfg, GError **err)
 						 o);
 				return false;
 			}
+			if (job->script && !validate_script(cfg, sec, err))
+				return false;
 			break;
 		}
 		case FS_SEC_STRATEGY:

@@ -45,6 +45,7 @@ struct fs_job {
 	int mmap;                    /* enum fs_mmap_kind */
 	char *ops_file;
 	sim_time_t start_delay;
+	char *script;                /* explicit ops (fs/workload/script.h) */
 };
 
 /* [strategy NAME]: a locking strategy composed from parts

@@ -271,6 +271,9 @@ void fs_wl_task_destroy(struct fs_wl_task *t)
 	t->file = NULL;
 	g_free(t->name);
 	t->name = NULL;
+	if (t->rec)
+		g_array_unref(t->rec);
+	t->rec = NULL;
 	/* a replay the world stopped in the middle of */
 	wl_fsx_free(t->fsx);
 	t->fsx = NULL;
@@ -479,6 +482,135 @@ static void wl_trace_op(struct fs_wl_task *t, enum sim_trace_kind kind,
 	sim_trace(sim_task_world(t->task), &r);
 }
 
+/* ---- step boundaries ---------------------------------------------------------------- */
+
+sim_time_t fs_wl_op_scale(const struct fs_wl_job *job, enum fs_op kind,
+			  uint64_t len)
+{
+	const struct fs_costs *c = job->costs;
+	uint64_t pages = len ? DIV_ROUND_UP(len, PAGE_SIZE) : 1;
+	sim_time_t entry;
+
+	if (!c)
+		return 0;
+	if (kind == FS_OP_FSYNC || kind == FS_OP_TRUNCATE)
+		pages = 1;
+	entry = kind == FS_OP_MMAP_READ || kind == FS_OP_MMAP_WRITE ?
+		c->fault_entry : c->syscall_entry;
+	return entry + (sim_time_t)pages * (c->page_cache_lookup + c->page_copy) +
+	       c->journal_handle + c->extent_modify + job->io_scale;
+}
+
+/* The task begins an operation (issued or skipped): the step hook counts
+ * its boundaries from here; a recording task notes it. */
+static void wl_op_begin(struct fs_wl_task *t, enum fs_op kind, uint64_t off,
+			uint64_t len, bool skipped,
+			const struct fs_wl_script_op *sop)
+{
+	t->op.index++;
+	t->op.nnames = 0;
+	t->op.nbounds = 0;
+	t->op.begin = sim_task_now(t->task);
+	t->op.sop = sop;
+	t->op.scale = fs_wl_op_scale(t->job, kind, len);
+	if (t->rec) {
+		struct fs_wl_rec_op r = {
+			.kind = kind, .skipped = skipped, .offset = off,
+			.len = len, .at = sim_task_now(t->task) - t->t0,
+		};
+
+		g_array_append_val(t->rec, r);
+	}
+}
+
+static void wl_op_end(struct fs_wl_task *t)
+{
+	t->op.scale = 0;
+	t->op.sop = NULL;
+}
+
+static struct fs_wl_task *wl_step_task(struct fs_wl_steps *st,
+				       struct sim_task *task)
+{
+	unsigned id = sim_task_id(task);
+
+	return id < st->n ? st->by_id[id] : NULL;
+}
+
+/* The occurrence of `where` within the op in progress, counting this one. */
+static unsigned wl_step_count(struct fs_wl_opstate *op, const char *where,
+			      bool bump)
+{
+	unsigned i;
+
+	for (i = 0; i < op->nnames; i++)
+		if (op->names[i].where == where ||
+		    fs_wl_step_name_eq(op->names[i].where, where))
+			break;
+	if (i == op->nnames) {
+		if (i == FS_WL_OP_STEP_NAMES)
+			return 0;      /* past the table: not addressable */
+		op->names[i].where = where;
+		op->names[i].n = 0;
+		op->nnames++;
+	}
+	if (bump)
+		op->names[i].n++;
+	return op->names[i].n;
+}
+
+static void wl_step(void *ctx, struct sim_task *task, const char *where,
+		    struct sim_step *out)
+{
+	struct fs_wl_task *t = wl_step_task(ctx, task);
+	const struct fs_wl_script_op *sop;
+	unsigned n;
+
+	if (!t || !t->op.scale)
+		return;
+	out->scale = t->op.scale;
+	n = wl_step_count(&t->op, where, true);
+	if (t->rec && n && t->op.nbounds < FS_WL_OP_BOUNDS) {
+		struct fs_wl_step_delay *b = &t->op.bounds[t->op.nbounds++];
+
+		g_strlcpy(b->where, where, sizeof(b->where));
+		for (char *p = b->where; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		b->nth = n;
+	}
+	sop = t->op.sop;
+	for (unsigned i = 0; sop && n && i < sop->ndelays; i++)
+		if (sop->delays[i].nth == n &&
+		    fs_wl_step_name_eq(sop->delays[i].where, where))
+			out->delay += sop->delays[i].delay;
+}
+
+static void wl_injected(void *ctx, struct sim_task *task, const char *where,
+			sim_time_t delay)
+{
+	struct fs_wl_steps *st = ctx;
+	struct fs_wl_task *t = wl_step_task(st, task);
+	struct fs_wl_rec_delay r = { 0 };
+
+	if (!t || !st->rec_delays)
+		return;
+	r.task = (unsigned)(t - st->first);
+	r.op = t->op.index - 1;
+	g_strlcpy(r.d.where, where, sizeof(r.d.where));
+	for (char *p = r.d.where; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	r.d.nth = wl_step_count(&t->op, where, false);
+	r.d.delay = delay;
+	g_array_append_val(st->rec_delays, r);
+}
+
+const struct sim_step_ops fs_wl_step_ops = {
+	.step = wl_step,
+	.injected = wl_injected,
+};
+
 /* Issue op and record its latency. */
 static int wl_issue(struct fs_wl_task *t, const struct fs_wl_op *op)
 {
@@ -527,12 +659,34 @@ static sim_time_t wl_turn_min(const struct fs_wl_job *job)
 	return sim_dist_mean(&job->cfg->think) >= 1.0 ? 0 : WL_SIM_TURN_MIN_NS;
 }
 
+/* Fit op to the file as it is now and issue it, or skip it (charging the
+ * syscall's refusal).  sop: the script item it comes from, or NULL. */
+static void wl_issue_or_skip(struct fs_wl_task *t, struct fs_wl_op *op,
+			     const struct fs_wl_script_op *sop)
+{
+	struct inode *inode = t->job->file->inode;
+	struct fs_wl_op drawn = *op;
+
+	if (fs_wl_op_fit(op, (uint64_t)i_size_read(inode), t->job->file->cap,
+			 inode->i_sb->s_blocksize)) {
+		wl_op_begin(t, op->kind, op->offset, op->len, false, sop);
+		wl_issue(t, op);
+	} else {
+		/* the kernel would have refused it at syscall entry:
+		 * charge that (and never loop at a standstill) */
+		wl_op_begin(t, drawn.kind, drawn.offset, drawn.len, true, sop);
+		t->stats->skipped[op->kind]++;
+		sim_task_delay(t->task,
+			       max(inode->i_sb->s_costs->syscall_entry,
+				   (sim_time_t)1));
+	}
+	wl_op_end(t);
+}
+
 /* The mix, forever (the world stops at the job's duration). */
 static void wl_run_mix(struct fs_wl_task *t)
 {
 	struct fs_wl_job *job = t->job;
-	struct inode *inode = job->file->inode;
-	unsigned bs = inode->i_sb->s_blocksize;
 	sim_time_t turn_min = wl_turn_min(job);
 
 	while (!job->stop) {
@@ -548,21 +702,36 @@ static void wl_run_mix(struct fs_wl_task *t)
 
 		op.offset = fs_wl_offset_next(&t->off, &t->rng_off, op.len);
 		think = wl_think(t);
-		if (fs_wl_op_fit(&op, (uint64_t)i_size_read(inode),
-				 job->file->cap, bs)) {
-			wl_issue(t, &op);
-		} else {
-			/* the kernel would have refused it at syscall entry:
-			 * charge that (and never loop at a standstill) */
-			t->stats->skipped[op.kind]++;
-			sim_task_delay(t->task,
-				       max(inode->i_sb->s_costs->syscall_entry,
-					   (sim_time_t)1));
-		}
+		wl_issue_or_skip(t, &op, NULL);
 		if (think > 0)
 			sim_task_sleep(t->task, think);
 		else if (turn_min && sim_task_now(t->task) == t0)
 			sim_task_delay(t->task, turn_min);
+	}
+}
+
+/* The script, once (fs/workload/script.h): each item at its at= time (if
+ * the task is not already past it), fitted like a drawn op, then its
+ * think time. */
+static void wl_run_script(struct fs_wl_task *t)
+{
+	const struct fs_wl_script *s = &t->job->script;
+
+	for (unsigned i = 0; i < s->n && !t->job->stop; i++) {
+		const struct fs_wl_script_op *sop = &s->ops[i];
+		struct fs_wl_op op = {
+			.kind = sop->kind, .offset = sop->offset,
+			.len = sop->len,
+		};
+		sim_time_t now;
+
+		sim_task_check_interrupt(t->task);
+		now = sim_task_now(t->task);
+		if (sop->at >= 0 && t->t0 + sop->at > now)
+			sim_task_sleep(t->task, t->t0 + sop->at - now);
+		wl_issue_or_skip(t, &op, sop);
+		if (sop->think > 0)
+			sim_task_sleep(t->task, sop->think);
 	}
 }
 
@@ -622,6 +791,7 @@ static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
 		return;
 	x->found = true;
 	st->fsx_mismatches++;
+	sim_world_violation(sim_task_world(x->t->task));
 	if (st->fsx_recs && st->fsx_recs->len >= st->fsx_recs_max)
 		st->fsx_recs_dropped++;
 	if (st->fsx_first && (!st->fsx_recs ||
@@ -899,7 +1069,9 @@ static void wl_run_fsx(struct fs_wl_task *t)
 		t->seq++;
 		t->ts.fault_hist = &t->stats->faults[kind];
 		wl_trace_op(t, SIM_TRACE_BEGIN, kind);
+		wl_op_begin(t, kind, st.offset, st.length, false, NULL);
 		wl_fsx_step(x, &st);
+		wl_op_end(t);
 		wl_trace_op(t, SIM_TRACE_END, kind);
 		t->ts.fault_hist = NULL;
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
@@ -925,6 +1097,8 @@ void fs_wl_task_main(struct sim_task *task, void *arg)
 	wl_open(t);
 	if (t->job->fsx)
 		wl_run_fsx(t);
+	else if (t->job->script.n)
+		wl_run_script(t);
 	else
 		wl_run_mix(t);
 	t->exited = true;

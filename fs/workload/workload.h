@@ -24,6 +24,7 @@
 
 #include "fs/workload/fsx.h"
 #include "fs/workload/options.h"
+#include "fs/workload/script.h"
 #include "fs/task_state.h"
 
 struct inode;
@@ -143,6 +144,10 @@ struct fs_wl_job {
 	struct fsx_log *fsx;       /* ops_file, or NULL */
 	bool fsx_check;            /* compare with fsx's model: nobody else
 				      changes the file */
+	struct fs_wl_script script; /* `script` (n = 0: none) */
+	/* what an op's cost scale is made of (fs_wl_op_scale) */
+	const struct fs_costs *costs;
+	sim_time_t io_scale;       /* one device read and one write */
 	const struct fs_wl_fsx_observer *fsx_obs;  /* NULL: none */
 	bool stop;                 /* the tasks finish the op they are in and
 				      exit (ext4_model_unmount) */
@@ -177,6 +182,53 @@ struct fs_wl_fsx_rec {
 void fs_wl_stats_init(struct fs_wl_stats *s);
 void fs_wl_stats_destroy(struct fs_wl_stats *s);
 
+/* ---- step boundaries of workload tasks (fs/workload/script.h) ------------------- */
+
+#define FS_WL_OP_STEP_NAMES 24
+#define FS_WL_OP_BOUNDS 32
+
+/* The operation a task has in progress, as the step hook sees it. */
+struct fs_wl_opstate {
+	sim_time_t scale;          /* its cost scale; 0 between operations */
+	uint64_t index;            /* ops begun (issued or skipped); the one in
+				      progress is index - 1 */
+	const struct fs_wl_script_op *sop;  /* its script item, or NULL */
+	unsigned nnames;           /* step boundaries so far, by name */
+	struct { const char *where; unsigned n; } names[FS_WL_OP_STEP_NAMES];
+	/* recording tasks: when the op began and its step boundaries so
+	 * far, in order (the first FS_WL_OP_BOUNDS): where --shrink may put
+	 * a delay that stands in for a wait */
+	sim_time_t begin;
+	unsigned nbounds;
+	struct fs_wl_step_delay bounds[FS_WL_OP_BOUNDS];   /* .delay unused */
+};
+
+/* An operation as a task began it: what --shrink turns into a script item
+ * (at = when it began; offset and len as issued, or as drawn when the op
+ * was skipped: it did not fit). */
+struct fs_wl_rec_op {
+	enum fs_op kind;
+	bool skipped;
+	uint64_t offset, len;
+	sim_time_t at;
+};
+
+/* A delay the exploration injected: which task (index in the model's
+ * task list), which of its ops, which step boundary in it. */
+struct fs_wl_rec_delay {
+	unsigned task;
+	uint64_t op;
+	struct fs_wl_step_delay d;
+};
+
+/* The cost scale of an operation: what bounds an exploration delay in it
+ * (sim/engine/engine.h).  Its CPU cost with every page cached — entry,
+ * a lookup and a copy per page, a journal handle and an extent change —
+ * plus one device read and one write (job->io_scale): the order of what
+ * the op costs when it misses, and of the windows other ops may hit. */
+sim_time_t fs_wl_op_scale(const struct fs_wl_job *job, enum fs_op kind,
+			  uint64_t len);
+
 /* One workload task. */
 struct fs_wl_task {
 	struct fs_task_state ts;   /* attached as the task's private state */
@@ -191,6 +243,9 @@ struct fs_wl_task {
 	struct mm_struct *mm;       /* this task's address space */
 	struct vm_area_struct *vma; /* the file mapped, cap bytes, or NULL */
 	uint64_t seq;               /* ops issued, for stamps */
+	sim_time_t t0;              /* the job's start: script at= times */
+	struct fs_wl_opstate op;    /* [steps] */
+	GArray *rec;                /* struct fs_wl_rec_op, when recording */
 	bool exited;                /* the task function returned */
 	/* An fsx replay's state (fsx's model of the file, a buffer for
 	 * mapped reads): heap memory a task holds across blocking calls
@@ -199,6 +254,15 @@ struct fs_wl_task {
 	 * fs_wl_task_destroy.  NULL when not replaying. */
 	struct wl_fsx *fsx;
 };
+
+/* The step hook's state (one per world, owned by fs/workload/model.c). */
+struct fs_wl_steps {
+	struct fs_wl_task **by_id;  /* by sim task id; NULL: not a workload task */
+	unsigned n;
+	struct fs_wl_task *first;   /* tasks[0]: a task's index is t - first */
+	GArray *rec_delays;         /* struct fs_wl_rec_delay, or NULL */
+};
+extern const struct sim_step_ops fs_wl_step_ops;
 
 /* Seeds the streams and the offset generator of t (replica = the job's
  * replica number). */

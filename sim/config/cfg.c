@@ -1095,6 +1095,8 @@ void sim_cfg_section_foreach(const struct sim_cfg *cfg,
 		char *v = key_unset(sec, opt) ? NULL :
 			  sim_option_format_json(opt, sec->data, &kind);
 
+		if (!v && (opt->flags & SIM_OPT_OMIT_UNSET))
+			continue;
 		fn(user, sec, opt, opt->name, v, kind);
 		g_free(v);
 	}

@@ -110,7 +110,8 @@ char *sim_cfg_dump(const struct sim_cfg *cfg);
 /* Every key of one section, in table order (TYPE_KEY first when the
  * section was typed by it; opt is then NULL): name, JSON-friendly text
  * (sim_option_format_json) and its kind — SIM_JSON_NULL with value NULL
- * for a key without a value. */
+ * for a key without a value (a key flagged SIM_OPT_OMIT_UNSET is left
+ * out then). */
 typedef void (*sim_cfg_pair_fn)(void *user, const struct sim_cfg_section *sec,
 				const struct sim_option *opt, const char *key,
 				const char *value, enum sim_opt_json kind);

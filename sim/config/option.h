@@ -62,6 +62,11 @@ enum sim_opt_unit {
 
 /* sim_option.flags */
 #define SIM_OPT_REQUIRED (1u << 0)  /* no default: the key must be given */
+/* Without a value (unset, no default), the key is left out of the
+ * resolved-config pairs (sim_cfg_section_foreach: results.json's config)
+ * instead of shown as null: a key added for a new feature leaves the
+ * results of files that do not use it as they were. */
+#define SIM_OPT_OMIT_UNSET (1u << 1)
 
 struct sim_option {
 	const char *name;             /* [A-Za-z0-9_-]+; NULL ends a table */

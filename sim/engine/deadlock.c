@@ -197,8 +197,11 @@ static void sim_dl_headline(GString *s, const struct sim_world *w,
 	g_string_append_printf(s, "DEADLOCK: %s\n", what);
 	g_string_append(s, "at ");
 	sim_dl_time(s, w->now);
-	g_string_append_printf(s, " (seed %" PRIu64 ", job %" PRIu64 ")\n",
+	g_string_append_printf(s, " (seed %" PRIu64 ", job %" PRIu64,
 			       w->params.seed, w->params.job);
+	if (w->exploring)
+		g_string_append_printf(s, ", schedule %" PRIu64, w->xp.schedule);
+	g_string_append(s, ")\n");
 	g_string_append(s, "------------------------------------------------------\n");
 }
 

@@ -22,11 +22,19 @@ struct sim_task;
 
 /* ---- worlds ------------------------------------------------------------ */
 
+struct sim_explore;
+
 struct sim_world_params {
 	uint64_t seed;       /* run seed */
 	uint64_t job;        /* job identity: streams derive from (seed, job, ...) */
 	size_t stack_size;   /* per task stack; 0 = SIM_DEFAULT_STACK */
 	bool tie_shuffle;    /* test mode: permute events that share a time */
+	/* Schedule exploration (see "schedule exploration" below); NULL:
+	 * none.  Copied: the caller's struct may go after sim_world_new. */
+	const struct sim_explore *explore;
+	/* End the run at the first violation the model reports
+	 * (sim_world_violation): a search wants the first, not the count. */
+	bool stop_on_violation;
 	/* Non-NULL: sim_world_run returns SIM_STOP_REQUESTED within 1 024
 	 * events of *interrupt turning non-zero (it is read atomically; set
 	 * from any thread: SIGINT, SIGTERM).  A world cut short this way is
@@ -105,6 +113,85 @@ struct sim_trace_rec {
 typedef void (*sim_trace_fn)(void *ctx, const struct sim_trace_rec *r);
 void sim_world_set_tracer(struct sim_world *w, sim_trace_fn fn, void *ctx);
 void sim_trace(struct sim_world *w, const struct sim_trace_rec *r);
+
+/* The --replay key of this world: "SEED:JOB", or "SEED:JOB:SCHEDULE" for
+ * an explored schedule (followed by the options that schedule needs beyond
+ * the defaults, e.g. " --explore-depth 5").  Owned by the world. */
+const char *sim_world_replay_key(const struct sim_world *w);
+/* "seed S job J" or "seed S job J schedule K": how reports name the world. */
+const char *sim_world_label(const struct sim_world *w);
+
+/* The model counts a violation (any kind).  With params.stop_on_violation
+ * the run stops after the current event. */
+void sim_world_violation(struct sim_world *w);
+
+/* ---- schedule exploration -----------------------------------------------
+ * A step boundary is a point where a kernel path may be preempted: the
+ * model marks its own (sim_task_step: "ext4_ext_remove_space", a page
+ * lock), and the engine marks every sleeping lock acquisition (named by
+ * the lock's class) and every completion wait (named by the waiting
+ * function), before the task touches the lock or the completion.  Nothing
+ * happens at a boundary unless the model sets a step hook.
+ *
+ * The hook tells the engine two things about the running task at a
+ * boundary: whether it is inside an operation, and the cost scale of that
+ * operation (what bounds an injected delay there; 0: not eligible, e.g.
+ * a kernel thread or a task between operations), and a delay the model
+ * injects there itself (a scripted one, 0: none).
+ *
+ * A world with params.explore runs one schedule of a PCT-style search
+ * (Burckhardt et al., ASPLOS 2010): `depth` change points, each a time
+ * drawn uniformly over [0, horizon), a count j uniform in
+ * 1..SIM_EXPLORE_SPAN and a fraction u in (0, 1]; the task that reaches
+ * the j-th eligible step boundary at or after the time (whichever task
+ * it is) is delayed there off-CPU by max(1 ns, u x delay x its
+ * operation's cost scale), so it falls behind the others; and events that
+ * share a time fire in a permuted order (tie-shuffle) seeded by the
+ * schedule.  (Why j, and why time: explore.c.)  Every draw comes from (run seed, schedule) alone, so
+ * schedule i is the same perturbation for every strategy of a plan, and a
+ * schedule is replayed exactly from its key.  Each injected delay leaves a
+ * note on the task (func = the boundary, what = "delayed", arg = ns) and
+ * is handed to the hook's `injected` op.
+ */
+struct sim_explore {
+	uint64_t schedule;   /* with the world's seed: every draw of it */
+	unsigned depth;      /* change points */
+	double delay;        /* bound of a delay, in cost scales of its op */
+	sim_time_t horizon;  /* change points fall in [0, horizon) */
+};
+
+#define SIM_EXPLORE_DEPTH 3          /* --explore-depth default */
+#define SIM_EXPLORE_DELAY 4.0        /* --explore-delay default */
+#define SIM_EXPLORE_SPAN 8           /* a change point's j: 1..SPAN */
+#define SIM_EXPLORE_MAX_DEPTH 64
+
+struct sim_step {
+	sim_time_t scale;    /* > 0: in an operation of this cost scale */
+	sim_time_t delay;    /* a delay the model injects here, or 0 */
+};
+
+struct sim_step_ops {
+	void (*step)(void *ctx, struct sim_task *t, const char *where,
+		     struct sim_step *out);
+	/* An exploration delay fell at this boundary (may be NULL). */
+	void (*injected)(void *ctx, struct sim_task *t, const char *where,
+			 sim_time_t delay);
+};
+
+void sim_world_set_step_hook(struct sim_world *w, const struct sim_step_ops *ops,
+			     void *ctx);
+/* A step boundary of the running task t (no-op without a hook, and for a
+ * task that is not the running one).  May sleep: call it only where the
+ * task could block anyway, never between preparing a wait and waiting. */
+void sim_task_step(struct sim_task *t, const char *where);
+/* The exploration's change points (NULL when not exploring): the times
+ * they were drawn at, ascending, and how many have fired. */
+const struct sim_explore *sim_world_explore(const struct sim_world *w);
+unsigned sim_world_explore_fired(const struct sim_world *w);
+/* Delays injected so far (change points fired plus scripted ones) and
+ * their sum. */
+uint64_t sim_world_delays(const struct sim_world *w);
+sim_time_t sim_world_delay_total(const struct sim_world *w);
 
 /* ---- events -------------------------------------------------------------
  * Events are embedded in their owners and registered once; scheduling never

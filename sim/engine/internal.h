@@ -107,6 +107,22 @@ struct sim_world {
 	/* [lock.c] */
 	struct sim_lock_stats classes[SIM_MAX_LOCK_CLASSES];
 	unsigned nclasses;
+	/* [explore.c] step hook, change points, replay key */
+	const struct sim_step_ops *step_ops;
+	void *step_ctx;
+	bool exploring;
+	struct sim_explore xp;       /* a copy of params.explore */
+	sim_time_t cp_time[SIM_EXPLORE_MAX_DEPTH];   /* ascending */
+	double cp_u[SIM_EXPLORE_MAX_DEPTH];          /* delay fraction */
+	unsigned cp_skip[SIM_EXPLORE_MAX_DEPTH];     /* eligible boundaries
+							to pass first */
+	bool cp_done[SIM_EXPLORE_MAX_DEPTH];
+	unsigned cp_next;            /* change points fired */
+	uint64_t delays;             /* delays injected (explored + scripted) */
+	sim_time_t delay_total;
+	uint64_t violations;         /* sim_world_violation calls */
+	char *replay_key;
+	char *label;
 	/* [lockdep.c] */
 	struct sim_lockdep *lockdep;
 	uint64_t lockdep_used_write;  /* class bits: ever taken exclusive */
@@ -136,6 +152,21 @@ static inline void sim_task_note_inline(struct sim_task *t, const char *func,
 	n->what = what;
 	n->obj = obj;
 	n->arg = arg;
+}
+
+/* [explore.c] */
+void sim_explore_world_init(struct sim_world *w);
+uint64_t sim_explore_tie_seed(uint64_t seed, const struct sim_explore *x);
+void sim_explore_world_free(struct sim_world *w);
+void sim_explore_step(struct sim_world *w, struct sim_task *t,
+		      const char *where);
+
+/* A step boundary inside the engine's own primitives (locks, completion
+ * waits): one test and no call when no model hook is set. */
+static inline void sim_task_step_inline(struct sim_task *t, const char *where)
+{
+	if (sim_unlikely(t->world->step_ops != NULL))
+		sim_explore_step(t->world, t, where);
 }
 
 /* [deadlock.c] called by sim_task_block before switching out; returns true

@@ -6,6 +6,7 @@ noinst_LIBRARIES += sim/engine/libengine.a
 sim_engine_libengine_a_SOURCES = \
 	sim/engine/context.h sim/engine/deadlock.c sim/engine/dist.c \
 	sim/engine/engine.h sim/engine/event.c sim/engine/event.h \
+	sim/engine/explore.c \
 	sim/engine/fmath.c sim/engine/hist.c sim/engine/hist.h \
 	sim/engine/internal.h sim/engine/jsonw.c sim/engine/jsonw.h \
 	sim/engine/lock.c sim/engine/lock.h sim/engine/lockdep.c \

@@ -117,6 +117,10 @@ static void sim_mutex_take(struct sim_task *t, struct sim_mutex *m,
 
 void sim_mutex_lock(struct sim_task *t, struct sim_mutex *m, const char *ip)
 {
+	/* a wait point: a step boundary (before queueing: the delay may
+	 * let the owner go) */
+	if (m->owner)
+		sim_task_step_inline(t, m->dep.name);
 	sim_lockdep_check(t, m->dep.class_id, m, false, false, ip);
 	if (!m->owner) {
 		sim_mutex_take(t, m, false, ip);

@@ -281,6 +281,9 @@ static void __rwsem_do_wake(struct sim_rwsem *s, enum rwsem_wake_type type)
 
 void sim_down_read(struct sim_task *t, struct sim_rwsem *s, const char *ip)
 {
+	/* a wait point: a step boundary (before queueing) */
+	if (s->writer || !sim_list_empty(&s->waiters))
+		sim_task_step_inline(t, s->dep.name);
 	sim_lockdep_check(t, s->dep.class_id, s, true, false, ip);
 	if (!s->writer && sim_list_empty(&s->waiters)) {
 		sim_rwsem_take_read(t, s, false, ip);
@@ -293,6 +296,9 @@ void sim_down_read(struct sim_task *t, struct sim_rwsem *s, const char *ip)
 
 void sim_down_write(struct sim_task *t, struct sim_rwsem *s, const char *ip)
 {
+	/* a wait point: a step boundary (before queueing) */
+	if (s->writer || s->readers || !sim_list_empty(&s->waiters))
+		sim_task_step_inline(t, s->dep.name);
 	sim_lockdep_check(t, s->dep.class_id, s, false, false, ip);
 	if (!s->writer && !s->readers && sim_list_empty(&s->waiters)) {
 		sim_rwsem_take_write(t, s, false, ip);

@@ -122,6 +122,9 @@ void sim_completion_set_signaller(struct sim_completion *c,
 void sim_wait_for_completion(struct sim_task *t, struct sim_completion *c,
 			     const char *where)
 {
+	/* a wait point: a step boundary (before waiting) */
+	if (c->done == 0)
+		sim_task_step_inline(t, where);
 	/* A woken waiter re-checks: another task may have consumed the count
 	 * first, as in do_wait_for_common(). */
 	while (c->done == 0)

@@ -38,9 +38,19 @@ struct sim_world *sim_world_new(const struct sim_world_params *p)
 	w->params = *p;
 	if (!w->params.stack_size)
 		w->params.stack_size = SIM_DEFAULT_STACK;
-	w->q = sim_eq_new(p->tie_shuffle, p->seed ^ p->job);
+	w->params.explore = NULL;    /* the caller's; w->xp is the copy */
+	if (p->explore) {
+		w->exploring = true;
+		w->xp = *p->explore;
+	}
+	/* an explored schedule permutes ties by its own draw, the same for
+	 * every job (strategy) that runs it */
+	w->q = p->explore ? sim_eq_new(true, sim_explore_tie_seed(p->seed,
+							    p->explore))
+			  : sim_eq_new(p->tie_shuffle, p->seed ^ p->job);
 	w->trace_hash = UINT64_C(0xcbf29ce484222325);
 	w->stop_reason = SIM_STOP_IDLE;
+	sim_explore_world_init(w);
 	if (sim_lockdep_world_init)
 		sim_lockdep_world_init(w);
 	return w;
@@ -55,6 +65,7 @@ void sim_world_free(struct sim_world *w)
 		sim_lockdep_world_free(w);
 	sim_task_free_all(w);
 	sim_deadlock_world_free(w);
+	sim_explore_world_free(w);
 	sim_eq_free(w->q);
 	g_free(w);
 }

@@ -12,6 +12,7 @@
 
 #include "sim/run/check.h"
 #include "sim/run/cli.h"
+#include "sim/run/explore.h"
 #include "sim/engine/jsonw.h"
 #include "sim/run/merge.h"
 #include "sim/run/output.h"
@@ -28,7 +29,14 @@ struct opts {
 	gchar *fail_on;
 	gchar *output, *report, *trace, *replay, *shard, *image;
 	gchar *violations, *violations_max, *trace_window;
+	/* --explore and --shrink (sim/run/explore.h, env->shrink) */
+	gchar *explore, *explore_depth, *explore_delay, *shrink, *shrink_out;
+	gboolean explore_stop, shrink_first;
 };
+
+/* When the process started, as far as we can tell: wall times of the
+ * search count from here. */
+static gint64 cli_t_start;
 
 /* ---- signals after the run -------------------------------------------------------
  * While the outputs are written a SIGINT or SIGTERM is noted, not obeyed:
@@ -62,7 +70,11 @@ static int fail(const char *msg)
 
 static int fail_err(GError *err)
 {
-	int rc = fail(err->message);
+	/* a schedule of --explore or its --replay ended with a model error */
+	int rc = g_error_matches(err, SIM_EXPLORE_ERROR, SIM_EXPLORE_ERROR_MODEL)
+		 ? 3 : 2;
+
+	fprintf(stderr, "sim: %s\n", err->message);
 
 	g_error_free(err);
 	return rc;
@@ -329,6 +341,11 @@ static void free_opts(struct opts *o)
 	g_free(o->trace);
 	g_free(o->replay);
 	g_free(o->shard);
+	g_free(o->explore);
+	g_free(o->explore_depth);
+	g_free(o->explore_delay);
+	g_free(o->shrink);
+	g_free(o->shrink_out);
 	g_free(o->image);
 	g_free(o->violations);
 	g_free(o->violations_max);
@@ -421,6 +438,63 @@ static bool write_violations(const struct opts *o, const struct sim_plan *plan,
 	return ok;
 }
 
+/* --explore-depth, --explore-delay (defaults when not given). */
+static bool explore_params(const struct opts *o, unsigned *depth,
+			   double *delay, GError **err)
+{
+	char *end;
+
+	*depth = SIM_EXPLORE_DEPTH;
+	*delay = SIM_EXPLORE_DELAY;
+	if (o->explore_depth) {
+		guint64 v;
+
+		errno = 0;
+		v = g_ascii_strtoull(o->explore_depth, &end, 10);
+		if (!g_ascii_isdigit(*o->explore_depth) || *end || errno ||
+		    v > SIM_EXPLORE_MAX_DEPTH) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore-depth %s: expected a number of change points from 0 to %u",
+				    o->explore_depth, SIM_EXPLORE_MAX_DEPTH);
+			return false;
+		}
+		*depth = (unsigned)v;
+	}
+	if (o->explore_delay) {
+		errno = 0;
+		*delay = g_ascii_strtod(o->explore_delay, &end);
+		if (!*o->explore_delay || *end || errno || !(*delay >= 0) ||
+		    *delay > 1e6) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore-delay %s: expected a factor from 0 to 1e6 (the delay bound in cost scales of the op)",
+				    o->explore_delay);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* --replay SEED:JOB:SCHEDULE: one explored schedule, explained. */
+static int run_replay_schedule(const struct sim_cli_env *env,
+			       const struct opts *o, struct sim_plan *plan,
+			       unsigned job, uint64_t schedule)
+{
+	struct sim_job_rec *rec;
+	GError *err = NULL;
+	unsigned depth;
+	double delay;
+
+	if (!explore_params(o, &depth, &delay, &err))
+		return fail_err(err);
+	rec = sim_explore_replay(env->model, plan, job, schedule, depth, delay,
+				 o->trace, &err);
+	if (!rec)
+		return fail_err(err);
+	sim_out_text_job(plan, rec, stdout);
+	sim_job_rec_free(rec);
+	return 0;
+}
+
 /* --image DIR: the directory exists (created), and the runner exports. */
 static bool image_setup(const struct sim_cli_env *env, const struct opts *o,
 			struct sim_runner_opts *ro, GError **err)
@@ -450,7 +524,7 @@ static bool image_check(const struct sim_cli_env *env, const struct opts *o,
 }
 
 static int run_replay(const struct sim_cli_env *env, const struct opts *o,
-		      struct sim_plan *plan, unsigned job)
+		      struct sim_plan *plan, unsigned job, int64_t schedule)
 {
 	struct sim_runner_opts ro = SIM_RUNNER_OPTS_INIT;
 	struct sim_run *run;
@@ -465,6 +539,9 @@ static int run_replay(const struct sim_cli_env *env, const struct opts *o,
 			   plan->n_jobs - 1);
 		return fail(msg);
 	}
+	if (schedule >= 0)
+		return run_replay_schedule(env, o, plan, job,
+					   (uint64_t)schedule);
 	ro.only_job = (int)job;
 	ro.catch_sigint = true;
 	if (o->violations &&
@@ -728,6 +805,64 @@ static bool scenario_load(const struct sim_cli_env *env, const struct opts *o,
 	return true;
 }
 
+/* ---- --explore, --shrink ------------------------------------------------------------ */
+
+/* --replay SEED:JOB or SEED:JOB:SCHEDULE. */
+static bool parse_replay(const struct opts *o, uint64_t *seed, unsigned *job,
+			 int64_t *schedule, GError **err)
+{
+	const char *p = strchr(o->replay, ':');
+
+	*schedule = -1;
+	/* the plain key keeps its own message */
+	if (!p || !strchr(p + 1, ':'))
+		return sim_plan_parse_replay(o->replay, seed, job, err);
+	return sim_explore_parse_key("--replay", o->replay, seed, job,
+				     schedule, err);
+}
+
+static bool explore_options(const struct opts *o,
+			    struct sim_explore_opts *xo, GError **err)
+{
+	if (!o->explore && (o->explore_stop || o->shrink_first)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "%s needs --explore N",
+			    o->explore_stop ? "--explore-stop" : "--shrink-first");
+		return false;
+	}
+	if (o->shrink) {
+		uint64_t seed;
+		unsigned job;
+		int64_t schedule;
+
+		if (!sim_explore_parse_key("--shrink", o->shrink, &seed, &job,
+					   &schedule, err))
+			return false;
+	}
+	if (!explore_params(o, &xo->depth, &xo->delay, err))
+		return false;
+	if (o->explore) {
+		char *end;
+		guint64 v;
+
+		errno = 0;
+		v = g_ascii_strtoull(o->explore, &end, 10);
+		if (!g_ascii_isdigit(*o->explore) || *end || errno || v < 1 ||
+		    v > 100000000) {
+			char *q = sim_option_quote(o->explore, true);
+
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--explore %s: expected a number of schedules from 1 to 100000000",
+				    q);
+			g_free(q);
+			return false;
+		}
+		xo->schedules = (unsigned)v;
+		xo->stop_at_first = o->explore_stop;
+	}
+	return true;
+}
+
 /* A set-up error that says the build cannot run the scenario (an op
  * without a kernel path yet): "not run", as xfstests says it. */
 static bool not_runnable(const GError *err)
@@ -878,11 +1013,78 @@ out:
 	return rc;
 }
 
+static int call_shrink(const struct sim_cli_env *env, const struct opts *o,
+		       const struct sim_plan *plan, unsigned job,
+		       int64_t schedule, unsigned threads)
+{
+	struct sim_shrink_req req = {
+		.plan = plan, .schedule = schedule, .out_path = o->shrink_out,
+		.threads = threads,
+	};
+	GError *err = NULL;
+	int rc;
+
+	if (!env->shrink)
+		return fail("--shrink: this build has no shrinker");
+	if (job >= plan->n_jobs) {
+		char msg[160];
+
+		g_snprintf(msg, sizeof(msg), "--shrink: job %u: the plan has %u "
+			   "jobs (0 to %u)", job, plan->n_jobs, plan->n_jobs - 1);
+		return fail(msg);
+	}
+	req.id = sim_plan_job(plan, job);
+	if (!explore_params(o, &req.depth, &req.delay, &err))
+		return fail_err(err);
+	fflush(stdout);
+	rc = env->shrink(&req, stdout, &err);
+	if (err)
+		return fail_err(err);
+	return rc;
+}
+
+static int run_shrink(const struct sim_cli_env *env, const struct opts *o,
+		      const struct sim_plan *plan, unsigned job,
+		      int64_t schedule, unsigned threads)
+{
+	return call_shrink(env, o, plan, job, schedule, threads);
+}
+
+/* --shrink-first: the first violating schedule of the first strategy (plan
+ * order) that has one. */
+static int shrink_first(const struct sim_cli_env *env, const struct opts *o,
+			const struct sim_plan *plan,
+			const struct sim_explore_run *x, unsigned threads)
+{
+	for (unsigned g = 0; g < x->n_groups; g++)
+		if (x->groups[g].has_first) {
+			int rc;
+
+			printf("\n== shrinking %s's first violation (--replay %s)\n",
+			       x->groups[g].name, x->groups[g].first.replay);
+			rc = call_shrink(env, o, plan, x->groups[g].first.job,
+					 x->groups[g].first.schedule, threads);
+			if (rc != 1)
+				return rc;
+			/* a schedule whose scripts do not reproduce it (its
+			 * order of same-time events matters): the plain job
+			 * of the same workload, if that shows one */
+			printf("\n== shrinking the plain job of that workload "
+			       "(--replay %" G_GUINT64_FORMAT ":%u) instead\n",
+			       plan->seed, x->groups[g].first.job);
+			return call_shrink(env, o, plan, x->groups[g].first.job, -1,
+					   threads);
+		}
+	printf("\n== nothing to shrink: no schedule showed a violation\n");
+	return 0;
+}
+
 int sim_cli_main(const struct sim_cli_env *env, int argc, char **argv)
 {
 	char **owned, **v;
 	int n, rc;
 
+	cli_t_start = g_get_monotonic_time();
 	v = split_short(argc, argv, &n, &owned);
 	rc = cli_main(env, n, v);
 	g_free(v);
@@ -943,6 +1145,26 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
 		  "Run the jobs with index % N == K-1; write raw results for "
 		  "'sim merge'", "K/N" },
+		{ "explore", 0, 0, G_OPTION_ARG_STRING, &o.explore,
+		  "Also search N perturbed schedules per strategy for violations "
+		  "(delays at step boundaries, ties permuted)", "N" },
+		{ "explore-depth", 0, 0, G_OPTION_ARG_STRING, &o.explore_depth,
+		  "Change points (injected delays) per schedule (default 3)", "D" },
+		{ "explore-delay", 0, 0, G_OPTION_ARG_STRING, &o.explore_delay,
+		  "Delay bound, in cost scales of the op delayed (default 4)", "F" },
+		{ "explore-stop", 0, 0, G_OPTION_ARG_NONE, &o.explore_stop,
+		  "Stop searching a strategy at its first violation", NULL },
+		{ "shrink", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_STRING, &o.shrink,
+		  "Reduce a violating job to a minimal workload file "
+		  "(SCHEDULE: an explored one)", "SEED:JOB[:SCHEDULE]" },
+		{ "shrink-first", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_NONE, &o.shrink_first,
+		  "With --explore: shrink the first violating schedule found", NULL },
+		{ "shrink-out", 0, env->shrink ? 0 : G_OPTION_FLAG_HIDDEN,
+		  G_OPTION_ARG_FILENAME, &o.shrink_out,
+		  "Where --shrink writes the minimal workload (default: a name "
+		  "of its own in the current directory)", "FILE" },
 		{ "image", 0, env->image ? 0 : G_OPTION_FLAG_HIDDEN,
 		  G_OPTION_ARG_FILENAME, &o.image,
 		  "Export every job's final disk as an ext4 image into DIR, "
@@ -974,6 +1196,8 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	struct sim_plan *plan = NULL;
 	struct sim_run *run = NULL;
 	struct sim_out *out = NULL;
+	struct sim_explore_run *xrun = NULL;
+	struct sim_explore_opts xo = { 0 };
 	GError *err = NULL;
 	GPtrArray *expects = NULL;
 	char **fail_on = NULL;
@@ -982,6 +1206,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	char *jpath = NULL;
 	uint64_t replay_seed = 0;
 	unsigned replay_job = 0, threads = 1, k, n, nloaded = 0, vmax = 0;
+	int64_t replay_schedule = -1;
 	char seedbuf[32];
 	int rc = 0;
 
@@ -1070,8 +1295,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	/* command-line syntax first: cheap, and independent of the file */
 	if (!parse_jobs(o.jobs, &threads, &err) ||
 	    (o.shard && !sim_plan_parse_shard(o.shard, &k, &n, &err)) ||
-	    (o.replay && !sim_plan_parse_replay(o.replay, &replay_seed,
-						&replay_job, &err)) ||
+	    (o.replay && !parse_replay(&o, &replay_seed, &replay_job,
+				       &replay_schedule, &err)) ||
+	    !explore_options(&o, &xo, &err) ||
 	    !parse_trace_window(o.trace_window, &ro.trace_from, &ro.trace_to,
 				&err)) {
 		rc = fail_err(err);
@@ -1080,6 +1306,24 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 	if (o.trace_window && !o.trace) {
 		rc = fail("--trace-window FROM:TO cuts the --trace FILE: give "
 			  "--trace too");
+		goto out;
+	}
+	if (o.shrink && (o.replay || o.explore || o.shard)) {
+		rc = fail("--shrink runs on its own (not with --replay, "
+			  "--explore or --shard)");
+		goto out;
+	}
+	if (o.shrink) {
+		/* the key sets the seed, as --replay's does */
+		SIM_BUG_ON(!sim_explore_parse_key("--shrink", o.shrink,
+						  &replay_seed, &replay_job,
+						  &replay_schedule, NULL));
+		o.replay = g_strdup(o.shrink);
+	}
+	if (o.explore && (o.replay || o.shard)) {
+		rc = fail(o.replay ? "--explore and --replay cannot be combined "
+				     "(--replay SEED:JOB:SCHEDULE replays a schedule)"
+				   : "--explore cannot be combined with --shard");
 		goto out;
 	}
 	if (o.sweep && o.sweep[0] && o.sweep[1]) {
@@ -1116,6 +1360,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	/* options that would be ignored are refused (or warned about) */
+	if (o.dump_config && (o.explore || o.shrink)) {
+		rc = fail(o.explore ? "--dump-config runs nothing: --explore has nothing to search"
+				    : "--dump-config runs nothing: --shrink has nothing to shrink");
+		goto out;
+	}
 	if (o.dump_config && (o.output || o.report || o.trace || o.replay ||
 			      o.shard || o.jobs || o.explain || o.resume)) {
 		rc = fail(o.output ? "--dump-config runs nothing: -o has nothing to write" :
@@ -1139,7 +1388,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			  "whole run's (drop --report, or --replay)");
 		goto out;
 	}
-	if (o.replay && o.jobs)
+	if (o.replay && o.jobs && !o.shrink)
 		fprintf(stderr, "sim: warning: -j is ignored with --replay (it "
 			"runs one job)\n");
 	if (o.replay && o.explain)
@@ -1149,6 +1398,11 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			"text summary)\n");
 	if (o.image && !env->image) {
 		rc = fail("--image: this build has no image exporter");
+		goto out;
+	}
+	if (o.image && (o.explore || o.shrink || replay_schedule >= 0)) {
+		rc = fail("--image exports plain jobs' disks: not with --explore, "
+			  "--shrink or a schedule's --replay");
 		goto out;
 	}
 	if (o.image && o.shard) {
@@ -1183,8 +1437,13 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		g_free(text);
 		goto out;
 	}
+	if (o.shrink) {
+		rc = run_shrink(env, &o, plan, replay_job, replay_schedule,
+				threads);
+		goto out;
+	}
 	if (o.replay) {
-		rc = run_replay(env, &o, plan, replay_job);
+		rc = run_replay(env, &o, plan, replay_job, replay_schedule);
 		goto out;
 	}
 	if ((expects && !sim_check_strategies(plan, expects, &err)) ||
@@ -1196,8 +1455,9 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		ro.violation_records = vmax;
 	sim_check_wants(expects, &ro);
 
-	if (sim_mpi_size() > 1 && o.trace) {
-		rc = fail("--trace writes one job's trace: run it without mpirun");
+	if (sim_mpi_size() > 1 && (o.trace || o.explore)) {
+		rc = fail(o.trace ? "--trace writes one job's trace: run it without mpirun"
+				  : "--explore searches on one machine: run it without mpirun");
 		goto out;
 	}
 	if (sim_mpi_rank() != 0) {
@@ -1205,6 +1465,18 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 		if (!sim_mpi_work(env->model, plan, threads, &err))
 			rc = fail_err(err);
 		goto out;
+	}
+	if (o.explore) {
+		/* the search first: its time to a first violation counts
+		 * from the start, not from after the plain replicas */
+		xo.threads = threads;
+		xo.progress = !o.quiet;
+		xo.t_start = cli_t_start;
+		xrun = sim_explore_run(env->model, plan, &xo, &err);
+		if (!xrun) {
+			rc = fail_err(err);
+			goto out;
+		}
 	}
 	if (o.resume && !o.output && !o.report) {
 		rc = fail("--resume continues the journal of an -o FILE or "
@@ -1280,6 +1552,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 				run->interrupted ? " (interrupted)" : "");
 	} else {
 		out = sim_out_build(plan, run, env->model->kinds);
+		out->explore = xrun;
 		/* files first: a closed stdout (| head) must not lose them */
 		if (!write_results(env, &o, out, &err) ||
 		    !write_violations(&o, plan, run, ro.violation_records,
@@ -1287,11 +1560,20 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 			rc = fail_err(err);
 			goto out;
 		}
-		if (!o.quiet)
+		if (!o.quiet) {
 			sim_out_text(out, stdout, o.explain, o.brief);
+			if (xrun)
+				sim_explore_text(xrun, stdout, o.explain);
+		}
 		fflush(stdout);
 		if (!run->interrupted && !judge(out, expects, fail_on))
 			rc = 1;
+		if (xrun && o.shrink_first && !run->interrupted) {
+			int src = shrink_first(env, &o, plan, xrun, threads);
+
+			if (!rc)
+				rc = src;
+		}
 	}
 	/* the outputs are written: the journal has done its job, unless the
 	 * run was cut short (a --resume finishes it) */
@@ -1321,6 +1603,7 @@ out:
 	g_free(preloaded);
 	g_free(jpath);
 	sim_out_free(out);
+	sim_explore_run_free(xrun);
 	sim_run_free(run);
 	sim_plan_free(plan);
 	if (cfg)

@@ -44,8 +44,26 @@ struct sim_cli_command {
 	int (*main)(int argc, char **argv);   /* argv[0] is the name */
 };
 
+struct sim_plan;
+
+/* --shrink (and --explore ... --shrink-first): one violating job for the
+ * model's shrinker. */
+struct sim_shrink_req {
+	const struct sim_plan *plan;  /* point_cfg[id.sweep_point]: its config */
+	struct sim_job_id id;         /* the job (its strategy, replica) */
+	int64_t schedule;             /* the explored schedule, -1: plain job */
+	unsigned depth;               /* the schedule's exploration options */
+	double delay;
+	const char *out_path;         /* NULL: a name of its own in the cwd */
+	unsigned threads;
+};
+
 struct sim_cli_env {
 	const struct sim_model_ops *model;
+	/* --shrink: delta-debug a violating job to a minimal workload file,
+	 * print its path and explanation; returns the exit status.  NULL: no
+	 * such option. */
+	int (*shrink)(const struct sim_shrink_req *req, FILE *out, GError **err);
 	/* Renders a run directory (reports/report.h report_render); NULL:
 	 * --report only writes DIR/results.json. */
 	gboolean (*report)(const char *dir, FILE *log, GError **err);

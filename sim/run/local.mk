@@ -5,7 +5,8 @@
 noinst_LIBRARIES += sim/run/librun.a
 sim_run_librun_a_CPPFLAGS = $(AM_CPPFLAGS) $(JSON_GLIB_CFLAGS) $(MPI_CFLAGS)
 sim_run_librun_a_SOURCES = \
-	sim/run/cli.c sim/run/cli.h sim/run/journal.c sim/run/journal.h \
+	sim/run/cli.c sim/run/cli.h sim/run/explore.c sim/run/explore.h \
+	sim/run/journal.c sim/run/journal.h \
 	sim/run/mpi.c sim/run/mpi.h \
 	sim/run/merge.c sim/run/merge.h sim/run/output.c \
 	sim/run/output.h sim/run/output_json.c sim/run/output_text.c \

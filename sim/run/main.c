@@ -8,9 +8,11 @@
 
 #include "sim/run/cli.h"
 #include "sim/run/demo.h"
+#include "sim/run/plan.h"
 #include "sim/run/mpi.h"
 #include "fs/workload/model.h"
 #include "fs/workload/options.h"
+#include "fs/workload/shrink.h"
 #include "reports/report.h"
 #include "judge/export.h"
 #include "judge/kcheck.h"
@@ -27,6 +29,35 @@ static void help_config(FILE *out)
 	fs_options_print_help(out);
 }
 
+/* --shrink: the CLI's request, handed to the ext4 model's shrinker. */
+static int shrink(const struct sim_shrink_req *req, FILE *out, GError **err)
+{
+	const struct sim_plan *plan = req->plan;
+	const struct sim_cfg *cfg = plan->point_cfg[req->id.sweep_point];
+	const sim_time_t *duration = sim_plan_cfg_value(cfg,
+							SIM_MODEL_KEY_DURATION,
+							SIM_OPT_TIME, err);
+	struct ext4_shrink_params p = {
+		.cfg = cfg,
+		.config_file = plan->config_file,
+		.strategy = plan->strategies[req->id.strategy],
+		.seed = req->id.seed,
+		.job = req->id.index,
+		.replica = req->id.replica,
+		.schedule = req->schedule,
+		.depth = req->depth,
+		.delay = req->delay,
+		.out_path = req->out_path,
+		.threads = req->threads,
+	};
+	int rc;
+
+	if (!duration)
+		return 2;
+	p.horizon = *duration;
+	rc = ext4_shrink(&p, out, err);
+	return rc < 0 ? 2 : rc;
+}
 static const struct sim_cli_command commands[] = {
 	{ "kcheck", "kcheck LOG.fsxops...", "replay fsx logs on the real kernel "
 	  "and in the model, compare", judge_kcheck_main },
@@ -37,6 +68,7 @@ int main(int argc, char **argv)
 {
 	const struct sim_cli_env env = {
 		.model = &ext4_model_ops,
+		.shrink = shrink,
 		.report = report_render,
 		.demo = sim_demo_run,
 		.help_config = help_config,

@@ -112,9 +112,14 @@ struct sim_out_cheapest {
 	bool within_noise;          /* that difference's CI includes 0 */
 };
 
+struct sim_explore_run;
+
 struct sim_out {
 	const struct sim_plan *plan;
 	const struct sim_run *run;
+	/* --explore's search (sim/run/explore.h), or NULL; the caller sets
+	 * it after sim_out_build and keeps it alive */
+	const struct sim_explore_run *explore;
 	GPtrArray *kinds;           /* const char *: model's, then first-seen */
 	GPtrArray *ops;             /* const char *: first-seen plan order */
 	unsigned n_groups;          /* n_points × n_strategies, plan order */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/engine/jsonw.h"
+#include "sim/run/explore.h"
 #include "sim/run/output.h"
 
 static int64_t ns_round(double v)
@@ -136,7 +137,8 @@ static void put_head(struct sim_jw *j, const char *schema,
 	put_config(j, plan);
 }
 
-static void put_host(struct sim_jw *j, const struct sim_run *run)
+static void put_host(struct sim_jw *j, const struct sim_run *run,
+		     const struct sim_explore_run *x)
 {
 	sim_jw_key(j, "host");
 	sim_jw_begin_object(j);
@@ -166,6 +168,8 @@ static void put_host(struct sim_jw *j, const struct sim_run *run)
 			sim_jw_null(j);
 		sim_jw_kuint(j, "set_aside_stack_bytes", run->set_aside_stacks);
 	}
+	if (x)
+		sim_explore_json_host(j, x);
 	sim_jw_end_object(j);
 }
 
@@ -615,7 +619,9 @@ char *sim_out_json(const struct sim_out *out)
 	for (i = 0; i < out->plan->n_points; i++)
 		put_summary(&j, out, i);
 	sim_jw_end_array(&j);
-	put_host(&j, out->run);
+	if (out->explore)
+		sim_explore_json(&j, out->explore);
+	put_host(&j, out->run, out->explore);
 	sim_jw_end_object(&j);
 	return g_string_free(s, FALSE);
 }
@@ -774,7 +780,7 @@ char *sim_out_shard_json(const struct sim_plan *plan, const struct sim_run *run)
 		if (run->recs[i])
 			put_raw_job(&j, run->recs[i]);
 	sim_jw_end_array(&j);
-	put_host(&j, run);
+	put_host(&j, run, NULL);
 	sim_jw_end_object(&j);
 	return g_string_free(s, FALSE);
 }

@@ -1203,3 +1203,15 @@ struct sim_run *sim_runner_run(const struct sim_model_ops *ops,
 	}
 	return run;
 }
+
+/* The allocator policy above, for other drivers of many jobs in a row
+ * (sim/run/explore.c): on before the jobs, off after them. */
+void sim_runner_heap_hold(bool on)
+{
+	static struct heap_policy hp;
+
+	if (on)
+		heap_keep(&hp);
+	else
+		heap_release(&hp);
+}

@@ -116,6 +116,10 @@ void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
 void sim_run_add_error(struct sim_run *run, struct sim_model_error *e);
 void sim_run_free(struct sim_run *run);
 
+/* Keep the arenas' freed pages for the length of a series of jobs (on),
+ * give them back (off): what sim_runner_run does around its jobs, for
+ * other drivers (sim/run/explore.c).  Main thread only. */
+void sim_runner_heap_hold(bool on);
 /* The runner's parts, for a runner over other transports (sim/run/mpi.c).
  * The job order of the thread pool: longest group first (runner.c, "job
  * order"); todo holds the plan indices (guint) to hand out, and every

@@ -12,6 +12,7 @@ FS_TESTS = \
 	tests/fs/test-radix-tree tests/fs/test-read tests/fs/test-regress \
 	tests/fs/test-results tests/fs/test-strategies \
 	tests/fs/test-truncate tests/fs/test-workload tests/fs/test-write \
+	tests/fs/test-script \
 	tests/fs/test-writeback
 check_PROGRAMS += $(FS_TESTS)
 TESTS += $(FS_TESTS)
@@ -63,6 +64,8 @@ tests_fs_test_truncate_SOURCES = tests/fs/test-truncate.c
 tests_fs_test_truncate_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_workload_SOURCES = tests/fs/test-workload.c
 tests_fs_test_workload_LDADD = $(FS_FIXTURE_LIBS)
+tests_fs_test_script_SOURCES = tests/fs/test-script.c
+tests_fs_test_script_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_write_SOURCES = tests/fs/test-write.c
 tests_fs_test_write_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_writeback_SOURCES = tests/fs/test-writeback.c

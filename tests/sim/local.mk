@@ -4,7 +4,8 @@
 ENGINE_TESTS = tests/sim/test-event tests/sim/test-task tests/sim/test-waitq \
 	tests/sim/test-deadlock-basic tests/sim/test-mutex tests/sim/test-rwsem \
 	tests/sim/test-range-lock \
-	tests/sim/test-lockdep tests/sim/test-deadlock tests/sim/test-queueing
+	tests/sim/test-lockdep tests/sim/test-deadlock tests/sim/test-queueing \
+	tests/sim/test-explore
 check_PROGRAMS += $(ENGINE_TESTS)
 TESTS += $(ENGINE_TESTS)
 tests_sim_test_event_SOURCES = tests/sim/test-event.c
@@ -27,6 +28,8 @@ tests_sim_test_deadlock_SOURCES = tests/sim/test-deadlock.c
 tests_sim_test_deadlock_LDADD = $(SIM_TEST_LIBS)
 tests_sim_test_queueing_SOURCES = tests/sim/test-queueing.c
 tests_sim_test_queueing_LDADD = $(SIM_TEST_LIBS)
+tests_sim_test_explore_SOURCES = tests/sim/test-explore.c
+tests_sim_test_explore_LDADD = $(SIM_TEST_LIBS)
 
 # Random streams, distributions, histograms and replica statistics: these
 # tests link the statistics sources directly rather than the engine (each
