@@ -15,7 +15,7 @@ reg="$src/workloads/regress"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-explore-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..27"
+echo "1..29"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -106,6 +106,18 @@ result "0 of N states the rule-of-three bound" $?
 jq -e '.exploration.strategies[0].p95_bound == null' "$tmp/j1.json" >/dev/null &&
 	jq -e '.exploration.strategies[1].p95_bound == 0.125' "$tmp/j1.json" >/dev/null
 result "p95_bound: null with a violation, 3/N without" $?
+grep -q "^  i_mmap_sem explored: 0 of 20 schedules violate (p <= 0.15 at 95%)" "$tmp/bound.txt"
+result "the summary carries the search's verdict line" $?
+# writeback-free-block: no plain replica of 2 shows lockless's race, the
+# search does (schedule 1): the verdict says UNSAFE, nothing is cheapest
+"$sim" -j2 -s lockless -r 2 --explore 30 --explore-stop -o "$tmp/wfb.json" \
+	"$reg/writeback-free-block.cfg" > "$tmp/wfb.txt" 2>&1 &&
+	jq -e '.summary[0].strategies[0] | .violating_replicas == 0 and .verdict == "UNSAFE"' \
+		"$tmp/wfb.json" >/dev/null &&
+	jq -e '.summary[0].cheapest_safe == null' "$tmp/wfb.json" >/dev/null &&
+	grep -q "^  lockless  *0/2 .*UNSAFE$" "$tmp/wfb.txt" &&
+	grep -q "every explored schedule" "$tmp/wfb.txt"
+result "a race only the search finds makes the verdict UNSAFE" $?
 
 # ---- shrinking -------------------------------------------------------------------------
 # shellcheck disable=SC2086

@@ -1552,7 +1552,7 @@ static int cli_main(const struct sim_cli_env *env, int argc, char **argv)
 				run->interrupted ? " (interrupted)" : "");
 	} else {
 		out = sim_out_build(plan, run, env->model->kinds);
-		out->explore = xrun;
+		sim_out_set_explore(out, xrun);
 		/* files first: a closed stdout (| head) must not lose them */
 		if (!write_results(env, &o, out, &err) ||
 		    !write_violations(&o, plan, run, ro.violation_records,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/run/output.h"
+#include "sim/run/explore.h"
 
 const double sim_out_pcts[SIM_OUT_NPCT] = {
 	1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95,
@@ -513,6 +514,31 @@ struct sim_out *sim_out_build(const struct sim_plan *plan,
 		build_cheapest(out, p);
 	g_free(tmp);
 	return out;
+}
+
+void sim_out_set_explore(struct sim_out *out, const struct sim_explore_run *x)
+{
+	const struct sim_plan *plan = out->plan;
+	unsigned i, p;
+
+	out->explore = x;
+	if (!x)
+		return;
+	/* a schedule with a violation makes the strategy unsafe, however
+	 * clean its replicas were */
+	for (i = 0; i < x->n_groups; i++) {
+		const struct sim_explore_group *eg = &x->groups[i];
+		struct sim_out_group *g;
+
+		if (eg->point >= plan->n_points ||
+		    eg->strategy >= plan->n_strategies || !eg->violating)
+			continue;
+		g = &out->groups[eg->point * plan->n_strategies + eg->strategy];
+		if (g->word == SIM_OUT_SAFE)
+			g->word = SIM_OUT_UNSAFE;
+	}
+	for (p = 0; p < plan->n_points; p++)
+		build_cheapest(out, p);
 }
 
 void sim_out_free(struct sim_out *out)

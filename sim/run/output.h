@@ -136,6 +136,12 @@ void sim_out_free(struct sim_out *out);
 double sim_out_op_rate(const struct sim_out_group *g, unsigned op);
 /* "safe", "UNSAFE", "deadlocks", "-". */
 const char *sim_out_word_name(enum sim_out_word w);
+/* Sets out->explore (NULL: no search) and lets the search judge too: a
+ * strategy with a violating schedule is UNSAFE in the summary (text and
+ * JSON) and out of the cheapest-safe line, however clean its replicas
+ * were. */
+void sim_out_set_explore(struct sim_out *out,
+			 const struct sim_explore_run *x);
 /* Whether a violation kind is an engine lock finding (deadlock,
  * lock_order) rather than a wrong result. */
 bool sim_out_kind_is_lock_finding(const char *kind);

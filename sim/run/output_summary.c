@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sim/run/output.h"
+#include "sim/run/explore.h"
 
 /* "1.75 M", "15.8 k", "912": three significant digits. */
 static void fmt_rate(double v, char *buf, size_t len)
@@ -207,7 +208,8 @@ static void print_cheapest(FILE *f, const struct sim_out *out,
 
 	if (c->best < 0) {
 		fprintf(f, "  cheapest safe: none (no strategy was free of "
-			"violations in all %u replicas)\n", out->plan->replicas);
+			"violations in all %u replicas%s)\n", out->plan->replicas,
+			out->explore ? " and every explored schedule" : "");
 		return;
 	}
 	b = &gs[c->best];
@@ -292,6 +294,18 @@ void sim_out_text_summary(const struct sim_out *out, FILE *f)
 			}
 		}
 		print_cheapest(f, out, gs, &out->cheapest[p]);
+		if (out->explore)
+			for (s = 0; s < out->explore->n_groups; s++) {
+				const struct sim_explore_group *eg =
+					&out->explore->groups[s];
+				char *v;
+
+				if (eg->point != p)
+					continue;
+				v = sim_explore_verdict(out->explore, s);
+				fprintf(f, "  %s %s\n", eg->name, v);
+				g_free(v);
+			}
 	}
 	g_string_free(cell, TRUE);
 }
