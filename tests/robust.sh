@@ -50,7 +50,7 @@ result "sim/sim: a BUG in one job of eight exits 3" $?
 	cmp -s <(jobs_but "$tmp/clean.json" 3) <(jobs_but "$tmp/bug.json" 3)
 result "the other seven jobs are byte-identical to a clean run" $?
 jq -e '.model_errors | length == 1 and .[0].job == 3 and .[0].phase == "run" and
-	.[0].file == "sim/runner.c" and (.[0].line > 0) and .[0].time_ns == 1000000 and
+	.[0].file == "sim/run/runner.c" and (.[0].line > 0) and .[0].time_ns == 1000000 and
 	(.[0].task | startswith("sim-test-bug/")) and .[0].replay == "1:3" and
 	(.[0].message | test("FAULTLINE_TEST_BUG"))' "$tmp/bug.json" >/dev/null
 result "the shard lists the model error (phase, file:line, time, task, replay)" $?
@@ -59,7 +59,7 @@ result "one stderr line names the failed job" $?
 FAULTLINE_TEST_BUG=3 "$sim" -j2 --seed 1 --duration 2ms -r 2 -o "$tmp/bug-results.json" \
 	"$wcfg" > "$tmp/bug.txt" 2>/dev/null; rc=$?
 [ $rc = 3 ] && grep -q '^MODEL ERRORS: 1 of 8 jobs' "$tmp/bug.txt" &&
-	grep -q 'job 3 (i_data_sem replica 1): BUG sim/runner.c:' "$tmp/bug.txt" &&
+	grep -q 'job 3 (i_data_sem replica 1): BUG sim/run/runner.c:' "$tmp/bug.txt" &&
 	jq -e '.model_errors[0].strategy == "i_data_sem" and .model_errors[0].replica == 1 and
 		.host.jobs_run == 7 and .interrupted == false' "$tmp/bug-results.json" >/dev/null
 result "-o results.json and the text summary say which job failed" $?
