@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fs/mm/internal.h"
-#include "fs/ext4/ext4.h"
+#include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
 
 #define BH_PER_CHUNK 512
@@ -134,7 +134,7 @@ static void buffer_sim_report_unmapped(struct inode *inode,
 	 * it still carries the placeholder past the end of the disk, which
 	 * was never reported. */
 	sb = inode->i_sb;
-	if (sb && sb->s_fs_info && bh->b_blocknr >= EXT4_SB(sb)->s_blocks_count)
+	if (sb && sb->s_disk && bh->b_blocknr >= sb->s_disk->nblocks)
 		return;
 	fs_oracle_bh_unmap(inode,
 			   (uint32_t)(bh->b_page->index *

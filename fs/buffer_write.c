@@ -23,7 +23,6 @@
 #include "fs/writeback.h"
 #include "fs/block/block.h"
 #include "fs/block/disk.h"
-#include "fs/ext4/ext4.h"
 #include "fs/oracle/oracle.h"
 
 void buffer_sim_report_mapped(struct buffer_head *bh)
@@ -71,7 +70,7 @@ int buffer_sim_set_page_dirty(struct page *page)
 
 int buffer_sim_read(struct inode *inode, struct buffer_head *bh)
 {
-	struct ext4_sim_disk *d = EXT4_SB(inode->i_sb)->s_disk;
+	struct ext4_sim_disk *d = inode->i_sb->s_disk;
 	struct page *page = bh->b_page;
 	unsigned off = bh_offset(bh);
 	struct bio bio;
@@ -101,7 +100,7 @@ void unmap_underlying_metadata(struct super_block *sb, sector_t block)
 
 	/* A delayed buffer's placeholder block is no block at all (the
 	 * kernel's lookup simply finds nothing). */
-	if (block >= EXT4_SB(sb)->s_blocks_count)
+	if (block >= sb->s_disk->nblocks)
 		return;
 	old = sb_find_get_block(sb, block);
 

@@ -41,7 +41,7 @@ static inline unsigned bh_offset(const struct buffer_head *bh)
  * reported when writeback gives it its block).  ext4_da_invalidatepage
  * clears BH_Delay (ext4_da_page_release_reservation) before
  * block_invalidatepage discards the buffer, which then still carries the
- * placeholder: a block number >= s_blocks_count was never reported and is
+ * placeholder: a block number >= s_disk->nblocks was never reported and is
  * skipped (fs/buffer.c buffer_sim_report_unmapped).  A buffer left
  * unmapped — an unwritten extent found by a lookup — is not reported
  * either. */

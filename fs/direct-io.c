@@ -28,7 +28,6 @@
 #include "fs/writeback.h"
 #include "fs/block/block.h"
 #include "fs/block/disk.h"
-#include "fs/ext4/ext4.h"
 #include "fs/oracle/oracle.h"
 
 #define DIO_SIM_MAX_BIOS 16
@@ -81,7 +80,7 @@ static void dio_sim_end_io(struct bio *bio)
 	struct dio_sim *d = b->dio;
 	struct inode *inode = d->inode;
 	struct super_block *sb = inode->i_sb;
-	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
+	struct ext4_sim_disk *disk = sb->s_disk;
 	unsigned bs = sb->s_blocksize, bbits = sb->s_blocksize_bits;
 	uint64_t blk = b->pblk;
 	uint32_t off = b->boff, left = b->len, done = 0;
@@ -152,7 +151,7 @@ static void dio_sim_submit(struct dio_sim *d, loff_t pos, uint64_t pblk,
 	b->origin = origin;
 	b->zero = zero;
 	b->busy = true;
-	b->bio.bi_bdev = &EXT4_SB(sb)->s_disk->bdev;
+	b->bio.bi_bdev = &sb->s_disk->bdev;
 	b->bio.bi_iter.bi_sector = (pblk * sb->s_blocksize + boff) >> SECTOR_SHIFT;
 	b->bio.bi_iter.bi_size = len;
 	b->bio.bi_end_io = dio_sim_end_io;

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 
 #include "fs/writeback.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 static void wb_timer_fn(struct sim_world *w, struct sim_event *ev)
 {
@@ -54,8 +54,12 @@ static void wb_wakeup_delayed(struct bdi_writeback *wb)
 void __mark_inode_dirty(struct inode *inode, unsigned long flags)
 {
 	struct bdi_writeback *wb = inode->i_sb->s_bdi_wb;
+	const struct super_sim_operations *op = inode->i_sb->s_sim_op;
 
-	/* Metadata dirt: ext4 journals the inode itself. */
+	/* Metadata dirt: the filesystem's (ext4 journals the inode). */
+	if ((flags & (I_DIRTY_SYNC | I_DIRTY_DATASYNC)) && op &&
+	    op->dirty_inode)
+		op->dirty_inode(inode, (int)flags);
 	if (!(flags & I_DIRTY_PAGES))
 		return;
 	if (inode->i_state & I_DIRTY_PAGES)

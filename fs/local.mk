@@ -8,8 +8,8 @@
 noinst_LIBRARIES += fs/libfs.a
 fs_libfs_a_SOURCES = \
 	fs/buffer.c fs/buffer_head.h fs/buffer_read.c fs/buffer_write.c \
-	fs/buffer_write.h fs/compat.h fs/direct-io.c fs/fs-writeback.c \
-	fs/fs.h fs/mm.h fs/task_state.h fs/uio.h fs/writeback.h
+	fs/buffer_write.h fs/compat.h fs/costs.h fs/direct-io.c fs/fs-writeback.c \
+	fs/fs.h fs/inode.c fs/mm.h fs/task_state.h fs/uio.h fs/writeback.h
 
 include fs/block/local.mk
 include fs/ext4/local.mk

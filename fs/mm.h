@@ -77,7 +77,7 @@ struct mm_sim_costs {
 };
 
 void mm_sim_costs_default(struct mm_sim_costs *c);
-/* Defaults overridden by the [costs] keys that exist (fs/workload/options.h):
+/* Defaults overridden by the [costs] keys that exist (fs/costs.h):
  * page_cache_lookup, page_cache_insert (alloc + insert), page_zero,
  * page_copy, pte_install, pte_zap. */
 struct fs_costs;
@@ -123,6 +123,7 @@ struct mm_sim {
 	struct mm_sim_chunks page_chunks, bh_chunks;
 	unsigned long nr_bh;              /* buffer heads in use */
 	uint64_t next_page_id;
+	uint64_t next_waiter_seq;         /* page_sim_waiter queue order */
 	struct radix_tree_pool tree_pool;
 	/* Page lock as a lockdep class: a task appears to hold "page lock"
 	 * while it holds at least one page lock (kernel lockdep does not
@@ -199,7 +200,14 @@ struct page {
 	struct mm_sim *sim;
 	struct sim_task *lock_owner;     /* holder of PG_locked; NULL: IO or none */
 	bool lock_counted;               /* holder counted in page_locks_held */
-	struct sim_list waiters;         /* struct page_sim_waiter, FIFO */
+	/* Sleepers (struct page_sim_waiter), each list FIFO: lock_page's
+	 * lockers, wait_on_page_locked's and wait_on_page_writeback's.  The
+	 * kernel has one queue; unlock_page wakes the unlock sleepers and the
+	 * first locker in the order they queued (their seq), as it would,
+	 * without walking the lockers behind (O(woken) per unlock). */
+	struct sim_list waiters;
+	struct sim_list unlock_waiters;
+	struct sim_list wb_waiters;
 	struct sim_waitobj lock_wo;      /* "page lock": blocker = lock owner,
 					  * or lock_io_via's while IO holds it */
 	struct sim_waitobj wb_wo;        /* "page writeback": wb_via's blockers */
@@ -683,8 +691,8 @@ static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
-/* [4.4] fs.h checks IS_DAX(inode); our inode has no S_DAX and ext4_file_mmap
- * sets VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
+/* [4.4] fs.h checks IS_DAX() of the VMA's file; ext4_file_mmap sets
+ * VM_MIXEDMAP exactly for DAX files, so the flag stands in for it. */
 static inline bool vma_is_dax(const struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_MIXEDMAP;

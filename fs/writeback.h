@@ -9,8 +9,9 @@
  *                       redirty_page_for_writepage
  *   fs/mm/write.c       generic_perform_write, __generic_file_write_iter,
  *                       generic_file_direct_write, balance_dirty_pages_ratelimited
- *   fs/fs-writeback.c   the flusher (wb_workfn), __mark_inode_dirty
- *   fs/ext4/inode.c     file_update_time, mark_inode_dirty (ext4_dirty_inode)
+ *   fs/fs-writeback.c   the flusher (wb_workfn), __mark_inode_dirty (and
+ *                       through it ->dirty_inode: ext4_dirty_inode)
+ *   fs/inode.c          file_update_time
  *   fs/ext4/dio.c       inode_dio_wait
  * Page dirty/writeback state itself (set_page_dirty, clear_page_dirty_for_io,
  * set_page_writeback, ...) is fs/mm/page-writeback.c.
@@ -142,7 +143,7 @@ struct bdi_writeback {
 	bool background;             /* background writeback requested */
 	bool stopping;
 	sim_time_t last_old_flush;
-	/* parameters ([costs], fs/workload/options.h) */
+	/* parameters ([costs], fs/costs.h) */
 	sim_time_t writeback_interval;
 	sim_time_t expire_interval;
 	int64_t background_ratio, dirty_ratio;
@@ -161,7 +162,8 @@ void bdi_sim_writeback_stop(struct super_block *sb);
 /* Free the state (no task may use it any more). */
 void bdi_sim_writeback_free(struct super_block *sb);
 /* The inode's pages went dirty (flags I_DIRTY_PAGES) or its metadata did
- * (I_DIRTY_SYNC/DATASYNC: nothing to track, ext4 journals it). */
+ * (I_DIRTY_SYNC/DATASYNC: the filesystem's ->dirty_inode, sb->s_sim_op;
+ * ext4 journals it). */
 void __mark_inode_dirty(struct inode *inode, unsigned long flags);
 /* The inode is going away: take it off the dirty list. */
 void inode_sim_wb_detach(struct inode *inode);
@@ -175,8 +177,14 @@ unsigned long wb_sim_nr_dirty(const struct bdi_writeback *wb);
 /* mtime/ctime update; if the (jiffy-granular) time changed, dirty the
  * inode (ext4: a small handle, FIDELITY 2.2 step 1).  0 or -errno. */
 int file_update_time(struct file *file);
-/* ext4_dirty_inode: journal the inode (nested handle if one is held). */
-void mark_inode_dirty(struct inode *inode);
+/* The inode's metadata changed: ->dirty_inode (ext4_dirty_inode journals
+ * it, in a nested handle if one is held).  Simplified: the kernel's
+ * I_DIRTY also carries I_DIRTY_PAGES; here an inode joins the flusher's
+ * list only when one of its pages goes dirty. */
+static inline void mark_inode_dirty(struct inode *inode)
+{
+	__mark_inode_dirty(inode, I_DIRTY_SYNC | I_DIRTY_DATASYNC);
+}
 
 /* Direct IO accounting (include/linux/fs.h, fs/inode.c).  begin/end are
  * counted under i_mutex by the writers so inode_dio_wait is exact. */

@@ -29,7 +29,7 @@
  *         memcpy), 6 / 2 GB/s; qd 64 (one per CPU); flush 0.
  *
  * Buffer cache.  One struct buffer_head per metadata block with b_data =
- * blocksize bytes, in a dense array indexed by block number.
+ * blocksize bytes, in a radix tree indexed by block number.
  * Simplification: metadata buffers stay cached for the world's life (no
  * buffer-cache reclaim is modelled), so each metadata block is read from
  * the device at most once.
@@ -42,7 +42,6 @@
 
 #include "fs/block/block.h"
 #include "fs/block/disk.h"
-#include "fs/ext4/ext4.h"
 #include "fs/oracle/oracle.h"
 
 #define MBps(x) ((uint64_t)(x) * 1000 * 1000)
@@ -252,31 +251,42 @@ struct ext4_sim_meta *ext4_sim_meta_new(struct super_block *sb,
 	m->sb = sb;
 	m->bdev = bdev;
 	m->nblocks = nblocks;
-	m->bh = g_new0(struct buffer_head *, nblocks);
+	radix_tree_pool_init(&m->pool);
+	radix_tree_init(&m->bh, &m->pool);
 	return m;
+}
+
+struct buffer_head *ext4_sim_meta_next(const struct ext4_sim_meta *m,
+				       uint64_t blk)
+{
+	uint64_t idx;
+
+	return radix_tree_next(&m->bh, blk, -1, &idx);
 }
 
 void ext4_sim_meta_free(struct ext4_sim_meta *m)
 {
+	struct buffer_head *bh;
+
 	if (!m)
 		return;
-	for (uint64_t b = 0; b < m->nblocks; b++) {
-		if (!m->bh[b])
-			continue;
-		g_free(m->bh[b]->b_data);
-		g_free(container_of(m->bh[b], struct meta_bh, bh));
+	for (bh = ext4_sim_meta_next(m, 0); bh;
+	     bh = ext4_sim_meta_next(m, bh->b_blocknr + 1)) {
+		g_free(bh->b_data);
+		g_free(container_of(bh, struct meta_bh, bh));
 	}
-	g_free(m->bh);
+	radix_tree_destroy(&m->bh);
+	radix_tree_pool_destroy(&m->pool);
 	g_free(m);
 }
 
 struct buffer_head *sb_getblk(struct super_block *sb, uint64_t blk)
 {
-	struct ext4_sim_meta *m = EXT4_SB(sb)->s_meta;
+	struct ext4_sim_meta *m = sb->s_meta;
 	struct buffer_head *bh;
 
 	SIM_BUG_ON(blk >= m->nblocks);
-	bh = m->bh[blk];
+	bh = radix_tree_lookup(&m->bh, blk);
 	if (!bh) {
 		struct meta_bh *mb = g_new0(struct meta_bh, 1);
 
@@ -286,7 +296,7 @@ struct buffer_head *sb_getblk(struct super_block *sb, uint64_t blk)
 		bh->b_size = sb->s_blocksize;
 		bh->b_data = g_malloc0(sb->s_blocksize);
 		set_buffer_mapped(bh);
-		m->bh[blk] = bh;
+		SIM_BUG_ON(radix_tree_insert(&m->bh, blk, bh) != 0);
 		m->nr_cached++;
 	}
 	bh->b_count++;
@@ -295,11 +305,11 @@ struct buffer_head *sb_getblk(struct super_block *sb, uint64_t blk)
 
 struct buffer_head *sb_find_get_block(struct super_block *sb, uint64_t blk)
 {
-	struct ext4_sim_meta *m = EXT4_SB(sb)->s_meta;
+	struct ext4_sim_meta *m = sb->s_meta;
 	struct buffer_head *bh;
 
 	SIM_BUG_ON(blk >= m->nblocks);
-	bh = m->bh[blk];
+	bh = radix_tree_lookup(&m->bh, blk);
 	if (bh)
 		bh->b_count++;
 	return bh;
@@ -369,7 +379,7 @@ int sync_dirty_buffer(struct buffer_head *bh)
 		return err;
 	{
 		struct ext4_sim_owner was;
-		bool foreign = ext4_sim_disk_write_meta(EXT4_SB(m->sb)->s_disk,
+		bool foreign = ext4_sim_disk_write_meta(m->sb->s_disk,
 							bh->b_blocknr, &was);
 
 		/* the oracle: a metadata block written over its next owner */

@@ -14,6 +14,7 @@
 #define FS_BLOCK_H
 
 #include "fs/buffer_head.h"
+#include "fs/mm/radix-tree.h"
 
 #define SECTOR_SHIFT 9
 
@@ -116,15 +117,22 @@ sim_time_t blk_sim_service_time(const struct blk_sim_profile *p, int rw,
  * One buffer per metadata block, b_data = blocksize bytes.  Simplification:
  * metadata buffers stay cached for the world's life (no memory pressure on
  * the buffer cache is modelled), so a metadata block is read from the device
- * at most once.  The cache is a dense array indexed by block number.
+ * at most once.  The cache is a radix tree indexed by block number (memory
+ * follows the buffers, not the disk size).
  */
 struct ext4_sim_meta {
 	struct super_block *sb;
 	struct block_device *bdev;
 	uint64_t nblocks;
-	struct buffer_head **bh;      /* [nblocks], NULL = not cached */
+	struct radix_tree_root bh;    /* blk -> struct buffer_head * */
+	struct radix_tree_pool pool;
 	uint64_t nr_cached;
 };
+
+/* The cached buffer of the first block >= blk, or NULL (model-only walks:
+ * set-up, teardown, tests). */
+struct buffer_head *ext4_sim_meta_next(const struct ext4_sim_meta *m,
+				       uint64_t blk);
 
 struct ext4_sim_meta *ext4_sim_meta_new(struct super_block *sb,
 					struct block_device *bdev,

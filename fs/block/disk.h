@@ -1,5 +1,5 @@
 /* fs/block/disk.h — the simulated disk: per physical block an owner and byte-exact
- * contents (model-only; the oracle's ground truth, DESIGN §5).
+ * contents (model-only; the oracle's ground truth, docs/design.md §5).
  *
  * Owner state machine (FIDELITY §5; transitions assert their source state):
  *
@@ -25,6 +25,8 @@
 
 #include "fs/block/contents.h"
 #include "fs/block/block.h"
+#include "fs/block/extmap.h"
+#include "fs/mm/radix-tree.h"
 
 enum ext4_sim_owner_kind {
 	EXT4_SIM_OWN_FREE,
@@ -47,16 +49,50 @@ struct ext4_sim_owner {
 	sim_stamp_t clobber;   /* last data stamp written into a metadata block */
 };
 
+/* The owner of a block no run covers: the file system's fixed layout
+ * (FSMETA at the start of each group, FREE elsewhere).  Returns the kind
+ * (FREE or FSMETA) of blk and sets *end to the first block after blk
+ * where the default may change. */
+typedef enum ext4_sim_owner_kind (*ext4_sim_disk_default_fn)(void *ctx,
+							     uint64_t blk,
+							     uint64_t *end);
+
+#define EXT4_SIM_DISK_PEEKS 4
+
+/* Storage (cost follows what was touched, not nblocks):
+ *   owners   runs of blocks with one owner (a DATA run's lblk is that of
+ *            its first block and rises along it); a block no run covers
+ *            has the default owner (default_fn; FREE without one).  A
+ *            100 GiB file laid down at set-up is a few hundred runs.
+ *   initial  contents laid down at set-up, as runs of one stamp
+ *            (ext4_sim_disk_write_initial);
+ *   written  contents of every block written since (block -> struct
+ *            sim_contents, a radix tree), taking precedence over initial.
+ *   A block in neither reads zero. */
 struct ext4_sim_disk {
 	uint64_t nblocks;
 	unsigned blocksize;
-	struct ext4_sim_owner *owner;      /* [nblocks] */
-	struct sim_contents *contents;     /* [nblocks] */
+	struct sim_extmap owners;          /* struct ext4_sim_owner runs */
+	ext4_sim_disk_default_fn default_fn;
+	void *default_ctx;
+	struct sim_extmap initial;         /* set-up contents runs */
+	struct radix_tree_root written;    /* blk -> struct sim_contents * */
+	struct radix_tree_pool written_pool;
+	struct sim_contents *contents_pool; /* current chunk of records */
+	unsigned contents_pool_left;
+	void **contents_chunks;
+	unsigned ncontents_chunks;
 	uint64_t count[EXT4_SIM_OWN_NR_KINDS];
 	uint64_t foreign_writes;           /* data writes not into DATA(ino,lblk) */
 	uint64_t clobbers;                 /* data writes into metadata */
+	uint64_t nr_clobbered;             /* blocks carrying the mark now */
 	struct sim_stamp_table stamps;     /* the world's write ids */
 	struct block_device bdev;          /* latency model of the device */
+	/* what ext4_sim_disk_owner / _contents return for blocks that have
+	 * no stored record of their own (a small ring) */
+	struct ext4_sim_owner peek_owner[EXT4_SIM_DISK_PEEKS];
+	struct sim_contents peek_contents[EXT4_SIM_DISK_PEEKS];
+	unsigned peek_owner_next, peek_contents_next;
 };
 
 struct ext4_sim_disk *ext4_sim_disk_new(struct sim_world *w, uint64_t nblocks,
@@ -64,19 +100,27 @@ struct ext4_sim_disk *ext4_sim_disk_new(struct sim_world *w, uint64_t nblocks,
 					const struct blk_sim_profile *prof);
 void ext4_sim_disk_free(struct ext4_sim_disk *d);
 
-static inline const struct ext4_sim_owner *
-ext4_sim_disk_owner(const struct ext4_sim_disk *d, uint64_t blk)
-{
-	SIM_BUG_ON(blk >= d->nblocks);
-	return &d->owner[blk];
-}
+/* Mount: the fixed layout.  meta_blocks = how many blocks fn says are
+ * FSMETA (they move from the FREE count); no run may exist yet. */
+void ext4_sim_disk_set_default(struct ext4_sim_disk *d,
+			       ext4_sim_disk_default_fn fn, void *ctx,
+			       uint64_t meta_blocks);
 
-static inline const struct sim_contents *
-ext4_sim_disk_contents(const struct ext4_sim_disk *d, uint64_t blk)
-{
-	SIM_BUG_ON(blk >= d->nblocks);
-	return &d->contents[blk];
-}
+/* The owner of blk.  The pointer is to a copy, valid until the disk
+ * changes or EXT4_SIM_DISK_PEEKS more calls. */
+const struct ext4_sim_owner *ext4_sim_disk_owner(const struct ext4_sim_disk *d,
+						 uint64_t blk);
+/* The contents of blk: stable for a block written since set-up, else a
+ * copy valid until the disk changes or EXT4_SIM_DISK_PEEKS more calls. */
+const struct sim_contents *ext4_sim_disk_contents(const struct ext4_sim_disk *d,
+						  uint64_t blk);
+/* Model-only (tests): the stored contents of blk, made a record of its own
+ * (from what it reads now) if it has none. */
+struct sim_contents *ext4_sim_disk_contents_mut(struct ext4_sim_disk *d,
+						uint64_t blk);
+/* The first block >= blk written since set-up, or UINT64_MAX. */
+uint64_t ext4_sim_disk_next_written(const struct ext4_sim_disk *d,
+				    uint64_t blk);
 
 const char *ext4_sim_owner_kind_name(enum ext4_sim_owner_kind k);
 /* "data ino 12 lblk 7", "pending-free tid 5 (was data ino 12 lblk 7)" ... */
@@ -130,6 +174,14 @@ bool ext4_sim_disk_write_zero(struct ext4_sim_disk *d, uint64_t blk,
  * owner.  *was (if non-NULL) receives the owner found. */
 bool ext4_sim_disk_write_meta(struct ext4_sim_disk *d, uint64_t blk,
 			      struct ext4_sim_owner *was);
+/* Set-up (ext4_sim_disk_write of every block, in bulk): blocks [blk,
+ * blk + count), owned DATA(ino, lblk + i) and never written, take bytes
+ * [origin + i * blocksize, ...) of write `stamp` — the first len bytes of
+ * the run; the rest of the last block reads zero. */
+void ext4_sim_disk_write_initial(struct ext4_sim_disk *d, uint64_t blk,
+				 uint64_t count, sim_stamp_t stamp,
+				 uint32_t origin, uint64_t len, uint32_t ino,
+				 uint32_t lblk);
 
 /* ---- queries (oracle, fsck) ------------------------------------------------ */
 
@@ -140,13 +192,40 @@ static inline uint64_t ext4_sim_disk_count(const struct ext4_sim_disk *d,
 }
 
 /* Calls fn(ctx, blk, owner) for every block of kind k in block order;
- * stops when fn returns false. */
+ * stops when fn returns false.  Visits every block of the kind: for
+ * FREE and FSMETA that is most of the disk (tests). */
 typedef bool (*ext4_sim_disk_block_fn)(void *ctx, uint64_t blk,
 				       const struct ext4_sim_owner *o);
 void ext4_sim_disk_for_each(const struct ext4_sim_disk *d,
 			    enum ext4_sim_owner_kind k,
 			    ext4_sim_disk_block_fn fn, void *ctx);
-/* Recount owners and compare with count[]; checks field hygiene. */
+/* Calls fn(ctx, blk, count, owner) for each run of blocks with one owner
+ * in [lo, hi) (o->lblk is that of blk, and rises along a DATA run; a run
+ * without a record of its own has the layout's default owner), in block
+ * order; stops when fn returns false. */
+typedef bool (*ext4_sim_disk_run_fn)(void *ctx, uint64_t blk, uint64_t count,
+				     const struct ext4_sim_owner *o);
+void ext4_sim_disk_for_each_run(const struct ext4_sim_disk *d, uint64_t lo,
+				uint64_t hi, ext4_sim_disk_run_fn fn,
+				void *ctx);
+/* Calls fn(ctx, blk, count, owner) for each run with a record of its own
+ * (every DATA, NODE, PENDING_FREE and JOURNAL block, and metadata carrying
+ * the clobbered mark), in block order; stops when fn returns false. */
+void ext4_sim_disk_for_each_stored(const struct ext4_sim_disk *d,
+				   ext4_sim_disk_run_fn fn, void *ctx);
+/* Calls fn for every block of kind k carrying the clobbered mark, in block
+ * order (only blocks with a record of their own can carry it). */
+void ext4_sim_disk_for_each_clobbered(const struct ext4_sim_disk *d,
+				      enum ext4_sim_owner_kind k,
+				      ext4_sim_disk_block_fn fn, void *ctx);
+/* The first block of [blk, blk + count) that is not DATA(ino, lblk + i),
+ * or UINT64_MAX. */
+uint64_t ext4_sim_disk_find_not_data(const struct ext4_sim_disk *d,
+				     uint64_t blk, uint64_t count,
+				     uint32_t ino, uint32_t lblk);
+/* Recount owners and compare with count[]; checks field hygiene and every
+ * stored contents record.  Time follows the records, not nblocks (the
+ * default layout is counted a piece at a time). */
 bool ext4_sim_disk_check(const struct ext4_sim_disk *d, char *why,
 			 size_t len);
 

@@ -23,9 +23,17 @@
  * blockdev_direct_IO (DIO_LOCKING: i_mutex over the flush and every block
  * lookup).
  *
+ * DAX files (every read(2)/write(2) of one in v4.4/v4.5: io_is_direct()):
+ * the same steps with dax_do_io (fs/mm/dax_io.c) in place of
+ * __blockdev_direct_IO, as both versions' ext4_ext_direct_IO and
+ * ext4_ind_direct_IO do; v5.15 DAX files never come here
+ * (ext4_dax_read_iter / ext4_dax_write_iter).
+ *
  * Simplified: synchronous IO only (no AIO io_end, no ext4_aio_mutex /
- * ext4_unwritten_wait), no orphan list, no DAX, extents only; v5.15's iomap
- * DIO is not modelled (every strategy runs the v4.4.1 DIO paths).
+ * ext4_unwritten_wait), no orphan list, extents only; v5.15's iomap
+ * DIO is not modelled (every strategy runs the v4.4.1 DIO paths; for DAX
+ * that means v4.5 also takes i_data_sem (r) across an overwrite, which
+ * v4.5's ext4_ext_direct_IO no longer does).
  *
  * Lock order: i_mutex > [DIOREAD_LOCK] > transaction start > i_data_sem;
  * overwrite: i_data_sem (r) held across the IO with i_mutex dropped.
@@ -33,6 +41,7 @@
 #include "config.h"
 
 #include "fs/ext4/ext4_map.h"
+#include "fs/mm/dax.h"
 
 void inode_dio_wait(struct inode *inode)
 {
@@ -81,13 +90,21 @@ retry:
 			inode_dio_end(inode);
 			goto locked;
 		}
-		ret = __blockdev_direct_IO(iocb, inode, iter, offset,
-					   ext4_get_block, 0, &res);
+		if (IS_DAX(inode))
+			ret = dax_do_io(iocb, inode, iter, offset,
+					ext4_get_block, 0, &res);
+		else
+			ret = __blockdev_direct_IO(iocb, inode, iter, offset,
+						   ext4_get_block, 0, &res);
 		inode_dio_end(inode);
 	} else {
 locked:
-		ret = blockdev_direct_IO(iocb, inode, iter, offset,
-					 ext4_get_block, &res);
+		if (IS_DAX(inode))
+			ret = dax_do_io(iocb, inode, iter, offset,
+					ext4_get_block, DIO_LOCKING, &res);
+		else
+			ret = blockdev_direct_IO(iocb, inode, iter, offset,
+						 ext4_get_block, &res);
 		if (iov_iter_rw(iter) == WRITE && ret < 0) {
 			loff_t isize = i_size_read(inode);
 
@@ -157,8 +174,12 @@ static ssize_t ext4_ext_direct_IO(struct kiocb *iocb, struct iov_iter *iter,
 		get_block_func = ext4_get_block_write;
 		dio_flags = DIO_LOCKING;
 	}
-	ret = __blockdev_direct_IO(iocb, inode, iter, offset, get_block_func,
-				   dio_flags, &res);
+	if (IS_DAX(inode))
+		ret = dax_do_io(iocb, inode, iter, offset, get_block_func,
+				dio_flags, &res);
+	else
+		ret = __blockdev_direct_IO(iocb, inode, iter, offset,
+					   get_block_func, dio_flags, &res);
 	/* Synchronous IO: the data is on disk, convert now (the kernel
 	 * tracks this with EXT4_STATE_DIO_UNWRITTEN). */
 	if (ret > 0 && !overwrite && res.unwritten) {

@@ -19,6 +19,8 @@ typedef uint64_t ext4_fsblk_t;  /* physical block (48 bits used) */
 typedef uint32_t ext4_group_t;
 
 #define EXT_MAX_BLOCKS 0xffffffffu
+/* The highest logical block a file may map (v5.15 ext4.h). */
+#define EXT4_MAX_LOGICAL_BLOCK 0xfffffffeu
 
 /* Mount options that matter here (s_mount_opt). */
 #define EXT4_MOUNT_JOURNAL_DATA   0x0001   /* data=journal */
@@ -34,11 +36,8 @@ struct ext4_sim_disk;       /* fs/block/disk.c */
 struct ext4_sim_mb;         /* fs/ext4/mballoc.c */
 struct ext4_sim_meta;       /* fs/block/block.c: block-device buffer cache */
 struct ext4_lock_ops;       /* fs/ext4/locking.h */
-struct fs_costs;            /* fs/workload/options.h */
-struct fs_oracle;           /* fs/oracle/oracle.h */
 struct ext4_sim_mount_opts; /* fs/ext4/super.c */
 struct blk_sim_profile;     /* fs/block/block.h */
-struct sim_rbio_pool;       /* fs/mm/read_bio.c */
 struct ext4_sim_io;         /* fs/ext4/page-io.c */
 
 struct ext4_sb_info {
@@ -51,9 +50,9 @@ struct ext4_sb_info {
 	unsigned int s_mount_opt;
 	sim_time_t s_commit_interval;
 	journal_t *s_journal;               /* NULL without a journal */
-	struct ext4_sim_disk *s_disk;
+	struct ext4_sim_disk *s_disk;       /* = s_sb->s_disk (set at mount) */
 	struct ext4_sim_mb *s_mb;
-	struct ext4_sim_meta *s_meta;
+	struct ext4_sim_meta *s_meta;       /* = s_sb->s_meta (set at mount) */
 	/* block accounting (fs/ext4/balloc.c, mballoc.c): the kernel's
 	 * percpu counters, exact here (one thread per world). */
 	int64_t s_freeclusters_counter;     /* free incl. pending frees */
@@ -61,21 +60,16 @@ struct ext4_sb_info {
 	uint64_t s_resv_clusters;           /* ext4_calculate_resv_clusters */
 	/* model set-up state (fs/ext4/super.c, ialloc.c) */
 	unsigned long s_sim_next_ino;       /* ext4_sim_new_inode */
+	uint32_t s_csum_seed;               /* crc32c(~0, s_uuid): metadata_csum */
 	struct ext4_sim_mount_opts *s_sim_opts;  /* as mounted */
 	/* The journal's blocks: one contiguous run (as mke2fs lays out the
 	 * journal inode); s_sim_journal_blocks is 0 without a journal. */
 	ext4_fsblk_t s_sim_journal_start;
 	uint64_t s_sim_journal_blocks;
-	/* [model] what the kernel paths consult: the locking strategy
-	 * (fs/ext4/locking.h), the cost model ([costs], fs/workload/options.h) and the
-	 * violation oracle (fs/oracle/oracle.h).  Set by the world set-up (fs/workload/model.c);
-	 * s_oracle may be NULL in unit tests. */
+	/* [model] the locking strategy (fs/ext4/locking.h), set by the world
+	 * set-up (fs/workload/model.c).  The cost model, the oracle and the
+	 * read-bio pool are generic code's too: struct super_block. */
 	const struct ext4_lock_ops *s_lock_ops;
-	const struct fs_costs *s_costs;
-	struct fs_oracle *s_oracle;
-	/* the pool of read bios (fs/mm/read_bio.c), created on
-	 * first use, freed by ext4_sim_unmount. */
-	struct sim_rbio_pool *s_sim_rbio_pool;
 	/* writeback IO state: io_end/bio pools, the unwritten-
 	 * conversion worker (fs/ext4/page-io.c, ext4_sim_writes_init). */
 	struct ext4_sim_io *s_sim_io;
@@ -250,7 +244,8 @@ enum ext4_sim_data_mode {
 /* Geometry and the mount options that matter here.  No option parsing:
  * the config module fills this in ([global] device, mount, ...). */
 struct ext4_sim_mount_opts {
-	unsigned int blocksize;        /* 1K..64K, power of two; default 4K */
+	unsigned int blocksize;        /* 1K..4K (PAGE_SIZE), power of two;
+					* default 4K */
 	uint64_t size;                 /* device bytes; default 1 GiB */
 	unsigned int blocks_per_group; /* 0: 8 * blocksize (one bitmap block) */
 	unsigned int inodes_per_group; /* 0: default (inode table size only) */
@@ -265,10 +260,35 @@ struct ext4_sim_mount_opts {
 };
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o);
+/* What generic code asks ext4 (the kernel's ext4_sops, as far as the model
+ * has them; struct super_sim_operations, fs/fs.h): ->dirty_inode and the
+ * strategy's version and invalidate_lock.  ext4_sim_mount installs it in
+ * sb->s_sim_op. */
+extern const struct super_sim_operations ext4_sim_sops;
+/* ->dirty_inode (fs/ext4/inode_write.c): journal the inode, in a nested
+ * handle if one is held. */
+void ext4_dirty_inode(struct inode *inode, int flags);
+
+/* The UUID every modelled file system carries, and the metadata_csum seed
+ * ext4_fill_super derives from a UUID: crc32c(~0, uuid) (extents_csum.c). */
+extern const uint8_t ext4_sim_uuid[16];
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16]);
 /* Builds sb + sbi, the disk, the buffer cache and the allocator; returns
  * ERR_PTR(-EINVAL) for impossible geometry or option combinations. */
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o);
+/* Why a mount was refused, for the user: the option at fault and one
+ * that goes with it ([global] key names: "blocksize", "fs_size",
+ * "blocks_per_group", "journal_size", "mount", ...; key2 may be NULL),
+ * and a sentence naming the constraint and the values. */
+struct ext4_sim_mount_error {
+	const char *key, *key2;
+	char why[320];
+};
+/* ext4_sim_mount that fills *me (if non-NULL) when it refuses. */
+struct super_block *ext4_sim_mount_why(struct sim_world *w,
+				       const struct ext4_sim_mount_opts *o,
+				       struct ext4_sim_mount_error *me);
 void ext4_sim_unmount(struct super_block *sb);
 /* frees the read-bio pool (fs/mm/read_bio.c); called by
  * ext4_sim_unmount. */

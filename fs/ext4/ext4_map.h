@@ -123,7 +123,7 @@ int ext4_writepage(struct page *page, struct writeback_control *wbc);
  * conversion worker, the flusher (bdi_sim_writeback_init) and the jbd2
  * data=ordered hooks (ext4_writepage through generic_writepages, then
  * filemap_fdatawait).  Intervals and thresholds are read from
- * sbi->s_costs now (set it first; NULL: the [costs] defaults). */
+ * sb->s_costs now (set it first; NULL: the [costs] defaults). */
 int ext4_sim_writes_init(struct super_block *sb);
 /* From a task, before the journal is detached: the flusher exits after
  * its current pass, the conversion worker once its queue is empty. */
@@ -170,6 +170,13 @@ ssize_t ext4_sim_sys_write(struct file *file, loff_t pos, size_t len,
 			   sim_stamp_t *stampp);
 ssize_t ext4_sim_sys_dio_read(struct file *file, loff_t pos, size_t len,
 			      uint64_t seq, iov_sim_sink_fn sink, void *ctx);
+/* A read whose bytes the oracle checks as they are returned (direct and
+ * DAX reads: no page cache to check them in), under one read token; via
+ * names the path.  DAX files go through ext4_file_read_iter, others through
+ * generic_file_sim_direct_read.  Advances kiocb->ki_pos. */
+ssize_t ext4_sim_checked_read(struct kiocb *kiocb, size_t len,
+			      iov_sim_sink_fn sink, void *ctx,
+			      const char *via);
 int ext4_sim_sys_fsync(struct file *file, loff_t start, loff_t end,
 		       bool datasync);
 

@@ -214,25 +214,22 @@ static int ext_walk_node(struct ext_walk *w, struct ext4_extent_header *eh,
 					  len, (unsigned long long)w->prev_end);
 			w->prev_end = lblk + len;
 			if (w->flags & EXT4_SIM_CHECK_DATA_OWNERS) {
-				unsigned int k;
+				/* the owners' runs, not each block */
+				uint64_t bad = ext4_sim_disk_find_not_data(
+					w->disk, p, len, (uint32_t)inode->i_ino,
+					(uint32_t)lblk);
 
-				for (k = 0; k < len; k++) {
+				if (bad != UINT64_MAX) {
 					const struct ext4_sim_owner *o =
-						ext4_sim_disk_owner(w->disk, p + k);
+						ext4_sim_disk_owner(w->disk, bad);
+					char buf[96];
 
-					if (o->kind != EXT4_SIM_OWN_DATA ||
-					    o->ino != inode->i_ino ||
-					    o->lblk != lblk + k) {
-						char buf[96];
-
-						ext4_sim_owner_format(o, buf, sizeof(buf));
-						WALK_FAIL(w, "inode %lu: lblk %llu -> "
-							  "pblk %llu owned by %s",
-							  inode->i_ino,
-							  (unsigned long long)(lblk + k),
-							  (unsigned long long)(p + k),
-							  buf);
-					}
+					ext4_sim_owner_format(o, buf, sizeof(buf));
+					WALK_FAIL(w, "inode %lu: lblk %llu -> "
+						  "pblk %llu owned by %s",
+						  inode->i_ino,
+						  (unsigned long long)(lblk + (bad - p)),
+						  (unsigned long long)bad, buf);
 				}
 			}
 			w->census.extents++;

@@ -4,9 +4,12 @@
  *
  * crc32c (Castagnoli, reflected polynomial 0x82f63b78) over the node from
  * its header up to the tail (12 + 12 * eh_max bytes), seeded per inode.
- * Simplification: the kernel seeds with crc32c(fs uuid, inode number,
- * inode generation); the model has no uuid and every generation is 0, so
- * the seed is crc32c(~0, inode number, 0).  The result is byte-identical on
+ * The seed is the kernel's (ext4_inode_csum_seed): crc32c over the inode
+ * number and generation, from the file system's seed crc32c(~0, uuid)
+ * (sbi->s_csum_seed, set at mount from the model's fixed UUID).  Every
+ * generation is 0 (the model creates each inode once).  So a node's tail
+ * is what the kernel and e2fsck compute for it on an image that carries
+ * the same UUID (judge/image.c).  The result is byte-identical on
  * every machine: x86-64 uses the SSE4.2 instruction when the CPU has it,
  * otherwise the table below (same function, same result).
  */
@@ -96,6 +99,11 @@ static uint32_t ext4_sim_crc32c(uint32_t crc, const void *buf, size_t len)
 	return crc32c_sw(crc, buf, len);
 }
 
+uint32_t ext4_sim_csum_seed(const uint8_t uuid[16])
+{
+	return ext4_sim_crc32c(~0u, uuid, 16);
+}
+
 uint32_t ext4_sim_extent_block_csum(struct inode *inode,
 				    struct ext4_extent_header *eh)
 {
@@ -106,7 +114,7 @@ uint32_t ext4_sim_extent_block_csum(struct inode *inode,
 	le[1] = (ino >> 8) & 0xff;
 	le[2] = (ino >> 16) & 0xff;
 	le[3] = (ino >> 24) & 0xff;
-	seed = ext4_sim_crc32c(~0u, le, 4);
-	seed = ext4_sim_crc32c(seed, &gen, 4);
+	seed = ext4_sim_crc32c(EXT4_SB(inode->i_sb)->s_csum_seed, le, 4);
+	seed = ext4_sim_crc32c(seed, &gen, 4);  /* 0 reads the same either endian */
 	return ext4_sim_crc32c(seed, eh, EXT4_EXTENT_TAIL_OFFSET(eh));
 }

@@ -45,7 +45,7 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/oracle/oracle.h"
 
 /* The modes ext4 (and the v4.4 VFS) support. */
@@ -689,7 +689,7 @@ out:
 long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
-	const struct fs_costs *costs = EXT4_SB(inode->i_sb)->s_costs;
+	const struct fs_costs *costs = inode->i_sb->s_costs;
 	long ret;
 
 	if (costs)

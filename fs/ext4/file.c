@@ -40,6 +40,11 @@
  * (page lock of a hole page) > i_data_sem (ext4_map_blocks) >
  * i_mmap_rwsem (dax_insert_mapping).
  *
+ * read(2) of a DAX file: v4.4/v4.5 set IOCB_DIRECT (io_is_direct) and go
+ * through ->direct_IO to dax_do_io (fs/ext4/dio.c, fs/mm/dax_io.c); v5.15
+ * ext4_dax_read_iter takes i_rwsem around dax_iomap_rw, with
+ * ext4_iomap_begin as the mapper.
+ *
  * Simplified: no encryption or inline data; v5.15's iomap DAX path is
  * modelled by v4.5's __dax_fault steps under v5.15's locks, with
  * ext4_iomap_begin as their get_block (its hole zero page is a page-cache
@@ -428,7 +433,7 @@ int ext4_dax_pmd_fault(struct vm_area_struct *vma, unsigned long addr,
 		result = __dax_pmd_fault(vma, addr, flags,
 					 ext4_sim_dax_get_block(kver),
 					 kver == EXT4_KVER_4_4 ?
-					 ext4_end_io_unwritten : NULL, kver);
+					 ext4_end_io_unwritten : NULL);
 	if (write) {
 		if (!IS_ERR(handle))
 			ext4_journal_stop(handle);
@@ -475,7 +480,7 @@ int ext4_dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	if (kver == EXT4_KVER_4_4) {
 		/* v4.4.1 dax_pfn_mkwrite; the lock (if any) at v4.5's place. */
 		ext4_sim_fault_lock_page(inode, vmf->pgoff);
-		ret = dax_pfn_mkwrite(vma, vmf, kver);
+		ret = dax_pfn_mkwrite(vma, vmf);
 		ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 		return ret;
 	}
@@ -488,7 +493,7 @@ int ext4_dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 	if (vmf->pgoff >= size)
 		ret = VM_FAULT_SIGBUS;
 	else
-		ret = dax_pfn_mkwrite(vma, vmf, kver);
+		ret = dax_pfn_mkwrite(vma, vmf);
 	ext4_sim_fault_unlock_page(inode, vmf->pgoff);
 	sb_end_pagefault(sb);
 	return ret;
@@ -524,11 +529,86 @@ int ext4_file_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* v5.15 ext4_iomap_begin with ext4_set_iomap, for dax_iomap_rw: a write
+ * uses blocks already mapped inside i_size as they are and sends anything
+ * else to ext4_iomap_alloc (CREATE_ZERO: a new extent comes back NEW,
+ * zeroed); a read only looks up.  A hole is reported one block long (the
+ * model's ext4_map_blocks does not trim m_len to the hole). */
+int ext4_iomap_begin(struct inode *inode, loff_t offset, loff_t length,
+		     unsigned flags, struct iomap *iomap)
+{
+	unsigned blkbits = inode->i_sb->s_blocksize_bits;
+	struct ext4_map_blocks map;
+	int ret;
+
+	if ((offset >> blkbits) > EXT4_MAX_LOGICAL_BLOCK)
+		return -EINVAL;
+	map.m_lblk = (ext4_lblk_t)(offset >> blkbits);
+	map.m_len = (unsigned)(min((offset + length - 1) >> blkbits,
+				   (loff_t)EXT4_MAX_LOGICAL_BLOCK) -
+			       map.m_lblk + 1);
+	map.m_flags = 0;
+	if (flags & IOMAP_WRITE) {
+		/* Already allocated: no transaction needed. */
+		if (offset + length <= i_size_read(inode)) {
+			ret = ext4_map_blocks(NULL, inode, &map, 0);
+			if (ret > 0 && (map.m_flags & EXT4_MAP_MAPPED))
+				goto out;
+		}
+		ret = ext4_iomap_alloc(inode, &map);
+	} else {
+		ret = ext4_map_blocks(NULL, inode, &map, 0);
+	}
+	if (ret < 0)
+		return ret;
+out:
+	*iomap = (struct iomap){ .offset = (loff_t)map.m_lblk << blkbits };
+	if (map.m_flags & EXT4_MAP_NEW)
+		iomap->flags |= IOMAP_F_NEW;
+	if (ret > 0 && (map.m_flags & EXT4_MAP_UNWRITTEN)) {
+		iomap->type = IOMAP_UNWRITTEN;
+		iomap->addr = map.m_pblk;
+	} else if (ret > 0 && (map.m_flags & EXT4_MAP_MAPPED)) {
+		iomap->type = IOMAP_MAPPED;
+		iomap->addr = map.m_pblk;
+	} else {
+		iomap->type = IOMAP_HOLE;
+		map.m_len = 1;
+	}
+	iomap->length = (uint64_t)map.m_len << blkbits;
+	return 0;
+}
+
+/* v5.15 ext4_dax_read_iter: i_rwsem shared around dax_iomap_rw.  The
+ * model's i_rwsem is the exclusive i_mutex, so DAX readers also exclude
+ * each other (a cost, not a window: every writer of the file takes it
+ * exclusive in the kernel too). */
+static ssize_t ext4_dax_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	ssize_t ret;
+
+	mutex_lock(&inode->i_mutex);
+	ret = dax_iomap_rw(iocb, to, ext4_iomap_begin);
+	mutex_unlock(&inode->i_mutex);
+	return ret;
+}
+
 ssize_t ext4_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	/* v4.4 iocb_flags(): DAX files always take the direct path. */
-	if (IS_DAX(file_inode(iocb->ki_filp)))
+	struct inode *inode = file_inode(iocb->ki_filp);
+
+	if (IS_DAX(inode)) {
+		if (ext4_sim_kver(inode) == EXT4_KVER_5_15) {
+			if (!iov_iter_count(to))
+				return 0;
+			return ext4_dax_read_iter(iocb, to);
+		}
+		/* v4.4 iocb_flags(): io_is_direct() is true for DAX files,
+		 * so generic_file_read_iter takes ->direct_IO, which is
+		 * dax_do_io for them (fs/ext4/dio.c). */
 		iocb->ki_flags |= IOCB_DIRECT;
+	}
 	return generic_file_read_iter(iocb, to);
 }
 
@@ -565,6 +645,14 @@ ssize_t ext4_sim_read(struct file *file, loff_t *pos, size_t count,
 	ssize_t ret;
 
 	fault_sim_charge(fault_sim_cost(file_inode(file), syscall_entry));
+	/* DAX: no page cache to check the bytes in copy_page_to_iter; the
+	 * oracle checks what dax_do_io / dax_iomap_rw return. */
+	if (IS_DAX(file_inode(file))) {
+		ret = ext4_sim_checked_read(&iocb, count, sink, sink_ctx,
+					    "dax_read");
+		*pos = iocb.ki_pos;
+		return ret;
+	}
 	iov_iter_sim_init_read(&iter, count, sink, sink_ctx);
 	ret = ext4_file_read_iter(&iocb, &iter);
 	*pos = iocb.ki_pos;

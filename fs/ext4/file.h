@@ -8,6 +8,7 @@
 #define FS_EXT4_FILE_H
 
 #include "fs/mm/fault.h"
+#include "fs/ext4/ext4_map.h"
 
 /* ---- fs/ext4/file.c ------------------------------------------------------------- */
 
@@ -25,11 +26,17 @@ int ext4_dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
 extern const struct vm_operations_struct ext4_file_vm_ops;
 extern const struct vm_operations_struct ext4_dax_vm_ops;
 
+/* v5.15 ext4_iomap_begin (kernel: inode.c) for dax_iomap_rw
+ * (fs/mm/dax.h). */
+struct iomap;
+int ext4_iomap_begin(struct inode *inode, loff_t offset, loff_t length,
+		     unsigned flags, struct iomap *iomap);
+
 /* ->mmap: picks the DAX or page-cache vm_operations. */
 int ext4_file_mmap(struct file *file, struct vm_area_struct *vma);
-/* ->read_iter: v4.4/v4.5 ext4 uses generic_file_read_iter directly;
- * v5.15's ext4_file_read_iter dispatches DAX / DIO / buffered the same way
- * for the buffered case modelled here. */
+/* ->read_iter: v4.4/v4.5 ext4 uses generic_file_read_iter directly (DAX
+ * files with IOCB_DIRECT: dax_do_io); v5.15's ext4_file_read_iter sends DAX
+ * files to ext4_dax_read_iter and the rest on as v4.4 does. */
 ssize_t ext4_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
 
 /* Model entry points for the workload and tests.

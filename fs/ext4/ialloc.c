@@ -44,6 +44,8 @@ struct inode *ext4_sim_new_inode(struct super_block *sb)
 	inode->i_data.a_ops = NULL;  /* the page cache sets ext4's a_ops */
 	inode->i_mapping = &inode->i_data;
 	inode->i_mtime = inode->i_ctime = sim_world_now(w);
+	/* ext4_set_inode_flags: every regular file of a dax mount is DAX */
+	inode->i_flags = (sbi->s_mount_opt & EXT4_MOUNT_DAX) ? S_DAX : 0;
 	return inode;
 }
 

@@ -35,7 +35,7 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/task_state.h"
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
@@ -44,7 +44,7 @@ static const struct fs_costs ext4_sim_no_costs;
 
 const struct fs_costs *ext4_sim_costs(struct super_block *sb)
 {
-	const struct fs_costs *c = EXT4_SB(sb)->s_costs;
+	const struct fs_costs *c = sb->s_costs;
 
 	return c ? c : &ext4_sim_no_costs;
 }

@@ -1,10 +1,10 @@
 /* fs/ext4/inode_write.c — ext4's buffered-write and write-fault paths,
- * after fs/ext4/inode.c (and truncate.h, super.c, fs/inode.c) of v4.4.1:
+ * after fs/ext4/inode.c (and truncate.h, super.c) of v4.4.1:
  * ext4_write_begin / ext4_write_end (nodelalloc), ext4_da_write_begin /
  * ext4_da_write_end (delalloc), ext4_page_mkwrite (both branches),
  * ext4_truncate_failed_write, ext4_(da_)invalidatepage, ext4_releasepage,
- * ext4_set_aops, and the VFS pieces they call: file_update_time,
- * mark_inode_dirty (ext4_dirty_inode).
+ * ext4_set_aops, and ext4_dirty_inode, the ->dirty_inode behind
+ * mark_inode_dirty and file_update_time (fs/writeback.h).
  *
  * The shape the lock order forces (FIDELITY 1.2): write_begin grabs the
  * page locked only to allocate it, unlocks it, starts the handle, locks it
@@ -31,42 +31,27 @@
 
 #include "fs/ext4/ext4_map.h"
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/task_state.h"
-
-/* current_fs_time's resolution: a jiffy at HZ=250.  mtime changes (and the
- * inode is journalled for it) at most once per tick. */
-#define EXT4_SIM_TIME_GRAN (4 * SIM_MSEC)
 
 /* ext4_da_write_begin's fsdata when low free space made it fall back to
  * ext4_write_begin: ext4_da_write_end then hands over to ext4_write_end. */
 #define FALL_BACK_TO_NONDELALLOC 1
 
-/* ---- VFS pieces ------------------------------------------------------------------- */
+/* ---- ->dirty_inode ------------------------------------------------------------------ */
 
-/* ext4_dirty_inode: journal the in-core inode (nested if a handle is
- * already held, which then never blocks). */
-void mark_inode_dirty(struct inode *inode)
+/* ->dirty_inode (sb->s_sim_op): journal the in-core inode (nested if a
+ * handle is already held, which then never blocks). */
+void ext4_dirty_inode(struct inode *inode, int flags)
 {
-	handle_t *handle = ext4_journal_start(inode, EXT4_HT_INODE, 2);
+	handle_t *handle;
 
+	(void)flags;   /* no I_DIRTY_TIME (lazytime) in the model */
+	handle = ext4_journal_start(inode, EXT4_HT_INODE, 2);
 	if (IS_ERR(handle))
 		return;
 	ext4_mark_inode_dirty(handle, inode);
 	ext4_journal_stop(handle);
-}
-
-int file_update_time(struct file *file)
-{
-	struct inode *inode = file_inode(file);
-	sim_time_t now = sim_world_now(inode->i_sb->s_world);
-
-	now -= now % EXT4_SIM_TIME_GRAN;
-	if (inode->i_mtime == now && inode->i_ctime == now)
-		return 0;
-	inode->i_mtime = inode->i_ctime = now;
-	mark_inode_dirty(inode);
-	return 0;
 }
 
 /* ext4_walk_page_buffers: fn on every buffer overlapping [from, to); the

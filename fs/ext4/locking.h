@@ -1,4 +1,4 @@
-/* fs/ext4/locking.h — the strategy plug point (DESIGN §4).
+/* fs/ext4/locking.h — the strategy plug point (docs/design.md §4).
  *
  * A strategy decides how page-cache-instantiating paths (faults, mkwrite,
  * DAX faults; for invalidate_lock also read/readahead page creation) are
@@ -23,7 +23,10 @@
  *   fault_lock/unlock      ext4_filemap_fault, ext4_page_mkwrite, the DAX
  *                          handlers; read(2) page
  *                          creation, re-reads and readahead batches when
- *                          EXT4_LOCK_READ_PATHS is set.
+ *                          EXT4_LOCK_READ_PATHS is set, and filemap_fault's
+ *                          slow path with EXT4_LOCK_FAULT_FAST_PATH — the
+ *                          generic mm reaches those through ext4_sim_sops
+ *                          (sb->s_sim_op, fs/fs.h), never this header.
  *   fault_trylock          the IOCB_NOWAIT re-read (filemap_update_page).
  *   remove_lock/unlock     ext4_punch_hole, ext4_zero_range,
  *                          ext4_collapse_range, ext4_insert_range,
@@ -41,11 +44,13 @@
 
 #include "fs/ext4/ext4.h"
 
-/* Kernel version whose step order the paths follow. */
+/* Kernel version whose step order the paths follow; generic code sees the
+ * same values as enum fs_sim_kver (fs/fs.h, ext4_sim_sb_kver below). */
 enum ext4_kver {
-	EXT4_KVER_4_4,   /* v4.4.1: lockless, and the i_data_sem designs */
-	EXT4_KVER_4_5,   /* v4.5: i_mmap_sem */
-	EXT4_KVER_5_15,  /* v5.15: invalidate_lock */
+	EXT4_KVER_4_4 = FS_SIM_KVER_4_4,    /* v4.4.1: lockless, and the
+					       i_data_sem designs */
+	EXT4_KVER_4_5 = FS_SIM_KVER_4_5,    /* v4.5: i_mmap_sem */
+	EXT4_KVER_5_15 = FS_SIM_KVER_5_15,  /* v5.15: invalidate_lock */
 };
 
 /* Version differences a strategy stands for (ext4_lock_ops.flags).  Where a
@@ -126,14 +131,30 @@ extern const struct ext4_lock_ops *const ext4_lock_strategies[]; /* NULL-ended *
 /* By name, or NULL. */
 const struct ext4_lock_ops *ext4_lock_ops_find(const char *name);
 
+/* The strategy as generic code sees it, through ext4_sim_sops
+ * (fs/ext4/super.c; struct super_sim_operations, fs/fs.h): its kernel
+ * version and, where v5.15's generic mm takes invalidate_lock (r), the
+ * paths that take it and its shared side. */
+enum fs_sim_kver ext4_sim_sb_kver(struct super_block *sb);
+unsigned ext4_sim_invalidate_lock_paths(struct super_block *sb);
+void ext4_sim_filemap_lock_shared(struct address_space *mapping,
+				  loff_t start, loff_t end, const char *ip);
+void ext4_sim_filemap_unlock_shared(struct address_space *mapping,
+				    loff_t start, loff_t end);
+
 /* ---- what paths call ------------------------------------------------------
- * The strategy of an inode's filesystem.  Without one (unit tests that set
- * no strategy) the kernel is v4.4.1 as it was: lockless. */
-static inline const struct ext4_lock_ops *ext4_sim_lock_ops(struct inode *inode)
+ * The strategy of a filesystem (of an inode's).  Without one (unit tests
+ * that set no strategy) the kernel is v4.4.1 as it was: lockless. */
+static inline const struct ext4_lock_ops *ext4_sim_sb_lock_ops(struct super_block *sb)
 {
-	const struct ext4_lock_ops *ops = EXT4_SB(inode->i_sb)->s_lock_ops;
+	const struct ext4_lock_ops *ops = EXT4_SB(sb)->s_lock_ops;
 
 	return ops ? ops : &ext4_lock_lockless;
+}
+
+static inline const struct ext4_lock_ops *ext4_sim_lock_ops(struct inode *inode)
+{
+	return ext4_sim_sb_lock_ops(inode->i_sb);
 }
 
 static inline enum ext4_kver ext4_sim_kver(struct inode *inode)

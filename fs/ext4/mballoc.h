@@ -25,6 +25,7 @@
 
 #include "fs/ext4/ext4.h"
 #include "fs/block/disk.h"
+#include "fs/mm/radix-tree.h"
 
 /* A pending free: ext4_free_data (efd_*), kept until tid commits. */
 struct ext4_free_data {
@@ -48,6 +49,14 @@ struct ext4_group_info {
 	struct buffer_head *bitmap_bh; /* on-disk bitmap (b_data) */
 };
 
+/* Groups are loaded on first use (a radix tree of the loaded ones): a group
+ * no allocation or free has touched is its mkfs layout — fixed metadata in
+ * use, everything after it free — which the allocator, the queries and the
+ * checker read from the geometry, and the disk reports as its default
+ * owners (ext4_sim_disk_set_default).  So mount costs the same for 1 GiB
+ * and 16 TiB; memory follows the groups in use.  Loading a group builds
+ * its bitmap buffer (uptodate, clean) and allocator view, as mount did for
+ * every group before; nothing in the simulation can tell the difference. */
 struct ext4_sim_mb {
 	struct super_block *sb;
 	ext4_group_t ngroups;
@@ -55,7 +64,11 @@ struct ext4_sim_mb {
 	unsigned int desc_per_block;     /* group descriptors per GDT block */
 	unsigned int gdt_blocks;
 	unsigned int itable_blocks;      /* per group */
-	struct ext4_group_info *groups;
+	struct radix_tree_root groups;   /* group -> struct ext4_group_info * */
+	struct radix_tree_pool groups_pool;
+	ext4_group_t nloaded;            /* groups loaded */
+	uint64_t unloaded_free;          /* free blocks of groups not loaded */
+	uint64_t buddy_free;             /* zeros of every group's buddy */
 	/* pending frees in freeing order (tids commit in order) */
 	struct ext4_free_data *pending;
 	size_t npending, pending_cap;
@@ -80,9 +93,10 @@ static inline struct ext4_sim_mb *EXT4_SIM_MB(struct super_block *sb)
  * and 7 (balloc.c). */
 bool ext4_bg_has_super(struct super_block *sb, ext4_group_t group);
 
-/* Builds the groups' layout and bitmaps: fixed metadata (superblock and
- * GDT copies per sparse_super, bitmaps, inode table) is marked in use and
- * owned FSMETA.  Needs sbi geometry, s_disk and s_meta. */
+/* The groups' layout: fixed metadata (superblock and GDT copies per
+ * sparse_super, bitmaps, inode table) in use and owned FSMETA (the disk's
+ * default layout), the rest free; groups are loaded on first use.  Needs
+ * sbi geometry, s_disk and s_meta. */
 struct ext4_sim_mb *ext4_sim_mb_new(struct super_block *sb,
 				    unsigned int inodes_per_group);
 void ext4_sim_mb_destroy(struct ext4_sim_mb *mb);
@@ -110,6 +124,17 @@ void ext4_sim_mb_free_range(struct super_block *sb, ext4_fsblk_t block,
  * callback (ext4_journal_commit_callback).  mb->nr_released_blocks counts
  * what it returned. */
 void ext4_sim_mb_release_tid(struct ext4_sb_info *sbi, tid_t tid);
+
+/* Group g, loaded (built from its layout) if it was not.  For tests and the
+ * checker; the allocator loads what it touches. */
+struct ext4_group_info *ext4_sim_mb_group(struct ext4_sim_mb *mb,
+					  ext4_group_t g);
+/* Group g if loaded, else NULL (its layout is untouched). */
+static inline struct ext4_group_info *
+ext4_sim_mb_group_peek(const struct ext4_sim_mb *mb, ext4_group_t g)
+{
+	return radix_tree_lookup(&mb->groups, g);
+}
 
 /* Blocks pending free (all transactions). */
 static inline uint64_t ext4_sim_mb_pending(const struct ext4_sim_mb *mb)

@@ -45,7 +45,7 @@
 #include <stdlib.h>
 
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/block/disk.h"
 #include "fs/oracle/oracle.h"
 

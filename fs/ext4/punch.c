@@ -37,7 +37,7 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/oracle/oracle.h"
 #include "fs/block/disk.h"
 #include "fs/buffer_write.h"
@@ -226,8 +226,8 @@ static int ext4_sim_dax_zero_page_range(struct inode *inode, loff_t from,
 			      EXT4_GET_BLOCKS_NO_LOCK : 0);
 	if (ret <= 0 || (map.m_flags & EXT4_MAP_UNWRITTEN))
 		return ret < 0 ? ret : 0;
-	if (sbi->s_costs)
-		sim_task_delay(current, sbi->s_costs->page_zero *
+	if (inode->i_sb->s_costs)
+		sim_task_delay(current, inode->i_sb->s_costs->page_zero *
 					(sim_time_t)length / PAGE_SIZE);
 	foreign = ext4_sim_disk_write_zero(sbi->s_disk, map.m_pblk,
 					   (uint32_t)(from % bs),

@@ -2,7 +2,9 @@
  * mount options that matter, and the disk, buffer cache, allocator and
  * (later) journal of one world (model of mke2fs + ext4_fill_super, v4.4).
  *
- * Geometry follows mke2fs defaults: block size 4 KiB (1–64 KiB allowed;
+ * Geometry follows mke2fs defaults: block size 4 KiB (1–4 KiB allowed: the
+ * kernel mounts only blocksize <= PAGE_SIZE — sb_set_blocksize ->
+ * set_blocksize, v4.4.1 fs/block_dev.c, v5.15 block/bdev.c — and the
  * page size is 4 KiB, so blocks may be smaller than a page), 8 x blocksize
  * blocks per group (one bitmap block), first data block 1 for 1 KiB blocks
  * else 0, one 256-byte inode per 16 KiB of device (inode_ratio), sparse_super
@@ -18,15 +20,25 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "fs/ext4/mballoc.h"
 #include "fs/ext4/ext4_jbd2.h"
+#include "fs/ext4/locking.h"
 #include "fs/oracle/oracle.h"
 
 #define EXT4_SIM_INODE_RATIO 16384u
+
+/* fa17114e-0000-4000-8000-000000000001 */
+const uint8_t ext4_sim_uuid[16] = {
+	0xfa, 0x17, 0x11, 0x4e, 0x00, 0x00, 0x40, 0x00,
+	0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+};
 
 void ext4_sim_mount_opts_default(struct ext4_sim_mount_opts *o)
 {
@@ -74,24 +86,71 @@ static unsigned group_overhead(ext4_group_t g, unsigned gdt_blocks,
 	return (super ? 1 + gdt_blocks : 0) + 2 + itable;
 }
 
-static bool valid_opts(const struct ext4_sim_mount_opts *o)
+/* "64M", "7934K", "3000" (bytes): the largest unit that divides. */
+static const char *sim_size_str(char *buf, size_t len, uint64_t bytes)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && bytes && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
+	return buf;
+}
+
+G_GNUC_PRINTF(4, 5)
+static int sim_mount_refuse(struct ext4_sim_mount_error *me, const char *key,
+			    const char *key2, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (me) {
+		me->key = key;
+		me->key2 = key2;
+		va_start(ap, fmt);
+		vsnprintf(me->why, sizeof(me->why), fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static int valid_opts(const struct ext4_sim_mount_opts *o,
+		      struct ext4_sim_mount_error *me)
 {
 	unsigned bs = o->blocksize;
+	char b1[32];
 
-	if (bs < 1024 || bs > 65536 || (bs & (bs - 1)))
-		return false;
+	/* set_blocksize: a power of two, at most PAGE_SIZE (ext4: at least
+	 * 1 KiB) */
+	if (bs < 1024 || bs > PAGE_SIZE || (bs & (bs - 1)))
+		return sim_mount_refuse(me, "blocksize", NULL,
+			"blocksize %u: ext4 mounts a power of two from 1K to the page size (4K)",
+			bs);
 	if (o->blocks_per_group &&
 	    (o->blocks_per_group > 8 * bs || o->blocks_per_group % 8 ||
 	     o->blocks_per_group < 256))
-		return false;
+		return sim_mount_refuse(me, "blocks_per_group", "blocksize",
+			"blocks_per_group %u: a multiple of 8 from 256 to 8 x blocksize (one bitmap block per group: %u with %s blocks)",
+			o->blocks_per_group, 8 * bs,
+			sim_size_str(b1, sizeof(b1), bs));
 	if (o->journal && o->data == EXT4_SIM_DATA_JOURNAL &&
 	    (o->delalloc || o->dax))
-		return false;
+		return sim_mount_refuse(me, "mount", NULL,
+			"data=journal cannot be mounted with %s (ext4_fill_super)",
+			o->delalloc ? "delalloc" : "dax");
 	if (o->dax && bs != PAGE_SIZE)
-		return false;
+		return sim_mount_refuse(me, "blocksize", "mount",
+			"dax needs blocksize = the page size (4K), blocksize is %s",
+			sim_size_str(b1, sizeof(b1), bs));
 	if (o->commit_interval < 0)
-		return false;
-	return true;
+		return sim_mount_refuse(me, "commit", NULL,
+					"commit interval below zero");
+	return 0;
 }
 
 /* Reserve the journal's blocks: one contiguous run from the middle group
@@ -172,28 +231,52 @@ static int ext4_sim_journal_io(journal_t *journal, enum jbd2_sim_io_kind kind,
 	return 0;
 }
 
+/* ext4_sops: what generic code asks of the filesystem (fs/fs.h). */
+const struct super_sim_operations ext4_sim_sops = {
+	.dirty_inode = ext4_dirty_inode,
+	.kver = ext4_sim_sb_kver,
+	.invalidate_lock_paths = ext4_sim_invalidate_lock_paths,
+	.invalidate_lock_shared = ext4_sim_filemap_lock_shared,
+	.invalidate_unlock_shared = ext4_sim_filemap_unlock_shared,
+};
+
 struct super_block *ext4_sim_mount(struct sim_world *w,
 				   const struct ext4_sim_mount_opts *o)
+{
+	return ext4_sim_mount_why(w, o, NULL);
+}
+
+struct super_block *ext4_sim_mount_why(struct sim_world *w,
+				       const struct ext4_sim_mount_opts *o,
+				       struct ext4_sim_mount_error *me)
 {
 	const struct blk_sim_profile *prof = o->profile;
 	struct super_block *sb;
 	struct ext4_sb_info *sbi;
 	unsigned bs = o->blocksize, bpg, ipg, itable, gdt;
 	uint64_t blocks, fdb, groups, jblocks = 0;
+	char b1[32], b2[32], b3[32];
+	int err;
 
-	if (!valid_opts(o))
-		return ERR_PTR(-EINVAL);
+	err = valid_opts(o, me);
+	if (err)
+		return ERR_PTR(err);
 	if (!prof)
 		prof = blk_sim_profile_lookup(o->device ? o->device : "nvme");
 	if (!prof)
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(sim_mount_refuse(me, "device", NULL,
+				"no device profile '%s'",
+				o->device ? o->device : "nvme"));
 
 	/* geometry (mke2fs) */
 	blocks = o->size / bs;
 	fdb = bs == 1024 ? 1 : 0;
 	bpg = o->blocks_per_group ? o->blocks_per_group : 8 * bs;
 	if (blocks <= fdb)
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(sim_mount_refuse(me, "fs_size", "blocksize",
+				"fs_size %s is not two blocks of %s",
+				sim_size_str(b1, sizeof(b1), o->size),
+				sim_size_str(b2, sizeof(b2), bs)));
 	groups = DIV_ROUND_UP(blocks - fdb, bpg);
 	ipg = o->inodes_per_group;
 	if (!ipg) {
@@ -214,9 +297,16 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 			groups--;
 		}
 	}
-	if (blocks - fdb < group_overhead(0, gdt, itable) + 50 ||
-	    bpg < group_overhead(0, gdt, itable) + 50)
-		return ERR_PTR(-EINVAL);
+	if (blocks - fdb < group_overhead(0, gdt, itable) + 50)
+		return ERR_PTR(sim_mount_refuse(me, "fs_size", "blocksize",
+				"fs_size %s is %" PRIu64 " blocks of %s: fewer than the first group's metadata (%u blocks) + 50",
+				sim_size_str(b1, sizeof(b1), o->size), blocks,
+				sim_size_str(b2, sizeof(b2), bs),
+				group_overhead(0, gdt, itable)));
+	if (bpg < group_overhead(0, gdt, itable) + 50)
+		return ERR_PTR(sim_mount_refuse(me, "blocks_per_group", "fs_size",
+				"blocks_per_group %u is fewer than a group's metadata (%u blocks: bitmaps, %u inode-table blocks, super and descriptor copies) + 50",
+				bpg, group_overhead(0, gdt, itable), itable));
 	if (o->journal) {
 		/* Without flex_bg every group starts with its bitmaps and
 		 * inode table, so a contiguous journal fits in one group:
@@ -225,9 +315,25 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 
 		jblocks = o->journal_blocks ? o->journal_blocks :
 			  min(default_journal_blocks(blocks), fit);
-		if (jblocks < JBD2_MIN_JOURNAL_BLOCKS || jblocks > blocks / 2 ||
-		    jblocks > fit)
-			return ERR_PTR(-EINVAL);
+		if (jblocks < JBD2_MIN_JOURNAL_BLOCKS)
+			return ERR_PTR(sim_mount_refuse(me, "journal_size", "blocksize",
+				"journal_size %s is %" PRIu64 " blocks of %s; jbd2 needs at least %u blocks (%s)",
+				sim_size_str(b1, sizeof(b1), jblocks * bs), jblocks,
+				sim_size_str(b2, sizeof(b2), bs),
+				JBD2_MIN_JOURNAL_BLOCKS,
+				sim_size_str(b3, sizeof(b3),
+					     (uint64_t)JBD2_MIN_JOURNAL_BLOCKS * bs)));
+		if (jblocks > blocks / 2)
+			return ERR_PTR(sim_mount_refuse(me, "journal_size", "fs_size",
+				"journal_size %s is more than half of fs_size %s",
+				sim_size_str(b1, sizeof(b1), jblocks * bs),
+				sim_size_str(b2, sizeof(b2), blocks * bs)));
+		if (jblocks > fit)
+			return ERR_PTR(sim_mount_refuse(me, "journal_size", "blocksize",
+				"journal_size %s is %" PRIu64 " blocks of %s; without flex_bg the journal fits in one block group: at most %" PRIu64 " blocks (%s) with blocks_per_group %u",
+				sim_size_str(b1, sizeof(b1), jblocks * bs), jblocks,
+				sim_size_str(b2, sizeof(b2), bs), fit,
+				sim_size_str(b3, sizeof(b3), fit * bs), bpg));
 	}
 
 	sb = g_new0(struct super_block, 1);
@@ -260,15 +366,32 @@ struct super_block *ext4_sim_mount(struct sim_world *w,
 	sbi->s_sim_opts->device = prof->name;  /* static: outlives o */
 	sbi->s_sim_opts->profile = NULL;
 	sbi->s_sim_next_ino = 12;  /* after EXT4_GOOD_OLD_FIRST_INO (lost+found) */
+	/* Every world's file system has the same UUID (a world is a pure
+	 * function of its inputs); the checksum seed derives from it as in
+	 * ext4_fill_super, so node checksums are the ones a kernel or e2fsck
+	 * computes for an image carrying this UUID (judge/image.c). */
+	memcpy(sb->s_uuid, ext4_sim_uuid, sizeof(sb->s_uuid));
+	sbi->s_csum_seed = ext4_sim_csum_seed(sb->s_uuid);
 
 	sbi->s_disk = ext4_sim_disk_new(w, blocks, bs, prof);
 	sbi->s_meta = ext4_sim_meta_new(sb, &sbi->s_disk->bdev, blocks);
+	/* Generic code finds the device, ->dirty_inode and the strategy's
+	 * version and lock through the superblock (fs/fs.h). */
+	sb->s_disk = sbi->s_disk;
+	sb->s_meta = sbi->s_meta;
+	sb->s_sim_op = &ext4_sim_sops;
 	ext4_sim_mb_new(sb, ipg);
 	/* ext4_calculate_resv_clusters: 2% or 4096, whichever is smaller */
 	sbi->s_resv_clusters = min_t(uint64_t, blocks / 50, 4096);
 
 	if (o->journal) {
-		int err = sim_journal_area(sb, jblocks);
+		err = sim_journal_area(sb, jblocks);
+		if (err)
+			sim_mount_refuse(me, "journal_size", "fs_size",
+				"journal_size %s: no free run of %" PRIu64 " blocks from the middle block group on (fs_size %s, %" PRIu64 " groups of %u blocks)",
+				sim_size_str(b1, sizeof(b1), jblocks * bs), jblocks,
+				sim_size_str(b2, sizeof(b2), blocks * bs), groups,
+				bpg);
 
 		/* ---- [jbd2] the journal ---------------------------------------
 		 * ext4_load_journal: a journal over the reserved blocks,

@@ -37,7 +37,7 @@
 #include "fs/ext4/truncate.h"
 #include "fs/ext4/ext4_extents.h"
 #include "fs/ext4/ext4_jbd2.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 #include "fs/oracle/oracle.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -276,7 +276,7 @@ err_out:
 
 int do_truncate(struct inode *inode, loff_t length)
 {
-	const struct fs_costs *costs = EXT4_SB(inode->i_sb)->s_costs;
+	const struct fs_costs *costs = inode->i_sb->s_costs;
 	struct iattr attr = { .ia_valid = ATTR_SIZE, .ia_size = length };
 	int ret;
 

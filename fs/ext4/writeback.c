@@ -34,7 +34,7 @@
 #include "config.h"
 
 #include "fs/ext4/writes_internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 #define MAX_WRITEPAGES_EXTENT_LEN 2048
 #define BH_FLAGS ((1ul << BH_Unwritten) | (1ul << BH_Delay))
@@ -612,7 +612,7 @@ int ext4_sim_writes_init(struct super_block *sb)
 	err = ext4_sim_io_init(sb);
 	if (err)
 		return err;
-	if (!bdi_sim_writeback_init(sb, sbi->s_costs)) {
+	if (!bdi_sim_writeback_init(sb, sb->s_costs)) {
 		ext4_sim_io_free(sb);
 		return -ENOMEM;
 	}

@@ -120,7 +120,7 @@ int mm_sim_user_load(struct mm_struct *mm, unsigned long addr, uint32_t len,
 		if (pte_sim_is_pfn(*pte)) {
 			/* DAX: the load reads the disk block itself (block
 			 * size == page size for DAX). */
-			c = ext4_sim_disk_contents(EXT4_SB(inode->i_sb)->s_disk,
+			c = ext4_sim_disk_contents(inode->i_sb->s_disk,
 						   pte_pfn(*pte));
 		} else {
 			c = &pte_page(*pte)->contents;
@@ -150,7 +150,7 @@ static void mm_sim_dax_store(struct vm_area_struct *vma, unsigned long a,
 {
 	struct inode *inode = vma->vm_file->f_inode;
 	struct super_block *sb = inode->i_sb;
-	struct ext4_sim_disk *disk = EXT4_SB(sb)->s_disk;
+	struct ext4_sim_disk *disk = sb->s_disk;
 	uint32_t lblk = (uint32_t)linear_page_index(vma, a);
 	struct ext4_sim_owner was;
 	struct sim_contents src;

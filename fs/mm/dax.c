@@ -50,7 +50,7 @@ void dax_sim_clear_block(struct inode *inode, uint64_t pblk, uint32_t lblk)
 	bool foreign;
 
 	fault_sim_charge(inode->i_mapping->mm_sim->costs.page_zero);
-	foreign = ext4_sim_disk_write_zero(EXT4_SB(sb)->s_disk, pblk, 0,
+	foreign = ext4_sim_disk_write_zero(sb->s_disk, pblk, 0,
 					   sb->s_blocksize,
 					   (uint32_t)inode->i_ino, lblk, &was);
 	fs_oracle_disk_write(sb, inode, lblk, pblk, foreign, &was, "dax");
@@ -179,7 +179,7 @@ repeat:
 			fault_sim_charge(new_page->sim->costs.page_copy);
 			sim_contents_copy_all(&new_page->contents,
 					      ext4_sim_disk_contents(
-						      EXT4_SB(inode->i_sb)->s_disk,
+						      inode->i_sb->s_disk,
 						      bh.b_blocknr));
 		} else {
 			zero_user_segment(new_page, 0, PAGE_SIZE);
@@ -256,7 +256,7 @@ int dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 }
 
 /* PMD faults.  v4.4.1: FS_DAX_PMD depends on BROKEN, so this falls back
- * at once.  v4.5 (kver 4.5): the steps up to the device mapping —
+ * at once.  v4.5 (sb_sim_kver): the steps up to the device mapping —
  * get_block over 2 MiB (allocating on a write), dropping page-cache pages
  * over newly allocated storage, i_mmap_rwsem (r) and the i_size re-check —
  * and then the fall-back the kernel takes when the pfn has no struct page
@@ -264,7 +264,7 @@ int dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
  * model has.  v5.15 PMD faults are not modelled beyond falling back. */
 int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 		    unsigned int flags, get_block_t get_block,
-		    dax_iodone_t complete_unwritten, enum ext4_kver kver)
+		    dax_iodone_t complete_unwritten)
 {
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	struct inode *inode = mapping->host;
@@ -276,7 +276,7 @@ int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 	pgoff_t size, pgoff;
 	int result = VM_FAULT_FALLBACK;
 
-	if (kver != EXT4_KVER_4_5)
+	if (sb_sim_kver(inode->i_sb) != FS_SIM_KVER_4_5)
 		return VM_FAULT_FALLBACK;
 	/* COW, or a PMD sticking out of the VMA: PTEs. */
 	if (write && !(vma->vm_flags & VM_SHARED))
@@ -321,14 +321,13 @@ int __dax_pmd_fault(struct vm_area_struct *vma, unsigned long address,
 	return result;
 }
 
-int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf,
-		    enum ext4_kver kver)
+int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 {
-	(void)vmf;
-	if (kver == EXT4_KVER_4_4) {
-		/* v4.4.1: only freeze protection and the timestamps. */
-		struct super_block *sb = file_inode(vma->vm_file)->i_sb;
+	struct super_block *sb = file_inode(vma->vm_file)->i_sb;
 
+	(void)vmf;
+	if (sb_sim_kver(sb) == FS_SIM_KVER_4_4) {
+		/* v4.4.1: only freeze protection and the timestamps. */
 		sb_start_pagefault(sb);
 		file_update_time(vma->vm_file);
 		sb_end_pagefault(sb);

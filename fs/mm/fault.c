@@ -315,7 +315,7 @@ static int wp_page_copy(struct vm_area_struct *vma, unsigned long address,
 	} else {
 		/* cow_user_page from the user address: the DAX block. */
 		struct inode *inode = vma->vm_file->f_inode;
-		const struct ext4_sim_disk *disk = EXT4_SB(inode->i_sb)->s_disk;
+		const struct ext4_sim_disk *disk = inode->i_sb->s_disk;
 
 		fault_sim_charge(new_page->sim->costs.page_copy);
 		sim_contents_copy_all(&new_page->contents,

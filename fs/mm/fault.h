@@ -6,11 +6,11 @@
  * (fs/mm/read_bio.c, fs/buffer_read.c) and the user-space side of a mapped
  * access (fs/mm/arch_fault.c).  Kernel prototypes of v4.4 unless noted.
  *
- * The strategy (fs/ext4/locking.h) enters the generic mm code only where
+ * The filesystem's locking strategy enters the generic mm code only where
  * v5.15 takes mapping->invalidate_lock there (filemap_fault's slow path,
  * read(2) page creation, readahead batches); filemap_sim_invalidate_lock_
- * shared() below is that call site.  The model has one filesystem, so the
- * mm code may ask the inode's ext4 superblock for its strategy.
+ * shared() below is that call site, and it asks the superblock's
+ * super_sim_operations (fs/fs.h), never the filesystem itself.
  */
 #ifndef FS_MM_FAULT_H
 #define FS_MM_FAULT_H
@@ -19,18 +19,14 @@
 #include "fs/uio.h"
 #include "fs/block/block.h"
 #include "fs/buffer_write.h"
-#include "fs/ext4/ext4.h"
-#include "fs/ext4/locking.h"      /* ext4_sim_lock_ops & the lock calls */
-#include "fs/ext4/ext4_map.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 /* ---- costs and the strategy, as the mm paths see them ---------------------- */
 
 /* A [costs] entry of the inode's filesystem; 0 when the superblock has no
  * cost model (unit tests of other modules). */
 #define fault_sim_cost(inode, field)                                      \
-	(EXT4_SB((inode)->i_sb)->s_costs ?                                \
-	 EXT4_SB((inode)->i_sb)->s_costs->field : (sim_time_t)0)
+	((inode)->i_sb->s_costs ? (inode)->i_sb->s_costs->field : (sim_time_t)0)
 
 /* Charge CPU time to the running task (nothing outside a task). */
 static inline void fault_sim_charge(sim_time_t cost)
@@ -41,23 +37,37 @@ static inline void fault_sim_charge(sim_time_t cost)
 		sim_task_delay(t, cost);
 }
 
+/* Whether the mapping's filesystem takes the v5.15 invalidate_lock on the
+ * generic path `path` (FS_SIM_INVALIDATE_FAULT: filemap_fault,
+ * FS_SIM_INVALIDATE_READ: read(2) and readahead), i.e. runs it in v5.15's
+ * step order. */
+static inline bool filemap_sim_invalidate_lock_on(struct address_space *mapping,
+						  unsigned path)
+{
+	struct super_block *sb = mapping->host->i_sb;
+	const struct super_sim_operations *op = sb->s_sim_op;
+
+	return op && op->invalidate_lock_paths &&
+	       (op->invalidate_lock_paths(sb) & path);
+}
+
 /* v5.15 filemap_invalidate_lock_shared(mapping) at a generic-mm call site:
- * the strategy's shared side when it carries `flag`
- * (EXT4_LOCK_FAULT_FAST_PATH for filemap_fault, EXT4_LOCK_READ_PATHS for
- * read(2) and readahead), else nothing.  Returns whether it locked, for
- * the matching unlock.  The caller's name is the lock's "ip". */
+ * the filesystem's shared side when it takes it on `path`, else nothing.
+ * Returns whether it locked, for the matching unlock.  The caller's name
+ * is the lock's "ip". */
 static inline bool filemap_sim__invalidate_lock_shared(struct address_space *mapping,
-						       unsigned flag,
+						       unsigned path,
 						       loff_t start, loff_t end,
 						       const char *ip)
 {
-	if (!ext4_sim_lock_has(mapping->host, flag))
+	if (!filemap_sim_invalidate_lock_on(mapping, path))
 		return false;
-	ext4_sim__fault_lock(mapping->host, start, end, ip);
+	mapping->host->i_sb->s_sim_op->invalidate_lock_shared(mapping, start,
+							      end, ip);
 	return true;
 }
-#define filemap_sim_invalidate_lock_shared(mapping, flag, start, end) \
-	filemap_sim__invalidate_lock_shared((mapping), (flag), (start), (end), \
+#define filemap_sim_invalidate_lock_shared(mapping, path, start, end) \
+	filemap_sim__invalidate_lock_shared((mapping), (path), (start), (end), \
 					    __func__)
 
 static inline void filemap_sim_invalidate_unlock_shared(struct address_space *mapping,
@@ -65,18 +75,14 @@ static inline void filemap_sim_invalidate_unlock_shared(struct address_space *ma
 							loff_t start, loff_t end)
 {
 	if (locked)
-		ext4_sim_fault_unlock(mapping->host, start, end);
+		mapping->host->i_sb->s_sim_op->invalidate_unlock_shared(mapping,
+									start,
+									end);
 }
 
 /* i_mmap_lock_read / i_mmap_unlock_read (include/linux/fs.h). */
 #define i_mmap_lock_read(mapping) down_read(&(mapping)->i_mmap_rwsem)
 #define i_mmap_unlock_read(mapping) up_read(&(mapping)->i_mmap_rwsem)
-
-/* IS_DAX(inode): the model has no S_DAX; the mount option decides. */
-static inline bool IS_DAX(const struct inode *inode)
-{
-	return EXT4_SB(inode->i_sb)->s_mount_opt & EXT4_MOUNT_DAX;
-}
 
 /* ---- fault dispatch (fs/mm/fault.c) ------------------------------------------
  * Called with mm->mmap_sem held for read.  Returns VM_FAULT_* bits; with

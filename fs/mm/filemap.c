@@ -10,9 +10,11 @@
  * Simplified (each also said where it happens):
  *  - no RCU/tree_lock: a world is single-threaded and nothing here yields
  *    between a check and the change it guards;
- *  - per-page FIFO wait lists instead of hashed bit wait queues, and the
- *    page lock is handed to the first waiter at unlock (no wake-and-retry,
- *    so no lock stealing by a trylock in between);
+ *  - per-page FIFO wait lists (lockers, wait_on_page_locked sleepers,
+ *    writeback sleepers; woken in the order they queued) instead of hashed
+ *    bit wait queues, and the page lock is handed to the first waiter at
+ *    unlock (no wake-and-retry, so no lock stealing by a trylock in
+ *    between);
  *  - no shadow entries, cleancache, memcg or dirty accounting.
  *
  * Wait-for edges of IO waits: a page under writeback, or locked by read
@@ -47,14 +49,23 @@ enum {
 	PW_WRITEBACK,   /* wait_on_page_writeback */
 };
 
-/* A sleeping task's entry on page->waiters; lives on its stack (the
- * kernel's DEFINE_WAIT_BIT). */
+/* A sleeping task's entry on one of the page's wait lists (kind says
+ * which); lives on its stack (the kernel's DEFINE_WAIT_BIT).  seq: when it
+ * queued, for waking lockers and unlock sleepers in one queue's order. */
 struct page_sim_waiter {
 	struct sim_list node;
 	struct sim_task *task;
+	uint64_t seq;
 	uint8_t kind;
 	bool woken;
 };
+
+static void page_sim_queue(struct page *page, struct sim_list *list,
+			   struct page_sim_waiter *w)
+{
+	w->seq = ++page->sim->next_waiter_seq;
+	sim_list_add_tail(&w->node, list);
+}
 
 /* ---- page lock bookkeeping for lockdep --------------------------------------- */
 
@@ -91,33 +102,27 @@ static void page_lock_dep_dec(struct mm_sim *s, struct sim_task *t)
 
 /* ---- the wait-for graph ----------------------------------------------------- */
 
-static const struct page_sim_waiter *
-find_waiter(const struct page *page, const struct sim_task *t)
-{
-	const struct sim_list *pos;
-
-	sim_list_for_each(pos, &page->waiters) {
-		const struct page_sim_waiter *w =
-			sim_list_entry(pos, struct page_sim_waiter, node);
-
-		if (w->task == t)
-			return w;
-	}
-	return NULL;
-}
-
-/* A locker waits for the holder and for the lockers queued ahead of it
- * (they get the lock first); a wait_on_page_locked sleeper for the holder
- * only.  A page held by IO waits for whatever its request names
- * (lock_io_via: the task still building an unsubmitted read bio), else
- * for the device alone. */
+/* Every sleeper on the page lock waits for the holder — a locker also for
+ * the lockers queued ahead of it (they get the lock first), but those need
+ * not be named: each of them waits for nothing but the holder and the
+ * lockers ahead of it, so whatever a locker ahead reaches the holder edge
+ * reaches too, and a cycle through one passes through the holder.  The
+ * detector therefore finds the same cycles, and reports the same ones (its
+ * depth-first search pushed the lockers ahead after the holder, popped
+ * them first and found nothing new under them), as when every locker
+ * ahead was named — at one edge per block instead of O(queue), and with no
+ * search of the queue for the waiter's own entry: with n tasks queued on
+ * one page a block cost O(n) edges and each of them an O(n) expansion
+ * (issue 11 finding 5: numjobs = 4096 on a small file ran for minutes per
+ * simulated millisecond; sim/engine/mutex.c makes the same argument).  A
+ * page held by IO waits for whatever its request names (lock_io_via: the
+ * task still building an unsubmitted read bio), else for the device
+ * alone. */
 static void page_lock_for_each_blocker(const struct sim_waitobj *o,
 				       const struct sim_task *waiter,
 				       sim_blocker_fn fn, void *ctx)
 {
 	const struct page *page = container_of(o, struct page, lock_wo);
-	const struct page_sim_waiter *me = find_waiter(page, waiter);
-	const struct sim_list *pos;
 
 	if (page->lock_owner)
 		fn(page->lock_owner, ctx);
@@ -125,30 +130,15 @@ static void page_lock_for_each_blocker(const struct sim_waitobj *o,
 		 page->lock_io_via->ops->for_each_blocker)
 		page->lock_io_via->ops->for_each_blocker(page->lock_io_via,
 							 waiter, fn, ctx);
-	if (!me || me->kind != PW_LOCK)
-		return;
-	sim_list_for_each(pos, &page->waiters) {
-		const struct page_sim_waiter *w =
-			sim_list_entry(pos, struct page_sim_waiter, node);
-
-		if (w == me)
-			break;
-		if (w->kind == PW_LOCK)
-			fn(w->task, ctx);
-	}
 }
 
-static unsigned count_waiters(const struct page *page, int kind)
+static unsigned count_waiters(const struct sim_list *list)
 {
 	const struct sim_list *pos;
 	unsigned n = 0;
 
-	sim_list_for_each(pos, &page->waiters) {
-		const struct page_sim_waiter *w =
-			sim_list_entry(pos, struct page_sim_waiter, node);
-
-		n += w->kind == kind;
-	}
+	sim_list_for_each(pos, list)
+		n++;
 	return n;
 }
 
@@ -187,7 +177,7 @@ static void page_lock_describe(const struct sim_waitobj *o, char *buf,
 			 ino, (unsigned long long)page->index,
 			 page->lock_owner ? sim_task_name(page->lock_owner) :
 					    "read IO",
-			 count_waiters(page, PW_LOCK));
+			 count_waiters(&page->waiters));
 	if (PageLocked(page) && !page->lock_owner)
 		page_io_via_describe(page->lock_io_via, buf, len);
 }
@@ -218,7 +208,7 @@ static void page_wb_describe(const struct sim_waitobj *o, char *buf,
 	snprintf(buf, len, "page writeback ino %lu index %llu: %s, %u waiting",
 		 ino, (unsigned long long)page->index,
 		 PageWriteback(page) ? "under IO" : "done",
-		 count_waiters(page, PW_WRITEBACK));
+		 count_waiters(&page->wb_waiters));
 	if (PageWriteback(page))
 		page_io_via_describe(page->wb_via, buf, len);
 }
@@ -258,7 +248,7 @@ void lock_page_sim(struct page *page, const char *ip)
 	w.task = t;
 	w.kind = PW_LOCK;
 	w.woken = false;
-	sim_list_add_tail(&w.node, &page->waiters);
+	page_sim_queue(page, &page->waiters, &w);
 	t0 = sim_task_now(t);
 	sim_task_note(t, ip, "wait", "page lock", (int64_t)page->index);
 	sim_task_block(t, &page->lock_wo, ip);
@@ -294,6 +284,13 @@ bool trylock_page_sim_nodep(struct page *page)
 	return trylock_page_common(page, "shrink_page_list", false);
 }
 
+static void page_sim_wake(struct page_sim_waiter *w)
+{
+	sim_list_del(&w->node);
+	w->woken = true;
+	sim_task_wake(w->task);
+}
+
 void unlock_page(struct page *page)
 {
 	struct sim_list *pos, *tmp;
@@ -305,23 +302,25 @@ void unlock_page(struct page *page)
 	page->lock_owner = NULL;
 	page->lock_counted = false;
 	page->lock_io_via = NULL;   /* whatever IO held it is over */
-	/* Wake in queue order: every wait_on_page_locked sleeper, and the
-	 * first locker, who now holds the lock. */
-	sim_list_for_each_safe(pos, tmp, &page->waiters) {
+	/* The first locker now holds the lock (counted when it queued). */
+	if (!sim_list_empty(&page->waiters)) {
+		next = sim_list_entry(page->waiters.next,
+				      struct page_sim_waiter, node);
+		page->lock_owner = next->task;
+		page->lock_counted = true;
+	}
+	/* Wake in queue order: every wait_on_page_locked sleeper, and that
+	 * locker among them. */
+	sim_list_for_each_safe(pos, tmp, &page->unlock_waiters) {
 		struct page_sim_waiter *w =
 			sim_list_entry(pos, struct page_sim_waiter, node);
 
-		if (w->kind == PW_WRITEBACK || (w->kind == PW_LOCK && next))
-			continue;
-		sim_list_del(&w->node);
-		w->woken = true;
-		if (w->kind == PW_LOCK) {
-			next = w;
-			page->lock_owner = w->task;
-			page->lock_counted = true;  /* counted when it queued */
-		}
-		sim_task_wake(w->task);
+		if (next && !next->woken && next->seq < w->seq)
+			page_sim_wake(next);
+		page_sim_wake(w);
 	}
+	if (next && !next->woken)
+		page_sim_wake(next);
 	if (!next)
 		ClearPageLocked(page);
 }
@@ -337,7 +336,7 @@ void wait_on_page_locked(struct page *page)
 	w.task = t;
 	w.kind = PW_UNLOCKED;
 	w.woken = false;
-	sim_list_add_tail(&w.node, &page->waiters);
+	page_sim_queue(page, &page->unlock_waiters, &w);
 	sim_task_note(t, "wait_on_page_locked", "wait", "page lock",
 		      (int64_t)page->index);
 	sim_task_block(t, &page->lock_wo, "wait_on_page_locked");
@@ -388,7 +387,7 @@ void wait_on_page_writeback(struct page *page)
 	while (PageWriteback(page)) {
 		struct page_sim_waiter w = { .task = t, .kind = PW_WRITEBACK };
 
-		sim_list_add_tail(&w.node, &page->waiters);
+		page_sim_queue(page, &page->wb_waiters, &w);
 		sim_task_block(t, &page->wb_wo, "wait_on_page_writeback");
 		SIM_BUG_ON(!w.woken);
 	}
@@ -403,16 +402,9 @@ void end_page_writeback(struct page *page)
 	if (!test_clear_page_writeback(page))
 		BUG();
 	page->wb_via = NULL;
-	sim_list_for_each_safe(pos, tmp, &page->waiters) {
-		struct page_sim_waiter *w =
-			sim_list_entry(pos, struct page_sim_waiter, node);
-
-		if (w->kind != PW_WRITEBACK)
-			continue;
-		sim_list_del(&w->node);
-		w->woken = true;
-		sim_task_wake(w->task);
-	}
+	sim_list_for_each_safe(pos, tmp, &page->wb_waiters)
+		page_sim_wake(sim_list_entry(pos, struct page_sim_waiter,
+					     node));
 }
 
 void page_endio(struct page *page, int rw, int err)

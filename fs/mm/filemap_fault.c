@@ -1,8 +1,8 @@
 /* fs/mm/filemap_fault.c — the page-cache side of a file page fault
  * (mm/filemap.c): filemap_fault with do_sync_mmap_readahead /
  * do_async_mmap_readahead / page_cache_read, and fault-around
- * filemap_map_pages.  Step order of v4.4.1; with a strategy carrying
- * EXT4_LOCK_FAULT_FAST_PATH, of v5.15 (FIDELITY 2.1):
+ * filemap_map_pages.  Step order of v4.4.1; where the filesystem takes
+ * invalidate_lock here (FS_SIM_INVALIDATE_FAULT), of v5.15 (FIDELITY 2.1):
  *
  *   v4.4  i_size check -> find_get_page -> hit: async readahead | miss:
  *         sync mmap readahead, find again, still missing: page_cache_read
@@ -119,7 +119,8 @@ int filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 	struct address_space *mapping = file->f_mapping;
 	struct file_ra_state *ra = &file->f_ra;
 	struct inode *inode = mapping->host;
-	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_FAULT_FAST_PATH);
+	bool v515 = filemap_sim_invalidate_lock_on(mapping,
+						   FS_SIM_INVALIDATE_FAULT);
 	pgoff_t offset = vmf->pgoff;
 	loff_t lstart = (loff_t)offset << PAGE_SHIFT;
 	loff_t lend = lstart + PAGE_SIZE - 1;
@@ -140,7 +141,7 @@ int filemap_fault(struct vm_area_struct *vma, struct vm_fault *vmf)
 			do_async_mmap_readahead(vma, ra, file, page, offset);
 		if (v515 && !PageUptodate(page))
 			mapping_locked = filemap_sim_invalidate_lock_shared(
-				mapping, EXT4_LOCK_FAULT_FAST_PATH, lstart, lend);
+				mapping, FS_SIM_INVALIDATE_FAULT, lstart, lend);
 	} else {
 		/* No page in the page cache at all. */
 		sim_task_note(current, __func__, "page not cached", NULL,
@@ -152,7 +153,7 @@ retry_find:
 			/* v5.15: create the page under invalidate_lock. */
 			if (!mapping_locked)
 				mapping_locked = filemap_sim_invalidate_lock_shared(
-					mapping, EXT4_LOCK_FAULT_FAST_PATH,
+					mapping, FS_SIM_INVALIDATE_FAULT,
 					lstart, lend);
 			page = filemap_sim_get_page_for_mmap(mapping, offset);
 			if (!page) {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fs/mm/internal.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 #define PAGES_PER_CHUNK 256
 
@@ -145,6 +145,8 @@ static void page_pool_grow(struct mm_sim *s)
 		page->sim = s;
 		sim_contents_init(&page->contents, PAGE_SIZE);
 		sim_list_init(&page->waiters);
+		sim_list_init(&page->unlock_waiters);
+		sim_list_init(&page->wb_waiters);
 		page->lock_wo.ops = &page_lock_wo_ops;
 		page->lock_wo.name = "page lock";
 		page->wb_wo.ops = &page_wb_wo_ops;
@@ -173,7 +175,9 @@ struct page *page_sim_alloc(struct mm_sim *s)
 	page->wb_via = NULL;
 	page->lock_io_via = NULL;
 	page->sim_id = ++s->next_page_id;
-	SIM_BUG_ON(!sim_list_empty(&page->waiters));
+	SIM_BUG_ON(!sim_list_empty(&page->waiters) ||
+		   !sim_list_empty(&page->unlock_waiters) ||
+		   !sim_list_empty(&page->wb_waiters));
 	s->nr_pages++;
 	return page;
 }
@@ -205,7 +209,9 @@ static void free_page_sim(struct page *page)
 
 	SIM_BUG_ON(PageLocked(page) || PageWriteback(page) || PageLRU(page));
 	SIM_BUG_ON(page->mapping || page_mapped(page));
-	SIM_BUG_ON(!sim_list_empty(&page->waiters));
+	SIM_BUG_ON(!sim_list_empty(&page->waiters) ||
+		   !sim_list_empty(&page->unlock_waiters) ||
+		   !sim_list_empty(&page->wb_waiters));
 	/* Cleared when the IO ended: nothing may point into a freed request. */
 	SIM_BUG_ON(page->wb_via || page->lock_io_via);
 	/* Buffers hold a page reference, so a page with buffers cannot get

@@ -11,7 +11,7 @@
  * bytes below it are copied.  v4.4 and v4.5 take no filesystem lock
  * anywhere on this path (FIDELITY 2.4).
  *
- * v5.15 (strategy flag EXT4_LOCK_READ_PATHS) takes invalidate_lock (r)
+ * v5.15 (FS_SIM_INVALIDATE_READ, fs/fs.h) takes invalidate_lock (r)
  * where filemap_read does: inside the readahead batch
  * (fs/mm/readahead.c), around creating and reading a single page
  * (filemap_create_page) and around locking and re-reading a cached page
@@ -81,7 +81,7 @@ static int filemap_update_page(struct file *file, struct address_space *mapping,
 {
 	loff_t lstart = page_offset(page), lend = lstart + PAGE_SIZE - 1;
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -120,7 +120,7 @@ static int filemap_create_page(struct file *file,
 	loff_t lstart = (loff_t)index << PAGE_SHIFT, lend = lstart + PAGE_SIZE - 1;
 	struct page *page = page_cache_alloc(mapping);
 	bool locked = filemap_sim_invalidate_lock_shared(mapping,
-							 EXT4_LOCK_READ_PATHS,
+							 FS_SIM_INVALIDATE_READ,
 							 lstart, lend);
 	int error;
 
@@ -148,14 +148,17 @@ static ssize_t do_generic_file_read(struct file *filp, loff_t *ppos,
 	struct address_space *mapping = filp->f_mapping;
 	struct inode *inode = mapping->host;
 	struct file_ra_state *ra = &filp->f_ra;
-	bool v515 = ext4_sim_lock_has(inode, EXT4_LOCK_READ_PATHS);
+	bool v515 = filemap_sim_invalidate_lock_on(mapping,
+						   FS_SIM_INVALIDATE_READ);
 	pgoff_t index, last_index, prev_index;
 	unsigned long offset;      /* offset into the page */
 	unsigned prev_offset;
 	int error = 0;
 
 	index = (pgoff_t)(*ppos >> PAGE_SHIFT);
-	prev_index = (pgoff_t)((uint64_t)ra->prev_pos >> PAGE_SHIFT);
+	/* As the kernel: a signed shift, so prev_pos -1 (no previous read)
+	 * gives prev_index ULONG_MAX, which the end turns back into -1. */
+	prev_index = (pgoff_t)(ra->prev_pos >> PAGE_SHIFT);
 	prev_offset = (unsigned)(ra->prev_pos & (PAGE_SIZE - 1));
 	last_index = (pgoff_t)((*ppos + (loff_t)iter->count + PAGE_SIZE - 1) >>
 			       PAGE_SHIFT);
@@ -309,7 +312,11 @@ no_cached_page:
 	}
 
 out:
-	ra->prev_pos = ((loff_t)prev_index << PAGE_SHIFT) | prev_offset;
+	/* The kernel shifts the signed prev_pos (wrapping: -fno-strict-
+	 * overflow); in unsigned arithmetic, so ULONG_MAX comes back as -1
+	 * without the signed overflow UBSan flags (issue 11 finding 6). */
+	ra->prev_pos = (loff_t)(((uint64_t)prev_index << PAGE_SHIFT) |
+				prev_offset);
 	*ppos = ((loff_t)index << PAGE_SHIFT) + (loff_t)offset;
 	return written ? written : error;
 }

@@ -37,13 +37,11 @@ struct sim_rbio_pool {
 
 static struct sim_rbio_pool *rbio_pool(struct super_block *sb)
 {
-	struct ext4_sb_info *sbi = EXT4_SB(sb);
-
-	if (!sbi->s_sim_rbio_pool) {
-		sbi->s_sim_rbio_pool = calloc(1, sizeof(struct sim_rbio_pool));
-		SIM_BUG_ON(!sbi->s_sim_rbio_pool);
+	if (!sb->s_sim_rbio_pool) {
+		sb->s_sim_rbio_pool = calloc(1, sizeof(struct sim_rbio_pool));
+		SIM_BUG_ON(!sb->s_sim_rbio_pool);
 	}
-	return sbi->s_sim_rbio_pool;
+	return sb->s_sim_rbio_pool;
 }
 
 static void sim_rbio_for_each_blocker(const struct sim_waitobj *o,
@@ -96,8 +94,7 @@ static void rbio_pool_grow(struct sim_rbio_pool *p)
 
 void sim_rbio_pool_destroy(struct super_block *sb)
 {
-	struct ext4_sb_info *sbi = EXT4_SB(sb);
-	struct sim_rbio_pool *p = sbi->s_sim_rbio_pool;
+	struct sim_rbio_pool *p = sb->s_sim_rbio_pool;
 
 	if (!p)
 		return;
@@ -105,7 +102,7 @@ void sim_rbio_pool_destroy(struct super_block *sb)
 		free(p->chunks[i]);
 	free(p->chunks);
 	free(p);
-	sbi->s_sim_rbio_pool = NULL;
+	sb->s_sim_rbio_pool = NULL;
 }
 
 /* The device finished: the data lands in the pages, then the owner
@@ -113,7 +110,7 @@ void sim_rbio_pool_destroy(struct super_block *sb)
 static void sim_rbio_endio(struct bio *bio)
 {
 	struct sim_rbio *rb = container_of(bio, struct sim_rbio, bio);
-	const struct ext4_sim_disk *disk = EXT4_SB(rb->sb)->s_disk;
+	const struct ext4_sim_disk *disk = rb->sb->s_disk;
 	unsigned bs = rb->sb->s_blocksize;
 	uint64_t blk = rb->first_block;
 
@@ -153,7 +150,7 @@ struct sim_rbio *sim_rbio_alloc(struct super_block *sb, uint64_t block,
 	p->free = rb->next_free;
 	p->in_use++;
 	bio_init(&rb->bio);
-	rb->bio.bi_bdev = &EXT4_SB(sb)->s_disk->bdev;
+	rb->bio.bi_bdev = &sb->s_disk->bdev;
 	rb->bio.bi_iter.bi_sector = block << (sb->s_blocksize_bits - SECTOR_SHIFT);
 	rb->bio.bi_end_io = sim_rbio_endio;
 	rb->sb = sb;
@@ -187,8 +184,7 @@ void sim_rbio_submit(struct sim_rbio *rb)
 	SIM_BUG_ON(rb->vcnt == 0);
 	rb->holder = NULL;   /* the device completes it from here */
 	/* The block layer and driver run before the device sees it. */
-	fault_sim_charge(EXT4_SB(rb->sb)->s_costs ?
-			 EXT4_SB(rb->sb)->s_costs->bio_submit : 0);
+	fault_sim_charge(rb->sb->s_costs ? rb->sb->s_costs->bio_submit : 0);
 	submit_bio(READ, &rb->bio);
 }
 

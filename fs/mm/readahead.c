@@ -10,8 +10,8 @@
  * ->readpages (ext4_mpage_readpages), which inserts each page locked into
  * the page cache and submits the reads.  No fs lock is taken in v4.4/v4.5
  * (FIDELITY 2.4, 3.3); v5.15 takes invalidate_lock (r) around the whole
- * batch (page_cache_ra_unbounded) — the strategy's shared side when it
- * carries EXT4_LOCK_READ_PATHS.  (v5.15 inserts the pages itself before
+ * batch (page_cache_ra_unbounded) — the filesystem's shared side when it
+ * takes it on FS_SIM_INVALIDATE_READ (fs/fs.h).  (v5.15 inserts the pages itself before
  * ->readahead; here ->readpages inserts them, under the same lock.)
  *
  * Simplified: no bdi (ra_pages is VM_MAX_READAHEAD for every file), no
@@ -86,7 +86,7 @@ int __do_page_cache_readahead(struct address_space *mapping,
 	/* v5.15 page_cache_ra_unbounded: the batch is created under
 	 * invalidate_lock (r). */
 	locked = filemap_sim_invalidate_lock_shared(mapping,
-						    EXT4_LOCK_READ_PATHS,
+						    FS_SIM_INVALIDATE_READ,
 						    lstart, lend);
 	isize = i_size_read(inode);
 	if (isize == 0)

@@ -18,13 +18,16 @@
  * time above the second (bounded, so a stuck flusher cannot hang a
  * writer forever).  Without a page budget nothing throttles.
  *
+ * A direct write (every write(2) to a DAX file in v4.4) that stops short
+ * finishes through the page cache, unless the file is DAX.
+ *
  * Lock order: the caller's i_mutex > what write_begin takes (transaction
  * start > page lock > i_data_sem).
  */
 #include "config.h"
 
 #include "fs/writeback.h"
-#include "fs/workload/options.h"
+#include "fs/costs.h"
 
 /* Pauses one balance_dirty_pages call sleeps at most. */
 #define BALANCE_SIM_MAX_PAUSES 1000
@@ -177,8 +180,10 @@ ssize_t __generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 		written = generic_file_direct_write(iocb, from, iocb->ki_pos);
 		/* Stopped short (e.g. a page could not be invalidated):
-		 * finish through the page cache. */
-		if (written < 0 || !iov_iter_count(from))
+		 * finish through the page cache — except for DAX files,
+		 * whose page cache must never hold dirty pages. */
+		if (written < 0 || !iov_iter_count(from) ||
+		    IS_DAX(file_inode(file)))
 			goto out;
 		pos = iocb->ki_pos;
 		status = generic_perform_write(file, from, pos);

@@ -5,7 +5,11 @@
  * ext4_sim_mb_check, ext4_sim_disk_check, page_cache_sim_check) and adds
  * what needs all of them at once: a claim table of every block the trees
  * reference, checked against the disk's owners in both directions, and the
- * page cache against i_size and the trees.
+ * page cache against i_size and the trees.  Claims and owners are compared
+ * a range (extent, owner run) at a time, so the cost follows the number of
+ * extents and runs, not of blocks; where ranges overlap or disagree, the
+ * blocks are checked one by one, reporting exactly what a per-block table
+ * would (same problems, same order).
  *
  * Reads only: no locks, no costs, no simulated time — it may run between
  * any two events (EXT4_SIM_FSCK_QUIESCENT says whether operations are in
@@ -28,13 +32,27 @@
 #include "fs/jbd2/jbd2.h"
 #include "fs/mm.h"
 
-/* One block a tree references. */
+/* One block a tree references (the per-block view the checks are stated
+ * in). */
 struct claim {
 	uint64_t pblk;
 	uint32_t ino;
 	uint32_t lblk;     /* data: logical block; node: depth */
 	uint8_t node;      /* 1: extent-tree node */
 	uint8_t unwritten;
+};
+
+/* Blocks [pblk, pblk + count) a tree references: an extent (lblk rising
+ * along it) or one node.  Kept as ranges, so a 100 GiB file is a few
+ * hundred claims, not 26 M; checked a range at a time, and a block at a
+ * time only where ranges overlap or disagree with the disk. */
+struct claim_range {
+	uint64_t pblk, count;
+	uint32_t ino;
+	uint32_t lblk;
+	uint8_t node;
+	uint8_t unwritten;
+	uint32_t seq;      /* order of collection (ties sort stably by it) */
 };
 
 struct fsck {
@@ -44,7 +62,8 @@ struct fsck {
 	ext4_sim_fsck_report_fn report;
 	void *ctx;
 	unsigned problems;
-	GArray *claims;          /* struct claim */
+	GArray *claims;          /* struct claim_range */
+	GArray *claimed;         /* struct claim_range: union, disjoint, sorted */
 	/* the extents of the inode being walked (for the mapping check) */
 	GArray *exts;            /* struct ext4_extent */
 	uint32_t ino;
@@ -68,30 +87,31 @@ problem(struct fsck *f, const char *check, bool soft, const char *fmt, ...)
 
 /* ---- collecting claims ------------------------------------------------------------ */
 
-static void claim_node(void *ctx, ext4_fsblk_t blk, int depth)
+static void claim_add(struct fsck *f, uint64_t pblk, uint64_t count,
+		      uint32_t lblk, bool node, bool unwritten)
 {
-	struct fsck *f = ctx;
-	struct claim c = { .pblk = blk, .ino = f->ino, .lblk = (uint32_t)depth,
-			   .node = 1 };
+	struct claim_range c = {
+		.pblk = pblk, .count = count, .ino = f->ino, .lblk = lblk,
+		.node = node, .unwritten = unwritten, .seq = f->claims->len,
+	};
 
 	g_array_append_val(f->claims, c);
+}
+
+static void claim_node(void *ctx, ext4_fsblk_t blk, int depth)
+{
+	claim_add(ctx, blk, 1, (uint32_t)depth, true, false);
 }
 
 static void claim_extent(void *ctx, const struct ext4_extent *ex)
 {
 	struct fsck *f = ctx;
-	ext4_lblk_t lblk = le32_to_cpu(ex->ee_block);
 	unsigned len = (unsigned)ext4_ext_get_actual_len(ex);
-	ext4_fsblk_t p = ext4_ext_pblock(ex);
-	bool unwritten = ext4_ext_is_unwritten(ex);
 
 	g_array_append_val(f->exts, *ex);
-	for (unsigned k = 0; k < len; k++) {
-		struct claim c = { .pblk = p + k, .ino = f->ino,
-				   .lblk = lblk + k, .unwritten = unwritten };
-
-		g_array_append_val(f->claims, c);
-	}
+	if (len)
+		claim_add(f, ext4_ext_pblock(ex), len, le32_to_cpu(ex->ee_block),
+			  false, ext4_ext_is_unwritten(ex));
 }
 
 static int claim_cmp(const void *a, const void *b)
@@ -105,20 +125,38 @@ static int claim_cmp(const void *a, const void *b)
 	return x->lblk < y->lblk ? -1 : x->lblk > y->lblk;
 }
 
-static const struct claim *claim_find(const struct fsck *f, uint64_t pblk)
+static int range_cmp(const void *a, const void *b)
 {
-	const struct claim *v = (const struct claim *)(void *)f->claims->data;
-	size_t lo = 0, hi = f->claims->len;
+	const struct claim_range *x = a, *y = b;
+
+	if (x->pblk != y->pblk)
+		return x->pblk < y->pblk ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int seq_cmp(const void *a, const void *b)
+{
+	const struct claim_range *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Is pblk in a claimed range?  (f->claimed: the union, sorted) */
+static bool claim_find(const struct fsck *f, uint64_t pblk)
+{
+	const struct claim_range *v =
+		(const struct claim_range *)(void *)f->claimed->data;
+	size_t lo = 0, hi = f->claimed->len;   /* first range ending above pblk */
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (v[mid].pblk < pblk)
+		if (v[mid].pblk + v[mid].count <= pblk)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < f->claims->len && v[lo].pblk == pblk ? &v[lo] : NULL;
+	return lo < f->claimed->len && v[lo].pblk <= pblk;
 }
 
 /* ---- per inode: tree, page cache ------------------------------------------------------ */
@@ -292,13 +330,11 @@ static bool check_clobbered(void *ctx, uint64_t blk,
 	return true;
 }
 
-static void check_claims(struct fsck *f)
+/* The per-block checks of sorted claims v[0..n) (as one sorted table of
+ * every block would have them). */
+static void check_block_claims(struct fsck *f, const struct claim *v,
+			       size_t n)
 {
-	const struct claim *v = (const struct claim *)(void *)f->claims->data;
-	size_t n = f->claims->len;
-
-	if (n > 1)
-		qsort(f->claims->data, n, sizeof(struct claim), claim_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct ext4_sim_owner *o;
 		char owner[128];
@@ -336,6 +372,71 @@ static void check_claims(struct fsck *f)
 	}
 }
 
+/* Does the disk agree with range r as a whole (no per-block problem)? */
+static bool range_clean(const struct fsck *f, const struct claim_range *r)
+{
+	const struct ext4_sim_owner *o;
+
+	if (r->pblk >= f->disk->nblocks || r->count > f->disk->nblocks - r->pblk)
+		return false;
+	if (!(f->flags & EXT4_SIM_FSCK_QUIESCENT))
+		return true;
+	if (!r->node)
+		return ext4_sim_disk_find_not_data(f->disk, r->pblk, r->count,
+						   r->ino, r->lblk) == UINT64_MAX;
+	o = ext4_sim_disk_owner(f->disk, r->pblk);
+	return o->kind == EXT4_SIM_OWN_NODE && o->ino == r->ino;
+}
+
+/* Ranges c[0..n) overlap one another (or one range disagrees with the
+ * disk): check them block by block, in the order one sorted table of
+ * blocks would have. */
+static void check_cluster(struct fsck *f, struct claim_range *c, size_t n)
+{
+	GArray *blocks = g_array_new(FALSE, FALSE, sizeof(struct claim));
+
+	qsort(c, n, sizeof(*c), seq_cmp);   /* collection order */
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t k = 0; k < c[i].count; k++) {
+			struct claim b = {
+				.pblk = c[i].pblk + k, .ino = c[i].ino,
+				.lblk = c[i].lblk + (c[i].node ? 0 : (uint32_t)k),
+				.node = c[i].node, .unwritten = c[i].unwritten,
+			};
+
+			g_array_append_val(blocks, b);
+		}
+	if (blocks->len > 1)
+		qsort(blocks->data, blocks->len, sizeof(struct claim), claim_cmp);
+	check_block_claims(f, (const struct claim *)(void *)blocks->data,
+			   blocks->len);
+	g_array_free(blocks, TRUE);
+}
+
+static void check_claims(struct fsck *f)
+{
+	struct claim_range *v = (struct claim_range *)(void *)f->claims->data;
+	size_t n = f->claims->len;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), range_cmp);
+	for (size_t i = 0; i < n;) {
+		uint64_t end = v[i].pblk + v[i].count;
+		size_t j = i + 1;
+		struct claim_range u;
+
+		while (j < n && v[j].pblk < end) {
+			end = MAX(end, v[j].pblk + v[j].count);
+			j++;
+		}
+		u = (struct claim_range){ .pblk = v[i].pblk, .count = end - v[i].pblk };
+		g_array_append_val(f->claimed, u);
+		if (j > i + 1 || !range_clean(f, &v[i]))
+			check_cluster(f, &v[i], j - i);
+		i = j;
+	}
+}
+
 static bool ino_in(const GArray *a, uint32_t ino)
 {
 	for (unsigned i = 0; i < a->len; i++)
@@ -344,12 +445,20 @@ static bool ino_in(const GArray *a, uint32_t ino)
 	return false;
 }
 
-static bool check_leak(void *ctx, uint64_t blk, const struct ext4_sim_owner *o)
+struct leak_ctx {
+	struct fsck *f;
+	enum ext4_sim_owner_kind kind;
+};
+
+/* A run of DATA or NODE blocks: every block no tree claims is a leak. */
+static bool check_leak_run(void *ctx, uint64_t blk, uint64_t count,
+			   const struct ext4_sim_owner *o)
 {
-	struct fsck *f = ctx;
+	struct leak_ctx *lc = ctx;
+	struct fsck *f = lc->f;
 	char owner[128];
 
-	if (claim_find(f, blk))
+	if (o->kind != lc->kind)
 		return true;
 	/* blocks of files not listed are judged only with a complete list;
 	 * a tree that could not be walked claims nothing (reported above) */
@@ -357,10 +466,56 @@ static bool check_leak(void *ctx, uint64_t blk, const struct ext4_sim_owner *o)
 		return true;
 	if (ino_in(f->broken, o->ino))
 		return true;
-	ext4_sim_owner_format(o, owner, sizeof(owner));
-	problem(f, "leak", false,
-		"pblk %" PRIu64 " allocated (%s) but in no listed tree", blk,
-		owner);
+	for (uint64_t b = blk; b < blk + count; b++) {
+		struct ext4_sim_owner ob = *o;
+
+		if (claim_find(f, b))
+			continue;
+		if (o->kind == EXT4_SIM_OWN_DATA)
+			ob.lblk += (uint32_t)(b - blk);
+		ext4_sim_owner_format(&ob, owner, sizeof(owner));
+		problem(f, "leak", false,
+			"pblk %" PRIu64 " allocated (%s) but in no listed tree", b,
+			owner);
+	}
+	return true;
+}
+
+/* The claimed blocks of a DATA or NODE run are skipped a range at a time:
+ * only the unclaimed stretches are looked at block by block. */
+static bool leak_run(void *ctx, uint64_t blk, uint64_t count,
+		     const struct ext4_sim_owner *o)
+{
+	struct leak_ctx *lc = ctx;
+	const struct claim_range *v =
+		(const struct claim_range *)(void *)lc->f->claimed->data;
+	size_t n = lc->f->claimed->len, lo = 0, hi = n;
+	uint64_t b = blk, end = blk + count;
+
+	if (o->kind != lc->kind)
+		return true;
+	while (lo < hi) {   /* first claimed range ending above blk */
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid].pblk + v[mid].count <= blk)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; b < end; i++) {
+		uint64_t gap_end = i < n ? MIN(v[i].pblk, end) : end;
+
+		if (gap_end > b) {
+			struct ext4_sim_owner ob = *o;
+
+			if (o->kind == EXT4_SIM_OWN_DATA)
+				ob.lblk += (uint32_t)(b - blk);
+			check_leak_run(lc, b, gap_end - b, &ob);
+		}
+		if (i >= n)
+			break;
+		b = MAX(b, v[i].pblk + v[i].count);
+	}
 	return true;
 }
 
@@ -372,7 +527,8 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 	struct fsck f = {
 		.sb = sb, .disk = sbi->s_disk, .flags = flags,
 		.report = report, .ctx = ctx,
-		.claims = g_array_new(FALSE, FALSE, sizeof(struct claim)),
+		.claims = g_array_new(FALSE, FALSE, sizeof(struct claim_range)),
+		.claimed = g_array_new(FALSE, FALSE, sizeof(struct claim_range)),
 		.exts = g_array_new(FALSE, FALSE, sizeof(struct ext4_extent)),
 		.listed = g_array_new(FALSE, FALSE, sizeof(uint32_t)),
 		.broken = g_array_new(FALSE, FALSE, sizeof(uint32_t)),
@@ -383,18 +539,22 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 		if (inodes[i])
 			check_inode(&f, inodes[i]);
 	if (f.disk) {
-		ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_NODE,
-				       check_clobbered, &f);
-		ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_FSMETA,
-				       check_clobbered, &f);
-		ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_JOURNAL,
-				       check_clobbered, &f);
+		/* only blocks with a record of their own can be clobbered */
+		ext4_sim_disk_for_each_clobbered(f.disk, EXT4_SIM_OWN_NODE,
+						 check_clobbered, &f);
+		ext4_sim_disk_for_each_clobbered(f.disk, EXT4_SIM_OWN_FSMETA,
+						 check_clobbered, &f);
+		ext4_sim_disk_for_each_clobbered(f.disk, EXT4_SIM_OWN_JOURNAL,
+						 check_clobbered, &f);
 		check_claims(&f);
 		if (flags & EXT4_SIM_FSCK_QUIESCENT) {
-			ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_DATA,
-					       check_leak, &f);
-			ext4_sim_disk_for_each(f.disk, EXT4_SIM_OWN_NODE,
-					       check_leak, &f);
+			struct leak_ctx lc = { .f = &f };
+
+			/* DATA and NODE blocks always have runs of their own */
+			lc.kind = EXT4_SIM_OWN_DATA;
+			ext4_sim_disk_for_each_stored(f.disk, leak_run, &lc);
+			lc.kind = EXT4_SIM_OWN_NODE;
+			ext4_sim_disk_for_each_stored(f.disk, leak_run, &lc);
 		}
 		if (!ext4_sim_disk_check(f.disk, why, sizeof(why)))
 			problem(&f, "disk", false, "%s", why);
@@ -402,6 +562,7 @@ unsigned ext4_sim_fsck(struct super_block *sb, struct inode *const *inodes,
 	if (sbi->s_mb && !ext4_sim_mb_check(sb, why, sizeof(why)))
 		problem(&f, "mballoc", false, "%s", why);
 	g_array_free(f.claims, TRUE);
+	g_array_free(f.claimed, TRUE);
 	g_array_free(f.exts, TRUE);
 	g_array_free(f.listed, TRUE);
 	g_array_free(f.broken, TRUE);

@@ -72,7 +72,7 @@ struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb)
 	}
 	oracle_map_index_init(&o->map);
 	if (sb)
-		EXT4_SB(sb)->s_oracle = o;
+		sb->s_oracle = o;
 	if (w)
 		sim_world_set_finding_hook(w, fs_oracle_finding, o);
 	return o;
@@ -82,8 +82,8 @@ void fs_oracle_free(struct fs_oracle *o)
 {
 	if (!o)
 		return;
-	if (o->sb && EXT4_SB(o->sb)->s_oracle == o)
-		EXT4_SB(o->sb)->s_oracle = NULL;
+	if (o->sb && o->sb->s_oracle == o)
+		o->sb->s_oracle = NULL;
 	if (o->w)
 		sim_world_set_finding_hook(o->w, NULL, NULL);
 	for (unsigned i = 0; i < o->nfiles; i++) {
@@ -122,7 +122,7 @@ void fs_oracle_set_explain_max(struct fs_oracle *o, unsigned n)
 
 struct fs_oracle *fs_oracle_of(struct super_block *sb)
 {
-	return sb && sb->s_fs_info ? EXT4_SB(sb)->s_oracle : NULL;
+	return sb ? sb->s_oracle : NULL;
 }
 
 

@@ -1,4 +1,4 @@
-/* fs/oracle/oracle.h — the violation oracle (DESIGN §5; model-only, no kernel
+/* fs/oracle/oracle.h — the violation oracle (docs/design.md §5; model-only, no kernel
  * counterpart): a shadow of every file's contents, a reverse index of the
  * physical blocks page-cache buffers and DAX PTEs map, and the detectors
  *
@@ -21,7 +21,7 @@
  * "seed S job J: replay with sim/sim --replay S:J FILE.cfg".
  *
  * Calling convention: every hook takes the inode (or the super_block) and
- * finds the oracle in EXT4_SB(sb)->s_oracle; with no oracle every hook is a
+ * finds the oracle in sb->s_oracle; with no oracle every hook is a
  * no-op returning 0/false, so unit tests of other modules need none.  Hooks
  * may be called from tasks or from event context (IO completion); the
  * "detecting task" of an explanation is sim_current_task() (or none).
@@ -63,11 +63,11 @@ int fs_oracle_kind_from_name(const char *name);
 
 /* ---- life cycle --------------------------------------------------------- */
 
-/* A new oracle for the filesystem sb of world w.  Sets EXT4_SB(sb)->s_oracle
+/* A new oracle for the filesystem sb of world w.  Sets sb->s_oracle
  * and installs itself as the world's finding hook (deadlock, lock_order).
  * The config file name printed in replay lines defaults to "FILE.cfg". */
 struct fs_oracle *fs_oracle_new(struct sim_world *w, struct super_block *sb);
-/* Clears EXT4_SB(sb)->s_oracle and the finding hook; frees everything. */
+/* Clears sb->s_oracle and the finding hook; frees everything. */
 void fs_oracle_free(struct fs_oracle *o);
 /* The job file named in replay lines (copied). */
 void fs_oracle_set_config_name(struct fs_oracle *o, const char *cfg);
@@ -223,6 +223,16 @@ unsigned fs_oracle_fsck(struct fs_oracle *o);
  * true if consistent. */
 bool fs_oracle_check_visible(struct inode *inode, loff_t off, uint32_t len,
 			     const struct sim_contents *c, uint32_t coff);
+
+/* What a read beginning now must return at file byte off (every reported
+ * operation completed): true with the single legal value — *stamp (0:
+ * zeros) and *origin — or false when more than one value is legal there
+ * (concurrent writes, an operation still in flight): no verdict.  *run:
+ * bytes from off with the same answer (origin advancing with the offset),
+ * at least 1.  For the read-back of an exported image (judge/readback.c).
+ * A file the oracle does not know reads zero. */
+bool fs_oracle_expected(struct inode *inode, uint64_t off, sim_stamp_t *stamp,
+			uint32_t *origin, uint32_t *run);
 
 /* End of job: lost_write (visible contents — page cache over disk through
  * the extent tree — against the shadow, for every registered file), then

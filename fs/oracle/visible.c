@@ -356,6 +356,25 @@ unsigned oracle_index_audit(struct fs_oracle *o,
 	return bad;
 }
 
+/* ---- the expected value ------------------------------------------------------------------ */
+
+bool fs_oracle_expected(struct inode *inode, uint64_t off, sim_stamp_t *stamp,
+			uint32_t *origin, uint32_t *run)
+{
+	struct fs_oracle *o = fs_oracle_of(inode->i_sb);
+	struct oracle_file *f = o ? oracle_file_find(o, inode->i_ino) : NULL;
+	uint32_t task;
+
+	if (!f) {
+		*stamp = 0;
+		*origin = 0;
+		*run = inode->i_sb->s_blocksize -
+		       (uint32_t)(off & (inode->i_sb->s_blocksize - 1));
+		return true;
+	}
+	return oracle_shadow_final(&f->shadow, off, stamp, origin, run, &task);
+}
+
 /* ---- lost writes ------------------------------------------------------------------------ */
 
 struct visible_ctx {

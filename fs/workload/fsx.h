@@ -5,7 +5,7 @@
  * (fs/workload/workload.c).  Two halves:
  *
  *  - the parser (fsx_log_*): the line format read_op() accepts (see
- *    ../shared/fsx/README.md); every error is one line "FILE:LINE: message";
+ *    tests/data/fsx/README.md); every error is one line "FILE:LINE: message";
  *    ops the model does not run (copy_range, clone_range, dedupe_range,
  *    exchange_range, read_dontcache, write_dontcache, write_atomic) and the
  *    `unshare` flag are rejected, never skipped;

@@ -1,5 +1,5 @@
 /* fs/workload/model.c — the ext4 model's sim_model_ops (sim/engine/model.h): world set-up
- * from a resolved config, and the job result (DESIGN §1).
+ * from a resolved config, and the job result (docs/design.md §1).
  *
  * Set-up, in create():
  *   1. mount (fs/ext4/super.c ext4_sim_mount) from [global]: geometry,
@@ -67,7 +67,7 @@ struct ext4_model {
 	const struct ext4_lock_ops *lock_ops;
 	sim_time_t duration;
 	sim_time_t t0;                    /* clock when set-up ended */
-	struct fs_costs costs;            /* sbi->s_costs points here */
+	struct fs_costs costs;            /* sb->s_costs points here */
 	struct super_block *sb;
 	struct mm_sim *mm;
 	struct fs_oracle *oracle;
@@ -86,6 +86,11 @@ struct ext4_model {
 	bool setup_done;
 	GError *setup_err;
 	sim_time_t tl_len;                /* [global] timeline: the window */
+	/* unmount task (ext4_model_unmount) */
+	struct fs_task_state umount_ts;
+	bool umount_done;
+	int umount_err;
+	bool tasks_exited;
 };
 
 /* ---- the initial layout --------------------------------------------------------- */
@@ -99,10 +104,8 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 	struct inode *inode = f->inode;
 	struct ext4_sb_info *sbi = EXT4_SB(inode->i_sb);
 	unsigned bs = inode->i_sb->s_blocksize;
-	struct sim_contents src;
 	ext4_lblk_t l = lblk;
 
-	sim_contents_init(&src, bs);
 	while (l < lblk + n) {
 		struct ext4_map_blocks map = {
 			.m_lblk = l,
@@ -112,38 +115,23 @@ static int layout_map(struct ext4_model *m, struct fs_wl_file *f,
 					      EXT4_GET_BLOCKS_CREATE);
 		struct fs_wl_piece p;
 
-		if (ret <= 0) {
-			sim_contents_destroy(&src);
+		if (ret <= 0)
 			return ret < 0 ? ret : -ENOSPC;
-		}
 		p.off = (uint64_t)map.m_lblk * bs;
 		p.len = min((uint64_t)map.m_len * bs, size - p.off);
 		p.stamp = sim_stamp_new(&sbi->s_disk->stamps, inode->i_ino,
 					(int64_t)p.off, (uint32_t)p.len,
 					SIM_STAMP_INITIAL, 0, 0);
-		for (unsigned i = 0; i < map.m_len; i++) {
-			uint64_t boff = (uint64_t)i * bs;
-			uint32_t in_file = (uint32_t)min((uint64_t)bs,
-							 p.len - boff);
-			bool foreign;
-
-			/* bytes past EOF in the last block are zero */
-			sim_contents_zero(&src, 0, bs);
-			sim_contents_set(&src, 0, in_file, p.stamp,
-					 (uint32_t)boff);
-			foreign = ext4_sim_disk_write(sbi->s_disk,
-						      map.m_pblk + i, 0, bs,
-						      &src, 0,
-						      (uint32_t)inode->i_ino,
-						      map.m_lblk + i, NULL);
-			SIM_BUG_ON(foreign);
-		}
+		/* every block written whole, bytes past EOF in the last one
+		 * zero: recorded as one run, not block by block */
+		ext4_sim_disk_write_initial(sbi->s_disk, map.m_pblk, map.m_len,
+					    p.stamp, 0, p.len,
+					    (uint32_t)inode->i_ino, map.m_lblk);
 		fs_oracle_write(inode, (loff_t)p.off, p.len, p.stamp);
 		g_array_append_val(pieces, p);
 		*last = map.m_pblk + map.m_len - 1;
 		l += (ext4_lblk_t)ret;
 	}
-	sim_contents_destroy(&src);
 	return 0;
 }
 
@@ -266,9 +254,9 @@ static void setup_task(struct sim_task *t, void *arg)
 				    SIM_CFG_ERROR_INVALID, "[%s]: set-up failed",
 				    m->files[i].name);
 	/* everything above was on disk before mount */
-	for (uint64_t b = 0; b < meta->nblocks; b++)
-		if (meta->bh[b])
-			clear_buffer_dirty(meta->bh[b]);
+	for (struct buffer_head *bh = ext4_sim_meta_next(meta, 0); bh;
+	     bh = ext4_sim_meta_next(meta, bh->b_blocknr + 1))
+		clear_buffer_dirty(bh);
 	m->setup_done = true;
 }
 
@@ -366,6 +354,48 @@ static bool fsx_ops_supported(const struct fsx_log *log, char *buf,
 	return true;
 }
 
+/* An fsx log runs within its file: fsx's maxfilelen is the file's size,
+ * and the mapping a replay loads and stores through covers that much (a
+ * truncate past it used to make every later mapped load "fault", reported
+ * as fsx mismatches).  And it has something to run.  Ops the log marks
+ * skipped are not looked at: fsx did not run them. */
+static bool fsx_log_fits(const struct sim_cfg *cfg,
+			 const struct sim_cfg_section *sec,
+			 const struct fsx_log *log, const struct fs_wl_file *f,
+			 GError **err)
+{
+	unsigned run = 0;
+
+	for (unsigned k = 0; k < log->n; k++) {
+		const struct fsx_op *op = &log->ops[k];
+		uint64_t reach = op->kind == FSX_TRUNCATE ? op->length :
+				 op->offset + op->length;
+		char text[128];
+
+		if (op->flags & FSX_FL_SKIPPED)
+			continue;
+		run++;
+		if (reach <= f->size)
+			continue;
+		fsx_op_format(op, text, sizeof(text));
+		sim_cfg_error_at(cfg, sec, "ops_file", err,
+				 SIM_CFG_ERROR_RANGE,
+				 "%s:%u: '%s' reaches 0x%" G_GINT64_MODIFIER "x, past [%s] size 0x%" G_GINT64_MODIFIER "x (fsx's maxfilelen: make the file at least that large)",
+				 log->name, op->line, text, reach, f->name,
+				 f->size);
+		return false;
+	}
+	if (!run) {
+		sim_cfg_error_at(cfg, sec, "ops_file", err,
+				 SIM_CFG_ERROR_INVALID,
+				 "%s: %s: nothing to replay",
+				 log->name, log->n ? "every op is marked skipped" :
+						     "no op in it");
+		return false;
+	}
+	return true;
+}
+
 /* Jobs from the job sections.  check_ops: refuse ops whose kernel path is
  * not in the build (not needed when no task will run). */
 static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
@@ -418,6 +448,8 @@ static bool setup_jobs(struct ext4_model *m, const struct sim_cfg *cfg,
 						 "a job replaying an fsx log runs one task (numjobs = 1)");
 				goto out;
 			}
+			if (check_ops && !fsx_log_fits(cfg, sec, j->fsx, j->file, err))
+				goto out;
 			if (check_ops &&
 			    !fsx_ops_supported(j->fsx, msg, sizeof(msg))) {
 				sim_cfg_error_at(cfg, sec, "ops_file", err,
@@ -479,6 +511,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	const struct fs_costs *costs = sim_cfg_data(cfg, "costs");
 	struct ext4_model *m = g_new0(struct ext4_model, 1);
 	struct ext4_sim_mount_opts mo;
+	struct ext4_sim_mount_error me;
 	struct blk_sim_profile prof;
 	struct mm_sim_costs mc;
 	struct ext4_sb_info *sbi;
@@ -499,15 +532,27 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 
 	/* 1. mount */
 	mount_opts_from(cfg, g, &mo, &prof);
-	m->sb = ext4_sim_mount(w, &mo);
+	me = (struct ext4_sim_mount_error){ 0 };
+	m->sb = ext4_sim_mount_why(w, &mo, &me);
 	if (IS_ERR(m->sb)) {
+		const struct sim_cfg_section *gs = sim_cfg_lookup(cfg, "global");
+		const char *at = NULL;
 		long e = PTR_ERR(m->sb);
 
+		/* point at the key the user set: the one at fault, else
+		 * the one that goes with it, else [global] */
+		if (me.key && gs && sim_cfg_is_set(gs, me.key))
+			at = me.key;
+		else if (me.key2 && gs && sim_cfg_is_set(gs, me.key2))
+			at = me.key2;
 		m->sb = NULL;
-		sim_cfg_error_at(cfg, sim_cfg_lookup(cfg, "global"), NULL, err,
-				 SIM_CFG_ERROR_INVALID,
-				 "cannot mount: %s (blocksize, fs_size, blocks_per_group, journal_size and mount options must fit together)",
-				 g_strerror((int)-e));
+		if (me.key)
+			sim_cfg_error_at(cfg, gs, at, err, SIM_CFG_ERROR_INVALID,
+					 "cannot mount: %s", me.why);
+		else
+			sim_cfg_error_at(cfg, gs, NULL, err,
+					 SIM_CFG_ERROR_INVALID,
+					 "cannot mount: %s", g_strerror((int)-e));
 		goto fail;
 	}
 	sim_world_set_model(w, m);
@@ -515,7 +560,7 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 	/* 2. strategy, costs, oracle, page cache */
 	sbi = EXT4_SB(m->sb);
 	sbi->s_lock_ops = m->lock_ops;
-	sbi->s_costs = &m->costs;
+	m->sb->s_costs = &m->costs;
 	m->oracle = fs_oracle_new(w, m->sb);
 	fs_oracle_set_config_name(m->oracle, cfg->file ? cfg->file : "FILE.cfg");
 	mm_sim_costs_default(&mc);
@@ -695,6 +740,95 @@ void ext4_model_destroy(struct ext4_model *m)
 	g_free(m);
 }
 
+/* ---- a clean unmount ------------------------------------------------------------------ */
+
+static bool all_exited(const struct ext4_model *m)
+{
+	for (unsigned i = 0; i < m->ntasks; i++)
+		if (!m->tasks[i].exited)
+			return false;
+	return true;
+}
+
+/* umount(2) after the jobs' tasks are gone: sync_filesystem (every file's
+ * dirty pages written back through the model's own writeback paths and
+ * waited for: fsync of each file), then ext4_put_super's
+ * jbd2_journal_destroy (the running transaction committed, every
+ * checkpoint written home, kjournald2 stopped). */
+static void umount_task(struct sim_task *t, void *arg)
+{
+	struct ext4_model *m = arg;
+	int err = 0;
+
+	/* the jobs' tasks finish the operation they are in first */
+	while (!all_exited(m))
+		sim_task_sleep(t, SIM_MSEC);
+	m->tasks_exited = true;
+	for (unsigned i = 0; i < m->nfiles; i++) {
+		struct file *file = g_new0(struct file, 1);
+		int e;
+
+		ext4_sim_file_open(file, m->files[i].inode);
+		e = ext4_sim_sys_fsync(file, 0, LLONG_MAX, false);
+		err = err ? err : e;
+		g_free(file);
+	}
+	if (!err)
+		err = ext4_sim_journal_detach(m->sb);
+	m->umount_err = err;
+	m->umount_done = true;
+	sim_world_request_stop(m->w);
+}
+
+int ext4_model_unmount(struct ext4_model *m, sim_time_t limit, char *why,
+		       size_t len)
+{
+	const char *dl;
+
+	for (unsigned j = 0; j < m->njobs; j++)
+		m->jobs[j].stop = true;
+	fs_task_spawn(m->w, "umount", umount_task, m, &m->umount_ts);
+	sim_world_run(m->w, sim_world_now(m->w) + limit);
+	if (m->umount_done && !m->umount_err)
+		return 0;
+	dl = sim_world_deadlock_report(m->w);
+	if (m->umount_done)
+		snprintf(why, len, "the unmount failed: %s",
+			 g_strerror(-m->umount_err));
+	else if (dl)
+		snprintf(why, len, "the world is deadlocked: no task can "
+			 "finish, no unmount");
+	else if (!m->tasks_exited) {
+		/* the tasks still in their operations, and their last
+		 * steps */
+		GString *st = g_string_new(NULL);
+		struct sim_note notes[SIM_NOTES];
+
+		for (unsigned i = 0; i < m->ntasks; i++) {
+			const struct fs_wl_task *t = &m->tasks[i];
+			unsigned n;
+
+			if (t->exited || !t->task)
+				continue;
+			n = sim_task_notes(t->task, notes, SIM_NOTES);
+			g_string_append_printf(st, "%s%s last did %s %s %s at %.3f ms",
+					       st->len ? "; " : "", t->name,
+					       n ? (notes[n - 1].func ? notes[n - 1].func : "") : "-",
+					       n ? (notes[n - 1].what ? notes[n - 1].what : "") : "",
+					       n ? (notes[n - 1].obj ? notes[n - 1].obj : "") : "",
+					       n ? (double)notes[n - 1].time / SIM_MSEC : 0.0);
+		}
+		snprintf(why, len, "the jobs' tasks did not finish their "
+			 "operations within %.3f s of simulated time: %s",
+			 (double)limit / SIM_SEC, st->str);
+		g_string_free(st, TRUE);
+	}
+	else
+		snprintf(why, len, "the unmount did not finish within %.0f s "
+			 "of simulated time", (double)limit / SIM_SEC);
+	return m->umount_done ? m->umount_err : -ETIMEDOUT;
+}
+
 /* ---- views -------------------------------------------------------------------------- */
 
 struct super_block *ext4_model_sb(const struct ext4_model *m)
@@ -716,6 +850,16 @@ const struct fs_wl_file *ext4_model_file(const struct ext4_model *m,
 const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m)
 {
 	return &m->stats;
+}
+
+unsigned ext4_model_njobs(const struct ext4_model *m)
+{
+	return m->njobs;
+}
+
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i)
+{
+	return i < m->njobs ? &m->jobs[i] : NULL;
 }
 
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m)

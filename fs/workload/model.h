@@ -39,12 +39,28 @@ struct ext4_model *ext4_model_create(struct sim_world *w,
 				     unsigned flags, GError **err);
 void ext4_model_destroy(struct ext4_model *m);
 
+/* A clean unmount at the end of a job (after finish(): judge/image.c then
+ * exports the disk): the jobs' tasks finish the operation they are in and
+ * exit, then a task runs umount — every file fsynced (its dirty pages
+ * through the model's own writeback paths, a journal commit), then
+ * jbd2_journal_destroy (commit, every checkpoint written home, kjournald2
+ * stopped).  Runs the world for at most `limit` more simulated time.
+ * 0, or -errno with a one-line reason in why (a deadlocked world, tasks
+ * that never finish, a failing fsync); the disk is then as the run left
+ * it.  Changes no result: finish() has already been called. */
+int ext4_model_unmount(struct ext4_model *m, sim_time_t limit, char *why,
+		       size_t len);
+
 /* Read-only views for tests and the runner's extra output. */
 struct super_block *ext4_model_sb(const struct ext4_model *m);
 unsigned ext4_model_nfiles(const struct ext4_model *m);
 const struct fs_wl_file *ext4_model_file(const struct ext4_model *m,
 					 unsigned i);
 const struct fs_wl_stats *ext4_model_stats(const struct ext4_model *m);
+/* Job section i (file order); judge/kcheck.c sets its fsx observer
+ * between create and the run. */
+unsigned ext4_model_njobs(const struct ext4_model *m);
+struct fs_wl_job *ext4_model_job(struct ext4_model *m, unsigned i);
 struct fs_oracle *ext4_model_oracle(const struct ext4_model *m);
 
 /* Index of violation kind "fsx_mismatch" in a job result. */

@@ -1,5 +1,5 @@
 /* fs/workload/options.c — the option tables of the ext4 model: every key a workload
- * file may hold, with its type, unit, range, default and help (DESIGN §6).
+ * file may hold, with its type, unit, range, default and help (docs/design.md §6).
  *
  * Sections: [global] and [costs] by name; a section with `type = file` is a
  * file the jobs share; every other section is a job (numjobs tasks running
@@ -75,8 +75,10 @@ static const struct sim_option global_opts[] = {
 	  .unit = SIM_UNIT_S, .min = "1ms", .max = "3600s", .def = "5s",
 	  .help = "jbd2 commit interval (mount option commit=)" },
 	{ .name = "blocksize", .type = SIM_OPT_SIZE, .offset = G(blocksize),
-	  .min = "1K", .max = "64K", .def = "4K",
-	  .help = "filesystem block size (a power of two; page size is 4K)" },
+	  .min = "1K", .max = "4K", .def = "4K",
+	  .help = "filesystem block size, a power of two; at most the page "
+		  "size (4K): v4.4-v5.15 ext4 refuses to mount blocksize > "
+		  "PAGE_SIZE" },
 	{ .name = "fs_size", .type = SIM_OPT_SIZE, .offset = G(fs_size),
 	  .min = "1M", .max = "16T", .def = "1G",
 	  .help = "filesystem size" },
@@ -161,7 +163,9 @@ static const struct sim_option job_opts[] = {
 	  .def = "shared", .allowed = mmap_kinds,
 	  .help = "mapping used by mmap_read / mmap_write" },
 	{ .name = "ops_file", .type = SIM_OPT_STRING, .offset = J(ops_file),
-	  .help = "replay an fsx .fsxops log instead of drawing from ops" },
+	  .help = "replay an fsx .fsxops log instead of drawing from ops "
+		  "(at least one op to run; every op within the file's "
+		  "size, fsx's maxfilelen)" },
 	{ .name = "start_delay", .type = SIM_OPT_TIME, .offset = J(start_delay),
 	  .unit = SIM_UNIT_US, .min = "0", .max = "3600s", .def = "0",
 	  .help = "simulated time before the job's first operation" },
@@ -201,6 +205,16 @@ static bool validate_global(struct sim_cfg *cfg, struct sim_cfg_section *sec,
 	struct fs_global *g = sec->data;
 	int data_modes = 0;
 
+	if (!g->strategies || !g->strategies[0]) {
+		char *all = g_strjoinv(", ", (char **)fs_strategy_names);
+
+		sim_cfg_error_at(cfg, sec, "strategies", err,
+				 SIM_CFG_ERROR_INVALID,
+				 "empty: no strategy to run (name one or more of: %s)",
+				 all);
+		g_free(all);
+		return false;
+	}
 	if (g->blocksize & (g->blocksize - 1)) {
 		sim_cfg_error_at(cfg, sec, "blocksize", err, SIM_CFG_ERROR_INVALID,
 				 "%" G_GUINT64_FORMAT " is not a power of two",
@@ -256,6 +270,20 @@ static bool fs_validate(struct sim_cfg *cfg, GError **err)
 						 SIM_CFG_ERROR_VALUE,
 						 "expected dense, sparse:FRACTION, fragmented:N or empty, got '%s'",
 						 l);
+				return false;
+			}
+			/* fragmented:N lays N extents, at least a block
+			 * each */
+			if (g && g->blocksize &&
+			    g_str_has_prefix(l, "fragmented:") &&
+			    g_ascii_strtod(l + 11, NULL) >
+			    (double)((file->size + g->blocksize - 1) /
+				     g->blocksize)) {
+				sim_cfg_error_at(cfg, sec, "layout", err,
+						 SIM_CFG_ERROR_RANGE,
+						 "%s: more extents than the file has blocks (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes: size / blocksize)",
+						 l, (file->size + g->blocksize - 1) /
+						 g->blocksize, g->blocksize);
 				return false;
 			}
 			if (g && file->size > g->fs_size / 2) {

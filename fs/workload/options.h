@@ -1,5 +1,5 @@
 /* fs/workload/options.h — every key of a faultline workload file: the [global],
- * [costs], file and job section tables (DESIGN §6).  One table per section
+ * [costs], file and job section tables (docs/design.md §6).  One table per section
  * type drives parsing, validation, --set/--sweep and --help-config. */
 #ifndef FS_OPTIONS_H
 #define FS_OPTIONS_H
@@ -8,6 +8,7 @@
 
 #include "sim/engine/sim.h"
 #include "sim/config/cfg.h"
+#include "fs/costs.h"   /* struct fs_costs: the [costs] section */
 
 enum fs_device { FS_DEV_NVME, FS_DEV_SSD, FS_DEV_HDD, FS_DEV_PMEM };
 enum fs_mmap_kind { FS_MMAP_SHARED, FS_MMAP_PRIVATE };
@@ -27,32 +28,6 @@ struct fs_global {
 	uint64_t journal_size;
 	uint64_t page_budget;        /* 0 = unlimited */
 	sim_time_t timeline;         /* lock-hold timeline window */
-};
-
-/* The cost model: every CPU delay a modelled path takes (DESIGN §3). */
-struct fs_costs {
-	sim_time_t syscall_entry;
-	sim_time_t fault_entry;
-	sim_time_t page_cache_lookup;
-	sim_time_t page_cache_insert;
-	sim_time_t page_zero;
-	sim_time_t page_copy;
-	sim_time_t pte_install;
-	sim_time_t pte_zap;
-	sim_time_t extent_lookup_level;
-	sim_time_t extent_modify;
-	sim_time_t es_lookup;
-	sim_time_t block_alloc;
-	sim_time_t journal_handle;
-	sim_time_t bio_submit;        /* building + submitting one bio */
-	/* write paths, writeback and the flusher */
-	sim_time_t user_fault_in;            /* iov_iter_fault_in_readable, per page */
-	sim_time_t writeback_page;           /* preparing one page for write IO */
-	sim_time_t dirty_writeback_interval; /* flusher period (vm.dirty_writeback_centisecs) */
-	sim_time_t dirty_expire_interval;    /* age making dirty data old (vm.dirty_expire_centisecs) */
-	int64_t dirty_background_ratio;      /* % of page_budget: background writeback */
-	int64_t dirty_ratio;                 /* % of page_budget: writers throttled */
-	sim_time_t dirty_pause;              /* one balance_dirty_pages sleep */
 };
 
 struct fs_file {

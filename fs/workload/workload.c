@@ -248,6 +248,8 @@ void fs_wl_task_init(struct fs_wl_task *t, struct fs_wl_job *job,
 			  job->file->size, index, ntasks);
 }
 
+static void wl_fsx_free(struct wl_fsx *x);
+
 void fs_wl_task_destroy(struct fs_wl_task *t)
 {
 	/* after the world stopped: unmapping needs no task (no costs, no
@@ -260,6 +262,9 @@ void fs_wl_task_destroy(struct fs_wl_task *t)
 	t->file = NULL;
 	g_free(t->name);
 	t->name = NULL;
+	/* a replay the world stopped in the middle of */
+	wl_fsx_free(t->fsx);
+	t->fsx = NULL;
 }
 
 /* open(2) + mmap(2) of the whole file up to its cap, once per task. */
@@ -476,14 +481,36 @@ static sim_time_t wl_think(struct fs_wl_task *t)
 	return v > 0 ? (sim_time_t)(v + 0.5) : 0;
 }
 
+/* One CPU cycle: what a turn of a task's loop (draw, op, think) costs at
+ * least once think times are too short to hide it.  The model prices the
+ * user's own instructions between ops at zero, and a mapped load or store
+ * that hits a present PTE too (so may any op, with [costs] at zero).  With
+ * think times of microseconds that is a fine approximation, and a turn
+ * that happens to take no time (a think drawn below half a nanosecond, a
+ * cached mapped access) costs nothing, as always.  With think times below
+ * a nanosecond on average (think = fixed:0: ops back to back) it is not:
+ * such turns would stop the clock for good — simulated time never reaches
+ * the job's duration (issue 11 finding 3) — where a real CPU spends at
+ * least a cycle per turn.  So for such a job (think's mean below 1 ns, or
+ * undefined) a turn that took no time is charged this much.  Op latencies
+ * exclude it. */
+#define WL_SIM_TURN_MIN_NS ((sim_time_t)1)
+
+/* The charge for a turn that took no time (0: none, think moves time). */
+static sim_time_t wl_turn_min(const struct fs_wl_job *job)
+{
+	return sim_dist_mean(&job->cfg->think) >= 1.0 ? 0 : WL_SIM_TURN_MIN_NS;
+}
+
 /* The mix, forever (the world stops at the job's duration). */
 static void wl_run_mix(struct fs_wl_task *t)
 {
 	struct fs_wl_job *job = t->job;
 	struct inode *inode = job->file->inode;
 	unsigned bs = inode->i_sb->s_blocksize;
+	sim_time_t turn_min = wl_turn_min(job);
 
-	for (;;) {
+	while (!job->stop) {
 		/* ops may cost no simulated time: a ^C must still land */
 		sim_task_check_interrupt(t->task);
 		unsigned k = sim_choice_pick(&job->mix, &t->rng_op);
@@ -492,7 +519,7 @@ static void wl_run_mix(struct fs_wl_task *t)
 			.kind = job->ops[k],
 			.len = len >= 1 ? (uint64_t)(len + 0.5) : 1,
 		};
-		sim_time_t think;
+		sim_time_t think, t0 = sim_task_now(t->task);
 
 		op.offset = fs_wl_offset_next(&t->off, &t->rng_off, op.len);
 		think = wl_think(t);
@@ -504,11 +531,13 @@ static void wl_run_mix(struct fs_wl_task *t)
 			 * charge that (and never loop at a standstill) */
 			t->stats->skipped[op.kind]++;
 			sim_task_delay(t->task,
-				       max(EXT4_SB(inode->i_sb)->s_costs->syscall_entry,
+				       max(inode->i_sb->s_costs->syscall_entry,
 					   (sim_time_t)1));
 		}
 		if (think > 0)
 			sim_task_sleep(t->task, think);
+		else if (turn_min && sim_task_now(t->task) == t0)
+			sim_task_delay(t->task, turn_min);
 	}
 }
 
@@ -526,8 +555,30 @@ struct wl_fsx {
 	struct fs_wl_task *t;
 	struct fsx_model m;
 	const struct fsx_op *op;
+	unsigned opi;               /* index of op in the log */
+	sim_stamp_t stamp;          /* the op's write data, or 0 */
 	bool found;                 /* this op already counted */
+	struct sim_contents load;   /* what a mapped read returned */
 };
+
+static void wl_fsx_observe(struct wl_fsx *x, loff_t pos,
+			   const struct sim_contents *src, uint32_t soff,
+			   uint32_t len)
+{
+	const struct fs_wl_fsx_observer *obs = x->t->job->fsx_obs;
+
+	if (obs && obs->data)
+		obs->data(obs->ctx, x->opi, pos, src, soff, len);
+}
+
+static void wl_fsx_free(struct wl_fsx *x)
+{
+	if (!x)
+		return;
+	fsx_model_destroy(&x->m);
+	sim_contents_destroy(&x->load);
+	g_free(x);
+}
 
 G_GNUC_PRINTF(2, 3)
 static void wl_fsx_mismatch(struct wl_fsx *x, const char *fmt, ...)
@@ -581,6 +632,7 @@ static void wl_fsx_check(struct wl_fsx *x, loff_t pos,
 	uint32_t gorig;
 	sim_stamp_t gs, ws;
 
+	wl_fsx_observe(x, pos, src, soff, len);
 	if (bad < 0)
 		return;
 	gs = sim_contents_at(src, soff + (uint32_t)(bad - pos), &gorig);
@@ -611,17 +663,19 @@ static void wl_fsx_mapread(struct wl_fsx *x, uint64_t off, uint64_t len,
 
 	while (len) {
 		uint32_t n = (uint32_t)min(len, (uint64_t)SIM_CONTENTS_MAX_SIZE);
-		struct sim_contents dst;
 		int bits;
 
-		sim_contents_init(&dst, n);
-		bits = mm_sim_user_load(t->mm, wl_addr(t, off), n, &dst);
+		/* x->load, not a local: the load may fault and sleep with
+		 * pages already copied in (heap runs), and the world may
+		 * stop there (issue 11 finding 7: LeakSanitizer). */
+		sim_contents_init(&x->load, n);
+		bits = mm_sim_user_load(t->mm, wl_addr(t, off), n, &x->load);
 		if (bits)
 			wl_fsx_mismatch(x, "%s: mapped load at 0x%" G_GINT64_MODIFIER "x faulted (VM_FAULT 0x%x)",
 					via, off, bits);
 		else
-			wl_fsx_check(x, (loff_t)off, &dst, 0, n, via);
-		sim_contents_destroy(&dst);
+			wl_fsx_check(x, (loff_t)off, &x->load, 0, n, via);
+		sim_contents_destroy(&x->load);
 		off += n;
 		len -= n;
 	}
@@ -646,6 +700,8 @@ static void wl_fsx_eofpage(struct wl_fsx *x, uint64_t off, uint64_t len,
 	else if (!sim_contents_is_zero(&dst, 0, tail))
 		wl_fsx_mismatch(x, "%s: non-zero data past EOF (0x%" G_GINT64_MODIFIER "x) in the mapped EOF page",
 				via, fs);
+	if (!bits)
+		wl_fsx_observe(x, (loff_t)fs, &dst, 0, tail);
 	sim_contents_destroy(&dst);
 }
 
@@ -746,6 +802,7 @@ static void wl_fsx_step(struct wl_fsx *x, const struct fsx_step *st)
 		if (!stamp)  /* the write failed outright: fsx would stop */
 			return;
 	}
+	x->stamp = stamp;
 	fsx_model_apply(&x->m, st, stamp);
 	if (st->kind == FSX_MAPWRITE)
 		wl_fsx_eofpage(x, off, len, "mapwrite");
@@ -759,42 +816,55 @@ static void wl_run_fsx(struct fs_wl_task *t)
 	struct fs_wl_job *job = t->job;
 	struct fs_wl_file *f = job->file;
 	struct inode *inode = f->inode;
-	struct wl_fsx x = { .t = t };
+	const struct fs_wl_fsx_observer *obs = job->fsx_obs;
+	struct wl_fsx *x = g_new0(struct wl_fsx, 1);
 
+	/* The task owns the replay's memory (see struct fs_wl_task). */
+	t->fsx = x;
+	x->t = t;
 	/* fsx's maxfilelen is the file's size; its good_buf starts as the
 	 * file does */
-	fsx_model_init(&x.m, f->size, inode->i_sb->s_blocksize);
-	fsx_model_set_size(&x.m, f->initial_size);
+	fsx_model_init(&x->m, f->size, inode->i_sb->s_blocksize);
+	fsx_model_set_size(&x->m, f->initial_size);
 	for (unsigned i = 0; i < f->npieces; i++)
-		fsx_model_fill(&x.m, f->pieces[i].off, f->pieces[i].len,
+		fsx_model_fill(&x->m, f->pieces[i].off, f->pieces[i].len,
 			       f->pieces[i].stamp);
-	for (unsigned i = 0; i < job->fsx->n; i++) {
+	for (unsigned i = 0; i < job->fsx->n && !job->stop; i++) {
 		struct fsx_step st;
 		enum fs_op kind;
 		sim_time_t t0, think;
 
-		x.op = &job->fsx->ops[i];
-		x.found = false;
-		fsx_model_plan(&x.m, x.op, &st);
+		x->op = &job->fsx->ops[i];
+		x->opi = i;
+		x->stamp = 0;
+		x->found = false;
+		fsx_model_plan(&x->m, x->op, &st);
 		think = wl_think(t);
 		t->stats->fsx_ops++;
 		if (st.skip) {
 			/* fsx did not run it either: skipped like a mix op
 			 * that does not fit */
 			t->stats->fsx_skipped++;
-			t->stats->skipped[fs_wl_fsx_op(x.op->kind)]++;
+			t->stats->skipped[fs_wl_fsx_op(x->op->kind)]++;
+			if (obs && obs->op_end)
+				obs->op_end(obs->ctx, i, &st, 0);
 			continue;
 		}
 		kind = fs_wl_fsx_op(st.kind);
 		t0 = sim_task_now(t->task);
 		t->seq++;
-		wl_fsx_step(&x, &st);
+		wl_fsx_step(x, &st);
 		sim_hist_record(&t->stats->lat[kind], sim_task_now(t->task) - t0);
 		t->stats->done[kind]++;
+		if (obs && obs->op_end)
+			obs->op_end(obs->ctx, i, &st, x->stamp);
 		if (think > 0)
 			sim_task_sleep(t->task, think);
 	}
-	fsx_model_destroy(&x.m);
+	t->fsx = NULL;
+	wl_fsx_free(x);
+	if (obs && obs->end)
+		obs->end(obs->ctx, t);
 }
 
 void fs_wl_task_main(struct sim_task *task, void *arg)
@@ -809,4 +879,5 @@ void fs_wl_task_main(struct sim_task *task, void *arg)
 		wl_run_fsx(t);
 	else
 		wl_run_mix(t);
+	t->exited = true;
 }

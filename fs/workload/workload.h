@@ -1,5 +1,5 @@
 /* fs/workload/workload.h — job sections turned into tasks issuing operations
- * (DESIGN §6): the offset generators, the rules that fit a drawn operation
+ * (docs/design.md §6): the offset generators, the rules that fit a drawn operation
  * to the file as it is now, and the task loop (fs/workload/workload.c).  The world
  * set-up that creates files, jobs and tasks is fs/model.c.
  *
@@ -30,6 +30,7 @@ struct inode;
 struct mm_struct;
 struct vm_area_struct;
 struct fs_oracle;
+struct fs_wl_task;
 
 /* ---- offsets -------------------------------------------------------------------
  *   random        uniform over the pages of the configured size
@@ -108,6 +109,26 @@ struct fs_wl_file {
 	const struct fs_wl_piece *pieces;
 };
 
+/* An observer of an fsx replay (judge/kcheck.c replays a log on the real
+ * kernel and compares): called in the replaying task, never changes what
+ * the replay does.  NULL members are not called. */
+struct fs_wl_fsx_observer {
+	/* Bytes [pos, pos + len) that log op `op` read (read, mapread) are
+	 * src[soff, soff + len); for a mapread or mapwrite, the bytes past
+	 * EOF in the mapped EOF page are reported the same way (pos = i_size). */
+	void (*data)(void *ctx, unsigned op, loff_t pos,
+		     const struct sim_contents *src, uint32_t soff,
+		     uint32_t len);
+	/* Log op `op` is done (or skipped by fsx's rules: st->skip); stamp:
+	 * the identity of the data a write or mapwrite stored, else 0. */
+	void (*op_end)(void *ctx, unsigned op, const struct fsx_step *st,
+		       sim_stamp_t stamp);
+	/* After the last op, still in the replaying task (it may block:
+	 * fsync, read the file back). */
+	void (*end)(void *ctx, struct fs_wl_task *t);
+	void *ctx;
+};
+
 struct fs_wl_job {
 	const char *name;          /* section name */
 	unsigned index;            /* job section index: stream identity */
@@ -122,6 +143,9 @@ struct fs_wl_job {
 	struct fsx_log *fsx;       /* ops_file, or NULL */
 	bool fsx_check;            /* compare with fsx's model: nobody else
 				      changes the file */
+	const struct fs_wl_fsx_observer *fsx_obs;  /* NULL: none */
+	bool stop;                 /* the tasks finish the op they are in and
+				      exit (ext4_model_unmount) */
 };
 
 /* Statistics of one world (all jobs). */
@@ -155,6 +179,13 @@ struct fs_wl_task {
 	struct mm_struct *mm;       /* this task's address space */
 	struct vm_area_struct *vma; /* the file mapped, cap bytes, or NULL */
 	uint64_t seq;               /* ops issued, for stamps */
+	bool exited;                /* the task function returned */
+	/* An fsx replay's state (fsx's model of the file, a buffer for
+	 * mapped reads): heap memory a task holds across blocking calls
+	 * lives here, not in its stack frames, so a world that stops with
+	 * the task blocked (the job's duration) frees it in
+	 * fs_wl_task_destroy.  NULL when not replaying. */
+	struct wl_fsx *fsx;
 };
 
 /* Seeds the streams and the offset generator of t (replica = the job's

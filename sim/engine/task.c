@@ -4,7 +4,7 @@
  * own mmap'd stack with a PROT_NONE guard page below it, so an overflow
  * faults at once instead of corrupting a neighbour (the struct itself sits
  * above the stack's top, where a stack never grows).  Every task is on its
- * own simulated CPU (DESIGN §3), so "CPU accounting" is one busy counter
+ * own simulated CPU (docs/design.md §3), so "CPU accounting" is one busy counter
  * per task; there is no run queue and no preemption: a task runs until it
  * delays, sleeps, yields or blocks.
  *

@@ -98,7 +98,7 @@ int sim_out_op_index(const struct sim_out *out, const char *name);
 
 /* ---- renderers ----------------------------------------------------------------- */
 
-/* The summary (DESIGN §7).  explain: print every first violation's
+/* The summary (docs/design.md §7).  explain: print every first violation's
  * explanation in full. */
 void sim_out_text(const struct sim_out *out, FILE *f, bool explain);
 /* One job, as --replay prints it: header, violations with their

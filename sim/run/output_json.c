@@ -252,6 +252,72 @@ static void put_counts(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_end_object(j);
 }
 
+/* --image: what became of the job's disk (docs/results-json.md). */
+static void put_judge(struct sim_jw *j, const struct sim_rec_judge *jd)
+{
+	sim_jw_key(j, "image");
+	sim_jw_begin_object(j);
+	sim_jw_kstring(j, "file", jd->image);
+	sim_jw_kbool(j, "clean_unmount", jd->clean);
+	sim_jw_kstring(j, "note", jd->note);
+	sim_jw_key(j, "model_fsck");
+	sim_jw_begin_object(j);
+	sim_jw_kuint(j, "count", jd->model_fsck);
+	sim_jw_kstring(j, "findings", jd->model_fsck_findings);
+	sim_jw_end_object(j);
+	sim_jw_key(j, "e2fsck");
+	sim_jw_begin_object(j);
+	sim_jw_kint(j, "status", jd->fsck_status);
+	sim_jw_kstring(j, "problems", jd->fsck_problems);
+	sim_jw_end_object(j);
+	sim_jw_key(j, "readback");
+	sim_jw_begin_object(j);
+	sim_jw_kstring(j, "via", jd->readback);
+	sim_jw_kstring(j, "note", jd->readback_note);
+	sim_jw_kuint(j, "bytes_compared", jd->bytes_compared);
+	sim_jw_kuint(j, "bytes_differ", jd->bytes_differ);
+	sim_jw_key(j, "first_diff");
+	if (jd->first_diff < 0) {
+		sim_jw_null(j);
+	} else {
+		sim_jw_begin_object(j);
+		sim_jw_kstring(j, "file", jd->first_diff_file);
+		sim_jw_kint(j, "offset", jd->first_diff);
+		sim_jw_kstring(j, "what", jd->first_diff_what);
+		sim_jw_end_object(j);
+	}
+	sim_jw_end_object(j);
+	sim_jw_end_object(j);
+}
+
+/* --image: "e2fsck clean k/n" and the read-back over the group. */
+static void put_judge_group(struct sim_jw *j, const struct sim_out_group *g)
+{
+	unsigned n = 0, clean = 0, corrupt = 0, rb = 0, agree = 0;
+
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *jd = g->reps[r]->judge;
+
+		if (!jd)
+			continue;
+		n++;
+		clean += jd->fsck_status == 0;
+		corrupt += jd->fsck_status > 0 && (jd->fsck_status & 4);
+		rb += jd->readback != NULL;
+		agree += jd->readback && !jd->bytes_differ;
+	}
+	if (!n)
+		return;
+	sim_jw_key(j, "images");
+	sim_jw_begin_object(j);
+	sim_jw_kuint(j, "images", n);
+	sim_jw_kuint(j, "e2fsck_clean", clean);
+	sim_jw_kuint(j, "e2fsck_corrupt", corrupt);
+	sim_jw_kuint(j, "read_back", rb);
+	sim_jw_kuint(j, "read_back_as_oracle", agree);
+	sim_jw_end_object(j);
+}
+
 static void put_replica(struct sim_jw *j, const struct sim_out *out,
 			const struct sim_out_group *g, unsigned r)
 {
@@ -276,6 +342,8 @@ static void put_replica(struct sim_jw *j, const struct sim_out *out,
 	}
 	sim_jw_end_object(j);
 	sim_jw_kdouble(j, "throughput_ops_s", g->throughput[r]);
+	if (rec->judge)
+		put_judge(j, rec->judge);
 	sim_jw_key(j, "ops");
 	sim_jw_begin_object(j);
 	for (o = 0; o < out->ops->len; o++) {
@@ -321,6 +389,7 @@ static void put_group(struct sim_jw *j, const struct sim_out *out,
 	sim_jw_kuint(j, "events", g->events);
 	put_counts(j, out, "violations", true, g->viol_total, g->viol, NULL);
 	put_counts(j, out, "violations_replicas", false, 0, NULL, g->viol_reps);
+	put_judge_group(j, g);
 
 	sim_jw_key(j, "first_violations");
 	sim_jw_begin_array(j);

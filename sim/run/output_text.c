@@ -1,4 +1,4 @@
-/* sim/run/output_text.c — the text summary (DESIGN §7): per strategy a run
+/* sim/run/output_text.c — the text summary (docs/design.md §7): per strategy a run
  * header, violations (per kind: count, replicas affected, "first in
  * replica R at T" — the earliest detection), fio-style latency lines (with
  * the ops skipped, when any) and percentile blocks, a lock_stat-style table; then the paired comparison across strategies and
@@ -139,6 +139,81 @@ static void print_explanation(FILE *f, const char *text, const char *indent)
 	g_strfreev(lines);
 }
 
+/* One job's image verdict (--image), or nothing. */
+static void print_judge_rec(FILE *f, const struct sim_job_rec *rec,
+			    const char *indent)
+{
+	const struct sim_rec_judge *j = rec->judge;
+
+	if (!j)
+		return;
+	fprintf(f, "%simage %s: ", indent, j->image ? j->image : "(none)");
+	if (j->fsck_status < 0)
+		fprintf(f, "e2fsck not run");
+	else if (j->fsck_status == 0)
+		fprintf(f, "e2fsck clean");
+	else
+		fprintf(f, "e2fsck exit %d", j->fsck_status);
+	if (j->readback)
+		fprintf(f, "; read back (%s): %" PRIu64 " bytes compared, %"
+			PRIu64 " differ", j->readback, j->bytes_compared,
+			j->bytes_differ);
+	fprintf(f, "\n");
+	if (j->note)
+		fprintf(f, "%s  %s\n", indent, j->note);
+	if (j->model_fsck)
+		fprintf(f, "%s  the model's fsck on this disk: %" PRIu64 " finding%s\n",
+			indent, j->model_fsck, j->model_fsck == 1 ? "" : "s");
+	if (j->first_diff >= 0)
+		fprintf(f, "%s  first difference: %s at 0x%" PRIx64 ": %s\n",
+			indent, j->first_diff_file, (uint64_t)j->first_diff,
+			j->first_diff_what);
+	if (j->readback_note)
+		fprintf(f, "%s  read-back: %s\n", indent, j->readback_note);
+	if (j->fsck_status != 0 && j->fsck_problems)
+		print_explanation(f, j->fsck_problems, "      ");
+}
+
+/* "e2fsck clean k/n" for a strategy, and the images that are not. */
+static void print_judge_group(FILE *f, const struct sim_out_group *g)
+{
+	unsigned n = 0, clean = 0, rb = 0, agree = 0;
+	const char *via = NULL;
+	uint64_t compared = 0;
+
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *j = g->reps[r]->judge;
+
+		if (!j)
+			continue;
+		n++;
+		clean += j->fsck_status == 0;
+		if (j->readback) {
+			rb++;
+			agree += j->bytes_differ == 0;
+			compared += j->bytes_compared;
+			via = j->readback;
+		}
+	}
+	if (!n)
+		return;
+	fprintf(f, "  e2fsck clean %u/%u", clean, n);
+	if (rb)
+		fprintf(f, "; read back (%s) as the oracle says %u/%u, %" PRIu64
+			" bytes compared", via, agree, rb, compared);
+	fprintf(f, "\n");
+	for (unsigned r = 0; r < g->n_rep; r++) {
+		const struct sim_rec_judge *j = g->reps[r]->judge;
+		char ind[32];
+
+		if (!j || (j->fsck_status == 0 && j->bytes_differ == 0 &&
+			   j->readback && !j->note && !j->readback_note))
+			continue;
+		g_snprintf(ind, sizeof(ind), "    replica %u ", g->reps[r]->id.replica);
+		print_judge_rec(f, g->reps[r], ind);
+	}
+}
+
 static void print_group(FILE *f, const struct sim_out *out,
 			const struct sim_out_group *g, bool explain)
 {
@@ -179,6 +254,7 @@ static void print_group(FILE *f, const struct sim_out *out,
 						  "      ");
 		}
 	}
+	print_judge_group(f, g);
 	/* ops this strategy never drew are in results.json only */
 	for (o = 0; o < out->ops->len; o++)
 		if (g->ops[o].h->count || g->ops[o].skipped)
@@ -427,6 +503,7 @@ void sim_out_text_job(const struct sim_plan *plan, const struct sim_job_rec *rec
 			fprintf(f, "  %s: %" PRIu64 "\n", k->name, k->count);
 		print_explanation(f, k->explanation, "    ");
 	}
+	print_judge_rec(f, rec, "  ");
 	for (i = 0; i < rec->n_ops; i++) {
 		if (!rec->ops[i].lat.count && !rec->ops[i].skipped)
 			continue;

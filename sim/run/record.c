@@ -131,12 +131,28 @@ struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r)
 	return rec;
 }
 
+void sim_rec_judge_free(struct sim_rec_judge *j)
+{
+	if (!j)
+		return;
+	g_free(j->image);
+	g_free(j->note);
+	g_free(j->model_fsck_findings);
+	g_free(j->fsck_problems);
+	g_free(j->readback);
+	g_free(j->readback_note);
+	g_free(j->first_diff_file);
+	g_free(j->first_diff_what);
+	g_free(j);
+}
+
 void sim_job_rec_free(struct sim_job_rec *rec)
 {
 	unsigned i;
 
 	if (!rec)
 		return;
+	sim_rec_judge_free(rec->judge);
 	for (i = 0; i < rec->n_ops; i++) {
 		g_free(rec->ops[i].name);
 		sim_hist_sparse_free(&rec->ops[i].lat);

@@ -56,6 +56,31 @@ struct sim_rec_span {
 	sim_time_t wait_begin, begin, end;
 };
 
+/* An outside judge of the job's final state (sim --image: judge/ exports
+ * the job's disk as a real file system image, then e2fsck and the kernel
+ * read it back).  Model-neutral words: a file system image, a checker's
+ * exit status and problem lines, bytes read back and compared. */
+struct sim_rec_judge {
+	char *image;                /* the image file */
+	bool clean;                 /* the model unmounted cleanly first */
+	char *note;                 /* how the image was made, if not clean */
+	uint64_t model_fsck;        /* the model's own fsck on the disk it
+				       exported (after the unmount) */
+	char *model_fsck_findings;  /* their headlines, a line each */
+	int fsck_status;            /* e2fsck -fn exit status; -1: not run */
+	char *fsck_problems;        /* what it reported, lines (NULL: none) */
+	char *readback;             /* "kernel" (ro loop mount), "debugfs", or
+				       NULL: not read back */
+	char *readback_note;        /* why not, or what it could not read */
+	uint64_t bytes_compared;    /* bytes the oracle allows one value for */
+	uint64_t bytes_differ;
+	int64_t first_diff;         /* file offset of the first; -1: none */
+	char *first_diff_file;
+	char *first_diff_what;      /* "image has X, the oracle says Y" */
+};
+
+void sim_rec_judge_free(struct sim_rec_judge *j);
+
 struct sim_job_rec {
 	struct sim_job_id id;
 	sim_time_t sim_time;
@@ -70,6 +95,7 @@ struct sim_job_rec {
 	unsigned n_spans;
 	struct sim_rec_span *spans;
 	sim_time_t timeline_ns;     /* window of spans; 0: none */
+	struct sim_rec_judge *judge; /* --image only; NULL otherwise */
 	/* Host figures: never part of the deterministic output. */
 	double wall_s;
 	uint64_t heap_peak;         /* bytes (jemalloc thread.peak); 0 unknown */

@@ -578,6 +578,7 @@ struct job {
 	const struct sim_plan *plan;
 	unsigned index;
 	const char *trace_path;
+	const struct sim_runner_opts *o;   /* export_job; NULL: none */
 	gint *stop;
 	struct sim_job_id id;
 	const char *phase;          /* "create", "run", "finish" */
@@ -680,6 +681,13 @@ static struct sim_job_rec *job_run(struct job *j, GError **err)
 			return NULL;
 		}
 	}
+	/* after the trace is written: the export may run the world on */
+	sim_world_set_tracer(j->w, NULL, NULL);
+	if (j->o && j->o->export_job) {
+		j->phase = "export";
+		j->o->export_job(j->o->export_ctx, j->plan, j->index, j->m, j->w,
+				 rec);
+	}
 	return rec;
 }
 
@@ -705,12 +713,13 @@ static struct sim_model_error *model_error_new(const struct job *j,
 static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 				   const struct sim_plan *plan,
 				   unsigned index, const char *trace_path,
+				   const struct sim_runner_opts *o,
 				   gint *stop, struct sim_model_error **merr,
 				   uint64_t *aside_heap, uint64_t *aside_stacks,
 				   GError **err)
 {
 	struct job j = { .ops = ops, .plan = plan, .index = index,
-			 .trace_path = trace_path, .stop = stop };
+			 .trace_path = trace_path, .o = o, .stop = stop };
 	struct sim_bug_trap trap;
 	gint64 t0 = g_get_monotonic_time();
 	uint64_t live0;
@@ -782,7 +791,7 @@ static void worker_job(struct runner *rn, unsigned index)
 	double cpu0 = thread_cpu_s();
 	struct sim_job_rec *rec = run_job(rn->ops, rn->plan, index,
 					  rn->o->only_job >= 0 ? trace : NULL,
-					  &rn->stop, &merr, &aside_heap,
+					  rn->o, &rn->stop, &merr, &aside_heap,
 					  &aside_stacks, &err);
 
 	sched_done(&rn->sched, rn->plan, index, thread_cpu_s() - cpu0);
@@ -832,7 +841,7 @@ static void worker(gpointer data, gpointer user)
 
 		if (!g_atomic_int_get(&rn->stop))
 			sim_job_rec_free(run_job(rn->ops, rn->plan, index,
-						 rn->o->trace_path, &rn->stop,
+						 rn->o->trace_path, NULL, &rn->stop,
 						 &merr, &heap, &stacks, &err));
 		/* the plan's own run of the job reports its model error */
 		sim_model_error_free(merr);
@@ -900,6 +909,55 @@ static gboolean progress(gpointer data)
 		g_atomic_int_get(&rn->stop) ? " (stopping)" : "");
 	fflush(stderr);
 	return G_SOURCE_CONTINUE;
+}
+
+/* ---- for other runners (sim/run/mpi.c) ---------------------------------------- */
+
+struct sim_sched {
+	struct sched s;
+	const struct sim_plan *plan;
+};
+
+struct sim_sched *sim_sched_new(const struct sim_plan *plan, const GArray *todo)
+{
+	struct sim_sched *ss = g_new0(struct sim_sched, 1);
+
+	ss->plan = plan;
+	sched_init(&ss->s, plan, todo, false);
+	return ss;
+}
+
+guint sim_sched_pick(struct sim_sched *ss)
+{
+	return sched_pick(&ss->s);
+}
+
+void sim_sched_done(struct sim_sched *ss, guint index, double cpu_s)
+{
+	sched_done(&ss->s, ss->plan, index, cpu_s);
+}
+
+void sim_sched_free(struct sim_sched *ss)
+{
+	if (!ss)
+		return;
+	sched_free(&ss->s);
+	g_free(ss);
+}
+
+struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
+				       const struct sim_plan *plan,
+				       unsigned index, gint *stop,
+				       struct sim_model_error **merr,
+				       double *cpu_s, GError **err)
+{
+	double cpu0 = thread_cpu_s();
+	uint64_t aside_heap = 0, aside_stacks = 0;
+	struct sim_job_rec *rec = run_job(ops, plan, index, NULL, NULL, stop, merr,
+					  &aside_heap, &aside_stacks, err);
+
+	*cpu_s = thread_cpu_s() - cpu0;
+	return rec;
 }
 
 struct sim_run *sim_run_new(const struct sim_plan *plan)

@@ -54,6 +54,14 @@ struct sim_runner_opts {
 	 * journal's); they are not run again, and the run takes them over
 	 * (the slots are cleared).  NULL: none. */
 	struct sim_job_rec **preloaded;
+	/* sim --image: called for every job of the plan run (not the --trace
+	 * extra run) after ops->finish(), on the job's thread, with the
+	 * model and its world still alive: it may run the world further (the
+	 * results are taken) and fills rec->judge.  NULL: none. */
+	void (*export_job)(void *ctx, const struct sim_plan *plan,
+			   unsigned index, void *model, struct sim_world *w,
+			   struct sim_job_rec *rec);
+	void *export_ctx;
 };
 
 #define SIM_RUNNER_OPTS_INIT { .threads = 1, .only_job = -1, .trace_job = -1 }
@@ -98,6 +106,26 @@ void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
 /* Stores job e->id.index's model error (the run owns e). */
 void sim_run_add_error(struct sim_run *run, struct sim_model_error *e);
 void sim_run_free(struct sim_run *run);
+
+/* The runner's parts, for a runner over other transports (sim/run/mpi.c).
+ * The job order of the thread pool: longest group first (runner.c, "job
+ * order"); todo holds the plan indices (guint) to hand out, and every
+ * pick takes one (as many picks as indices).  Thread-safe. */
+struct sim_sched;
+struct sim_sched *sim_sched_new(const struct sim_plan *plan, const GArray *todo);
+guint sim_sched_pick(struct sim_sched *s);
+/* A job's CPU seconds, which steer later picks. */
+void sim_sched_done(struct sim_sched *s, guint index, double cpu_s);
+void sim_sched_free(struct sim_sched *s);
+/* Runs job index in the calling thread, as a worker of the pool does;
+ * *cpu_s its CPU seconds.  NULL with *err when it could not be set up,
+ * NULL with *merr when it ended with a model error (its world is set
+ * aside), or NULL when *stop cut it short. */
+struct sim_job_rec *sim_runner_run_job(const struct sim_model_ops *ops,
+				       const struct sim_plan *plan,
+				       unsigned index, gint *stop,
+				       struct sim_model_error **merr,
+				       double *cpu_s, GError **err);
 
 /* Peak heap of the calling thread since the last reset (jemalloc's
  * thread.peak), 0 without jemalloc. */

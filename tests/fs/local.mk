@@ -4,7 +4,7 @@ include tests/fs/fixture/local.mk
 
 FS_TESTS = \
 	tests/fs/test-contents tests/fs/test-dio tests/fs/test-disk \
-	tests/fs/test-extents-status tests/fs/test-extents \
+	tests/fs/test-extents-status tests/fs/test-extents tests/fs/test-extmap \
 	tests/fs/test-falloc tests/fs/test-fault tests/fs/test-fsck \
 	tests/fs/test-fsx tests/fs/test-io-wait tests/fs/test-jbd2 \
 	tests/fs/test-mballoc tests/fs/test-mm tests/fs/test-oracle \
@@ -23,6 +23,8 @@ tests_fs_test_disk_SOURCES = tests/fs/test-disk.c
 tests_fs_test_disk_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_extents_status_SOURCES = tests/fs/test-extents-status.c
 tests_fs_test_extents_status_LDADD = $(FS_FIXTURE_LIBS)
+tests_fs_test_extmap_SOURCES = tests/fs/test-extmap.c
+tests_fs_test_extmap_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_extents_SOURCES = tests/fs/test-extents.c
 tests_fs_test_extents_LDADD = $(FS_FIXTURE_LIBS)
 tests_fs_test_falloc_SOURCES = tests/fs/test-falloc.c

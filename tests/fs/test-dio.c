@@ -142,7 +142,7 @@ static void test_dio_subblock_write_zeroes_new_block(void)
 	for (uint64_t b = 0; b < h->sbi->s_disk->nblocks; b++)
 		if (ext4_sim_disk_owner(h->sbi->s_disk, b)->kind ==
 		    EXT4_SIM_OWN_FREE)
-			sim_contents_set(&h->sbi->s_disk->contents[b], 0, BS,
+			sim_contents_set(ext4_sim_disk_contents_mut(h->sbi->s_disk, b), 0, BS,
 					 999999, 0);
 	wh_run(h, subblock_task, &d);
 	wh_assert_block(h, d.blk[0], 0, 1024, 0, 0);

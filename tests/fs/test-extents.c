@@ -82,8 +82,8 @@ struct cap { unsigned bs; int node; };
 static void test_capacities(void)
 {
 	static const struct cap caps[] = {
+		/* (blocks above the page size do not mount: super.c) */
 		{ 1024, 84 }, { 2048, 169 }, { 4096, 340 },
-		{ 8192, 681 }, { 16384, 1364 }, { 32768, 2729 }, { 65536, 5460 },
 	};
 
 	for (unsigned i = 0; i < SIM_ARRAY_SIZE(caps); i++) {

@@ -313,7 +313,7 @@ static void test_mballoc(void)
 	struct ext4_group_info *grp;
 
 	fx_init(&f);
-	grp = &EXT4_SIM_MB(f.h->sb)->groups[0];
+	grp = ext4_sim_mb_group(EXT4_SIM_MB(f.h->sb), 0);
 	grp->bb_buddy[100] ^= 1;      /* a free block "in use" for the allocator */
 	g_assert_cmpuint(fsck(&f, 0), >=, 1);
 	g_assert_true(logged(&f, "mballoc: "));
@@ -409,7 +409,7 @@ static void test_oracle_fsck(void)
 	}
 	/* fsck problems count once per job, however often they are seen */
 	{
-		struct ext4_group_info *grp = &EXT4_SIM_MB(f.h->sb)->groups[0];
+		struct ext4_group_info *grp = ext4_sim_mb_group(EXT4_SIM_MB(f.h->sb), 0);
 
 		grp->bb_buddy[100] ^= 1;
 		g_assert_cmpuint(fs_oracle_fsck(o), ==, 1);

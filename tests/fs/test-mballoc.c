@@ -136,13 +136,15 @@ static void test_mount_geometry(void)
 	assert_consistent(f.sb);
 	teardown(&f);
 
-	/* 64K blocks */
+	/* 2K blocks: sub-page, first data block 0 */
 	ext4_sim_mount_opts_default(&o);
-	o.blocksize = 65536;
-	o.size = 256u << 20;
+	o.blocksize = 2048;
+	o.size = 64u << 20;
+	o.journal_blocks = 2048;
 	setup(&f, &o);
-	g_assert_cmpuint(f.sbi->s_blocks_count, ==, 4096);
-	g_assert_cmpuint(f.sbi->s_groups_count, ==, 1);
+	g_assert_cmpuint(f.sbi->s_blocks_count, ==, 32768);
+	g_assert_cmpuint(f.sbi->s_first_data_block, ==, 0);
+	g_assert_cmpuint(f.sbi->s_groups_count, ==, 2);
 	assert_consistent(f.sb);
 	teardown(&f);
 }
@@ -156,6 +158,41 @@ static void test_mount_rejects(void)
 	ext4_sim_mount_opts_default(&o);
 	o.blocksize = 3000;
 	g_assert_cmpint(PTR_ERR(ext4_sim_mount(w, &o)), ==, -EINVAL);
+	/* what is wrong, for the user: the key and the values */
+	{
+		struct ext4_sim_mount_error me = { 0 };
+
+		ext4_sim_mount_opts_default(&o);
+		o.journal_blocks = 256;              /* 1M of 4K blocks */
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "journal_size");
+		g_assert_cmpstr(me.why, ==,
+				"journal_size 1M is 256 blocks of 4K; jbd2 needs at least 1024 blocks (4M)");
+		ext4_sim_mount_opts_default(&o);
+		o.blocksize = 1024;
+		o.journal_blocks = 65536;            /* 64M of 1K blocks */
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "journal_size");
+		g_assert_cmpstr(me.key2, ==, "blocksize");
+		g_assert_nonnull(strstr(me.why, "fits in one block group"));
+		ext4_sim_mount_opts_default(&o);
+		o.dax = true;
+		o.blocksize = 2048;
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount_why(w, &o, &me)), ==,
+				-EINVAL);
+		g_assert_cmpstr(me.key, ==, "blocksize");
+		g_assert_cmpstr(me.key2, ==, "mount");
+	}
+	/* set_blocksize: nothing above PAGE_SIZE (issue 11: 8K blocks used
+	 * to pass the mount and hit BUG_ONs in the page cache) */
+	for (unsigned bs = 8192; bs <= 65536; bs *= 2) {
+		ext4_sim_mount_opts_default(&o);
+		o.blocksize = bs;
+		o.size = 256u << 20;
+		g_assert_cmpint(PTR_ERR(ext4_sim_mount(w, &o)), ==, -EINVAL);
+	}
 	ext4_sim_mount_opts_default(&o);
 	o.data = EXT4_SIM_DATA_JOURNAL;   /* with delalloc */
 	g_assert_cmpint(PTR_ERR(ext4_sim_mount(w, &o)), ==, -EINVAL);
@@ -517,7 +554,7 @@ static void test_checker_catches(void)
 	ext4_sim_mb_free_range(f.sb, b, 5, true, 4);
 	f.sbi->s_freeclusters_counter += 5;
 	assert_consistent(f.sb);
-	grp = &mb->groups[2];
+	grp = ext4_sim_mb_group(mb, 2);
 	bit = (unsigned)(b + 7 - ext4_group_first_block_no(f.sb, 2));
 
 	/* used block free in the buddy */

@@ -101,7 +101,7 @@ static void fx_fini(struct fx *f)
 			for (unsigned i = 0; i < fs_oracle_explained(f->o, k); i++)
 				g_printerr("%s\n", fs_oracle_explanation(f->o, k, i));
 	fs_oracle_free(f->o);
-	g_assert_null(EXT4_SB(f->h->sb)->s_oracle);
+	g_assert_null(f->h->sb->s_oracle);
 	if (f->mm) {
 		mmput(f->mms);
 		address_space_sim_destroy(f->inode->i_mapping);

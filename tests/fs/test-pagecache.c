@@ -409,6 +409,75 @@ static void test_lock_fifo(void)
 	mmt_free(m);
 }
 
+/* One queue order across lockers and wait_on_page_locked sleepers: at
+ * unlock every sleeper and the first locker resume, in the order they
+ * queued; the other lockers stay queued, each named in the wait-for graph
+ * by its one blocker, the holder — O(1) per block, not O(queue) (issue 11
+ * finding 5). */
+struct order_wake_job {
+	struct page *page;
+	struct sim_task *tasks[8];
+	char log[16];
+	unsigned n;
+	unsigned edges[8];
+};
+
+static void count_edge(struct sim_task *b, void *ctx)
+{
+	(void)b;
+	(*(unsigned *)ctx)++;
+}
+
+static void ow_holder(struct sim_task *t, void *arg)
+{
+	struct order_wake_job *j = arg;
+
+	lock_page(j->page);
+	sim_task_sleep(t, 100);
+	/* everybody queued: how many blockers does each waiter name? */
+	for (unsigned i = 1; i < 6; i++)
+		j->page->lock_wo.ops->for_each_blocker(&j->page->lock_wo,
+						       j->tasks[i], count_edge,
+						       &j->edges[i]);
+	unlock_page(j->page);
+}
+
+static void ow_waiter(struct sim_task *t, void *arg)
+{
+	struct order_wake_job *j = arg;
+	unsigned id = sim_task_id(t);
+	bool locker = id == 2 || id == 4;   /* 1 3 5 watch, 2 4 lock */
+
+	sim_task_sleep(t, 10 * id);          /* queue in id order */
+	if (locker)
+		lock_page(j->page);
+	else
+		wait_on_page_locked(j->page);
+	j->log[j->n++] = (char)('0' + id);
+	if (locker) {
+		sim_task_sleep(t, 50);
+		unlock_page(j->page);
+	}
+}
+
+static void test_lock_wake_order(void)
+{
+	struct mmt *m = mmt_new(NULL, PAGE_SIZE);
+	struct order_wake_job j = { 0 };
+
+	j.page = mmt_add_page(m, 0, false);
+	j.tasks[0] = sim_task_spawn(m->w, "holder", ow_holder, &j);
+	for (unsigned i = 1; i < 6; i++)
+		j.tasks[i] = sim_task_spawn(m->w, "waiter", ow_waiter, &j);
+	g_assert_cmpint(sim_world_run(m->w, SIM_TIME_MAX), ==, SIM_STOP_IDLE);
+	/* 100: watcher 1, locker 2, watchers 3 and 5; 150: locker 4 */
+	g_assert_cmpstr(j.log, ==, "12354");
+	for (unsigned i = 1; i < 6; i++)
+		g_assert_cmpuint(j.edges[i], ==, 1);
+	g_assert_false(PageLocked(j.page));
+	mmt_free(m);
+}
+
 static void ab_locker(struct sim_task *t, void *arg)
 {
 	struct lock_job *l = arg;
@@ -833,6 +902,7 @@ int main(int argc, char **argv)
 			test_truncate_final_lookup_shuffled);
 	g_test_add_func("/pagecache/lock/fifo", test_lock_fifo);
 	g_test_add_func("/pagecache/lock/deadlock", test_lock_deadlock);
+	g_test_add_func("/pagecache/lock/wake-order", test_lock_wake_order);
 	g_test_add_func("/pagecache/lock/lockdep-order", test_lock_lockdep_order);
 	g_test_add_func("/pagecache/lock/many-held", test_lock_many_held);
 	g_test_add_func("/pagecache/lock/read-io", test_read_io_lock);

@@ -90,6 +90,28 @@ static void test_read_bytes(void)
 	fh_free(h);
 }
 
+/* A read that ends before its first page (at or past EOF) keeps the
+ * readahead state's prev_pos — -1 on a fresh file, which the kernel turns
+ * into prev_index ULONG_MAX and back with a wrapping signed shift; the
+ * model's shift overflowed a signed long (UBSan, issue 11 finding 6: an
+ * 8 KiB file, readers, a collapse shrinking it under them). */
+static void test_read_past_eof_keeps_prev_pos(void)
+{
+	struct fh_opts o = { .file_blocks = 2 };
+	struct fh *h = fh_new(&o);
+
+	g_assert_cmpint(h->file.f_ra.prev_pos, ==, -1);
+	g_assert_cmpint(do_read(h, 4 * PAGE_SIZE, 100), ==, 0);
+	g_assert_cmpint(h->file.f_ra.prev_pos, ==, -1);
+	g_assert_cmpint(do_read(h, 2 * PAGE_SIZE, 1), ==, 0);
+	g_assert_cmpint(h->file.f_ra.prev_pos, ==, -1);
+	g_assert_cmpint(do_read(h, 0, 100), ==, 100);
+	g_assert_cmpint(h->file.f_ra.prev_pos, ==, 100);
+	g_assert_cmpint(do_read(h, 4 * PAGE_SIZE, 100), ==, 0);
+	g_assert_cmpint(h->file.f_ra.prev_pos, ==, 100);
+	fh_free(h);
+}
+
 /* A cached page that is not uptodate (an earlier read error) is read
  * again under its lock. */
 static void test_read_not_uptodate_page(void)
@@ -449,6 +471,8 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/read/bytes", test_read_bytes);
+	g_test_add_func("/read/past-eof-keeps-prev-pos",
+			test_read_past_eof_keeps_prev_pos);
 	g_test_add_func("/read/not-uptodate-page", test_read_not_uptodate_page);
 	g_test_add_func("/read/readahead-window-growth",
 			test_readahead_window_growth);

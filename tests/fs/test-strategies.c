@@ -345,6 +345,50 @@ static void test_e2e_window(void)
 	check_e2e_window("invalidate_lock", false);
 }
 
+/* ---- the strategy as generic code sees it ----------------------------------------
+ * Generic mm code never looks into ext4: it asks the superblock's
+ * super_sim_operations (fs/fs.h), which ext4_sim_mount installs.  Per
+ * strategy: the version generic code follows, and the generic paths that
+ * take the v5.15 invalidate_lock; a strategy changed after the mount is
+ * seen at once; DAX is a flag of the inode (S_DAX), set by ext4. */
+static void test_superblock_ops(void)
+{
+	for (const struct ext4_lock_ops *const *s = ext4_lock_strategies; *s;
+	     s++) {
+		struct rh_opts o = { .strategy = (*s)->name };
+		struct rh *h = rh_new(&o);
+		struct address_space *mapping = h->inode->i_mapping;
+		unsigned paths;
+
+		g_assert_true(h->sb->s_sim_op == &ext4_sim_sops);
+		g_assert_cmpint(sb_sim_kver(h->sb), ==, (int)(*s)->kver);
+		paths = h->sb->s_sim_op->invalidate_lock_paths(h->sb);
+		g_assert_cmpint(!!(paths & FS_SIM_INVALIDATE_FAULT), ==,
+				!!((*s)->flags & EXT4_LOCK_FAULT_FAST_PATH));
+		g_assert_cmpint(!!(paths & FS_SIM_INVALIDATE_READ), ==,
+				!!((*s)->flags & EXT4_LOCK_READ_PATHS));
+		g_assert_cmpint(filemap_sim_invalidate_lock_on(
+					mapping, FS_SIM_INVALIDATE_READ), ==,
+				*s == &ext4_lock_invalidate_lock);
+		g_assert_false(IS_DAX(h->inode));
+		/* no strategy: v4.4.1, no lock in the generic paths */
+		EXT4_SB(h->sb)->s_lock_ops = NULL;
+		g_assert_cmpint(sb_sim_kver(h->sb), ==, FS_SIM_KVER_4_4);
+		g_assert_false(filemap_sim_invalidate_lock_on(
+				       mapping, FS_SIM_INVALIDATE_FAULT |
+						FS_SIM_INVALIDATE_READ));
+		rh_free(h);
+	}
+	{
+		struct rh_opts o = { .strategy = "invalidate_lock", .dax = true };
+		struct rh *h = rh_new(&o);
+
+		g_assert_true(IS_DAX(h->inode));
+		g_assert_cmpint(sb_sim_kver(h->sb), ==, FS_SIM_KVER_5_15);
+		rh_free(h);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -352,5 +396,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/strategies/duels", test_duels);
 	g_test_add_func("/strategies/e2e-fault-waits", test_e2e_fault_waits);
 	g_test_add_func("/strategies/e2e-window", test_e2e_window);
+	g_test_add_func("/strategies/superblock-ops", test_superblock_ops);
 	return g_test_run();
 }
