@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		g_clear_error(&err);
 	dump = sim_cfg_dump(cfg);
-	again = sim_cfg_load_data(&fs_schema, "dump.cfg", dump, strlen(dump), &err);
+	again = sim_cfg_load_data(&fs_schema, "fuzz.cfg", dump, strlen(dump), &err);
 	if (!again) {
 		fprintf(stderr, "the dump of a valid config does not load: %s\n%s",
 			err->message, dump);
