@@ -267,11 +267,13 @@ struct buffer_head *ext4_sim_meta_next(const struct ext4_sim_meta *m,
 void ext4_sim_meta_free(struct ext4_sim_meta *m)
 {
 	struct buffer_head *bh;
+	uint64_t next;
 
 	if (!m)
 		return;
 	for (bh = ext4_sim_meta_next(m, 0); bh;
-	     bh = ext4_sim_meta_next(m, bh->b_blocknr + 1)) {
+	     bh = ext4_sim_meta_next(m, next)) {
+		next = bh->b_blocknr + 1;
 		g_free(bh->b_data);
 		g_free(container_of(bh, struct meta_bh, bh));
 	}

@@ -48,8 +48,10 @@
  * Simplified: no encryption or inline data; v5.15's iomap DAX path is
  * modelled by v4.5's __dax_fault steps under v5.15's locks, with
  * ext4_iomap_begin as their get_block (its hole zero page is a page-cache
- * page as in v4.5); ext4_dax_huge_fault's ENOSPC retry and MAP_SYNC are
- * not modelled (ext4_iomap_alloc's retry is).
+ * page as in v4.5, and it also stands in for v5.15's DAX entry lock:
+ * __dax_fault creates it locked before the lookup); ext4_dax_huge_fault's
+ * ENOSPC retry and MAP_SYNC are not modelled (ext4_iomap_alloc's retry
+ * is).
  */
 #include "config.h"
 

@@ -6,7 +6,9 @@
  *
  * __dax_fault: i_size check (SIGBUS); a page-cache page at the offset (a
  * zero page an earlier read fault put over a hole) is locked with
- * lock_page_or_retry and re-checked (mapping, i_size); get_block(create=0);
+ * lock_page_or_retry (v5.15 faults: created locked whether or not one is
+ * there, the model's stand-in for grab_mapping_entry's entry lock) and
+ * re-checked (mapping, i_size); get_block(create=0);
  * a hole on a write: get_block(create=1) allocates; a hole on a read:
  * dax_load_hole maps a zero page-cache page; a COW fault copies the block
  * (or zeros) into the private page; otherwise the hole page (if any) is
@@ -131,12 +133,22 @@ int __dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 	block = (sector_t)vmf->pgoff << (PAGE_SHIFT - blkbits);
 
 repeat:
-	page = find_get_page(mapping, vmf->pgoff);
-	if (page) {
-		if (!lock_page_or_retry(page, vma->vm_mm, vmf->flags)) {
+	if (sb_sim_kver(inode->i_sb) >= FS_SIM_KVER_5_15) {
+		/* v5.15 grab_mapping_entry: the index's entry is locked (an
+		 * empty one inserted) before iomap_begin, and stays locked
+		 * until the PTE is in; invalidate_inode_pages2_range waits
+		 * for it.  The model's entry is the page-cache page a hole
+		 * read maps, created locked here. */
+		page = find_or_create_page(mapping, vmf->pgoff);
+	} else {
+		page = find_get_page(mapping, vmf->pgoff);
+		if (page &&
+		    !lock_page_or_retry(page, vma->vm_mm, vmf->flags)) {
 			put_page(page);
 			return VM_FAULT_RETRY;
 		}
+	}
+	if (page) {
 		if (page->mapping != mapping) {
 			unlock_page(page);
 			put_page(page);
@@ -205,8 +217,13 @@ repeat:
 	if (!page && major)
 		page = find_lock_page(mapping, vmf->pgoff);
 	if (page) {
-		unmap_mapping_range(mapping, (loff_t)vmf->pgoff << PAGE_SHIFT,
-				    PAGE_SIZE, false);
+		/* (v5.15 dax_insert_entry unmaps only a zero-page entry;
+		 * an empty one nobody mapped needs no unmap) */
+		if (sb_sim_kver(inode->i_sb) < FS_SIM_KVER_5_15 ||
+		    page_mapped(page))
+			unmap_mapping_range(mapping,
+					    (loff_t)vmf->pgoff << PAGE_SHIFT,
+					    PAGE_SIZE, false);
 		delete_from_page_cache(page);
 		unlock_page(page);
 		put_page(page);
