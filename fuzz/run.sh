@@ -5,8 +5,14 @@
 #   fuzz/run.sh run [TARGET]   build, then run each target (or one) for
 #                              FUZZ_SECONDS (default 60) on its corpus
 #   fuzz/run.sh smoke          build, then a short fixed run of each target
-#                              (FUZZ_SMOKE_RUNS inputs, default 20000) and of
-#                              the extreme-workload generator: what CI runs
+#                              (FUZZ_SMOKE_RUNS inputs, default 20000, at
+#                              most FUZZ_SMOKE_SECONDS each, default 120) and
+#                              of the extreme-workload generator
+#                              (FUZZ_GEN_COUNT workloads, default 40): what
+#                              CI runs
+#   fuzz/run.sh gen            build, then FUZZ_GEN_COUNT (default 1000)
+#                              extreme workloads from seed FUZZ_GEN_SEED,
+#                              many per sanitizer process (extreme-batch)
 #
 # Needs clang and libFuzzer (Debian: clang, libclang-rt-14-dev; `./dev
 # fuzz` installs them).  The build is a copy of the tree configured with
@@ -51,6 +57,13 @@ build() {
 				clang $flags -o "fuzz-$t" "fuzz/fuzz-$t.c" $libs || exit 1
 			fi
 		done
+		# many extreme workloads per sanitizer process (gen-extreme.py)
+		if [ ! -x extreme-batch ] || [ fuzz/extreme-batch.c -nt extreme-batch ] ||
+		   [ sim/run/librun.a -nt extreme-batch ]; then
+			# shellcheck disable=SC2086
+			clang ${flags/fuzzer,/} -o extreme-batch fuzz/extreme-batch.c \
+				$libs || exit 1
+		fi
 	) || { echo "fuzz: build failed" >&2; exit 2; }
 }
 
@@ -91,13 +104,21 @@ run)
 smoke)
 	build
 	for t in $targets; do
-		run_target "$t" -runs="${FUZZ_SMOKE_RUNS:-20000}" -seed=1 || status=1
+		run_target "$t" -runs="${FUZZ_SMOKE_RUNS:-20000}" -seed=1 \
+			-max_total_time="${FUZZ_SMOKE_SECONDS:-120}" || status=1
 	done
 	python3 "$src/fuzz/gen-extreme.py" --sim "$bld/tree/sim/sim" \
+		--batch "$bld/tree/extreme-batch" \
 		--count "${FUZZ_GEN_COUNT:-40}" --seed 1 --work "$bld/gen" || status=1
 	;;
+gen)
+	build
+	python3 "$src/fuzz/gen-extreme.py" --sim "$bld/tree/sim/sim" \
+		--batch "$bld/tree/extreme-batch" --count "${FUZZ_GEN_COUNT:-1000}" \
+		--seed "${FUZZ_GEN_SEED:-1}" --work "$bld/gen" || status=1
+	;;
 *)
-	echo "usage: fuzz/run.sh build|run [TARGET]|smoke" >&2
+	echo "usage: fuzz/run.sh build|run [TARGET]|smoke|gen" >&2
 	exit 2
 	;;
 esac
