@@ -107,6 +107,20 @@ smoke)
 		run_target "$t" -runs="${FUZZ_SMOKE_RUNS:-20000}" -seed=1 \
 			-max_total_time="${FUZZ_SMOKE_SECONDS:-120}" || status=1
 	done
+	# workloads that once tripped a sanitizer: run clean, nothing on stderr
+	for cfg in "$src"/fuzz/regress/*.cfg; do
+		err=$(ASAN_OPTIONS=detect_leaks=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			timeout 300 "$bld/tree/sim/sim" -q -j1 -o /dev/null "$cfg" 2>&1)
+		rc=$?
+		if [ $rc = 0 ] && [ -z "$err" ]; then
+			echo "fuzz/regress/${cfg##*/}: ok"
+		else
+			echo "fuzz/regress/${cfg##*/}: FAILED (exit $rc)" >&2
+			printf '%s\n' "$err" | head -n 20 >&2
+			status=1
+		fi
+	done
 	python3 "$src/fuzz/gen-extreme.py" --sim "$bld/tree/sim/sim" \
 		--batch "$bld/tree/extreme-batch" \
 		--count "${FUZZ_GEN_COUNT:-40}" --seed 1 --work "$bld/gen" || status=1
