@@ -157,6 +157,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="gen-extreme")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--max-seconds", type=float, default=0,
+                    help="stop generating after this long (0: never); the "
+                    "summary counts what ran")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     work = os.path.abspath(a.work)
@@ -169,6 +172,8 @@ def main():
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     i = 0
     while i < a.count:
+        if a.max_seconds and time.monotonic() - start > a.max_seconds:
+            break
         n = min(a.chunk if a.batch else 1, a.count - i)
         paths = []
         for k in range(i, i + n):
@@ -208,11 +213,15 @@ def main():
                 print("gen-extreme: FAIL %s: exit %s\n%s"
                       % (path, rc, err[-2000:]))
             sys.stdout.flush()
+        if a.batch:
+            print("gen-extreme: %d workloads so far (%.0f s)"
+                  % (i, time.monotonic() - start))
+            sys.stdout.flush()
     secs = time.monotonic() - start
     print("gen-extreme: %d workloads: %d ran, %d refused, %d model errors, "
-          "%d failures (%.0f s, %.1f workloads/s)"
-          % (a.count, counts[0], counts[2], counts[3], bad, secs,
-             a.count / secs if secs else 0))
+          "%d failures (%.0f s, %.2f workloads/s)"
+          % (i, counts[0], counts[2], counts[3], bad, secs,
+             i / secs if secs else 0))
     return 1 if bad else 0
 
 
