@@ -10,8 +10,10 @@
  * through sim_cli_main with stderr sent to PATH.err, then a
  * LeakSanitizer check (its report goes to PATH.err too),
  * and prints "PATH EXIT" on stdout, flushed.  A LeakSanitizer report
- * counts as exit 98.  Before each workload it prints "> PATH" and arms
- * alarm(TIMEOUT): a crash, a halting sanitizer report or a hang (SIGALRM)
+ * counts as exit 98 and ends the batch (the leak would be reported again
+ * by every later check; the caller goes on in a fresh process).  Before
+ * each workload it prints "> PATH" and arms alarm(TIMEOUT): a crash, a
+ * halting sanitizer report or a hang (SIGALRM)
  * ends the process, and the caller knows which workload was running and
  * finds its report in PATH.err.  The caller reruns a failing workload in a
  * fresh sim/sim to confirm it (state left over from an earlier workload of
@@ -97,6 +99,11 @@ int main(int argc, char **argv)
 		printf("%s %d\n", line, rc);
 		fflush(stdout);
 		g_free(v);
+		/* a leak stays in the heap: every later check would report it
+		 * again.  Stop here (no exit-time check); the caller starts a
+		 * fresh process for the rest. */
+		if (rc == 98)
+			_exit(0);
 	}
 	return 0;
 }
