@@ -731,9 +731,15 @@ struct rep_run *rep_run_load(const char *path, GError **err)
 	}
 	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
-		/* json-glib says "<data>:LINE:COL: Parse error: ..." */
+		/* json-glib says "<data>:LINE:COL: Parse error: ...", quoting
+		 * the bad text newlines and all: one line, control bytes
+		 * become '?' */
 		const char *msg = g_str_has_prefix(e->message, "<data>:") ?
 			e->message + strlen("<data>:") : e->message;
+
+		for (char *c = e->message; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 
 		g_set_error(err, REPORT_ERROR, REPORT_ERROR_INPUT, "%s:%s%s", path,
 			    g_ascii_isdigit(*msg) ? "" : " ", msg);

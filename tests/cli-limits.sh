@@ -180,4 +180,11 @@ expect_error "an fsx log of skipped ops" "skipped.cfg:10: \[fsx\] ops_file: .*ev
 sed 's/^size = 1M$/size = 2M/' "$tmp/past.cfg" > "$tmp/past2M.cfg"
 expect_run "the same log within a 2M file" "$tmp/past2M.cfg"
 
+# Workloads that once tripped a sanitizer (fuzz/regress/, also run by the
+# fuzz smoke against the clang build): here under whatever build this is,
+# the CI's gcc ASan+UBSan one included.
+for cfg in "$src"/fuzz/regress/*.cfg; do
+	expect_run "fuzz/regress/${cfg##*/}" -r 2 --duration 50us "$cfg"
+done
+
 echo "1..$n"

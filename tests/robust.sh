@@ -17,7 +17,7 @@ wcfg="$src/workloads/punch_heavy.cfg"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultline-robust-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..45"
+echo "1..47"
 result() { # desc status
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
@@ -186,6 +186,12 @@ damage "an unknown stop reason" "unknown stop reason" '.jobs[0].stop = "bored"'
 python3 -c "import sys; sys.stdout.write('{\"a\":' + '['*100000 + ']'*100000 + '}')" > "$tmp/deep.json"
 expect_refusal "merge refuses 100 000-deep nesting" "deep\\.json: .*nested deeper than 32" \
 	"$toy" merge "$tmp/out.json" "$tmp/deep.json"
+# json-glib quotes a bad string constant up to the next quote, newline and
+# all (found by fuzz-shard): still one line
+printf '{"schema":"faultline-shard","config_file":"a\n,"b":"c"}\n' > "$tmp/nl.json"
+expect_refusal "merge refuses a raw newline in a string on one line" \
+	"nl\\.json: not a faultline shard file \\(not JSON: .*invalid string constant" \
+	"$toy" merge "$tmp/out.json" "$tmp/nl.json"
 
 # ---- report distrusts results.json -------------------------------------------
 rdamage() { # DESC PATH-REGEX JQ-FILTER
@@ -202,6 +208,9 @@ rdamage "an unknown strategy" "not in plan.strategies" '.strategies[0].name = "n
 rdamage "a timeline lock not listed" "not among the strategy's locks" '.strategies[0].timeline[0].lock = "toy_other"'
 d="$tmp/deep-rep"; mkdir -p "$d"; cp "$tmp/deep.json" "$d/results.json"
 expect_refusal "report refuses 100 000-deep nesting" "nested deeper than 32" "$simreport" "$d"
+d="$tmp/nl-rep"; mkdir -p "$d"; cp "$tmp/nl.json" "$d/results.json"
+expect_refusal "report refuses a raw newline in a string on one line" \
+	'results\.json:2:2: Parse error: invalid string constant "a\?,"' "$simreport" "$d"
 
 # ---- smaller front-door fixes ---------------------------------------------------
 expect_refusal "--dump-config refuses what a run refuses" "cannot mount" \

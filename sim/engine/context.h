@@ -33,12 +33,29 @@
 #include <setjmp.h>
 #endif
 
+/* GCC says -fsanitize=address/thread with __SANITIZE_ADDRESS__ /
+ * __SANITIZE_THREAD__; clang (before 17) only through __has_feature.
+ * Missing either leaves a sanitizer build without the fiber hooks: ASan
+ * then keeps the scope poison of abandoned task frames and blames a later
+ * mapping at the same address (stack-use-after-scope in sim_task_map). */
 #if defined(__SANITIZE_ADDRESS__)
 #define SIM_CONTEXT_ASAN 1
-#include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
 #define SIM_CONTEXT_TSAN 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(SIM_CONTEXT_ASAN)
+#define SIM_CONTEXT_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer) && !defined(SIM_CONTEXT_TSAN)
+#define SIM_CONTEXT_TSAN 1
+#endif
+#endif
+#ifdef SIM_CONTEXT_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef SIM_CONTEXT_TSAN
 #include <sanitizer/tsan_interface.h>
 #endif
 

@@ -36,11 +36,11 @@
 #ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
 
 #include "sim/engine/task.h"
+#ifdef SIM_CONTEXT_ASAN         /* sim/engine/context.h, via task.h */
+#include <sanitizer/asan_interface.h>
+#endif
 
 static size_t sim_page_size(void)
 {
@@ -108,7 +108,7 @@ static void sim_task_stack_free(struct sim_task *t)
 #ifdef HAVE_VALGRIND_VALGRIND_H
 	VALGRIND_STACK_DEREGISTER(t->valgrind_stack_id);
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef SIM_CONTEXT_ASAN
 	/* Frames abandoned mid-call (a task blocked forever, or the exit
 	 * switch) leave poisoned redzones in the shadow; clear them so a
 	 * later mapping at this address starts clean. */

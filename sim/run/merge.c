@@ -904,6 +904,17 @@ static bool rd_error(struct rd *rd, GError **err)
 		    "file: %s", rd->file, rd->why ? rd->why : "?");
 	return false;
 }
+/* json-glib's parse errors quote the bad text, newlines and all (an
+ * invalid string constant runs to the next quote): our errors are one
+ * line, so control bytes become '?'. */
+static const char *merge_sim_one_line(char *s)
+{
+	for (char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return s;
+}
+
 
 /* Reads and parses path, the nesting bounded first. */
 static JsonParser *load(const char *path, GError **err)
@@ -927,7 +938,7 @@ static JsonParser *load(const char *path, GError **err)
 	}
 	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, text, (gssize)len, &perr)) {
-		const char *m = perr->message;
+		const char *m = merge_sim_one_line(perr->message);
 
 		/* json-glib names the data "<data>" or the file: once is
 		 * enough */
@@ -1171,7 +1182,7 @@ struct sim_job_rec *sim_merge_read_job(const struct sim_plan *plan,
 	parser = json_parser_new_immutable();
 	if (!json_parser_load_from_data(parser, json, (gssize)len, &perr)) {
 		g_set_error(err, MERGE_ERROR, 0, "%s: not a job record (not "
-			    "JSON: %s)", what, perr->message);
+			    "JSON: %s)", what, merge_sim_one_line(perr->message));
 		g_error_free(perr);
 		g_object_unref(parser);
 		return NULL;
