@@ -15,11 +15,13 @@ dist_workloads_DATA = \
 
 regressdir = $(pkgdatadir)/workloads/regress
 dist_regress_DATA = \
+	workloads/regress/collapse-write-fault-min.cfg \
 	workloads/regress/collapse-write-fault.cfg \
 	workloads/regress/dax-rw-fault.cfg \
 	workloads/regress/fsx-race.cfg \
 	workloads/regress/insert-write-fault.cfg \
 	workloads/regress/punch-write-fault-dax.cfg \
+	workloads/regress/punch-write-fault-min.cfg \
 	workloads/regress/punch-write-fault.cfg \
 	workloads/regress/stale-hole.cfg \
 	workloads/regress/truncate-fault.cfg \
@@ -28,4 +30,5 @@ dist_regress_DATA = \
 	workloads/regress/writeback-node-fsck.cfg \
 	workloads/regress/writeback-reused-data.cfg \
 	workloads/regress/writeback-reused-node.cfg \
+	workloads/regress/zero-write-fault-min.cfg \
 	workloads/regress/zero-write-fault.cfg
