@@ -262,8 +262,10 @@ static char *case_render(const struct shr *sh, const struct shr_case *c,
 
 static void result_clear(struct sim_job_result *r)
 {
-	for (unsigned i = 0; i < r->n_ops; i++)
+	for (unsigned i = 0; i < r->n_ops; i++) {
 		g_free(r->op_latency[i]);
+		g_free(r->op_faults[i]);
+	}
 	for (unsigned k = 0; k < r->n_kinds; k++)
 		g_free(r->first_explanation[k]);
 	g_free(r->locks);
