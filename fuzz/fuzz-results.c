@@ -11,33 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/input.h"
 #include "reports/report.h"
 #include "reports/results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	GError *err = NULL;
 	struct rep_run *run;
-	FILE *f;
+	const char *path;
 
 	if (size > 1 << 20)
 		return 0;
-	if (!path[0]) {
-		int fd;
-
-		g_strlcpy(path, "/tmp/fuzz-results-XXXXXX", sizeof(path));
-		fd = g_mkstemp(path);
-		if (fd < 0)
-			abort();
-		close(fd);
-	}
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-		abort();
+	path = fuzz_input_file("results", data, size);
 	run = rep_run_load(path, &err);
 	if (run) {
 		rep_run_free(run);

@@ -12,13 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/input.h"
 #include "fs/workload/model.h"
 #include "sim/run/merge.h"
 #include "sim/run/output.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char path[64];
 
 static struct sim_plan *small_plan(void)
 {
@@ -45,23 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sim_run *run;
 	struct sim_job_rec *rec;
 	char *paths[1];
-	FILE *f;
 
 	if (size > 1 << 20)
 		return 0;
-	if (!path[0]) {
-		int fd;
-
-		g_strlcpy(path, "/tmp/fuzz-shard-XXXXXX", sizeof(path));
-		fd = g_mkstemp(path);
-		if (fd < 0)
-			abort();
-		close(fd);
-	}
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-		abort();
-	paths[0] = path;
+	paths[0] = fuzz_input_file("shard", data, size);
 	run = sim_merge_load(paths, 1, &ext4_model_ops, &plan, &err);
 	if (run) {
 		struct sim_out *out = sim_out_build(plan, run, ext4_model_ops.kinds);

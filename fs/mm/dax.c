@@ -119,6 +119,8 @@ int __dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 	struct address_space *mapping = file->f_mapping;
 	struct inode *inode = mapping->host;
 	unsigned blkbits = inode->i_sb->s_blocksize_bits;
+	/* v5.15: the index's entry is locked up front (see repeat:) */
+	bool entry_lock = sb_sim_kver(inode->i_sb) >= FS_SIM_KVER_5_15;
 	struct buffer_head bh;
 	struct page *page;
 	sector_t block;
@@ -133,7 +135,7 @@ int __dax_fault(struct vm_area_struct *vma, struct vm_fault *vmf,
 	block = (sector_t)vmf->pgoff << (PAGE_SHIFT - blkbits);
 
 repeat:
-	if (sb_sim_kver(inode->i_sb) >= FS_SIM_KVER_5_15) {
+	if (entry_lock) {
 		/* v5.15 grab_mapping_entry: the index's entry is locked (an
 		 * empty one inserted) before iomap_begin, and stays locked
 		 * until the PTE is in; invalidate_inode_pages2_range waits
@@ -219,8 +221,7 @@ repeat:
 	if (page) {
 		/* (v5.15 dax_insert_entry unmaps only a zero-page entry;
 		 * an empty one nobody mapped needs no unmap) */
-		if (sb_sim_kver(inode->i_sb) < FS_SIM_KVER_5_15 ||
-		    page_mapped(page))
+		if (!entry_lock || page_mapped(page))
 			unmap_mapping_range(mapping,
 					    (loff_t)vmf->pgoff << PAGE_SHIFT,
 					    PAGE_SIZE, false);

@@ -260,19 +260,6 @@ static char *case_render(const struct shr *sh, const struct shr_case *c,
 
 /* ---- running a candidate ------------------------------------------------------------ */
 
-static void result_clear(struct sim_job_result *r)
-{
-	for (unsigned i = 0; i < r->n_ops; i++) {
-		g_free(r->op_latency[i]);
-		g_free(r->op_faults[i]);
-	}
-	for (unsigned k = 0; k < r->n_kinds; k++)
-		g_free(r->first_explanation[k]);
-	g_free(r->locks);
-	g_free(r->spans);
-	memset(r, 0, sizeof(*r));
-}
-
 /* Runs cfg as job 0 of `strategy` (what sim/sim runs first); kind: the
  * index to report on.  false with *err when the model refuses cfg. */
 static bool run_cfg_in(const struct sim_cfg *cfg, const char *strategy,
@@ -306,7 +293,7 @@ static bool run_cfg_in(const struct sim_cfg *cfg, const char *strategy,
 			o->other += r.violations[k];
 		}
 	}
-	result_clear(&r);
+	sim_job_result_free(&r);
 	ext4_model_ops.destroy(m);
 	sim_world_free(w);
 	return true;
@@ -923,7 +910,7 @@ static bool record_job(struct shr *sh, struct shr_case **out_case,
 	if (first < 0) {
 		fprintf(sh->out, "shrink: job %u (%s) shows no violation: nothing to shrink\n",
 			p->job, p->strategy);
-		result_clear(&r);
+		sim_job_result_free(&r);
 		ext4_model_destroy(m);
 		sim_world_free(w);
 		return false;
@@ -958,7 +945,7 @@ static bool record_job(struct shr *sh, struct shr_case **out_case,
 			fprintf(sh->out, "shrink: job section [%s] replays an fsx log: not supported\n",
 				t->job->name);
 			case_free(c);
-			result_clear(&r);
+			sim_job_result_free(&r);
 			ext4_model_destroy(m);
 			sim_world_free(w);
 			return false;
@@ -1023,7 +1010,7 @@ static bool record_job(struct shr *sh, struct shr_case **out_case,
 					g->task--;
 			}
 		}
-	result_clear(&r);
+	sim_job_result_free(&r);
 	ext4_model_destroy(m);
 	sim_world_free(w);
 	*out_case = c;

@@ -11,7 +11,7 @@ sim_engine_libengine_a_SOURCES = \
 	sim/engine/internal.h sim/engine/jsonw.c sim/engine/jsonw.h \
 	sim/engine/lock.c sim/engine/lock.h sim/engine/lockdep.c \
 	sim/engine/lockdep.h sim/engine/model.h sim/engine/mutex.c \
-	sim/engine/range_lock.c sim/engine/rng.c sim/engine/rng.h \
+	sim/engine/range_lock.c sim/engine/result.c sim/engine/rng.c sim/engine/rng.h \
 	sim/engine/rwsem.c sim/engine/sim.h \
 	sim/engine/stats.c sim/engine/stats.h sim/engine/task.c \
 	sim/engine/task.h sim/engine/trace.c sim/engine/trace.h \

@@ -111,9 +111,12 @@ struct sim_job_result {
 	uint64_t vrecs_dropped;
 };
 
-/* Frees what the result owns (histograms, explanations, locks, spans) and
- * clears it; the struct itself is the caller's. */
+/* Frees what the result owns (histograms, explanations, locks, spans,
+ * violation records) and clears it; the struct itself is the caller's
+ * (sim/engine/result.c). */
 void sim_job_result_free(struct sim_job_result *r);
+/* Frees n records' strings (and kind when it is owned) and v. */
+void sim_violations_free(struct sim_violation *v, unsigned n, bool kind);
 
 /* Fills the world-derived parts of r a model usually wants: the lock
  * classes (n_locks, locks) from the world's lock_stat.  Models call it

@@ -105,25 +105,12 @@ static bool test_bug_armed(uint64_t schedule)
 	       g_ascii_strtoull(v, &end, 10) == schedule && !*end;
 }
 
-/* What a schedule that hit a model error leaves: its world and model, in
- * an impossible state, so never run or freed again; kept reachable here
- * (leak checkers stay quiet), as the runner's set_aside does. */
+/* What a schedule that hit a model error leaves: its world and model,
+ * for sim_runner_set_aside. */
 struct xaside {
 	struct sim_world *w;
 	void *model;
 };
-
-static GMutex xaside_lock;
-static GArray *xaside_list;      /* struct xaside [xaside_lock] */
-
-static void xset_aside(const struct xaside *a)
-{
-	g_mutex_lock(&xaside_lock);
-	if (!xaside_list)
-		xaside_list = g_array_new(FALSE, FALSE, sizeof(struct xaside));
-	g_array_append_val(xaside_list, *a);
-	g_mutex_unlock(&xaside_lock);
-}
 
 /* Builds, runs and finishes the world of schedule s of job `job`; fills r
  * (the caller frees it).  NULL: create failed or the trace could not be
@@ -225,7 +212,7 @@ static struct sim_world *run_world(const struct sim_model_ops *ops,
 	/* a model error (the trap is popped); what the world and the model
 	 * hold stays allocated: freeing a world in an impossible state is
 	 * not safe */
-	xset_aside(&cur);
+	sim_runner_set_aside(cur.w, cur.model);
 	g_clear_error(err);
 	g_set_error(err, SIM_EXPLORE_ERROR, SIM_EXPLORE_ERROR_MODEL,
 		    "model error in schedule %" G_GUINT64_FORMAT " of job %u "

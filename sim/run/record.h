@@ -143,8 +143,6 @@ void sim_model_error_free(struct sim_model_error *e);
  * the world for task names). */
 struct sim_job_rec *sim_job_rec_from_result(const struct sim_job_result *r);
 void sim_job_rec_free(struct sim_job_rec *rec);
-/* Frees n records' strings (and kind when it is owned) and v. */
-void sim_violations_free(struct sim_violation *v, unsigned n, bool kind);
 
 const struct sim_rec_op *sim_job_rec_op(const struct sim_job_rec *rec,
 					const char *name);

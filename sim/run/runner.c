@@ -497,7 +497,7 @@ struct aside {
 static GMutex aside_lock;
 static GArray *aside_list;      /* struct aside [aside_lock] */
 
-static void set_aside(struct sim_world *w, void *model)
+void sim_runner_set_aside(struct sim_world *w, void *model)
 {
 	struct aside a = { w, model };
 
@@ -774,7 +774,7 @@ static struct sim_job_rec *run_job(const struct sim_model_ops *ops,
 		j.rec = NULL;
 		if (j.w) {
 			sim_world_set_tracer(j.w, NULL, NULL);
-			set_aside(j.w, j.m);
+			sim_runner_set_aside(j.w, j.m);
 		}
 		j.w = NULL;
 		j.m = NULL;

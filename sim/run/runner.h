@@ -112,6 +112,11 @@ bool sim_runner_check(const struct sim_model_ops *ops,
 struct sim_run *sim_run_new(const struct sim_plan *plan);
 /* Adds a job's record to the run's totals (jobs run, events, memory). */
 void sim_run_count(struct sim_run *run, const struct sim_job_rec *rec);
+/* The world and model of a job that ended with a model error: kept
+ * reachable, never run or freed again (a world in an impossible state is
+ * not safe to free), so leak checkers stay quiet.  Thread-safe. */
+void sim_runner_set_aside(struct sim_world *w, void *model);
+
 /* Stores job e->id.index's model error (the run owns e). */
 void sim_run_add_error(struct sim_run *run, struct sim_model_error *e);
 void sim_run_free(struct sim_run *run);

@@ -104,21 +104,6 @@ static void scenario_free(struct scenario *s)
 	g_free(s);
 }
 
-/* sim_job_result_free lives with the runner (sim/run/runner.c); the test frees
- * what the model filled itself, so it does not depend on the runner. */
-static void result_clear(struct sim_job_result *r)
-{
-	for (unsigned i = 0; i < r->n_ops; i++) {
-		g_free(r->op_latency[i]);
-		g_free(r->op_faults[i]);
-	}
-	for (unsigned k = 0; k < r->n_kinds; k++)
-		g_free(r->first_explanation[k]);
-	g_free(r->locks);
-	g_free(r->spans);
-	memset(r, 0, sizeof(*r));
-}
-
 struct totals {
 	uint64_t count[SIM_MAX_KINDS];
 	unsigned replicas[SIM_MAX_KINDS];
@@ -218,7 +203,7 @@ static bool run_strategy(const struct scenario *s, const struct sim_expect *e,
 		}
 		for (unsigned i = 0; i < res.n_ops; i++)
 			t->ops[i] += res.op_latency[i]->count;
-		result_clear(&res);
+		sim_job_result_free(&res);
 		ext4_model_ops.destroy(m);
 		sim_world_free(w);
 	}

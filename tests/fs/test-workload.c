@@ -822,19 +822,6 @@ static void test_fsx_with_readers(void)
 
 /* ---- a whole job through the ops: results and the timeline ------------------------ */
 
-static void result_clear(struct sim_job_result *r)
-{
-	for (unsigned i = 0; i < r->n_ops; i++) {
-		g_free(r->op_latency[i]);
-		g_free(r->op_faults[i]);
-	}
-	for (unsigned k = 0; k < r->n_kinds; k++)
-		g_free(r->first_explanation[k]);
-	g_free(r->locks);
-	g_free(r->spans);
-	memset(r, 0, sizeof(*r));
-}
-
 static void run_job(const char *text, const char *strategy, unsigned replica,
 		    struct sim_job_result *r, uint64_t *trace_hash)
 {
@@ -898,8 +885,8 @@ static void test_job_result(void)
 	g_assert_cmpuint(r2.events, ==, r.events);
 	g_assert_cmpuint(r2.op_latency[FS_OP_READ]->count, ==,
 			 r.op_latency[FS_OP_READ]->count);
-	result_clear(&r2);
-	result_clear(&r);
+	sim_job_result_free(&r2);
+	sim_job_result_free(&r);
 }
 
 /* Every op kind goes through its entry point: a mix of all fifteen on a
@@ -1005,7 +992,7 @@ static void test_dax_write_beside_mmap_read(void)
 			    !g_str_has_prefix(fs_strategy_names[si],
 					      "i_data_sem"))
 				g_assert_cmpuint(r.violations[k], ==, 0);
-		result_clear(&r);
+		sim_job_result_free(&r);
 	}
 }
 
@@ -1024,8 +1011,8 @@ static void test_crn_across_strategies(void)
 			 b.op_latency[FS_OP_MMAP_READ]->count);
 	g_assert_cmpuint(a.op_latency[FS_OP_READ]->count, ==,
 			 b.op_latency[FS_OP_READ]->count);
-	result_clear(&a);
-	result_clear(&b);
+	sim_job_result_free(&a);
+	sim_job_result_free(&b);
 }
 
 int main(int argc, char **argv)
